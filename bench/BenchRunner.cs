@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Probabilistic.Bench;
+
+/// <summary>
+/// <c>dotnet run -c Release --project bench -- SUITE [--install-peers] [--quick]</c>: times our code and, where the
+/// peer scripts in ../shared/peers can run, the peer on the same bytes in the same run, and prints ratios.
+/// </summary>
+public static class BenchRunner
+{
+    /// <summary>A suite: a name, what it measures, and its body.</summary>
+    public sealed record Suite(string Name, string Description, Func<BenchContext, int> Run);
+
+    /// <summary>The suites, by name. Each model family adds its own.</summary>
+    public static IReadOnlyList<Suite> Suites { get; } =
+    [
+    ];
+
+    public static int Run(string[] args)
+    {
+        var names = args.Where(a => !a.StartsWith("--")).ToList();
+        var context = new BenchContext(
+            Quick: args.Contains("--quick"),
+            InstallPeers: args.Contains("--install-peers"));
+        if (names.Count == 0 || names.Contains("--help"))
+        {
+            Console.WriteLine("usage: dotnet run -c Release --project bench -- SUITE... [--quick] [--install-peers]");
+            Console.WriteLine("suites:");
+            foreach (var s in Suites) Console.WriteLine($"  {s.Name,-14} {s.Description}");
+            return names.Count == 0 ? 2 : 0;
+        }
+        int rc = 0;
+        foreach (var name in names)
+        {
+            var suite = Suites.FirstOrDefault(s => s.Name == name);
+            if (suite is null) { Console.Error.WriteLine($"bench: no suite '{name}' (have: {string.Join(", ", Suites.Select(s => s.Name))})"); return 2; }
+            Console.WriteLine($"## {suite.Name}: {suite.Description}");
+            Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInfo()}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+            rc |= suite.Run(context);
+        }
+        return rc;
+    }
+
+    private static string RuntimeInfo() => $".NET {Environment.Version}, Vector<double>.Count = {System.Numerics.Vector<double>.Count}";
+}
+
+/// <summary>Shared services for suites: locating the peers and their data, running a peer script, timing.</summary>
+public sealed record BenchContext(bool Quick, bool InstallPeers)
+{
+    /// <summary>../shared beside the project checkout.</summary>
+    public string SharedDirectory { get; } = FindShared();
+
+    /// <summary>../shared/peers.</summary>
+    public string PeersDirectory => Path.Combine(SharedDirectory, "peers");
+
+    /// <summary>Where the peer scripts write their workloads ($PEERS_DATA, default /tmp/probabilistic-peers).</summary>
+    public string PeersData { get; } = Environment.GetEnvironmentVariable("PEERS_DATA") is { Length: > 0 } d ? d : "/tmp/probabilistic-peers";
+
+    private bool? _peersReady;
+
+    /// <summary>True when /usr/bin/python3 with the peer packages is present (installing them first with --install-peers).</summary>
+    public bool PeersAvailable()
+    {
+        if (_peersReady is bool ready) return ready;
+        if (!Directory.Exists(PeersDirectory)) { Console.WriteLine($"peers: {PeersDirectory} not found; peer figures skipped"); return (_peersReady = false).Value; }
+        if (InstallPeers)
+        {
+            var setup = Path.Combine(ProjectRoot(), "scripts", "setup.sh");
+            Run("bash", [setup, "--peers"], ProjectRoot(), TimeSpan.FromMinutes(20));
+        }
+        var (code, _) = Run("/usr/bin/python3", ["-c", "import sklearn, pomegranate, torch, nltk"], PeersDirectory, TimeSpan.FromMinutes(2), quiet: true);
+        if (code != 0) Console.WriteLine("peers: /usr/bin/python3 lacks sklearn/pomegranate/torch/nltk; run with --install-peers (or scripts/setup.sh --peers); peer figures skipped");
+        return (_peersReady = code == 0).Value;
+    }
+
+    /// <summary>Runs a peer script under /usr/bin/python3 and returns its last JSON line.</summary>
+    public JsonObject RunPeer(string script, params string[] args)
+    {
+        var (code, stdout) = Run("/usr/bin/python3", [script, .. args], PeersDirectory, TimeSpan.FromMinutes(30));
+        if (code != 0) throw new InvalidOperationException($"peer {script} {string.Join(' ', args)} exited with {code}");
+        var last = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => l.TrimStart().StartsWith('{'));
+        return JsonNode.Parse(last)!.AsObject();
+    }
+
+    /// <summary>Runs a process with the peers' environment, echoing stderr, and returns exit code and stdout.</summary>
+    public (int Code, string Stdout) Run(string file, string[] args, string workingDirectory, TimeSpan timeout, bool quiet = false)
+    {
+        var psi = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["PEERS_DATA"] = PeersData;
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {file}");
+        var stderr = p.StandardError.ReadToEndAsync();
+        var stdout = p.StandardOutput.ReadToEnd();
+        if (!p.WaitForExit(timeout)) { p.Kill(true); throw new TimeoutException($"{file} {string.Join(' ', args)} ran past {timeout}"); }
+        if (!quiet && stderr.Result.Length > 0) Console.Error.Write(stderr.Result);
+        return (p.ExitCode, stdout);
+    }
+
+    /// <summary>Minimum wall time over <paramref name="repeats"/> runs of <paramref name="action"/> (after one warm-up run when asked).</summary>
+    public static double MinSeconds(int repeats, Action action, bool warmUp = true)
+    {
+        if (warmUp) action();
+        double best = double.PositiveInfinity;
+        for (int r = 0; r < repeats; r++)
+        {
+            var sw = Stopwatch.StartNew();
+            action();
+            best = Math.Min(best, sw.Elapsed.TotalSeconds);
+        }
+        return best;
+    }
+
+    /// <summary>Formats a number in invariant culture.</summary>
+    public static string F(double x, string format = "G4") => x.ToString(format, CultureInfo.InvariantCulture);
+
+    /// <summary>The project checkout (the folder with Probabilistic.sln).</summary>
+    public static string ProjectRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Probabilistic.sln"))) return dir.FullName;
+        return Directory.GetCurrentDirectory();
+    }
+
+    private static string FindShared()
+    {
+        var env = Environment.GetEnvironmentVariable("PROB_SHARED");
+        if (!string.IsNullOrEmpty(env)) return env;
+        return Path.GetFullPath(Path.Combine(ProjectRoot(), "..", "shared"));
+    }
+
+    /// <summary>Prints a markdown table.</summary>
+    public static void PrintTable(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        Console.WriteLine("| " + string.Join(" | ", header) + " |");
+        Console.WriteLine("|" + string.Concat(header.Select(_ => "---|")));
+        foreach (var r in rows) Console.WriteLine("| " + string.Join(" | ", r) + " |");
+    }
+
+    /// <summary>Serialises a value as one JSON line, for machine-readable results.</summary>
+    public static string Json(object value) => JsonSerializer.Serialize(value);
+}

@@ -1,0 +1,3 @@
+using Probabilistic.Bench;
+
+return BenchRunner.Run(args);

@@ -1,0 +1,43 @@
+using System.CommandLine;
+
+namespace Probabilistic.Cli.Commands;
+
+/// <summary><c>prob demo</c>: runs every model family on the shipped data and prints its ELBO trace.</summary>
+public static class DemoCommand
+{
+    /// <summary>One family's demo: a title and a body that writes to the output.</summary>
+    public sealed record Demo(string Title, Action<DemoContext> Run);
+
+    /// <summary>What a demo gets: where to write, where the shipped data are, and a seed.</summary>
+    public sealed record DemoContext(TextWriter Out, string DatasetsDirectory, int Seed, CancellationToken CancellationToken);
+
+    /// <summary>The demos, in the order they run. Each family adds its own.</summary>
+    public static IReadOnlyList<Demo> Demos { get; } = [];
+
+    public static Command Create()
+    {
+        var seed = new Option<int>("--seed") { Description = "Seed for every random choice", DefaultValueFactory = _ => 1 };
+        var only = new Option<string?>("--only") { Description = "Run only the demo whose title contains this text" };
+        var command = new Command("demo", "Fit each model family on the shipped data sets and print the ELBO traces") { seed, only };
+        command.SetAction((parse, ct) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var datasets = DatasetLocator.ProjectDatasets();
+            var filter = parse.GetValue(only);
+            var demos = Demos.Where(d => filter is null || d.Title.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (demos.Count == 0)
+            {
+                output.WriteLine(filter is null ? "No model family has a demo yet." : $"No demo matches '{filter}'.");
+                return Task.FromResult(filter is null ? CliHost.Ok : CliHost.Usage);
+            }
+            foreach (var demo in demos)
+            {
+                output.WriteLine($"== {demo.Title}");
+                demo.Run(new DemoContext(output, datasets, parse.GetValue(seed), ct));
+                output.WriteLine();
+            }
+            return Task.FromResult(CliHost.Ok);
+        });
+        return command;
+    }
+}
