@@ -66,23 +66,26 @@ public static class TaggedCorpusReader
             }
             if (line.StartsWith('#')) continue;
             var cols = SplitColumns(line);
+            bool conlluId = cols.Length == 10 && IsConlluId(cols[0]);
+            if (conlluId && !int.TryParse(cols[0], out _))
+                continue; // CoNLL-U multi-word token ranges (1-2) and empty nodes (3.1) carry no tag of their own
             if (wc is null || tc is null)
             {
-                bool conllu = cols.Length == 10 && int.TryParse(cols[0], out _);
-                wc ??= conllu ? 1 : 0;
-                tc ??= conllu ? 3 : cols.Length - 1;
+                wc ??= conlluId ? 1 : 0;
+                tc ??= conlluId ? 3 : cols.Length - 1;
             }
             if (cols.Length < 2)
                 throw new DataFormatException(name, lineNo, $"token line '{line}' has no tag column (expected word and tag separated by a tab)");
             if (wc >= cols.Length || tc >= cols.Length)
                 throw new DataFormatException(name, lineNo, $"line has {cols.Length} columns but the word/tag columns are {wc}/{tc}");
-            if (cols.Length == 10 && cols[0].Contains('-') || cols.Length == 10 && cols[0].Contains('.'))
-                continue; // CoNLL-U multi-word token ranges and empty nodes carry no tag of their own
             words.Add(cols[wc.Value]);
             tags.Add(cols[tc.Value]);
         }
         if (words.Count > 0) yield return new TaggedSentence(words.ToArray(), tags.ToArray());
     }
+
+    private static bool IsConlluId(string field) =>
+        field.Length > 0 && char.IsAsciiDigit(field[0]) && field.All(c => char.IsAsciiDigit(c) || c is '-' or '.');
 
     private static string[] SplitColumns(string line) =>
         line.Contains('\t')
