@@ -59,7 +59,7 @@ public sealed partial class GaussianMixture
     }
 }
 
-/// <summary>k-means with k-means++ seeding (Arthur and Vassilvitskii 2007), used to start EM.</summary>
+/// <summary>k-means with greedy k-means++ seeding (Arthur and Vassilvitskii 2007; scikit-learn's local trials), used to start EM.</summary>
 public static class KMeans
 {
     /// <summary>Centres [k×d] and labels [n] after k-means++ seeding and up to <paramref name="maxIterations"/> Lloyd steps.</summary>
@@ -71,11 +71,27 @@ public static class KMeans
         int first = random.Next(n);
         x.AsSpan(first * d, d).CopyTo(centers.AsSpan(0, d));
         for (int i = 0; i < n; i++) dist[i] = SquaredDistance(x.AsSpan(i * d, d), centers.AsSpan(0, d));
+        // Greedy k-means++ (as scikit-learn): 2 + ln k candidates per centre, keep the one with the lowest potential.
+        int trials = 2 + (int)Math.Log(k);
+        var candidate = new double[n];
+        var bestDist = new double[n];
         for (int c = 1; c < k; c++)
         {
-            int pick = random.NextCategoricalOrUniform(dist);
-            x.AsSpan(pick * d, d).CopyTo(centers.AsSpan(c * d, d));
-            for (int i = 0; i < n; i++) dist[i] = Math.Min(dist[i], SquaredDistance(x.AsSpan(i * d, d), centers.AsSpan(c * d, d)));
+            double bestPotential = double.PositiveInfinity;
+            int bestPick = -1;
+            for (int t = 0; t < trials; t++)
+            {
+                int pick = random.NextCategoricalOrUniform(dist);
+                double potential = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    candidate[i] = Math.Min(dist[i], SquaredDistance(x.AsSpan(i * d, d), x.AsSpan(pick * d, d)));
+                    potential += candidate[i];
+                }
+                if (potential < bestPotential) { bestPotential = potential; bestPick = pick; (bestDist, candidate) = (candidate, bestDist); }
+            }
+            x.AsSpan(bestPick * d, d).CopyTo(centers.AsSpan(c * d, d));
+            (dist, bestDist) = (bestDist, dist);
         }
         var labels = new int[n];
         var counts = new int[k];

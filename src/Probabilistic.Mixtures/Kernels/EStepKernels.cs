@@ -106,6 +106,7 @@ public static class EStepKernels
     /// log-likelihood and, when <paramref name="stats"/> is given, its sufficient statistics (centred at the
     /// component means, which must equal <c>stats.Shift</c>). Only the lower triangle of full second moments is filled.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void EStepBlock(ReadOnlySpan<double> xt, int stride, int start, int count, PrecisionFactors f,
         EStepWorkspace ws, SufficientStatistics? stats, Span<double> responsibilities = default)
     {
@@ -247,6 +248,7 @@ public static class EStepKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FillDiff(ReadOnlySpan<double> xt, int stride, int start, ReadOnlySpan<double> mean, double[] diff, int b)
     {
         for (int i = 0; i < mean.Length; i++)
