@@ -76,7 +76,7 @@ public sealed partial class GaussianMixture
             int restartSeed = Options.Restarts == 1 ? seed : Core.Numerics.Rng.Derive(seed, restart);
             var start = Initialize(x, n, d, restartSeed);
             var em = new EmOptimizer(bound, start, Options.RegCovar, cancellationToken);
-            var trace = ElboDriver.Fit(em, new FitOptions(Options.MaxIterations, Options.Tolerance, restartSeed, Options.Progress), cancellationToken);
+            var trace = ElboDriver.Fit(em, new FitOptions(Options.MaxIterations, Options.Tolerance, restartSeed, Options.Progress, Backend.MonotoneSlack), cancellationToken);
             double ll = trace.FinalElboPerObservation;
             if (best is null || ll > bestLl)
             {

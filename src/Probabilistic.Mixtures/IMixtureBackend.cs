@@ -13,6 +13,12 @@ public interface IMixtureBackend
 
     /// <summary>Binds <paramref name="x"/> [n×d], row-major, for fits with <paramref name="components"/> components.</summary>
     IMixtureData Bind(ReadOnlyMemory<double> x, int n, int d, int components);
+
+    /// <summary>
+    /// How far the mean log-likelihood may fall between EM iterations from rounding alone (relative, as
+    /// <see cref="Core.Inference.FitOptions.MonotoneSlack"/>): 1e-9 in double precision, more in single precision.
+    /// </summary>
+    double MonotoneSlack => 1e-9;
 }
 
 /// <summary>A data set bound to a backend.</summary>
