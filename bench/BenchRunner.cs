@@ -17,6 +17,7 @@ public static class BenchRunner
     /// <summary>The suites, by name. Each model family adds its own.</summary>
     public static IReadOnlyList<Suite> Suites { get; } =
     [
+        new Suite("gmm", "Gaussian mixture EM vs scikit-learn (W1, W2, W3; s/iter and final mean LL)", GmmSuite.Run),
     ];
 
     public static int Run(string[] args)

@@ -1,0 +1,136 @@
+using Probabilistic.Core.Data;
+using Probabilistic.Core.Inference;
+using Probabilistic.Mixtures.Kernels;
+
+namespace Probabilistic.Mixtures;
+
+/// <summary>The prior on the mixing weights (scikit-learn's <c>weight_concentration_prior_type</c>).</summary>
+public enum WeightPrior
+{
+    /// <summary>Symmetric Dirichlet(γ/…): q(π) = Dir(γ + N_k).</summary>
+    DirichletDistribution,
+    /// <summary>Truncated stick-breaking Dirichlet process: v_k ~ Beta(1, γ), q(v_k) = Beta(1 + N_k, γ + Σ_{j>k} N_j).</summary>
+    DirichletProcess,
+}
+
+/// <summary>Settings of <see cref="BayesianGaussianMixture"/> (scikit-learn's defaults where they exist).</summary>
+/// <param name="Components">K, an upper bound: unneeded components get weights near 0.</param>
+/// <param name="WeightPrior">Dirichlet distribution or Dirichlet process (default, as scikit-learn).</param>
+/// <param name="WeightConcentration">γ; null: 1/K.</param>
+/// <param name="MeanPrecision">β₀ (default 1).</param>
+/// <param name="MeanPrior">m₀ [D]; null: the data mean.</param>
+/// <param name="DegreesOfFreedom">ν₀; null: D.</param>
+/// <param name="CovariancePrior">W₀⁻¹ [D×D]; null: the (unbiased) sample covariance of the data.</param>
+/// <param name="MaxIterations">Variational iterations at most.</param>
+/// <param name="Tolerance">Relative change of the ELBO per point below which the fit stops.</param>
+/// <param name="Seed">Seed of the k-means++ start.</param>
+/// <param name="Backend">Where E-steps run.</param>
+public sealed record BayesianGaussianMixtureOptions(
+    int Components,
+    WeightPrior WeightPrior = WeightPrior.DirichletProcess,
+    double? WeightConcentration = null,
+    double MeanPrecision = 1.0,
+    double[]? MeanPrior = null,
+    double? DegreesOfFreedom = null,
+    double[]? CovariancePrior = null,
+    int MaxIterations = 100,
+    double Tolerance = 1e-3,
+    int? Seed = null,
+    IMixtureBackend? Backend = null);
+
+/// <summary>
+/// A Gaussian mixture with full covariances fitted by variational inference (scikit-learn's
+/// <c>BayesianGaussianMixture</c>; Bishop, PRML §10.2): a Dirichlet or Dirichlet-process prior on the weights and
+/// Normal-Wishart priors on the components. Each step updates q(π), q(μ, Λ) and then q(Z) (through the same
+/// <see cref="IMixtureBackend"/> E-step as EM), and the trace holds the full variational lower bound
+/// Σₙ log Σ_k ρ_nk − KL(q(π)‖p(π)) − Σ_k KL(q(μ_k,Λ_k)‖p(μ_k,Λ_k)), which never decreases.
+/// </summary>
+public sealed partial class BayesianGaussianMixture
+{
+    /// <summary>An unfitted model.</summary>
+    public BayesianGaussianMixture(BayesianGaussianMixtureOptions options) => Options = options ?? throw new ArgumentNullException(nameof(options));
+
+    /// <summary>The settings.</summary>
+    public BayesianGaussianMixtureOptions Options { get; }
+
+    /// <summary>The trace of the fit (total ELBO in nats and per point).</summary>
+    public ElboTrace? Trace { get; private set; }
+
+    /// <summary>Posterior mean weights E[π_k].</summary>
+    public double[] Weights { get; private set; } = [];
+
+    /// <summary>Posterior means m_k [K×D].</summary>
+    public double[] Means { get; private set; } = [];
+
+    /// <summary>Posterior mean covariances (ν_k W_k)⁻¹ [K×D×D] (scikit-learn's covariances_).</summary>
+    public double[] Covariances { get; private set; } = [];
+
+    /// <summary>The final variational lower bound, total nats.</summary>
+    public double LowerBound => Trace?.FinalElbo ?? double.NaN;
+
+    private State? _state;
+    private IMixtureBackend Backend => Options.Backend ?? new CpuMixtureBackend();
+
+    /// <summary>Fits to the rows of <paramref name="data"/>.</summary>
+    public ElboTrace Fit(NumericTable data, CancellationToken cancellationToken = default) => Fit(data.Values, data.Rows, data.Columns, cancellationToken);
+
+    /// <summary>Fits to <paramref name="x"/> [n×d].</summary>
+    public ElboTrace Fit(double[] x, int n, int d, CancellationToken cancellationToken = default)
+    {
+        GaussianMixture.ValidateData(x, n, d);
+        int k = Options.Components;
+        if (k < 1) throw new ArgumentOutOfRangeException(nameof(Options), "At least one component.");
+        if (n < k) throw new ArgumentException($"{n} points cannot initialise {k} components.");
+        var prior = Prior.From(Options, x, n, d);
+        int seed = Options.Seed ?? Random.Shared.Next();
+        var labels = k == 1 ? new int[n] : KMeans.Fit(x, n, d, k, seed).Labels;
+        var stats = new SufficientStatistics(k, d, true);
+        var resp = new double[k];
+        for (int i = 0; i < n; i++)
+        {
+            resp[labels[i]] = 1;
+            EStepKernels.AccumulateRow(x.AsSpan(i * d, d), resp, stats);
+            resp[labels[i]] = 0;
+        }
+        var backend = Backend;
+        using var bound = backend.Bind(x, n, d, k);
+        var vb = new VariationalOptimizer(bound, prior, stats);
+        Trace = ElboDriver.Fit(vb, new FitOptions(Options.MaxIterations, Options.Tolerance, seed, MonotoneSlack: backend.MonotoneSlack), cancellationToken);
+        _state = vb.State;
+        (Weights, Means, Covariances) = _state.Summary(prior);
+        return Trace;
+    }
+
+    /// <summary>Posterior component probabilities [n×K] (scikit-learn's predict_proba).</summary>
+    public double[] PredictProba(double[] x, int n)
+    {
+        var s = _state ?? throw new InvalidOperationException("Fit the model first.");
+        GaussianMixture.ValidateData(x, n, s.D);
+        var resp = new double[n * s.K];
+        using var bound = Backend.Bind(x, n, s.D, s.K);
+        bound.Responsibilities(s.Factors(), resp, default);
+        return resp;
+    }
+
+    /// <summary>The most probable component of each row.</summary>
+    public int[] Predict(double[] x, int n)
+    {
+        var r = PredictProba(x, n);
+        int k = _state!.K;
+        return Enumerable.Range(0, n).Select(i => Enumerable.Range(0, k).MaxBy(c => r[i * k + c])).ToArray();
+    }
+
+    private sealed class VariationalOptimizer(IMixtureData data, Prior prior, SufficientStatistics stats) : IElboOptimizer
+    {
+        public State State { get; private set; } = null!;
+        public bool IsMonotone => true;
+        public long ObservationCount => data.Count;
+
+        public double Step(CancellationToken cancellationToken)
+        {
+            State = State.Update(prior, stats);
+            data.EStep(State.Factors(), stats, cancellationToken);
+            return stats.LogLikelihood - State.KlWeights(prior) - State.KlComponents(prior);
+        }
+    }
+}

@@ -1,0 +1,285 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Probabilistic.Core.Numerics;
+
+namespace Probabilistic.Mixtures.Kernels;
+
+/// <summary>
+/// E-step kernels. The plain per-point versions (<see cref="EstimateWeightedLogProb"/>,
+/// <see cref="AccumulateStatistics"/>) are the readable reference; <see cref="EStepBlock"/> is the fast one used
+/// by the CPU backend: a block of points stored dimension-major (SoA), SIMD across points with
+/// <see cref="Vector{T}"/>, the E-step and the M-step statistics fused, no allocation.
+/// </summary>
+public static class EStepKernels
+{
+    /// <summary>
+    /// log w_k + log N(x_n; μ_k, Σ_k) for every row of <paramref name="x"/> [n×D] into <paramref name="logProb"/> [n×K]
+    /// (scikit-learn's <c>_estimate_weighted_log_prob</c>).
+    /// </summary>
+    public static void EstimateWeightedLogProb(ReadOnlySpan<double> x, int n, PrecisionFactors f, Span<double> logProb)
+    {
+        int d = f.Dimension, k = f.Components;
+        Span<double> diff = d <= 256 ? stackalloc double[d] : new double[d];
+        for (int row = 0; row < n; row++)
+            for (int c = 0; c < k; c++)
+                logProb[row * k + c] = LogProbPoint(x.Slice(row * d, d), f, c, diff);
+    }
+
+    /// <summary>log w_c + log N(x; μ_c, Σ_c) for one point.</summary>
+    public static double LogProbPoint(ReadOnlySpan<double> x, PrecisionFactors f, int c, Span<double> diff)
+    {
+        int d = f.Dimension;
+        double maha = 0;
+        for (int i = 0; i < d; i++) diff[i] = x[i] - f.Means[c * d + i];
+        if (f.IsFull)
+        {
+            var l = f.Factors.AsSpan(c * d * d, d * d);
+            for (int j = 0; j < d; j++)
+            {
+                double y = 0;
+                for (int i = 0; i <= j; i++) y += l[j * d + i] * diff[i];
+                maha += y * y;
+            }
+        }
+        else
+        {
+            for (int i = 0; i < d; i++)
+            {
+                double t = diff[i] * f.Factors[c * d + i];
+                maha += t * t;
+            }
+        }
+        return f.LogNormalizers[c] - 0.5 * maha;
+    }
+
+    /// <summary>
+    /// Turns rows of weighted log-probabilities [n×K] into log-responsibilities in place and writes
+    /// log p(x_n) = logsumexp_k into <paramref name="logNorm"/> (scikit-learn's <c>_estimate_log_prob_resp</c>).
+    /// </summary>
+    public static void LogResponsibilities(Span<double> logProb, int n, int k, Span<double> logNorm)
+    {
+        for (int row = 0; row < n; row++)
+        {
+            var r = logProb.Slice(row * k, k);
+            double lse = LogSpace.LogSumExp(r);
+            logNorm[row] = lse;
+            for (int c = 0; c < k; c++) r[c] -= lse;
+        }
+    }
+
+    /// <summary>
+    /// Adds Σₙ r_nk, Σₙ r_nk(x_n − m_k) and the second moments to <paramref name="stats"/>, centred at
+    /// <see cref="SufficientStatistics.Shift"/> (the plain reference; <paramref name="resp"/> is [n×K], not logs).
+    /// </summary>
+    public static void AccumulateStatistics(ReadOnlySpan<double> x, int n, ReadOnlySpan<double> resp, SufficientStatistics stats)
+    {
+        int d = stats.Dimension, k = stats.Components;
+        for (int row = 0; row < n; row++) AccumulateRow(x.Slice(row * d, d), resp.Slice(row * k, k), stats);
+    }
+
+    /// <summary>Adds one point with responsibilities <paramref name="resp"/> [K] to <paramref name="stats"/>.</summary>
+    public static void AccumulateRow(ReadOnlySpan<double> x, ReadOnlySpan<double> resp, SufficientStatistics stats)
+    {
+        int d = stats.Dimension;
+        for (int c = 0; c < stats.Components; c++)
+        {
+            double r = resp[c];
+            if (r == 0) continue;
+            stats.Nk[c] += r;
+            for (int i = 0; i < d; i++)
+            {
+                double di = x[i] - stats.Shift[c * d + i];
+                stats.Sum[c * d + i] += r * di;
+                if (stats.IsFull)
+                    for (int j = 0; j < d; j++) stats.SumSquares[(c * d + i) * d + j] += r * di * (x[j] - stats.Shift[c * d + j]);
+                else stats.SumSquares[c * d + i] += r * di * di;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The fused E-step over one block of <paramref name="count"/> (≤ block size) points starting at column
+    /// <paramref name="start"/> of the dimension-major data <paramref name="xt"/> (D rows of length
+    /// <paramref name="stride"/>, zero-padded to whole blocks): log densities, responsibilities, the block's
+    /// log-likelihood and, when <paramref name="stats"/> is given, its sufficient statistics (centred at the
+    /// component means, which must equal <c>stats.Shift</c>). Only the lower triangle of full second moments is filled.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void EStepBlock(ReadOnlySpan<double> xt, int stride, int start, int count, PrecisionFactors f,
+        EStepWorkspace ws, SufficientStatistics? stats, Span<double> responsibilities = default)
+    {
+        int d = f.Dimension, k = f.Components, b = ws.BlockSize, w = Vector<double>.Count;
+        var logp = ws.LogProb.AsSpan(0, k * b);
+        ref double xRef = ref MemoryMarshal.GetReference(xt);
+        ref double diffRef = ref MemoryMarshal.GetArrayDataReference(ws.Diff);
+        ref double lpRef = ref MemoryMarshal.GetArrayDataReference(ws.LogProb);
+
+        // 1. log w_k + log N(x; μ_k, Σ_k), SIMD across points.
+        for (int c = 0; c < k; c++)
+        {
+            double norm = f.LogNormalizers[c];
+            if (f.IsFull)
+            {
+                FillDiff(xt, stride, start, f.Means.AsSpan(c * d, d), ws.Diff, b);
+                ref double lRef = ref f.Factors[c * d * d];
+                for (int v = 0; v < b; v += w)
+                {
+                    var maha = Vector<double>.Zero;
+                    for (int j = 0; j < d; j++)
+                    {
+                        var y = Vector<double>.Zero;
+                        for (int i = 0; i <= j; i++)
+                            y += new Vector<double>(Unsafe.Add(ref lRef, j * d + i)) * Vector.LoadUnsafe(ref diffRef, (nuint)(i * b + v));
+                        maha += y * y;
+                    }
+                    (new Vector<double>(norm) - new Vector<double>(0.5) * maha).StoreUnsafe(ref lpRef, (nuint)(c * b + v));
+                }
+            }
+            else
+            {
+                for (int v = 0; v < b; v += w)
+                {
+                    var maha = Vector<double>.Zero;
+                    for (int i = 0; i < d; i++)
+                    {
+                        var t = (Vector.LoadUnsafe(ref xRef, (nuint)(i * stride + start + v)) - new Vector<double>(f.Means[c * d + i]))
+                                * new Vector<double>(f.Factors[c * d + i]);
+                        maha += t * t;
+                    }
+                    (new Vector<double>(norm) - new Vector<double>(0.5) * maha).StoreUnsafe(ref lpRef, (nuint)(c * b + v));
+                }
+            }
+        }
+
+        // 2. log p(x) = logsumexp over components; responsibilities r = exp(logp − log p(x)).
+        var max = ws.Max.AsSpan(0, b);
+        var sum = ws.Norm.AsSpan(0, b);
+        logp[..b].CopyTo(max);
+        for (int c = 1; c < k; c++) TensorPrimitives.Max(max, logp.Slice(c * b, b), max);
+        sum.Clear();
+        for (int c = 0; c < k; c++)
+        {
+            var row = logp.Slice(c * b, b);
+            TensorPrimitives.Subtract(row, max, row);
+            TensorPrimitives.Exp(row, row);
+            TensorPrimitives.Add(sum, row, sum);
+        }
+        TensorPrimitives.Reciprocal(sum, ws.Inverse);
+        for (int c = 0; c < k; c++)
+        {
+            var row = logp.Slice(c * b, b);
+            TensorPrimitives.Multiply(row, ws.Inverse, row);
+            row[count..].Clear();
+        }
+        TensorPrimitives.Log(sum, sum);
+        TensorPrimitives.Add(sum, max, sum);
+        double ll = TensorPrimitives.Sum(sum[..count]);
+
+        if (!responsibilities.IsEmpty)
+            for (int c = 0; c < k; c++)
+                for (int p = 0; p < count; p++) responsibilities[p * k + c] = logp[c * b + p];
+        if (stats is null) { ws.LogLikelihood += ll; return; }
+        stats.LogLikelihood += ll;
+
+        // 3. Sufficient statistics, centred at the means.
+        ref double wRef = ref MemoryMarshal.GetArrayDataReference(ws.Weighted);
+        for (int c = 0; c < k; c++)
+        {
+            var r = logp.Slice(c * b, b);
+            stats.Nk[c] += TensorPrimitives.Sum(r);
+            ref double rRef = ref MemoryMarshal.GetReference(r);
+            if (f.IsFull)
+            {
+                FillDiff(xt, stride, start, f.Means.AsSpan(c * d, d), ws.Diff, b);
+                for (int i = 0; i < d; i++)
+                {
+                    var wi = ws.Weighted.AsSpan(i * b, b);
+                    TensorPrimitives.Multiply(ws.Diff.AsSpan(i * b, b), r, wi);
+                    stats.Sum[c * d + i] += TensorPrimitives.Sum(wi);
+                }
+                int baseIndex = c * d * d;
+                for (int i = 0; i < d; i++)
+                {
+                    int j = 0;
+                    for (; j + 3 <= i; j += 4)
+                    {
+                        Vector<double> a0 = default, a1 = default, a2 = default, a3 = default;
+                        for (int v = 0; v < b; v += w)
+                        {
+                            var wv = Vector.LoadUnsafe(ref wRef, (nuint)(i * b + v));
+                            a0 += wv * Vector.LoadUnsafe(ref diffRef, (nuint)(j * b + v));
+                            a1 += wv * Vector.LoadUnsafe(ref diffRef, (nuint)((j + 1) * b + v));
+                            a2 += wv * Vector.LoadUnsafe(ref diffRef, (nuint)((j + 2) * b + v));
+                            a3 += wv * Vector.LoadUnsafe(ref diffRef, (nuint)((j + 3) * b + v));
+                        }
+                        stats.SumSquares[baseIndex + i * d + j] += Vector.Sum(a0);
+                        stats.SumSquares[baseIndex + i * d + j + 1] += Vector.Sum(a1);
+                        stats.SumSquares[baseIndex + i * d + j + 2] += Vector.Sum(a2);
+                        stats.SumSquares[baseIndex + i * d + j + 3] += Vector.Sum(a3);
+                    }
+                    for (; j <= i; j++)
+                    {
+                        Vector<double> a0 = default;
+                        for (int v = 0; v < b; v += w)
+                            a0 += Vector.LoadUnsafe(ref wRef, (nuint)(i * b + v)) * Vector.LoadUnsafe(ref diffRef, (nuint)(j * b + v));
+                        stats.SumSquares[baseIndex + i * d + j] += Vector.Sum(a0);
+                    }
+                }
+            }
+            else
+            {
+                for (int i = 0; i < d; i++)
+                {
+                    var mean = new Vector<double>(f.Means[c * d + i]);
+                    Vector<double> a1 = default, a2 = default;
+                    for (int v = 0; v < b; v += w)
+                    {
+                        var dv = Vector.LoadUnsafe(ref xRef, (nuint)(i * stride + start + v)) - mean;
+                        var wv = Vector.LoadUnsafe(ref rRef, (nuint)v) * dv;
+                        a1 += wv;
+                        a2 += wv * dv;
+                    }
+                    stats.Sum[c * d + i] += Vector.Sum(a1);
+                    stats.SumSquares[c * d + i] += Vector.Sum(a2);
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FillDiff(ReadOnlySpan<double> xt, int stride, int start, ReadOnlySpan<double> mean, double[] diff, int b)
+    {
+        for (int i = 0; i < mean.Length; i++)
+            TensorPrimitives.Subtract(xt.Slice(i * stride + start, b), mean[i], diff.AsSpan(i * b, b));
+    }
+}
+
+/// <summary>Scratch buffers of one worker of <see cref="EStepKernels.EStepBlock"/>, allocated once per fit.</summary>
+public sealed class EStepWorkspace
+{
+    /// <summary>Buffers for blocks of <paramref name="blockSize"/> points (a multiple of <see cref="Vector{T}.Count"/>).</summary>
+    public EStepWorkspace(int components, int dimension, int blockSize)
+    {
+        if (blockSize % Vector<double>.Count != 0) throw new ArgumentException($"The block size {blockSize} must be a multiple of {Vector<double>.Count}.");
+        BlockSize = blockSize;
+        Diff = new double[dimension * blockSize];
+        Weighted = new double[dimension * blockSize];
+        LogProb = new double[components * blockSize];
+        Max = new double[blockSize];
+        Norm = new double[blockSize];
+        Inverse = new double[blockSize];
+    }
+
+    /// <summary>Points per block.</summary>
+    public int BlockSize { get; }
+    internal double[] Diff { get; }
+    internal double[] Weighted { get; }
+    internal double[] LogProb { get; }
+    internal double[] Max { get; }
+    internal double[] Norm { get; }
+    internal double[] Inverse { get; }
+    /// <summary>Log-likelihood accumulated by blocks run without statistics.</summary>
+    public double LogLikelihood { get; set; }
+}

@@ -1,0 +1,92 @@
+using Probabilistic.Core.Numerics;
+
+namespace Probabilistic.Mixtures.Kernels;
+
+/// <summary>
+/// What the E-step needs, computed once per iteration from the parameters (scikit-learn's
+/// <c>_compute_precision_cholesky</c>): for full and tied covariances the lower-triangular L⁻¹ of each
+/// covariance's Cholesky factor L (so the Mahalanobis distance is ‖L⁻¹(x−μ)‖²), for diagonal and spherical
+/// the per-dimension inverse standard deviations; and per component log w_k − D/2·log 2π + log det L⁻¹.
+/// </summary>
+public sealed class PrecisionFactors
+{
+    private PrecisionFactors(int k, int d, bool full)
+    {
+        Components = k;
+        Dimension = d;
+        IsFull = full;
+        Means = new double[k * d];
+        Factors = new double[full ? k * d * d : k * d];
+        LogNormalizers = new double[k];
+    }
+
+    /// <summary>K.</summary>
+    public int Components { get; }
+    /// <summary>D.</summary>
+    public int Dimension { get; }
+    /// <summary>True: <see cref="Factors"/> holds K lower-triangular D×D matrices L⁻¹; false: K rows of D inverse standard deviations.</summary>
+    public bool IsFull { get; }
+    /// <summary>Component means [K×D].</summary>
+    public double[] Means { get; }
+    /// <summary>L⁻¹ per component (full, tied expanded to K copies) or 1/σ per component and dimension (diagonal, spherical).</summary>
+    public double[] Factors { get; }
+    /// <summary>log w_k − D/2 log 2π + log det L⁻¹ per component.</summary>
+    public double[] LogNormalizers { get; }
+
+    /// <summary>Computes the factors, or throws scikit-learn's explanation when a covariance is not positive definite.</summary>
+    /// <exception cref="IllConditionedCovarianceException">A covariance is not positive definite.</exception>
+    public static PrecisionFactors Compute(GaussianMixtureParameters p)
+    {
+        int k = p.Components, d = p.Dimension;
+        bool full = p.CovarianceType is CovarianceType.Full or CovarianceType.Tied;
+        var f = new PrecisionFactors(k, d, full);
+        p.MeansArray.CopyTo(f.Means, 0);
+        var cov = p.CovariancesArray;
+        var w = p.WeightsArray;
+        double constant = -0.5 * d * GaussianMath.Log2Pi;
+        if (full)
+        {
+            var l = new double[d * d];
+            for (int c = 0; c < k; c++)
+            {
+                if (c == 0 || p.CovarianceType == CovarianceType.Full)
+                {
+                    int offset = p.CovarianceType == CovarianceType.Full ? c * d * d : 0;
+                    cov.AsSpan(offset, d * d).CopyTo(l);
+                    if (!Cholesky.TryFactor(l, d)) throw IllConditionedCovarianceException.ForComponent(c);
+                    Cholesky.InvertLower(l, d, f.Factors.AsSpan(c * d * d, d * d));
+                }
+                else f.Factors.AsSpan(0, d * d).CopyTo(f.Factors.AsSpan(c * d * d, d * d));
+                double logDet = 0;
+                for (int i = 0; i < d; i++) logDet += Math.Log(f.Factors[c * d * d + i * d + i]);
+                f.LogNormalizers[c] = Math.Log(w[c]) + constant + logDet;
+            }
+        }
+        else
+        {
+            for (int c = 0; c < k; c++)
+            {
+                double logDet = 0;
+                for (int i = 0; i < d; i++)
+                {
+                    double v = p.CovarianceType == CovarianceType.Diagonal ? cov[c * d + i] : cov[c];
+                    if (!(v > 0)) throw IllConditionedCovarianceException.ForComponent(c);
+                    double s = 1.0 / Math.Sqrt(v);
+                    f.Factors[c * d + i] = s;
+                    logDet += Math.Log(s);
+                }
+                f.LogNormalizers[c] = Math.Log(w[c]) + constant + logDet;
+            }
+        }
+        return f;
+    }
+}
+
+/// <summary>A covariance stopped being positive definite during fitting (scikit-learn's message, with the component).</summary>
+public sealed class IllConditionedCovarianceException(string message) : InvalidOperationException(message)
+{
+    internal static IllConditionedCovarianceException ForComponent(int k) => new(
+        $"Fitting the mixture model failed because component {k} has an ill-defined covariance (not positive definite; "
+        + "for instance caused by singleton or collapsed samples). Try to decrease the number of components, "
+        + "increase the covariance regularisation (RegCovar), or scale the input data.");
+}

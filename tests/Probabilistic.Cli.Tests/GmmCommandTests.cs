@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Probabilistic.Cli.Commands;
+using Probabilistic.Mixtures;
+
+namespace Probabilistic.Cli.Tests;
+
+/// <summary><c>prob gmm fit|predict</c> in-process: outputs, saved models, exit codes on bad input.</summary>
+public sealed class GmmCommandTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("prob-gmm-cli");
+
+    private static string Faithful()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Probabilistic.sln"))) return Path.Combine(dir.FullName, "datasets", "faithful.csv");
+        throw new InvalidOperationException("checkout not found");
+    }
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var root = new RootCommand { GmmCommand.Create() };
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = CliHost.Run(root, args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    [Fact]
+    public void FitFromTheFixedStartMatchesScikitLearnAndPredictReadsTheModel()
+    {
+        var start = Path.Combine(_dir.FullName, "start.json");
+        // ../shared/peers gmm_data.py's faithful.init.json.
+        File.WriteAllText(start, """{"weights": [0.5, 0.5], "means": [[4.883, 83.0], [2.233, 60.0]], "covariances": [[[1.2979398904492854, 13.926418847318335], [13.926418847318335, 184.1438158788926]], [[1.2979398904492854, 13.926418847318335], [13.926418847318335, 184.1438158788926]]]}""");
+        var model = Path.Combine(_dir.FullName, "m.json");
+        var (code, output, err) = Run("gmm", "fit", "--data", Faithful(), "--k", "2", "--init", start, "--max-iter", "50", "--tol", "0", "--backend", "cpu", "-o", model, "--json");
+        Assert.True(code == 0, $"exit {code}: {err}");
+        var json = JsonNode.Parse(output)!;
+        Assert.Equal(50, json["iterations"]!.GetValue<int>());
+        Assert.Equal(50, json["meanLogLikelihood"]!.AsArray().Count);
+        double ll = json["finalMeanLogLikelihood"]!.GetValue<double>();
+        // scikit-learn 1.2.1: gmm_sklearn.py --workload faithful --cov full --init file --max-iter 50 -> -4.15538220659224.
+        Assert.True(Math.Abs(ll - -4.15538220659224) < 1e-6 * 4.16, $"final mean LL {ll:R}");
+        Assert.True(json["secondsPerIteration"]!.GetValue<double>() > 0, "seconds per iteration reported");
+        Assert.Equal(2, GaussianMixture.Load(model).Parameters!.Components);
+
+        var (pcode, labels, perr) = Run("gmm", "predict", "-m", model, "--data", Faithful());
+        Assert.True(pcode == 0, $"predict exit {pcode}: {perr}");
+        var lines = labels.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(272, lines.Length);
+        Assert.All(lines, l => Assert.Contains(l.Trim(), new[] { "0", "1" }));
+    }
+
+    [Fact]
+    public void BadArgumentsAndBadDataGiveTheDocumentedExitCodes()
+    {
+        var model = Path.Combine(_dir.FullName, "m.json");
+        Assert.Equal(CliHost.Usage, Run("gmm", "fit", "--data", Faithful(), "--k", "2", "--covariance", "banana", "-o", model).Code);
+        Assert.Equal(CliHost.Usage, Run("gmm", "fit", "--data", Faithful(), "--k", "0", "-o", model).Code);
+        Assert.Equal(CliHost.Usage, Run("gmm", "fit", "--data", Faithful(), "--k", "2", "--init", "whatever", "-o", model).Code);
+        Assert.Equal(CliHost.BadInput, Run("gmm", "fit", "--data", Path.Combine(_dir.FullName, "missing.csv"), "--k", "2", "-o", model).Code);
+
+        var bad = Path.Combine(_dir.FullName, "bad.csv");
+        File.WriteAllText(bad, "a,b\n1,2\n3,nan\n5,6\n");
+        var (code, _, err) = Run("gmm", "fit", "--data", bad, "--k", "1", "-o", model);
+        Assert.True(code == CliHost.BadInput, $"NaN in the data: exit {code}, stderr {err}");
+        Assert.Contains("bad.csv", err);
+
+        File.WriteAllText(model, "{\"format\": \"probabilistic\", \"kind\": \"hmm\", \"version\": 1, \"model\": {}}");
+        var (pcode, _, perr) = Run("gmm", "predict", "-m", model, "--data", Faithful());
+        Assert.True(pcode == CliHost.BadInput, $"wrong model kind: exit {pcode}");
+        Assert.Contains("not a 'gaussian-mixture' model", perr);
+    }
+
+    public void Dispose() => _dir.Delete(true);
+}

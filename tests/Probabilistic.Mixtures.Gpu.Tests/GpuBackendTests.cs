@@ -1,0 +1,114 @@
+using Probabilistic.Core.Inference;
+using Probabilistic.Mixtures.Kernels;
+
+namespace Probabilistic.Mixtures.Gpu.Tests;
+
+/// <summary>
+/// The ILGPU kernels on ILGPU's CPU accelerator (a slow simulator: a couple of thousand points) against the
+/// double-precision CPU backend. Tolerances are single-precision ones.
+/// </summary>
+public sealed class GpuBackendTests : IClassFixture<GpuBackendTests.Simulator>
+{
+    public sealed class Simulator : IDisposable
+    {
+        public GpuMixtureBackend Backend { get; } = GpuMixtureBackend.CreateCpuSimulator(chunk: 256);
+        public void Dispose() => Backend.Dispose();
+    }
+
+    private readonly GpuMixtureBackend _gpu;
+
+    public GpuBackendTests(Simulator simulator) => _gpu = simulator.Backend;
+
+    private static (double[] X, GaussianMixtureParameters Truth) Data(int n, CovarianceType type, int seed)
+    {
+        double[][] means = [[0, 0, 1], [5, 1, -2], [-2, 6, 0]];
+        double[][][] covs =
+        [
+            [[1.0, 0.3, 0.1], [0.3, 0.5, 0.0], [0.1, 0.0, 0.8]],
+            [[0.6, -0.2, 0.0], [-0.2, 1.2, 0.2], [0.0, 0.2, 0.4]],
+            [[2.0, 0.0, 0.3], [0.0, 0.3, 0.0], [0.3, 0.0, 1.0]],
+        ];
+        var truth = GaussianMixtureParameters.FromFullCovariances(type, [0.5, 0.3, 0.2], means, covs);
+        return (new GaussianMixture(truth).Sample(n, seed).X, truth);
+    }
+
+    [Theory]
+    [InlineData(CovarianceType.Full)]
+    [InlineData(CovarianceType.Diagonal)]
+    [InlineData(CovarianceType.Tied)]
+    [InlineData(CovarianceType.Spherical)]
+    public void EStepAndStatisticsMatchTheCpuBackend(CovarianceType type)
+    {
+        int n = 1500;
+        var (x, truth) = Data(n, type, 5);
+        var shifted = new GaussianMixtureParameters(type, 3, 3, truth.WeightsArray, truth.Means.Select((m, i) => m + 0.5 * Math.Cos(i)).ToArray(), truth.CovariancesArray);
+        var f = PrecisionFactors.Compute(shifted);
+        bool full = type is CovarianceType.Full or CovarianceType.Tied;
+
+        using var cpu = new CpuMixtureBackend(1).Bind(x, n, 3, 3);
+        using var gpu = _gpu.Bind(x, n, 3, 3);
+        var rc = new double[n * 3]; var lc = new double[n];
+        var rg = new double[n * 3]; var lg = new double[n];
+        cpu.Responsibilities(f, rc, lc);
+        gpu.Responsibilities(f, rg, lg);
+        for (int i = 0; i < rc.Length; i++)
+            Assert.True(Math.Abs(rc[i] - rg[i]) < 2e-5, $"{type}: responsibility {i}: cpu {rc[i]:R}, gpu {rg[i]:R}");
+        for (int i = 0; i < n; i++)
+            Assert.True(Math.Abs(lc[i] - lg[i]) < 2e-5 * Math.Max(1, Math.Abs(lc[i])), $"{type}: log p(x_{i}): cpu {lc[i]:R}, gpu {lg[i]:R}");
+
+        var sc = new SufficientStatistics(3, 3, full);
+        var sg = new SufficientStatistics(3, 3, full);
+        cpu.EStep(f, sc);
+        gpu.EStep(f, sg);
+        Assert.True(Math.Abs(sc.LogLikelihood - sg.LogLikelihood) < 1e-5 * Math.Abs(sc.LogLikelihood), $"{type}: total LL cpu {sc.LogLikelihood:R}, gpu {sg.LogLikelihood:R}");
+        // Sums of ~n single-precision terms: relative error ~1e-5 of the sum of |terms|, bounded here by 1e-4·max(1, |value|)·scale.
+        Close(sc.Nk, sg.Nk, 2e-3, type, "N_k");
+        Close(sc.Sum, sg.Sum, 2e-3, type, "first moments");
+        Close(sc.SumSquares, sg.SumSquares, 5e-3, type, "second moments");
+    }
+
+    [Theory]
+    [InlineData(CovarianceType.Full)]
+    [InlineData(CovarianceType.Diagonal)]
+    public void FitFromTheSameStartMatchesTheCpuFit(CovarianceType type)
+    {
+        int n = 2000;
+        var (x, truth) = Data(n, type, 9);
+        // Start: the true weights and covariances, means moved by ~1 (well-separated problem).
+        var start = new GaussianMixtureParameters(type, 3, 3, truth.WeightsArray, truth.Means.Select((m, i) => m + (i % 2 == 0 ? 0.8 : -0.6)).ToArray(), truth.CovariancesArray);
+        GaussianMixture Fit(IMixtureBackend backend)
+        {
+            var g = new GaussianMixture(new GaussianMixtureOptions(3, type, Tolerance: 1e-5, MaxIterations: 200, Init: MixtureInit.Parameters, InitialParameters: start, Backend: backend));
+            g.Fit(x, n, 3);
+            return g;
+        }
+        var cpu = Fit(new CpuMixtureBackend(1));
+        var gpu = Fit(_gpu);
+        Assert.Equal(StopReason.Converged, cpu.Trace!.StopReason);
+        Assert.Equal(StopReason.Converged, gpu.Trace!.StopReason);
+        Assert.True(cpu.Iterations == gpu.Iterations, $"{type}: iterations to converge: cpu {cpu.Iterations}, gpu {gpu.Iterations}");
+        Assert.True(Math.Abs(cpu.LowerBound - gpu.LowerBound) < 1e-5 * Math.Abs(cpu.LowerBound), $"{type}: final mean LL cpu {cpu.LowerBound:R}, gpu {gpu.LowerBound:R}");
+        Close(cpu.Parameters!.WeightsArray, gpu.Parameters!.WeightsArray, 1e-4, type, "weights");
+        Close(cpu.Parameters!.MeansArray, gpu.Parameters!.MeansArray, 1e-4, type, "means");
+        Close(cpu.Parameters!.CovariancesArray, gpu.Parameters!.CovariancesArray, 1e-3, type, "covariances");
+        Assert.Equal(cpu.Predict(x, n), gpu.Predict(x, n));
+    }
+
+    [Fact]
+    public void BackendChoiceParsesAndAutoFallsBackToTheCpu()
+    {
+        Assert.Equal(BackendChoice.Auto, MixtureBackends.Parse("auto"));
+        Assert.Equal(BackendChoice.Gpu, MixtureBackends.Parse("GPU"));
+        Assert.Throws<ArgumentException>(() => MixtureBackends.Parse("tpu"));
+        var auto = MixtureBackends.Create(BackendChoice.Auto);
+        Assert.Equal(GpuMixtureBackend.CudaAvailable() ? "gpu:cuda" : "cpu", auto.Name);
+        (auto as IDisposable)?.Dispose();
+    }
+
+    private static void Close(double[] expected, double[] actual, double tolerance, CovarianceType type, string what)
+    {
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * Math.Max(1, Math.Abs(expected[i])),
+                $"{type}: {what}[{i}]: cpu {expected[i]:R}, gpu {actual[i]:R}");
+    }
+}

@@ -1,0 +1,96 @@
+using Probabilistic.Core.IO;
+
+namespace Probabilistic.Mixtures.Tests;
+
+/// <summary>Degenerate and bad input: regularised fits or clear errors, never NaN; model files.</summary>
+public class RobustnessTests
+{
+    [Theory]
+    [InlineData(CovarianceType.Full)]
+    [InlineData(CovarianceType.Diagonal)]
+    [InlineData(CovarianceType.Spherical)]
+    [InlineData(CovarianceType.Tied)]
+    public void DuplicatePointsGiveARegularisedFit(CovarianceType type)
+    {
+        var x = Enumerable.Repeat(new[] { 1.5, -2.0 }, 50).SelectMany(r => r).ToArray();
+        var gmm = new GaussianMixture(new GaussianMixtureOptions(2, type, Seed: 1));
+        var trace = gmm.Fit(x, 50, 2);
+        Assert.True(double.IsFinite(trace.FinalElboPerObservation), $"final LL {trace.FinalElboPerObservation}");
+        var cov = gmm.Parameters!.FullCovariance(0);
+        Assert.True(Math.Abs(cov[0] - 1e-6) < 1e-9, $"variance of identical points is reg_covar: {cov[0]:R}");
+        Assert.All(gmm.PredictProba(x, 50), v => Assert.True(double.IsFinite(v), "responsibility not finite"));
+    }
+
+    [Fact]
+    public void ConstantColumnAndMoreComponentsThanDistinctPointsStayFinite()
+    {
+        // Three distinct points, repeated; second column constant; K = 5 > 3 distinct points.
+        double[][] rows = [[0, 4], [1, 4], [5, 4]];
+        var x = Enumerable.Range(0, 30).SelectMany(i => rows[i % 3]).ToArray();
+        var gmm = new GaussianMixture(new GaussianMixtureOptions(5, Seed: 2, MaxIterations: 50));
+        var trace = gmm.Fit(x, 30, 2);
+        Assert.True(double.IsFinite(trace.FinalElboPerObservation), $"final LL {trace.FinalElboPerObservation}");
+        Assert.All(gmm.Parameters!.Covariances, v => Assert.True(double.IsFinite(v), "covariance not finite"));
+        Assert.All(gmm.Parameters!.Weights, v => Assert.True(double.IsFinite(v) && v >= 0, $"weight {v}"));
+        Assert.All(gmm.ScoreSamples(x, 30), v => Assert.True(double.IsFinite(v), "log p(x) not finite"));
+    }
+
+    [Fact]
+    public void NoRegularisationOnDuplicatePointsIsAClearError()
+    {
+        var x = Enumerable.Repeat(new[] { 1.0, 2.0 }, 20).SelectMany(r => r).ToArray();
+        var gmm = new GaussianMixture(new GaussianMixtureOptions(1, RegCovar: 0, Seed: 1));
+        var e = Assert.Throws<Kernels.IllConditionedCovarianceException>(() => gmm.Fit(x, 20, 2));
+        Assert.Contains("increase the covariance regularisation", e.Message);
+    }
+
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void NonFiniteDataAreRefusedWithTheRow(double bad)
+    {
+        var x = Enumerable.Range(0, 40).Select(i => (double)i).ToArray();
+        x[27] = bad;
+        var e = Assert.Throws<ArgumentException>(() => new GaussianMixture(new GaussianMixtureOptions(2, Seed: 1)).Fit(x, 20, 2));
+        Assert.Contains("Row 13 (0-based), column 1", e.Message);
+    }
+
+    [Fact]
+    public void SaveLoadRoundTripsAndCorruptFilesAreRefused()
+    {
+        var data = TestData.Faithful();
+        var gmm = new GaussianMixture(new GaussianMixtureOptions(2, Seed: 4));
+        gmm.Fit(data);
+        var dir = Directory.CreateTempSubdirectory("gmm-test");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "m.json");
+            gmm.Save(path);
+            var loaded = GaussianMixture.Load(path);
+            Assert.Equal(gmm.Parameters!.Means.ToArray(), loaded.Parameters!.Means.ToArray());
+            Assert.Equal(gmm.Parameters!.Covariances.ToArray(), loaded.Parameters!.Covariances.ToArray());
+            Assert.Equal(gmm.Score(data.Values, data.Rows), loaded.Score(data.Values, data.Rows), 12);
+            Assert.Equal(gmm.Predict(data.Values, data.Rows), loaded.Predict(data.Values, data.Rows));
+
+            var text = File.ReadAllText(path);
+            File.WriteAllText(path, text[..(text.Length / 2)]);
+            var e1 = Assert.Throws<ModelFormatException>(() => GaussianMixture.Load(path));
+            Assert.Contains("not valid JSON", e1.Message);
+
+            File.WriteAllText(path, text.Replace("\"version\":1", "\"version\":99"));
+            Assert.Contains("version 99", Assert.Throws<ModelFormatException>(() => GaussianMixture.Load(path)).Message);
+
+            // A covariance that is not positive definite: [[1, 5], [5, 1]].
+            var doc = System.Text.Json.Nodes.JsonNode.Parse(text)!;
+            var cov = doc["model"]!["covariances"]!.AsArray();
+            cov[1] = 5.0; cov[2] = 5.0;
+            File.WriteAllText(path, doc.ToJsonString());
+            var e3 = Assert.Throws<ModelFormatException>(() => GaussianMixture.Load(path));
+            Assert.Contains("ill-defined covariance", e3.Message);
+
+            File.WriteAllText(path, text.Replace("\"weights\":[", "\"weights\":[0.9,"));
+            Assert.Throws<ModelFormatException>(() => GaussianMixture.Load(path));
+        }
+        finally { dir.Delete(true); }
+    }
+}
