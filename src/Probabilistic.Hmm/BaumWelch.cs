@@ -88,9 +88,9 @@ public sealed class BaumWelch<TEmission, TStats> : IElboOptimizer
         var gate = new object();
         var options = HiddenMarkovModel<TEmission, TStats>.Options(_maxThreads);
         options.CancellationToken = cancellationToken;
-        Parallel.For(0, _data.Count, options,
+        Parallelism.For(_data.Count, options,
             () => (Counts: new ExpectedCounts<TStats>(k, model.Emission.CreateStatistics()), Workspace: new SequenceWorkspace(k)),
-            (n, _, local) =>
+            (n, local) =>
             {
                 AccumulateSequence(model, n, local.Workspace, local.Counts);
                 return local;

@@ -86,7 +86,7 @@ public sealed partial class HiddenMarkovModel<TEmission, TStats>
     {
         CheckData(data);
         var result = new double[data.Count];
-        Parallel.For(0, data.Count, Options(maxThreads), () => new SequenceWorkspace(StateCount), (n, _, ws) =>
+        Parallelism.For(data.Count, Options(maxThreads), () => new SequenceWorkspace(StateCount), (n, ws) =>
         {
             result[n] = Forward(data.Sequence(n), data.Length(n), ws, _start);
             return ws;
@@ -165,7 +165,7 @@ public sealed partial class HiddenMarkovModel<TEmission, TStats>
     {
         CheckData(data);
         var result = new DecodedPath[data.Count];
-        Parallel.For(0, data.Count, Options(maxThreads), () => new SequenceWorkspace(StateCount), (n, _, ws) =>
+        Parallelism.For(data.Count, Options(maxThreads), () => new SequenceWorkspace(StateCount), (n, ws) =>
         {
             int steps = data.Length(n);
             var path = new int[steps];
