@@ -17,6 +17,7 @@ public static class BenchRunner
     /// <summary>The suites, by name. Each model family adds its own.</summary>
     public static IReadOnlyList<Suite> Suites { get; } =
     [
+        new Suite("hmm", "Gaussian HMM Baum-Welch/Viterbi vs pomegranate (G1, G4); 45-state categorical HMM on Brown", HmmSuite.Run),
     ];
 
     public static int Run(string[] args)

@@ -1,10 +1,10 @@
 using Probabilistic.Core.Numerics;
 namespace Probabilistic.Hmm.Emissions;
 
-/// <summary>Counts of each symbol under each state, weighted by state posteriors (K×V).</summary>
+/// <summary>Counts of each symbol under each state, weighted by state posteriors.</summary>
 public sealed class CategoricalStatistics(int states, int symbols)
 {
-    /// <summary>Expected counts, K×V row-major.</summary>
+    /// <summary>Expected counts, symbol-major V×K (entry v·K + k), so one observation touches one contiguous row.</summary>
     public double[] Counts { get; } = new double[states * symbols];
 }
 
@@ -15,7 +15,7 @@ public sealed class CategoricalStatistics(int states, int symbols)
 public sealed class CategoricalEmission : IEmissionModel<CategoricalEmission, CategoricalStatistics>
 {
     private readonly double[] _probabilities;
-    private readonly double[] _logProbabilities;
+    private readonly double[] _logBySymbol; // V×K: log p(v | k) at v·K + k, one contiguous row per observation
 
     private CategoricalEmission(double[] probabilities, int states, int symbols, double pseudocount)
     {
@@ -23,8 +23,10 @@ public sealed class CategoricalEmission : IEmissionModel<CategoricalEmission, Ca
         StateCount = states;
         SymbolCount = symbols;
         Pseudocount = pseudocount;
-        _logProbabilities = probabilities.Select(v => Math.Log(v)).ToArray();
         Validate();
+        _logBySymbol = new double[states * symbols];
+        for (int k = 0; k < states; k++)
+            for (int v = 0; v < symbols; v++) _logBySymbol[v * states + k] = Math.Log(probabilities[k * symbols + v]);
     }
 
     /// <summary>From a K×V table whose rows sum to 1; <paramref name="pseudocount"/> is the Dirichlet prior's added count.</summary>
@@ -98,13 +100,9 @@ public sealed class CategoricalEmission : IEmissionModel<CategoricalEmission, Ca
     /// <inheritdoc/>
     public void LogLikelihoods(ReadOnlySpan<double> observations, int steps, Span<double> logProb)
     {
-        int k = StateCount, v = SymbolCount;
+        int k = StateCount;
         for (int t = 0; t < steps; t++)
-        {
-            int x = (int)observations[t];
-            var row = logProb.Slice(t * k, k);
-            for (int s = 0; s < k; s++) row[s] = _logProbabilities[s * v + x];
-        }
+            _logBySymbol.AsSpan((int)observations[t] * k, k).CopyTo(logProb.Slice(t * k, k));
     }
 
     /// <inheritdoc/>
@@ -113,13 +111,10 @@ public sealed class CategoricalEmission : IEmissionModel<CategoricalEmission, Ca
     /// <inheritdoc/>
     public void Accumulate(CategoricalStatistics stats, ReadOnlySpan<double> observations, int steps, ReadOnlySpan<double> posteriors)
     {
-        int k = StateCount, v = SymbolCount;
+        int k = StateCount;
         var counts = stats.Counts;
         for (int t = 0; t < steps; t++)
-        {
-            int x = (int)observations[t];
-            for (int s = 0; s < k; s++) counts[s * v + x] += posteriors[t * k + s];
-        }
+            System.Numerics.Tensors.TensorPrimitives.Add(counts.AsSpan((int)observations[t] * k, k), posteriors.Slice(t * k, k), counts.AsSpan((int)observations[t] * k, k));
     }
 
     /// <inheritdoc/>
@@ -131,7 +126,11 @@ public sealed class CategoricalEmission : IEmissionModel<CategoricalEmission, Ca
     /// <inheritdoc/>
     public CategoricalEmission Maximize(CategoricalStatistics stats)
     {
-        var p = HmmValidation.NormalizeCounts(stats.Counts, _probabilities, StateCount, SymbolCount, Pseudocount);
+        int k = StateCount, v = SymbolCount;
+        var stateMajor = new double[k * v];
+        for (int x = 0; x < v; x++)
+            for (int s = 0; s < k; s++) stateMajor[s * v + x] = stats.Counts[x * k + s];
+        var p = HmmValidation.NormalizeCounts(stateMajor, _probabilities, k, v, Pseudocount);
         return new CategoricalEmission(p, StateCount, SymbolCount, Pseudocount);
     }
 

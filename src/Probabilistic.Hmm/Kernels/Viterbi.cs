@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Probabilistic.Hmm.Kernels;
 
@@ -33,31 +35,39 @@ public static class ViterbiKernel
             var bp = backPointers.Slice(t * k, k);
             if (vectorised)
             {
-                // Row by row: candidate[j] = δ[i] + log A[i,j]; replace only on a strictly larger value, so the
-                // lowest i wins ties. -∞ + anything stays -∞ and never beats the first row.
-                for (int j = 0; j < k; j++) next[j] = cur[0] + logTransitions[j];
-                bestIndex.Clear();
-                for (int i = 1; i < k; i++)
+                // Per block of `width` target states j: best = δ[0] + log A[0, j]; then for i = 1..K−1 replace where
+                // δ[i] + log A[i, j] is strictly larger, so the lowest i wins ties. Best and argmax stay in registers;
+                // −∞ + anything stays −∞ and never beats the first row.
+                ref double logA = ref MemoryMarshal.GetReference(logTransitions);
+                ref double d0 = ref MemoryMarshal.GetReference(cur);
+                int j = 0;
+                for (; j <= k - width; j += width)
                 {
-                    var vi = new Vector<double>(cur[i]);
-                    var index = new Vector<double>(i);
-                    var row = logTransitions.Slice(i * k, k);
-                    int j = 0;
-                    for (; j <= k - width; j += width)
+                    var best = new Vector<double>(d0) + Vector.LoadUnsafe(ref logA, (nuint)j);
+                    var arg = Vector<double>.Zero;
+                    for (int i = 1; i < k; i++)
                     {
-                        var cand = vi + new Vector<double>(row[j..]);
-                        var best = new Vector<double>(next[j..]);
+                        var cand = new Vector<double>(Unsafe.Add(ref d0, i)) + Vector.LoadUnsafe(ref logA, (nuint)(i * k + j));
                         var better = Vector.GreaterThan(cand, best);
-                        Vector.ConditionalSelect(better, cand, best).CopyTo(next[j..]);
-                        Vector.ConditionalSelect(better, index, new Vector<double>(bestIndex[j..])).CopyTo(bestIndex[j..]);
+                        best = Vector.ConditionalSelect(better, cand, best);
+                        arg = Vector.ConditionalSelect(better, new Vector<double>(i), arg);
                     }
-                    for (; j < k; j++)
-                    {
-                        double c = cur[i] + row[j];
-                        if (c > next[j]) { next[j] = c; bestIndex[j] = i; }
-                    }
+                    best.CopyTo(next[j..]);
+                    arg.CopyTo(bestIndex[j..]);
                 }
-                for (int j = 0; j < k; j++) bp[j] = (int)bestIndex[j];
+                for (; j < k; j++)
+                {
+                    double b = cur[0] + logTransitions[j];
+                    int a = 0;
+                    for (int i = 1; i < k; i++)
+                    {
+                        double c = cur[i] + logTransitions[i * k + j];
+                        if (c > b) { b = c; a = i; }
+                    }
+                    next[j] = b;
+                    bestIndex[j] = a;
+                }
+                for (int q = 0; q < k; q++) bp[q] = (int)bestIndex[q];
             }
             else
             {
