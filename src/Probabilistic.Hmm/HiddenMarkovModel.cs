@@ -28,7 +28,7 @@ public sealed record DecodedPath(int[] States, double LogProbability);
 /// A sequence with probability zero under the model scores −∞ (a defined result); decoding or posteriors of such a
 /// sequence, or fitting on it, throw and name the sequence.
 /// </remarks>
-public sealed partial class HiddenMarkovModel<TEmission, TStats>
+public sealed partial class HiddenMarkovModel<TEmission, TStats> : IHiddenMarkovModel
     where TEmission : IEmissionModel<TEmission, TStats>
     where TStats : class
 {
@@ -59,6 +59,12 @@ public sealed partial class HiddenMarkovModel<TEmission, TStats>
 
     /// <summary>The emission model.</summary>
     public TEmission Emission { get; }
+
+    /// <inheritdoc/>
+    public int Dimension => Emission.Dimension;
+
+    /// <inheritdoc/>
+    public string Family => Emission.Family;
 
     /// <summary>π, a copy.</summary>
     public double[] Start => (double[])_start.Clone();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Probabilistic.Core.Numerics;
 namespace Probabilistic.Hmm.Emissions;
 
@@ -98,6 +99,7 @@ public sealed class CategoricalEmission : IEmissionModel<CategoricalEmission, Ca
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void LogLikelihoods(ReadOnlySpan<double> observations, int steps, Span<double> logProb)
     {
         int k = StateCount;
@@ -109,6 +111,7 @@ public sealed class CategoricalEmission : IEmissionModel<CategoricalEmission, Ca
     public CategoricalStatistics CreateStatistics() => new(StateCount, SymbolCount);
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Accumulate(CategoricalStatistics stats, ReadOnlySpan<double> observations, int steps, ReadOnlySpan<double> posteriors)
     {
         int k = StateCount;

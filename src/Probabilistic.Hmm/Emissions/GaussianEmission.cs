@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using Probabilistic.Core.Numerics;
 
@@ -158,6 +159,7 @@ public sealed class GaussianEmission : IEmissionModel<GaussianEmission, Gaussian
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void LogLikelihoods(ReadOnlySpan<double> observations, int steps, Span<double> logProb)
     {
         int k = StateCount, d = Dimension;
@@ -210,6 +212,7 @@ public sealed class GaussianEmission : IEmissionModel<GaussianEmission, Gaussian
     public GaussianStatistics CreateStatistics() => new(StateCount, Dimension, CovarianceType == CovarianceType.Full);
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Accumulate(GaussianStatistics stats, ReadOnlySpan<double> observations, int steps, ReadOnlySpan<double> posteriors)
     {
         int k = StateCount, d = Dimension;

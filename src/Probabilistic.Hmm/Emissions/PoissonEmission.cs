@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MathNet.Numerics;
 
 namespace Probabilistic.Hmm.Emissions;
@@ -78,6 +79,7 @@ public sealed class PoissonEmission : IEmissionModel<PoissonEmission, PoissonSta
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void LogLikelihoods(ReadOnlySpan<double> observations, int steps, Span<double> logProb)
     {
         int k = StateCount, d = Dimension;
@@ -103,6 +105,7 @@ public sealed class PoissonEmission : IEmissionModel<PoissonEmission, PoissonSta
     public PoissonStatistics CreateStatistics() => new(StateCount, Dimension);
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Accumulate(PoissonStatistics stats, ReadOnlySpan<double> observations, int steps, ReadOnlySpan<double> posteriors)
     {
         int k = StateCount, d = Dimension;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace Probabilistic.Hmm.Kernels;
@@ -22,6 +23,7 @@ public static class ForwardBackward
     /// returns Σ_t max_k logFrameProb[t,k] (the log of the shifts). Returns −∞ when some step has probability zero
     /// under every state, and throws on NaN.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double ExponentiateRows(Span<double> frame, int steps, int states)
     {
         double shift = 0;
@@ -38,8 +40,10 @@ public static class ForwardBackward
             if (double.IsNegativeInfinity(max)) return double.NegativeInfinity;
             if (double.IsPositiveInfinity(max)) throw new ArgumentException($"The emission log-density of step {t} is +∞ (a degenerate state, e.g. zero variance).");
             shift += max;
-            for (int k = 0; k < states; k++) row[k] = Math.Exp(row[k] - max);
+            TensorPrimitives.Subtract(row, max, row);
         }
+        // One vectorised exp over the whole block.
+        TensorPrimitives.Exp(frame[..(steps * states)], frame);
         return shift;
     }
 
@@ -48,6 +52,7 @@ public static class ForwardBackward
     /// Σ log c_t (add the row shift for the log-likelihood). Returns −∞ (alpha then undefined from that step) when
     /// some c_t underflows to zero or below the normal range, so the caller can fall back to log space.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double ForwardScaled(ReadOnlySpan<double> start, ReadOnlySpan<double> transitions, ReadOnlySpan<double> frameProb,
         int steps, int states, Span<double> alpha, Span<double> scale)
     {
@@ -77,6 +82,7 @@ public static class ForwardBackward
     }
 
     /// <summary>Scaled backward pass matching <see cref="ForwardScaled"/>: β̂_{T−1} = 1, β̂_t = A (b_{t+1} ⊙ β̂_{t+1}) / c_{t+1}.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardScaled(ReadOnlySpan<double> transitions, ReadOnlySpan<double> frameProb, ReadOnlySpan<double> scale,
         int steps, int states, Span<double> beta, Span<double> work)
     {
@@ -95,6 +101,7 @@ public static class ForwardBackward
     }
 
     /// <summary>γ_t = α̂_t ⊙ β̂_t (each row sums to 1), written into <paramref name="gamma"/> (may alias alpha).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void StatePosteriors(ReadOnlySpan<double> alpha, ReadOnlySpan<double> beta, int steps, int states, Span<double> gamma)
     {
         int n = steps * states;
@@ -104,6 +111,7 @@ public static class ForwardBackward
     /// <summary>
     /// Adds Σ_t ξ_t(i,j) = Σ_t α̂_t[i] A[i,j] b_{t+1}[j] β̂_{t+1}[j] / c_{t+1} into the K×K <paramref name="counts"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AccumulateTransitions(ReadOnlySpan<double> alpha, ReadOnlySpan<double> beta, ReadOnlySpan<double> frameProb,
         ReadOnlySpan<double> scale, ReadOnlySpan<double> transitions, int steps, int states, Span<double> counts, Span<double> work)
     {

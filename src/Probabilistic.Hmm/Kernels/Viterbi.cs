@@ -20,6 +20,7 @@ public static class ViterbiKernel
     /// <param name="path">T states, written.</param>
     /// <param name="delta">Work: 2K doubles.</param>
     /// <param name="backPointers">Work: T×K ints.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Decode(ReadOnlySpan<double> logStart, ReadOnlySpan<double> logTransitions, ReadOnlySpan<double> logFrameProb,
         int steps, int states, Span<int> path, Span<double> delta, Span<int> backPointers)
     {
