@@ -48,6 +48,26 @@ public class EmissionTests
     }
 
     [Fact]
+    public void OneDimensionalFullDiagonalAndSphericalAgree()
+    {
+        double[] x = [0.3, -2.0, 4.0];
+        var lp = new List<double[]>();
+        foreach (var type in new[] { CovarianceType.Full, CovarianceType.Diagonal, CovarianceType.Spherical })
+        {
+            var e = GaussianEmission.FromParameters(2, 1, type, [0.0, 1.0], [0.5, 4.0]);
+            var r = new double[6];
+            e.LogLikelihoods(x, 3, r);
+            lp.Add(r);
+        }
+        for (int i = 0; i < 6; i++)
+        {
+            double expected = GaussianMathReference(x[i / 2], i % 2 == 0 ? 0.0 : 1.0, i % 2 == 0 ? 0.5 : 4.0);
+            for (int t = 0; t < 3; t++) Assert.Equal(expected, lp[t][i], 12);
+        }
+        static double GaussianMathReference(double v, double m, double var) => -0.5 * Math.Log(2 * Math.PI * var) - 0.5 * (v - m) * (v - m) / var;
+    }
+
+    [Fact]
     public void PoissonLogDensityMatchesClosedForm()
     {
         var e = PoissonEmission.FromRates(2, 2, [1.5, 4.0, 0.2, 10.0]);

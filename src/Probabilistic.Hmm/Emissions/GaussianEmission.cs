@@ -163,9 +163,10 @@ public sealed class GaussianEmission : IEmissionModel<GaussianEmission, Gaussian
     public void LogLikelihoods(ReadOnlySpan<double> observations, int steps, Span<double> logProb)
     {
         int k = StateCount, d = Dimension;
-        if (d == 1)
+        if (d == 1 && CovarianceType != CovarianceType.Full)
         {
-            // Scalar observations: one multiply-add chain per state, contiguous over states.
+            // Scalar observations: one multiply-add chain per state, contiguous over states (_whiten holds 1/σ²
+            // here; for a full 1×1 covariance it holds the inverse Cholesky factor 1/σ and takes the general path).
             ReadOnlySpan<double> mu = _means, prec = _whiten, norm = _logNorm;
             for (int t = 0; t < steps; t++)
             {
