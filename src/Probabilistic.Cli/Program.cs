@@ -6,5 +6,6 @@ var root = new RootCommand("prob: probabilistic modelling from the command line 
 {
     DemoCommand.Create(),
     GmmCommand.Create(),
+    HmmCommand.Create(),
 };
 return CliHost.Run(root, args);

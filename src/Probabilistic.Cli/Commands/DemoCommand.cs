@@ -15,6 +15,7 @@ public static class DemoCommand
     public static IReadOnlyList<Demo> Demos { get; } =
     [
         new Demo("Gaussian mixture: Old Faithful, K=2, full covariances (EM)", GmmCommand.Demo),
+        new Demo("Gaussian HMM: regime-switching series (synthetic, seeded)", HmmCommand.Demo),
     ];
 
     public static Command Create()

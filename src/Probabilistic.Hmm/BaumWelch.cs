@@ -1,0 +1,153 @@
+using Probabilistic.Core.Inference;
+using Probabilistic.Hmm.Emissions;
+using Probabilistic.Hmm.Kernels;
+
+namespace Probabilistic.Hmm;
+
+/// <summary>
+/// Dirichlet priors on π and the rows of A, given as pseudo-counts added to the expected counts of every allowed
+/// (non-zero) entry. Zero (the default) is maximum likelihood.
+/// </summary>
+public sealed record HmmPriors(double StartPseudocount = 0, double TransitionPseudocount = 0)
+{
+    /// <summary>No prior.</summary>
+    public static HmmPriors None { get; } = new();
+}
+
+/// <summary>A fitted model, its ELBO trace, and the log-likelihood (plus log prior) of the final parameters.</summary>
+public sealed record HmmFitResult<TEmission, TStats>(HiddenMarkovModel<TEmission, TStats> Model, ElboTrace Trace, double FinalObjective)
+    where TEmission : IEmissionModel<TEmission, TStats>
+    where TStats : class;
+
+/// <summary>
+/// Baum-Welch (EM for HMMs) over many sequences as an <see cref="IElboOptimizer"/> for Core's <see cref="ElboDriver"/>.
+/// Each <see cref="Step"/> runs forward-backward on every sequence in parallel (per-thread accumulators) and returns
+/// the objective of the parameters it was given — total log-likelihood plus log prior, the ELBO at the exact
+/// posterior — then moves to the M-step's parameters. The objective never decreases.
+/// </summary>
+public sealed class BaumWelch<TEmission, TStats> : IElboOptimizer
+    where TEmission : IEmissionModel<TEmission, TStats>
+    where TStats : class
+{
+    private readonly SequenceSet _data;
+    private readonly HmmPriors _priors;
+    private readonly int? _maxThreads;
+
+    /// <summary>Prepares a fit of <paramref name="initial"/> to <paramref name="data"/>; checks every observation once.</summary>
+    public BaumWelch(HiddenMarkovModel<TEmission, TStats> initial, SequenceSet data, HmmPriors? priors = null, int? maxThreads = null)
+    {
+        ArgumentNullException.ThrowIfNull(initial);
+        ArgumentNullException.ThrowIfNull(data);
+        initial.CheckData(data);
+        Model = initial;
+        _data = data;
+        _priors = priors ?? HmmPriors.None;
+        if (!(_priors.StartPseudocount >= 0) || !(_priors.TransitionPseudocount >= 0))
+            throw new ArgumentException("Pseudo-counts must be >= 0.", nameof(priors));
+        _maxThreads = maxThreads;
+    }
+
+    /// <summary>The current parameters (after the last M-step).</summary>
+    public HiddenMarkovModel<TEmission, TStats> Model { get; private set; }
+
+    /// <inheritdoc/>
+    public bool IsMonotone => true;
+
+    /// <inheritdoc/>
+    public long ObservationCount => _data.TotalLength;
+
+    /// <summary>Runs Baum-Welch on the driver and returns the final model, the trace and the final objective.</summary>
+    public static HmmFitResult<TEmission, TStats> Fit(HiddenMarkovModel<TEmission, TStats> initial, SequenceSet data,
+        FitOptions? options = null, HmmPriors? priors = null, int? maxThreads = null, CancellationToken cancellationToken = default)
+    {
+        var optimizer = new BaumWelch<TEmission, TStats>(initial, data, priors, maxThreads);
+        var trace = ElboDriver.Fit(optimizer, options, cancellationToken);
+        return new HmmFitResult<TEmission, TStats>(optimizer.Model, trace, optimizer.Objective(optimizer.Model));
+    }
+
+    /// <summary>Total log-likelihood of <paramref name="model"/> on the data plus its log prior.</summary>
+    public double Objective(HiddenMarkovModel<TEmission, TStats> model) => model.Score(_data, _maxThreads) + LogPrior(model);
+
+    /// <inheritdoc/>
+    public double Step(CancellationToken cancellationToken)
+    {
+        var model = Model;
+        var totals = ExpectedCounts(model, cancellationToken);
+        double objective = totals.LogLikelihood + LogPrior(model);
+        var start = HmmValidation.NormalizeCounts(totals.Start, model.StartSpan, 1, model.StateCount, _priors.StartPseudocount);
+        var transitions = HmmValidation.NormalizeCounts(totals.Transitions, model.TransitionSpan, model.StateCount, model.StateCount, _priors.TransitionPseudocount);
+        Model = new HiddenMarkovModel<TEmission, TStats>(start, transitions, model.Emission.Maximize(totals.Emission));
+        return objective;
+    }
+
+    /// <summary>The E-step alone: expected counts and total log-likelihood under <paramref name="model"/>.</summary>
+    public ExpectedCounts<TStats> ExpectedCounts(HiddenMarkovModel<TEmission, TStats> model, CancellationToken cancellationToken = default)
+    {
+        int k = model.StateCount;
+        ExpectedCounts<TStats>? total = null;
+        var gate = new object();
+        var options = HiddenMarkovModel<TEmission, TStats>.Options(_maxThreads);
+        options.CancellationToken = cancellationToken;
+        Parallelism.For(_data.Count, options,
+            () => (Counts: new ExpectedCounts<TStats>(k, model.Emission.CreateStatistics()), Workspace: new SequenceWorkspace(k)),
+            (n, local) =>
+            {
+                AccumulateSequence(model, n, local.Workspace, local.Counts);
+                return local;
+            },
+            local =>
+            {
+                lock (gate)
+                {
+                    if (total is null) total = local.Counts;
+                    else total.Add(local.Counts, model.Emission);
+                }
+            });
+        return total ?? new ExpectedCounts<TStats>(k, model.Emission.CreateStatistics());
+    }
+
+    private void AccumulateSequence(HiddenMarkovModel<TEmission, TStats> model, int n, SequenceWorkspace ws, ExpectedCounts<TStats> counts)
+    {
+        int k = model.StateCount, steps = _data.Length(n);
+        var x = _data.Sequence(n);
+        ws.Ensure(steps);
+        model.Emission.LogLikelihoods(x, steps, ws.Frame);
+        double ll = SequencePasses.Run(model.StartSpan, model.TransitionSpan, model.LogStartSpan, model.LogTransitionSpan, ws, steps, backward: true);
+        if (double.IsNegativeInfinity(ll))
+            throw new InvalidOperationException($"Sequence {n} has probability zero under the current model (an observation no state can emit, or a transition fixed at zero); Baum-Welch cannot fit it. Add pseudo-counts or check the data.");
+        counts.LogLikelihood += ll;
+        ForwardBackward.AccumulateTransitions(ws.Alpha, ws.Beta, ws.Frame, ws.Scale, model.TransitionSpan, steps, k, counts.Transitions, ws.Work);
+        ForwardBackward.StatePosteriors(ws.Alpha, ws.Beta, steps, k, ws.Beta);
+        for (int j = 0; j < k; j++) counts.Start[j] += ws.Beta[j];
+        model.Emission.Accumulate(counts.Emission, x, steps, ws.Beta);
+    }
+
+    private double LogPrior(HiddenMarkovModel<TEmission, TStats> model) =>
+        HmmValidation.DirichletLogPrior(model.StartSpan, _priors.StartPseudocount)
+        + HmmValidation.DirichletLogPrior(model.TransitionSpan, _priors.TransitionPseudocount)
+        + model.Emission.LogPrior();
+}
+
+/// <summary>The E-step's expected counts: Σ γ_0 (start), Σ ξ (transitions, K×K), emission statistics, and Σ log p(x_n).</summary>
+public sealed class ExpectedCounts<TStats>(int states, TStats emission) where TStats : class
+{
+    /// <summary>Σ_n γ_n,0.</summary>
+    public double[] Start { get; } = new double[states];
+
+    /// <summary>Σ_n Σ_t ξ_n,t, K×K.</summary>
+    public double[] Transitions { get; } = new double[states * states];
+
+    /// <summary>Posterior-weighted emission statistics.</summary>
+    public TStats Emission { get; } = emission;
+
+    /// <summary>Σ_n log p(x_n).</summary>
+    public double LogLikelihood { get; set; }
+
+    internal void Add<TEmission>(ExpectedCounts<TStats> other, TEmission emission) where TEmission : IEmissionModel<TEmission, TStats>
+    {
+        for (int i = 0; i < Start.Length; i++) Start[i] += other.Start[i];
+        for (int i = 0; i < Transitions.Length; i++) Transitions[i] += other.Transitions[i];
+        emission.Merge(Emission, other.Emission);
+        LogLikelihood += other.LogLikelihood;
+    }
+}

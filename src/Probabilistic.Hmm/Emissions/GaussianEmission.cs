@@ -1,0 +1,347 @@
+using System.Runtime.CompilerServices;
+using System.Globalization;
+using Probabilistic.Core.Numerics;
+
+namespace Probabilistic.Hmm.Emissions;
+
+/// <summary>How each state's covariance is parameterised (hmmlearn's <c>covariance_type</c>).</summary>
+public enum CovarianceType
+{
+    /// <summary>A full D×D covariance per state.</summary>
+    Full,
+    /// <summary>A diagonal covariance per state (D variances).</summary>
+    Diagonal,
+    /// <summary>One variance per state shared by all dimensions.</summary>
+    Spherical,
+}
+
+/// <summary>
+/// Posterior-weighted moments per state, taken about a reference point r_k (the state's mean when the statistics
+/// were made) so that the covariance does not suffer cancellation: N_k = Σγ, S1 = Σγ(x−r), S2 = Σγ(x−r)(x−r)ᵀ
+/// (full) or its diagonal.
+/// </summary>
+public sealed class GaussianStatistics(int states, int dimension, bool full)
+{
+    /// <summary>Σ_t γ_tk, K.</summary>
+    public double[] Weight { get; } = new double[states];
+
+    /// <summary>Σ_t γ_tk (x_t − r_k), K×D.</summary>
+    public double[] First { get; } = new double[states * dimension];
+
+    /// <summary>Σ_t γ_tk (x_t − r_k)(x_t − r_k)ᵀ, K×D×D (full) or K×D (diagonal, spherical).</summary>
+    public double[] Second { get; } = new double[states * dimension * (full ? dimension : 1)];
+}
+
+/// <summary>
+/// Gaussian emissions N(x; μ_k, Σ_k) with full, diagonal or spherical covariances (hmmlearn's GaussianHMM).
+/// The M-step is the MAP estimate under the penalty −½·r·tr(Σ_k⁻¹) (an inverse-Wishart-type prior), which gives
+/// Σ_k = (S_k + r I)/N_k; r = <see cref="Regularization"/> = 0 is maximum likelihood.
+/// </summary>
+public sealed class GaussianEmission : IEmissionModel<GaussianEmission, GaussianStatistics>
+{
+    private readonly double[] _means;        // K×D
+    private readonly double[] _covariances;  // K×D×D, K×D or K
+    private readonly double[] _whiten;       // full: K×D×D inverse Cholesky factors; diag/spherical: K×D precisions
+    private readonly double[] _logNorm;      // K: −½(D log 2π + log det Σ_k)
+
+    private GaussianEmission(double[] means, double[] covariances, int states, int dimension, CovarianceType type, double regularization)
+    {
+        StateCount = states;
+        Dimension = dimension;
+        CovarianceType = type;
+        Regularization = regularization;
+        _means = means;
+        _covariances = covariances;
+        if (states < 1 || dimension < 1) throw new ArgumentException($"A Gaussian emission needs at least one state and one dimension (got {states}, {dimension}).");
+        if (means.Length != states * dimension) throw new ArgumentException($"The means hold {means.Length} values, not {states}×{dimension}.");
+        int per = CovarianceLength(type, dimension);
+        if (covariances.Length != states * per) throw new ArgumentException($"The {type} covariances hold {covariances.Length} values, not {states}×{per}.");
+        if (!(regularization >= 0) || double.IsInfinity(regularization)) throw new ArgumentException($"The covariance regularisation must be finite and >= 0 (got {regularization}).");
+        foreach (var m in means) if (!double.IsFinite(m)) throw new ArgumentException($"A mean is {m}; means must be finite.");
+        _whiten = new double[type == CovarianceType.Full ? states * dimension * dimension : states * dimension];
+        _logNorm = new double[states];
+        int d = dimension;
+        var factor = new double[d * d];
+        for (int k = 0; k < states; k++)
+        {
+            if (type == CovarianceType.Full)
+            {
+                covariances.AsSpan(k * d * d, d * d).CopyTo(factor);
+                for (int i = 0; i < d; i++)
+                    for (int j = 0; j < i; j++)
+                        if (Math.Abs(factor[i * d + j] - factor[j * d + i]) > 1e-9 * (1 + Math.Abs(factor[i * d + j])))
+                            throw new ArgumentException($"The covariance of state {k} is not symmetric at ({i},{j}).");
+                if (!Cholesky.TryFactor(factor, d))
+                    throw new ArgumentException($"The covariance of state {k} is not positive definite; increase the covariance regularisation or check the data for duplicated or constant columns.");
+                Cholesky.InvertLower(factor, d, _whiten.AsSpan(k * d * d, d * d));
+                _logNorm[k] = -0.5 * (d * GaussianMath.Log2Pi + Cholesky.LogDeterminant(factor, d));
+            }
+            else
+            {
+                double logDet = 0;
+                for (int i = 0; i < d; i++)
+                {
+                    double v = type == CovarianceType.Diagonal ? covariances[k * d + i] : covariances[k];
+                    if (!(v > 0) || !double.IsFinite(v))
+                        throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The variance of state {k}, dimension {i} is {v}; variances must be finite and > 0 (increase the covariance regularisation)."));
+                    _whiten[k * d + i] = 1.0 / v;
+                    logDet += Math.Log(v);
+                }
+                _logNorm[k] = -0.5 * (d * GaussianMath.Log2Pi + logDet);
+            }
+        }
+    }
+
+    /// <summary>
+    /// From flat arrays: means K×D; covariances K×D×D (full), K×D (diagonal) or K (spherical).
+    /// </summary>
+    public static GaussianEmission FromParameters(int states, int dimension, CovarianceType type, double[] means, double[] covariances, double regularization = 0)
+        => new((double[])means.Clone(), (double[])covariances.Clone(), states, dimension, type, regularization);
+
+    /// <summary>One-dimensional states with the given means and variances.</summary>
+    public static GaussianEmission Univariate(double[] means, double[] variances, double regularization = 0)
+        => FromParameters(means.Length, 1, CovarianceType.Diagonal, means, variances, regularization);
+
+    /// <summary>Values per state's covariance for a type and dimension.</summary>
+    public static int CovarianceLength(CovarianceType type, int dimension) => type switch
+    {
+        CovarianceType.Full => dimension * dimension,
+        CovarianceType.Diagonal => dimension,
+        _ => 1,
+    };
+
+    /// <inheritdoc/>
+    public int StateCount { get; }
+
+    /// <inheritdoc/>
+    public int Dimension { get; }
+
+    /// <summary>The covariance parameterisation.</summary>
+    public CovarianceType CovarianceType { get; }
+
+    /// <summary>The r of the MAP M-step Σ = (S + r I)/N.</summary>
+    public double Regularization { get; }
+
+    /// <inheritdoc/>
+    public string Family => "gaussian";
+
+    /// <summary>Means, K×D row-major (a copy).</summary>
+    public double[] Means => (double[])_means.Clone();
+
+    /// <summary>Covariances in the layout of <see cref="CovarianceType"/> (a copy).</summary>
+    public double[] Covariances => (double[])_covariances.Clone();
+
+    /// <summary>The full D×D covariance of state <paramref name="k"/>, whatever the type.</summary>
+    public double[] FullCovariance(int k)
+    {
+        int d = Dimension;
+        var c = new double[d * d];
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < d; j++)
+                c[i * d + j] = CovarianceType switch
+                {
+                    CovarianceType.Full => _covariances[k * d * d + i * d + j],
+                    CovarianceType.Diagonal => i == j ? _covariances[k * d + i] : 0,
+                    _ => i == j ? _covariances[k] : 0,
+                };
+        return c;
+    }
+
+    /// <inheritdoc/>
+    public void Validate() { }
+
+    /// <inheritdoc/>
+    public void CheckObservations(ReadOnlySpan<double> observations, int steps, string where)
+    {
+        for (int i = 0; i < steps * Dimension; i++)
+            if (!double.IsFinite(observations[i]))
+                throw new ArgumentException($"{where}, step {i / Dimension}, value {i % Dimension} is {observations[i]}; observations must be finite.");
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void LogLikelihoods(ReadOnlySpan<double> observations, int steps, Span<double> logProb)
+    {
+        int k = StateCount, d = Dimension;
+        if (d == 1 && CovarianceType != CovarianceType.Full)
+        {
+            // Scalar observations: one multiply-add chain per state, contiguous over states (_whiten holds 1/σ²
+            // here; for a full 1×1 covariance it holds the inverse Cholesky factor 1/σ and takes the general path).
+            ReadOnlySpan<double> mu = _means, prec = _whiten, norm = _logNorm;
+            for (int t = 0; t < steps; t++)
+            {
+                double x = observations[t];
+                var row = logProb.Slice(t * k, k);
+                for (int s = 0; s < k; s++)
+                {
+                    double z = x - mu[s];
+                    row[s] = norm[s] - 0.5 * z * z * prec[s];
+                }
+            }
+            return;
+        }
+        Span<double> diff = stackalloc double[d];
+        for (int t = 0; t < steps; t++)
+        {
+            var x = observations.Slice(t * d, d);
+            for (int s = 0; s < k; s++)
+            {
+                var mu = _means.AsSpan(s * d, d);
+                double q = 0;
+                if (CovarianceType == CovarianceType.Full)
+                {
+                    for (int i = 0; i < d; i++) diff[i] = x[i] - mu[i];
+                    var w = _whiten.AsSpan(s * d * d, d * d);
+                    for (int i = 0; i < d; i++)
+                    {
+                        double y = 0;
+                        for (int j = 0; j <= i; j++) y += w[i * d + j] * diff[j];
+                        q += y * y;
+                    }
+                }
+                else
+                {
+                    var p = _whiten.AsSpan(s * d, d);
+                    for (int i = 0; i < d; i++) { double z = x[i] - mu[i]; q += z * z * p[i]; }
+                }
+                logProb[t * k + s] = _logNorm[s] - 0.5 * q;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public GaussianStatistics CreateStatistics() => new(StateCount, Dimension, CovarianceType == CovarianceType.Full);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Accumulate(GaussianStatistics stats, ReadOnlySpan<double> observations, int steps, ReadOnlySpan<double> posteriors)
+    {
+        int k = StateCount, d = Dimension;
+        bool full = CovarianceType == CovarianceType.Full;
+        var w = stats.Weight; var s1 = stats.First; var s2 = stats.Second;
+        if (d == 1)
+        {
+            for (int t = 0; t < steps; t++)
+            {
+                double x = observations[t];
+                var g = posteriors.Slice(t * k, k);
+                for (int s = 0; s < k; s++)
+                {
+                    double z = x - _means[s], gz = g[s] * z;
+                    w[s] += g[s]; s1[s] += gz; s2[s] += gz * z;
+                }
+            }
+            return;
+        }
+        Span<double> diff = stackalloc double[d];
+        for (int t = 0; t < steps; t++)
+        {
+            var x = observations.Slice(t * d, d);
+            for (int s = 0; s < k; s++)
+            {
+                double g = posteriors[t * k + s];
+                if (g == 0) continue;
+                w[s] += g;
+                for (int i = 0; i < d; i++) { diff[i] = x[i] - _means[s * d + i]; s1[s * d + i] += g * diff[i]; }
+                if (full)
+                {
+                    var m = s2.AsSpan(s * d * d, d * d);
+                    for (int i = 0; i < d; i++)
+                    {
+                        double gi = g * diff[i];
+                        for (int j = 0; j <= i; j++) m[i * d + j] += gi * diff[j];
+                    }
+                }
+                else
+                    for (int i = 0; i < d; i++) s2[s * d + i] += g * diff[i] * diff[i];
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Merge(GaussianStatistics into, GaussianStatistics from)
+    {
+        Add(into.Weight, from.Weight); Add(into.First, from.First); Add(into.Second, from.Second);
+        static void Add(double[] a, double[] b) { for (int i = 0; i < a.Length; i++) a[i] += b[i]; }
+    }
+
+    /// <inheritdoc/>
+    public GaussianEmission Maximize(GaussianStatistics stats)
+    {
+        int k = StateCount, d = Dimension;
+        bool full = CovarianceType == CovarianceType.Full;
+        var means = (double[])_means.Clone();
+        var covs = (double[])_covariances.Clone();
+        var shift = new double[d];
+        for (int s = 0; s < k; s++)
+        {
+            double n = stats.Weight[s];
+            if (!(n > 1e-300)) continue; // an unused state keeps its parameters
+            for (int i = 0; i < d; i++) { shift[i] = stats.First[s * d + i] / n; means[s * d + i] = _means[s * d + i] + shift[i]; }
+            if (full)
+            {
+                for (int i = 0; i < d; i++)
+                    for (int j = 0; j <= i; j++)
+                    {
+                        double c = (stats.Second[s * d * d + i * d + j] - n * shift[i] * shift[j] + (i == j ? Regularization : 0)) / n;
+                        covs[s * d * d + i * d + j] = c;
+                        covs[s * d * d + j * d + i] = c;
+                    }
+            }
+            else
+            {
+                double total = 0;
+                for (int i = 0; i < d; i++)
+                {
+                    double c = (stats.Second[s * d + i] - n * shift[i] * shift[i]) / n;
+                    if (CovarianceType == CovarianceType.Diagonal) covs[s * d + i] = c + Regularization / n;
+                    total += c;
+                }
+                // Spherical: σ² = (tr S + r·D)/(D·N), the MAP under −½ r tr(Σ⁻¹) = −½ r D/σ².
+                if (CovarianceType == CovarianceType.Spherical) covs[s] = total / d + Regularization / n;
+            }
+        }
+        try
+        {
+            return new GaussianEmission(means, covs, k, d, CovarianceType, Regularization);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException($"The Baum-Welch M-step produced a degenerate Gaussian: {e.Message} A state explains too few distinct observations; use fewer states or a positive covariance regularisation.", e);
+        }
+    }
+
+    /// <inheritdoc/>
+    public double LogPrior()
+    {
+        if (Regularization == 0) return 0;
+        double trace = 0;
+        int d = Dimension;
+        for (int s = 0; s < StateCount; s++)
+        {
+            if (CovarianceType == CovarianceType.Full)
+            {
+                var w = _whiten.AsSpan(s * d * d, d * d); // tr(Σ⁻¹) = ‖L⁻¹‖²_F
+                foreach (var v in w) trace += v * v;
+            }
+            else for (int i = 0; i < d; i++) trace += _whiten[s * d + i];
+        }
+        return -0.5 * Regularization * trace;
+    }
+
+    /// <inheritdoc/>
+    public void Sample(int state, Random random, Span<double> observation)
+    {
+        int d = Dimension;
+        var l = FullCovariance(state);
+        if (!Cholesky.TryFactor(l, d)) throw new InvalidOperationException($"The covariance of state {state} is not positive definite.");
+        Span<double> z = stackalloc double[d];
+        for (int i = 0; i < d; i++) z[i] = random.NextGaussian();
+        for (int i = 0; i < d; i++)
+        {
+            double v = _means[state * d + i];
+            for (int j = 0; j <= i; j++) v += l[i * d + j] * z[j];
+            observation[i] = v;
+        }
+    }
+}

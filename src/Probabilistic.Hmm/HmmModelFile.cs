@@ -1,0 +1,147 @@
+using Probabilistic.Core.IO;
+using Probabilistic.Hmm.Emissions;
+
+namespace Probabilistic.Hmm;
+
+/// <summary>The JSON payload of an HMM model file (kind "hmm", version 1). Fields not used by a family are null.</summary>
+public sealed record HmmFileData
+{
+    /// <summary>"categorical", "gaussian", "poisson".</summary>
+    public required string Emission { get; init; }
+    /// <summary>K.</summary>
+    public required int States { get; init; }
+    /// <summary>D (1 for categorical).</summary>
+    public int Dimension { get; init; } = 1;
+    /// <summary>π.</summary>
+    public required double[] Start { get; init; }
+    /// <summary>A, K rows.</summary>
+    public required double[][] Transitions { get; init; }
+    /// <summary>Categorical: K rows of V probabilities.</summary>
+    public double[][]? EmissionProbabilities { get; init; }
+    /// <summary>Categorical: the symbol of each index (from the training text), when known.</summary>
+    public string[]? Symbols { get; init; }
+    /// <summary>Categorical: the Dirichlet pseudo-count.</summary>
+    public double Pseudocount { get; init; }
+    /// <summary>Gaussian: covariance type.</summary>
+    public CovarianceType? CovarianceType { get; init; }
+    /// <summary>Gaussian: K rows of D means.</summary>
+    public double[][]? Means { get; init; }
+    /// <summary>Gaussian: K covariances, each flattened in the layout of the covariance type (D×D, D or 1 values).</summary>
+    public double[][]? Covariances { get; init; }
+    /// <summary>Gaussian: covariance regularisation.</summary>
+    public double Regularization { get; init; }
+    /// <summary>Poisson: K rows of D rates.</summary>
+    public double[][]? Rates { get; init; }
+}
+
+/// <summary>Saves and loads HMMs as versioned JSON through Core's <see cref="ModelFile"/>; loading re-checks every parameter.</summary>
+public static class HmmModelFile
+{
+    /// <summary>The model-file kind.</summary>
+    public const string Kind = "hmm";
+
+    /// <summary>The format version this build writes and reads.</summary>
+    public const int Version = 1;
+
+    /// <summary>Saves any of this library's HMMs (atomically); <paramref name="symbols"/> names the categories of a categorical model.</summary>
+    public static void Save(string path, IHiddenMarkovModel model, IReadOnlyList<string>? symbols = null) =>
+        ModelFile.Save(path, Kind, Version, ToData(model, symbols));
+
+    /// <summary>The payload for a model.</summary>
+    public static HmmFileData ToData(IHiddenMarkovModel model, IReadOnlyList<string>? symbols = null)
+    {
+        int k = model.StateCount;
+        var data = new HmmFileData
+        {
+            Emission = model.Family, States = k, Dimension = model.Dimension, Start = model.Start, Transitions = Rows(model.Transitions, k),
+        };
+        return model switch
+        {
+            HiddenMarkovModel<CategoricalEmission, CategoricalStatistics> c => data with
+            {
+                EmissionProbabilities = Rows(c.Emission.Probabilities, k), Symbols = symbols?.ToArray(), Pseudocount = c.Emission.Pseudocount,
+            },
+            HiddenMarkovModel<GaussianEmission, GaussianStatistics> g => data with
+            {
+                CovarianceType = g.Emission.CovarianceType, Means = Rows(g.Emission.Means, k), Covariances = Rows(g.Emission.Covariances, k),
+                Regularization = g.Emission.Regularization,
+            },
+            HiddenMarkovModel<PoissonEmission, PoissonStatistics> p => data with { Rates = Rows(p.Emission.Rates, k) },
+            _ => throw new ArgumentException($"Saving '{model.Family}' HMMs is not supported."),
+        };
+    }
+
+    /// <summary>Loads a model file, refusing (with <see cref="ModelFormatException"/> and the reason) one whose parameters do not form a valid model.</summary>
+    public static (IHiddenMarkovModel Model, HmmFileData Data) Load(string path)
+    {
+        var data = ModelFile.Load<HmmFileData>(path, Kind, Version);
+        try
+        {
+            return (FromData(data), data);
+        }
+        catch (Exception e) when (e is ArgumentException or NullReferenceException or IndexOutOfRangeException)
+        {
+            throw new ModelFormatException(path, e.Message, e);
+        }
+    }
+
+    /// <summary>Builds the model a payload describes; throws <see cref="ArgumentException"/> naming what is inconsistent.</summary>
+    public static IHiddenMarkovModel FromData(HmmFileData data)
+    {
+        int k = data.States;
+        if (k < 1) throw new ArgumentException($"'states' is {k}; a model needs at least one state.");
+        Require(data.Start, "start", k);
+        Require(data.Transitions, "transitions", k);
+        var start = data.Start;
+        var transitions = Flatten(data.Transitions, "transitions", k);
+        switch (data.Emission)
+        {
+            case "categorical":
+                {
+                    var rows = Require(data.EmissionProbabilities, "emissionProbabilities", k);
+                    int v = rows[0].Length;
+                    if (data.Symbols is { } s && s.Length != v) throw new ArgumentException($"The file names {s.Length} symbols but the emission table has {v} columns.");
+                    return new HiddenMarkovModel<CategoricalEmission, CategoricalStatistics>(start, transitions,
+                        CategoricalEmission.FromProbabilities(Flatten(rows, "emissionProbabilities", v), k, v, data.Pseudocount));
+                }
+            case "gaussian":
+                {
+                    var type = data.CovarianceType ?? throw new ArgumentException("A Gaussian model file needs 'covarianceType'.");
+                    int d = data.Dimension;
+                    var means = Flatten(Require(data.Means, "means", k), "means", d);
+                    var covs = Flatten(Require(data.Covariances, "covariances", k), "covariances", GaussianEmission.CovarianceLength(type, d));
+                    return new HiddenMarkovModel<GaussianEmission, GaussianStatistics>(start, transitions,
+                        GaussianEmission.FromParameters(k, d, type, means, covs, data.Regularization));
+                }
+            case "poisson":
+                return new HiddenMarkovModel<PoissonEmission, PoissonStatistics>(start, transitions,
+                    PoissonEmission.FromRates(k, data.Dimension, Flatten(Require(data.Rates, "rates", k), "rates", data.Dimension)));
+            default:
+                throw new ArgumentException($"Unknown emission family '{data.Emission}' (categorical, gaussian or poisson).");
+        }
+    }
+
+    private static T[] Require<T>(T[]? values, string name, int states)
+    {
+        if (values is null) throw new ArgumentException($"'{name}' is missing.");
+        if (values.Length != states) throw new ArgumentException($"'{name}' has {values.Length} entries but the model has {states} states.");
+        return values;
+    }
+
+    private static double[] Flatten(double[][] rows, string name, int width)
+    {
+        var flat = new double[rows.Length * width];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            if (rows[i] is null || rows[i].Length != width) throw new ArgumentException($"Row {i} of '{name}' has {rows[i]?.Length ?? 0} values, expected {width}.");
+            rows[i].CopyTo(flat, i * width);
+        }
+        return flat;
+    }
+
+    private static double[][] Rows(double[] flat, int rows)
+    {
+        int width = flat.Length / rows;
+        return Enumerable.Range(0, rows).Select(r => flat.AsSpan(r * width, width).ToArray()).ToArray();
+    }
+}
