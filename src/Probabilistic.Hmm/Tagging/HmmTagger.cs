@@ -31,7 +31,7 @@ public sealed partial class HmmTagger
         Lexicon = lexicon;
         Counts = counts;
         Transitions = new TransitionModel(counts, options.Order);
-        Suffixes = SuffixModel.Build(lexicon, options.RareWordThreshold, options.MaxSuffixLength);
+        Suffixes = SuffixModel.Build(lexicon, options.RareWordThreshold, options.MaxSuffixLength, options.SuffixThetaScale);
         _logTagPrior = lexicon.TagTotals.Select(c => Math.Log((double)c / lexicon.TokenCount)).ToArray();
         _knownTags = lexicon.Tags;
         _knownEmit = new double[lexicon.Count][];
@@ -141,7 +141,7 @@ public sealed partial class HmmTagger
         if (n == 0) return 0;
         var cands = new int[n][];
         var emits = new double[n][];
-        for (int i = 0; i < n; i++) (cands[i], emits[i]) = Candidates(words[i]);
+        for (int i = 0; i < n; i++) (cands[i], emits[i]) = Candidates(words[i], i == 0);
         return _decoder.Value!.Decode(Transitions, cands, emits, Math.Log(beamRatio), result);
     }
 
@@ -150,12 +150,27 @@ public sealed partial class HmmTagger
     /// log P(t|suffixes) − log P(t) (Bayes' rule up to a constant in t), keeping tags within
     /// <see cref="TaggerOptions.UnknownTagRatio"/> of the best.
     /// </summary>
-    public (int[] Tags, double[] LogEmissions) Candidates(string word)
+    public (int[] Tags, double[] LogEmissions) Candidates(string word, bool sentenceInitial = false)
     {
         int id = Lexicon.IndexOf(word);
         if (id >= 0) return (_knownTags[id], _knownEmit[id]);
-        if (_unknownCache.TryGetValue(word, out var cached)) return cached;
+        // A capital at the start of a sentence says little: an unseen "Wards" there is read as the known "wards" when
+        // that exists, else the capitalised and lower-case suffix evidence are averaged.
+        bool initialCapital = sentenceInitial && word.Length > 0 && char.IsUpper(word[0]);
+        string? lower = initialCapital ? char.ToLowerInvariant(word[0]) + word[1..] : null;
+        if (lower is not null)
+        {
+            int lowerId = Lexicon.IndexOf(lower);
+            if (lowerId >= 0) return (_knownTags[lowerId], _knownEmit[lowerId]);
+        }
+        var key = lower is null ? word : "\u0001" + word;
+        if (_unknownCache.TryGetValue(key, out var cached)) return cached;
         var posterior = Suffixes.Posterior(word);
+        if (lower is not null)
+        {
+            var lowerPosterior = Suffixes.Posterior(lower);
+            for (int t = 0; t < posterior.Length; t++) posterior[t] = 0.5 * (posterior[t] + lowerPosterior[t]);
+        }
         double max = posterior.Max();
         double floor = max / Options.UnknownTagRatio;
         var tags = new List<int>();
@@ -169,7 +184,7 @@ public sealed partial class HmmTagger
             }
         }
         var result = (tags.ToArray(), emit.ToArray());
-        if (_unknownCache.Count < UnknownCacheLimit) _unknownCache.TryAdd(word, result);
+        if (_unknownCache.Count < UnknownCacheLimit) _unknownCache.TryAdd(key, result);
         return result;
 
         bool lexiconHasTag(int t) => Lexicon.TagTotals[t] > 0;
@@ -186,7 +201,7 @@ public sealed partial class HmmTagger
         double score = 0;
         for (int i = 0; i < words.Count; i++)
         {
-            var (c, e) = Candidates(words[i]);
+            var (c, e) = Candidates(words[i], i == 0);
             int k = Array.IndexOf(c, tags[i]);
             if (k < 0) return double.NegativeInfinity;
             score += Transitions.Log(x, y, tags[i]) + e[k];

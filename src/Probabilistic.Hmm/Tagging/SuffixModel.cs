@@ -17,12 +17,19 @@ public sealed class SuffixModel
     private readonly int _maxSuffix;
     private readonly Trie[] _tries; // one per shape, plus the pooled one at index ShapeCount
 
-    private SuffixModel(int tagCount, int maxSuffix, Trie[] tries)
+    private SuffixModel(int tagCount, int maxSuffix, Trie[] tries, double thetaScale)
     {
         _tagCount = tagCount;
         _maxSuffix = maxSuffix;
         _tries = tries;
+        ThetaScale = thetaScale;
     }
+
+    /// <summary>The factor applied to TnT's θ (1 is TnT's own choice).</summary>
+    public double ThetaScale { get; }
+
+    /// <summary>The θ scales tried by <see cref="SelectThetaScale"/>.</summary>
+    public static IReadOnlyList<double> ThetaScaleGrid { get; } = [1, 2, 4, 8, 16, 32, 64, 128];
 
     /// <summary>0: lower-case or other; 1: starts with an upper-case letter; 2: contains a digit; 3: contains a hyphen.</summary>
     public static int ShapeOf(string word)
@@ -38,17 +45,52 @@ public sealed class SuffixModel
     }
 
     /// <summary>θ of shape <paramref name="shape"/> (the pooled model when the shape had no rare words).</summary>
-    public double Theta(int shape) => TrieFor(shape).Theta;
+    public double Theta(int shape) => TrieFor(shape).Theta * ThetaScale;
 
-    /// <summary>Builds the model from the rare words of <paramref name="lexicon"/>.</summary>
-    public static SuffixModel Build(Lexicon lexicon, int rareWordThreshold, int maxSuffixLength)
+    /// <summary>
+    /// Builds the model from the rare words of <paramref name="lexicon"/>. θ is TnT's standard deviation times
+    /// <paramref name="thetaScale"/>; null picks the scale from <see cref="ThetaScaleGrid"/> by
+    /// <see cref="SelectThetaScale"/>.
+    /// </summary>
+    public static SuffixModel Build(Lexicon lexicon, int rareWordThreshold, int maxSuffixLength, double? thetaScale = null)
+    {
+        double scale = thetaScale ?? SelectThetaScale(lexicon, rareWordThreshold, maxSuffixLength);
+        return Build(lexicon, rareWordThreshold, maxSuffixLength, scale, _ => true);
+    }
+
+    /// <summary>
+    /// Chooses the θ scale by held-out likelihood: every tenth rare word (by lexicon id) is held out, the suffix
+    /// statistics are gathered from the other rare words, and the scale maximising Σ c(w,t) log P(t | w) over the
+    /// held-out words (probabilities floored at 1e−6) wins, the smallest on ties. Deterministic for a given lexicon.
+    /// </summary>
+    public static double SelectThetaScale(Lexicon lexicon, int rareWordThreshold, int maxSuffixLength)
+    {
+        var model = Build(lexicon, rareWordThreshold, maxSuffixLength, 1, w => w % 10 != 9);
+        double bestScale = 1, best = double.NegativeInfinity;
+        foreach (var scale in ThetaScaleGrid)
+        {
+            var scaled = new SuffixModel(model._tagCount, model._maxSuffix, model._tries, scale);
+            double ll = 0;
+            for (int w = 9; w < lexicon.Count; w += 10)
+            {
+                if (lexicon.Frequency(w) > rareWordThreshold) continue;
+                var p = scaled.Posterior(lexicon.Words[w]);
+                for (int k = 0; k < lexicon.Tags[w].Length; k++)
+                    ll += lexicon.Counts[w][k] * Math.Log(Math.Max(p[lexicon.Tags[w][k]], 1e-6));
+            }
+            if (ll > best) { best = ll; bestScale = scale; }
+        }
+        return bestScale;
+    }
+
+    private static SuffixModel Build(Lexicon lexicon, int rareWordThreshold, int maxSuffixLength, double thetaScale, Func<int, bool> include)
     {
         int t = lexicon.TagCount;
         var counts = new Dictionary<string, long[]>[ShapeCount + 1];
         for (int k = 0; k <= ShapeCount; k++) counts[k] = new Dictionary<string, long[]>(StringComparer.Ordinal);
         for (int w = 0; w < lexicon.Count; w++)
         {
-            if (lexicon.Frequency(w) > rareWordThreshold) continue;
+            if (lexicon.Frequency(w) > rareWordThreshold || !include(w)) continue;
             var word = lexicon.Words[w];
             int shape = ShapeOf(word);
             int longest = Math.Min(maxSuffixLength, word.Length);
@@ -64,7 +106,7 @@ public sealed class SuffixModel
         }
         var tries = new Trie[ShapeCount + 1];
         for (int k = 0; k <= ShapeCount; k++) tries[k] = Trie.From(counts[k], t);
-        return new SuffixModel(t, maxSuffixLength, tries);
+        return new SuffixModel(t, maxSuffixLength, tries, thetaScale);
     }
 
     /// <summary>P(t | word) over the T tags for an unseen word, by successive abstraction over its suffixes.</summary>
@@ -78,7 +120,7 @@ public sealed class SuffixModel
             return p;
         }
         Array.Copy(trie.Base, p, _tagCount);
-        double theta = trie.Theta;
+        double theta = trie.Theta * ThetaScale;
         int longest = Math.Min(_maxSuffix, word.Length);
         for (int l = 1; l <= longest; l++)
         {

@@ -17,7 +17,7 @@ public static class TaggerModelFile
 
     /// <summary>The serialised form.</summary>
     public sealed record Data(
-        int Order, TagSet TagSet, int RareWordThreshold, int MaxSuffixLength, double BeamRatio, double UnknownTagRatio,
+        int Order, TagSet TagSet, int RareWordThreshold, int MaxSuffixLength, double BeamRatio, double UnknownTagRatio, double? SuffixThetaScale,
         string[] Tags, Dictionary<string, string>? UniversalMap,
         string[] Words, int[][] WordTagCounts, long[] Trigrams);
 
@@ -35,7 +35,7 @@ public static class TaggerModelFile
         var tri = new List<long>();
         foreach (var (x, y, z, c) in tagger.Counts.Trigrams()) { tri.Add(x); tri.Add(y); tri.Add(z); tri.Add(c); }
         var o = tagger.Options;
-        var data = new Data(o.Order, tagger.TagSet, o.RareWordThreshold, o.MaxSuffixLength, o.BeamRatio, o.UnknownTagRatio,
+        var data = new Data(o.Order, tagger.TagSet, o.RareWordThreshold, o.MaxSuffixLength, o.BeamRatio, o.UnknownTagRatio, o.SuffixThetaScale,
             tagger.Tags.ToArray(), tagger.UniversalMap?.ToDictionary(p => p.Key, p => p.Value),
             lex.Words, wordTags, tri.ToArray());
         ModelFile.Save(path, Kind, Version, data);
@@ -72,7 +72,7 @@ public static class TaggerModelFile
                     throw new ModelFormatException(path, $"trigram ({x}, {y}, {z}) with count {c} is out of range for {t} tags");
                 trigramCounts.Add((int)x, (int)y, (int)z, c);
             }
-            var options = new TaggerOptions(d.Order, d.RareWordThreshold, d.MaxSuffixLength, d.BeamRatio, d.UnknownTagRatio);
+            var options = new TaggerOptions(d.Order, d.RareWordThreshold, d.MaxSuffixLength, d.BeamRatio, d.UnknownTagRatio, d.SuffixThetaScale);
             return new HmmTagger(d.Tags, d.TagSet, d.UniversalMap, options, lexicon, trigramCounts);
         }
         catch (ArgumentException e)

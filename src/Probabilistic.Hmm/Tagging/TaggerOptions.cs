@@ -8,13 +8,18 @@ namespace Probabilistic.Hmm.Tagging;
 /// Viterbi beam: states whose probability is below the best at that position divided by this ratio are dropped (TnT
 /// uses 1000). <see cref="double.PositiveInfinity"/> gives exact Viterbi.
 /// </param>
+/// <param name="SuffixThetaScale">
+/// Factor on TnT's θ (the standard deviation of the rare words' tag probabilities) in successive abstraction: 1 is
+/// TnT exactly; null (the default) picks it from {1, 2, 4, …, 128} by held-out likelihood of rare training words.
+/// </param>
 /// <param name="UnknownTagRatio">An unknown word's candidate tags are those with P(t | suffix) at least the best one's divided by this ratio.</param>
 public sealed record TaggerOptions(
     int Order = 3,
     int RareWordThreshold = 10,
     int MaxSuffixLength = 10,
     double BeamRatio = 1000,
-    double UnknownTagRatio = 1e4)
+    double UnknownTagRatio = 1e4,
+    double? SuffixThetaScale = null)
 {
     /// <summary>Checks the values and names the first bad one.</summary>
     public void Validate()
@@ -23,6 +28,7 @@ public sealed record TaggerOptions(
         if (RareWordThreshold < 1) throw new ArgumentOutOfRangeException(nameof(RareWordThreshold), RareWordThreshold, "must be at least 1");
         if (MaxSuffixLength < 0) throw new ArgumentOutOfRangeException(nameof(MaxSuffixLength), MaxSuffixLength, "must be non-negative");
         if (!(BeamRatio >= 1)) throw new ArgumentOutOfRangeException(nameof(BeamRatio), BeamRatio, "must be at least 1 (PositiveInfinity for exact Viterbi)");
+        if (SuffixThetaScale is double th && !(th > 0 && double.IsFinite(th))) throw new ArgumentOutOfRangeException(nameof(SuffixThetaScale), th, "must be positive and finite");
         if (!(UnknownTagRatio >= 1)) throw new ArgumentOutOfRangeException(nameof(UnknownTagRatio), UnknownTagRatio, "must be at least 1");
     }
 }
