@@ -195,13 +195,19 @@ public static class TagCommand
     }
 
     /// <summary>Expands directories (skipping README, CONTENTS, LICENSE and *.md files) into files in name order.</summary>
-    public static IReadOnlyList<string> ExpandCorpusFiles(IEnumerable<string> paths) =>
-        DataFiles.ExpandFiles(paths, f =>
+    public static IReadOnlyList<string> ExpandCorpusFiles(IEnumerable<string> paths)
+    {
+        // The file argument swallows unknown options; one that names no file is a usage error, not a missing file.
+        foreach (var p in paths)
+            if (p.StartsWith('-') && !File.Exists(p) && !Directory.Exists(p))
+                throw new UsageException($"unknown option '{p}'");
+        return DataFiles.ExpandFiles(paths, f =>
         {
             var name = Path.GetFileName(f);
             return !(name.StartsWith("README", StringComparison.OrdinalIgnoreCase) || name.Equals("CONTENTS", StringComparison.OrdinalIgnoreCase)
                      || name.StartsWith("LICENSE", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".md", StringComparison.OrdinalIgnoreCase));
         });
+    }
 
     // Streams sentences: text/wordtag one per non-blank line; conll one token per line, blank line between sentences.
     private static IEnumerable<string[]> ReadSentences(TextReader reader, string name, TagStreamFormat format)
