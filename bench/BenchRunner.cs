@@ -17,6 +17,7 @@ public static class BenchRunner
     /// <summary>The suites, by name. Each model family adds its own.</summary>
     public static IReadOnlyList<Suite> Suites { get; } =
     [
+        new Suite("tagger", "TnT-style HMM tagger on Brown (every-10th split) vs NLTK and pomegranate", TaggerSuite.Run),
     ];
 
     public static int Run(string[] args)
