@@ -7,5 +7,6 @@ var root = new RootCommand("prob: probabilistic modelling from the command line 
     DemoCommand.Create(),
     GmmCommand.Create(),
     HmmCommand.Create(),
+    TagCommand.Create(),
 };
 return CliHost.Run(root, args);

@@ -1,0 +1,258 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Probabilistic.Core.Data;
+using Probabilistic.Hmm.Tagging;
+
+namespace Probabilistic.Cli.Commands;
+
+/// <summary>Input/output layout of <c>prob tag tag</c>.</summary>
+public enum TagStreamFormat
+{
+    /// <summary>One sentence per line, tokens separated by white space; output <c>word/tag</c> tokens, one sentence per line.</summary>
+    Text,
+
+    /// <summary>One token per line (first column is the word), a blank line between sentences; output <c>word&lt;tab&gt;tag</c>.</summary>
+    Conll,
+
+    /// <summary>One sentence per line of <c>word/tag</c> tokens (existing tags are ignored and replaced).</summary>
+    WordTag,
+}
+
+/// <summary>
+/// <c>prob tag train|tag|eval</c>: trains the TnT-style HMM tagger on tagged files, tags a stream sentence by sentence,
+/// and scores a model on gold-tagged files.
+/// </summary>
+public static class TagCommand
+{
+    /// <summary>The shipped model, relative to the datasets folder.</summary>
+    public const string ShippedModel = "models/brown-sample.tagger.json";
+
+    /// <summary>Builds the command; <paramref name="input"/> replaces standard input (for tests).</summary>
+    public static Command Create(TextReader? input = null)
+    {
+        // System.CommandLine cannot hold a subcommand named like its parent, so tagging is the action of 'tag' itself;
+        // 'prob tag tag -m …' still works because the second 'tag' resolves to the same command.
+        var command = CreateTag(input);
+        command.Add(CreateTrain());
+        command.Add(CreateEval());
+        return command;
+    }
+
+    private static Command CreateTrain()
+    {
+        var format = new Option<CorpusFormat>("--format") { Description = "Layout of the training files: brown, conll or wordtag", DefaultValueFactory = _ => CorpusFormat.Brown };
+        var order = new Option<int>("--order") { Description = "2: bigram HMM; 3: trigram HMM (TnT)", DefaultValueFactory = _ => 3 };
+        var tagset = new Option<TagSet>("--tagset") { Description = "brown (as in the files), normalised (104 Brown tags) or universal (12 tags)", DefaultValueFactory = _ => TagSet.Normalised };
+        var tagMap = new Option<string?>("--tag-map") { Description = "Brown-to-universal map (default: datasets/universal-tags/en-brown.map)" };
+        var output = new Option<string>("--output", "-o") { Description = "Model file to write (written atomically)", Required = true };
+        var files = new Argument<string[]>("files") { Description = "Tagged files or directories (expanded to their files in name order)", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("train", "Train a tagger on tagged files and save it") { format, order, tagset, tagMap, output, files };
+        command.SetAction((parse, ct) =>
+        {
+            int o = parse.GetValue(order);
+            if (o is not (2 or 3)) throw new UsageException($"--order must be 2 or 3, not {o}");
+            var set = parse.GetValue(tagset);
+            var mapping = TagMapping.For(set, set == TagSet.Universal ? parse.GetValue(tagMap) ?? DefaultTagMap() : null);
+            var paths = ExpandCorpusFiles(parse.GetValue(files)!);
+            var error = parse.InvocationConfiguration.Error;
+            var sw = Stopwatch.StartNew();
+            var progress = new StderrProgress(t => error.WriteLine($"prob tag train: {t:N0} tokens read"));
+            var tagger = HmmTagger.Train(TaggedCorpus.Read(paths, parse.GetValue(format), mapping), new TaggerOptions(Order: o), set,
+                mapping.Table, progress, ct);
+            var path = parse.GetValue(output)!;
+            TaggerModelFile.Save(path, tagger);
+            error.WriteLine($"prob tag train: {tagger.Lexicon.TokenCount:N0} tokens, {tagger.Lexicon.Count:N0} words, {tagger.Tags.Count} tags, " +
+                            $"order {o}, λ = {string.Join(", ", tagger.Transitions.Lambdas.Select(l => l.ToString("F4", CultureInfo.InvariantCulture)))}; " +
+                            $"{sw.Elapsed.TotalSeconds:F2} s; wrote {path}");
+            return Task.FromResult(CliHost.Ok);
+        });
+        return command;
+    }
+
+    private static Command CreateTag(TextReader? injected)
+    {
+        var model = new Option<string>("--model", "-m") { Description = "Model file from 'prob tag train'", Required = true };
+        var format = new Option<TagStreamFormat>("--format") { Description = "text (a sentence per line), conll (a token per line) or wordtag", DefaultValueFactory = _ => TagStreamFormat.Text };
+        var inputFile = new Option<string?>("--input", "-i") { Description = "Read this file instead of standard input" };
+        var command = new Command("tag", "Part-of-speech tagging with a TnT-style second-order HMM. 'prob tag [tag] -m MODEL' tags standard input sentence by sentence, writing each as soon as it is tagged; 'train' and 'eval' are subcommands.") { model, format, inputFile };
+        command.SetAction((parse, ct) =>
+        {
+            var tagger = TaggerModelFile.Load(parse.GetValue(model)!);
+            var path = parse.GetValue(inputFile);
+            using var owned = path is null ? null : DataFiles.OpenText(path);
+            var reader = owned ?? injected ?? Console.In;
+            var name = path ?? "<stdin>";
+            var output = parse.InvocationConfiguration.Output;
+            var fmt = parse.GetValue(format);
+            foreach (var words in ReadSentences(reader, name, fmt))
+            {
+                ct.ThrowIfCancellationRequested();
+                var tags = tagger.Tag(words);
+                if (fmt == TagStreamFormat.Conll)
+                {
+                    for (int i = 0; i < words.Length; i++) { output.Write(words[i]); output.Write('\t'); output.WriteLine(tags[i]); }
+                    output.WriteLine();
+                }
+                else
+                {
+                    for (int i = 0; i < words.Length; i++)
+                    {
+                        if (i > 0) output.Write(' ');
+                        output.Write(words[i]); output.Write('/'); output.Write(tags[i]);
+                    }
+                    output.WriteLine();
+                }
+                output.Flush();
+            }
+            return Task.FromResult(CliHost.Ok);
+        });
+        return command;
+    }
+
+    private static Command CreateEval()
+    {
+        var model = new Option<string>("--model", "-m") { Description = "Model file from 'prob tag train'", Required = true };
+        var format = new Option<CorpusFormat>("--format") { Description = "Layout of the gold files: brown, conll or wordtag", DefaultValueFactory = _ => CorpusFormat.Brown };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
+        var top = new Option<int>("--confusions") { Description = "How many of the most frequent confusions to list", DefaultValueFactory = _ => 10 };
+        var files = new Argument<string[]>("files") { Description = "Gold-tagged files or directories", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("eval", "Score a model on gold-tagged files: token, known/unknown-word and sentence accuracy, confusions, speed") { model, format, json, top, files };
+        command.SetAction((parse, ct) =>
+        {
+            var tagger = TaggerModelFile.Load(parse.GetValue(model)!);
+            var paths = ExpandCorpusFiles(parse.GetValue(files)!);
+            var evaluation = Evaluate(tagger, TaggedCorpus.Read(paths, parse.GetValue(format), tagger.Mapping), ct);
+            var output = parse.InvocationConfiguration.Output;
+            var confusions = evaluation.TopConfusions(Math.Max(0, parse.GetValue(top)));
+            if (parse.GetValue(json))
+            {
+                var doc = new
+                {
+                    tokens = evaluation.Tokens, accuracy = evaluation.Accuracy,
+                    knownTokens = evaluation.KnownTokens, knownAccuracy = evaluation.KnownAccuracy,
+                    unknownTokens = evaluation.UnknownTokens, unknownAccuracy = evaluation.UnknownAccuracy,
+                    sentences = evaluation.Sentences, sentenceAccuracy = evaluation.SentenceAccuracy,
+                    tokensPerSecond = evaluation.TokensPerSecond, tagSet = tagger.TagSet.ToString().ToLowerInvariant(),
+                    confusions = confusions.Select(c => new { gold = c.Gold, predicted = c.Predicted, count = c.Count }),
+                };
+                output.WriteLine(JsonSerializer.Serialize(doc, new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+            }
+            else
+            {
+                output.WriteLine($"tokens              {evaluation.Tokens,10:N0}   accuracy {Pct(evaluation.Accuracy)}");
+                output.WriteLine($"known words         {evaluation.KnownTokens,10:N0}   accuracy {Pct(evaluation.KnownAccuracy)}");
+                output.WriteLine($"unknown words       {evaluation.UnknownTokens,10:N0}   accuracy {Pct(evaluation.UnknownAccuracy)}");
+                output.WriteLine($"sentences           {evaluation.Sentences,10:N0}   accuracy {Pct(evaluation.SentenceAccuracy)}");
+                output.WriteLine($"tagging speed       {evaluation.TokensPerSecond,10:N0} tokens/s");
+                if (confusions.Count > 0)
+                {
+                    output.WriteLine("most frequent confusions (gold -> predicted: count):");
+                    foreach (var c in confusions) output.WriteLine($"  {c.Gold} -> {c.Predicted}: {c.Count}");
+                }
+            }
+            return Task.FromResult(CliHost.Ok);
+        });
+        return command;
+    }
+
+    /// <summary>Tags each gold sentence and scores it; the tagging time alone goes into tokens per second.</summary>
+    public static TaggingEvaluation Evaluate(HmmTagger tagger, IEnumerable<TaggedSentence> gold, CancellationToken ct = default)
+    {
+        var evaluation = new TaggingEvaluation();
+        var sw = new Stopwatch();
+        foreach (var s in gold)
+        {
+            ct.ThrowIfCancellationRequested();
+            sw.Start();
+            var predicted = tagger.Tag(s.Words);
+            sw.Stop();
+            evaluation.Add(s.Tags, predicted, s.Words.Select(tagger.IsKnown).ToArray());
+        }
+        evaluation.TaggingSeconds = sw.Elapsed.TotalSeconds;
+        return evaluation;
+    }
+
+    /// <summary><c>prob demo</c>: tags a sentence with the shipped model, then trains on part of the sample and scores the rest.</summary>
+    public static void RunDemo(DemoCommand.DemoContext context)
+    {
+        var output = context.Out;
+        var tagger = TaggerModelFile.Load(Path.Combine(context.DatasetsDirectory, ShippedModel));
+        string[] sentence = ["The", "jury", "praised", "the", "administration", "and", "operation", "of", "the", "Atlanta", "Police", "Department", "."];
+        output.WriteLine($"shipped model ({ShippedModel}, {tagger.Tags.Count} tags):");
+        output.WriteLine("  " + string.Join(' ', sentence.Zip(tagger.Tag(sentence), (w, t) => $"{w}/{t}")));
+        var files = ExpandCorpusFiles([Path.Combine(context.DatasetsDirectory, "brown-sample")]);
+        var sentences = TaggedCorpus.Read(files, CorpusFormat.Brown, TagMapping.Normalised).ToList();
+        var train = sentences.Where((_, i) => i % 10 != 9).ToList();
+        var test = sentences.Where((_, i) => i % 10 == 9).ToList();
+        var sw = Stopwatch.StartNew();
+        var fresh = HmmTagger.Train(train, new TaggerOptions(), TagSet.Normalised, cancellationToken: context.CancellationToken);
+        double trainSeconds = sw.Elapsed.TotalSeconds;
+        var e = Evaluate(fresh, test, context.CancellationToken);
+        output.WriteLine($"trained on {train.Count:N0} sentences of brown-sample in {trainSeconds:F2} s; held out every 10th sentence ({e.Tokens:N0} tokens):");
+        output.WriteLine($"  accuracy {Pct(e.Accuracy)}, known words {Pct(e.KnownAccuracy)}, unknown words {Pct(e.UnknownAccuracy)} ({e.UnknownTokens:N0} tokens), {e.TokensPerSecond:N0} tokens/s");
+    }
+
+    /// <summary>Expands directories (skipping README, CONTENTS, LICENSE and *.md files) into files in name order.</summary>
+    public static IReadOnlyList<string> ExpandCorpusFiles(IEnumerable<string> paths)
+    {
+        // The file argument swallows unknown options; one that names no file is a usage error, not a missing file.
+        foreach (var p in paths)
+            if (p.StartsWith('-') && !File.Exists(p) && !Directory.Exists(p))
+                throw new UsageException($"unknown option '{p}'");
+        return DataFiles.ExpandFiles(paths, f =>
+        {
+            var name = Path.GetFileName(f);
+            return !(name.StartsWith("README", StringComparison.OrdinalIgnoreCase) || name.Equals("CONTENTS", StringComparison.OrdinalIgnoreCase)
+                     || name.StartsWith("LICENSE", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".md", StringComparison.OrdinalIgnoreCase));
+        });
+    }
+
+    // Streams sentences: text/wordtag one per non-blank line; conll one token per line, blank line between sentences.
+    private static IEnumerable<string[]> ReadSentences(TextReader reader, string name, TagStreamFormat format)
+    {
+        string? line;
+        long lineNo = 0;
+        var words = new List<string>();
+        while ((line = reader.ReadLine()) is not null)
+        {
+            lineNo++;
+            if (format == TagStreamFormat.Conll)
+            {
+                if (string.IsNullOrWhiteSpace(line))
+                {
+                    if (words.Count > 0) { yield return words.ToArray(); words.Clear(); }
+                    continue;
+                }
+                if (line.StartsWith('#')) continue;
+                var cols = line.Contains('\t') ? line.Split('\t') : line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+                words.Add(cols.Length == 10 && int.TryParse(cols[0], out _) ? cols[1] : cols[0].Trim());
+                continue;
+            }
+            var tokens = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (tokens.Length == 0) continue;
+            if (format == TagStreamFormat.WordTag)
+            {
+                for (int i = 0; i < tokens.Length; i++)
+                {
+                    int slash = tokens[i].LastIndexOf('/');
+                    if (slash <= 0 || slash == tokens[i].Length - 1)
+                        throw new DataFormatException(name, lineNo, $"token '{tokens[i]}' is not of the form word/tag");
+                    tokens[i] = tokens[i][..slash];
+                }
+            }
+            yield return tokens;
+        }
+        if (words.Count > 0) yield return words.ToArray();
+    }
+
+    private sealed class StderrProgress(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
+    }
+
+    private static string DefaultTagMap() => Path.Combine(DatasetLocator.ProjectDatasets(), "universal-tags", "en-brown.map");
+
+    private static string Pct(double x) => double.IsNaN(x) ? "   n/a" : (100 * x).ToString("F2", CultureInfo.InvariantCulture).PadLeft(6) + " %";
+}

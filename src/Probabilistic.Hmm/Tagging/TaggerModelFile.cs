@@ -1,0 +1,83 @@
+using Probabilistic.Core.IO;
+
+namespace Probabilistic.Hmm.Tagging;
+
+/// <summary>
+/// Saves and loads <see cref="HmmTagger"/> models as versioned JSON (kind <see cref="Kind"/>, version
+/// <see cref="Version"/>), written atomically. The file holds counts only — the lexicon and the tag trigram counts —
+/// so smoothing weights, the suffix model and the log tables are recomputed identically on load.
+/// </summary>
+public static class TaggerModelFile
+{
+    /// <summary>The model kind in the file header.</summary>
+    public const string Kind = "hmm-tagger";
+
+    /// <summary>The file-format version this build reads and writes.</summary>
+    public const int Version = 1;
+
+    /// <summary>The serialised form.</summary>
+    public sealed record Data(
+        int Order, TagSet TagSet, int RareWordThreshold, int MaxSuffixLength, double BeamRatio, double UnknownTagRatio, double? SuffixThetaScale,
+        string[] Tags, Dictionary<string, string>? UniversalMap,
+        string[] Words, int[][] WordTagCounts, long[] Trigrams);
+
+    /// <summary>Writes <paramref name="tagger"/> to <paramref name="path"/> (temporary file, then rename).</summary>
+    public static void Save(string path, HmmTagger tagger)
+    {
+        var lex = tagger.Lexicon;
+        var wordTags = new int[lex.Count][];
+        for (int w = 0; w < lex.Count; w++)
+        {
+            var pairs = new int[2 * lex.Tags[w].Length];
+            for (int k = 0; k < lex.Tags[w].Length; k++) { pairs[2 * k] = lex.Tags[w][k]; pairs[2 * k + 1] = lex.Counts[w][k]; }
+            wordTags[w] = pairs;
+        }
+        var tri = new List<long>();
+        foreach (var (x, y, z, c) in tagger.Counts.Trigrams()) { tri.Add(x); tri.Add(y); tri.Add(z); tri.Add(c); }
+        var o = tagger.Options;
+        var data = new Data(o.Order, tagger.TagSet, o.RareWordThreshold, o.MaxSuffixLength, o.BeamRatio, o.UnknownTagRatio, o.SuffixThetaScale,
+            tagger.Tags.ToArray(), tagger.UniversalMap?.ToDictionary(p => p.Key, p => p.Value),
+            lex.Words, wordTags, tri.ToArray());
+        ModelFile.Save(path, Kind, Version, data);
+    }
+
+    /// <summary>Reads a tagger, refusing another kind or version, corrupt JSON, or inconsistent counts (naming the file).</summary>
+    public static HmmTagger Load(string path)
+    {
+        var d = ModelFile.Load<Data>(path, Kind, Version);
+        try
+        {
+            if (d.Tags is null || d.Words is null || d.WordTagCounts is null || d.Trigrams is null)
+                throw new ModelFormatException(path, "the model lacks tags, words, word-tag counts or trigrams");
+            if (d.Words.Length != d.WordTagCounts.Length)
+                throw new ModelFormatException(path, $"{d.Words.Length} words but {d.WordTagCounts.Length} word-tag count lists");
+            if (d.Trigrams.Length % 4 != 0) throw new ModelFormatException(path, "the trigram list is not made of (x, y, z, count) quadruples");
+            int t = d.Tags.Length;
+            var tags = new int[d.Words.Length][];
+            var counts = new int[d.Words.Length][];
+            for (int w = 0; w < d.Words.Length; w++)
+            {
+                var pairs = d.WordTagCounts[w] ?? throw new ModelFormatException(path, $"word '{d.Words[w]}' has no counts");
+                if (pairs.Length % 2 != 0) throw new ModelFormatException(path, $"word '{d.Words[w]}' has an odd-length tag/count list");
+                tags[w] = new int[pairs.Length / 2];
+                counts[w] = new int[pairs.Length / 2];
+                for (int k = 0; k < tags[w].Length; k++) { tags[w][k] = pairs[2 * k]; counts[w][k] = pairs[2 * k + 1]; }
+            }
+            var lexicon = new Lexicon(t, d.Words, tags, counts);
+            var trigramCounts = new TransitionCounts(t);
+            for (int i = 0; i < d.Trigrams.Length; i += 4)
+            {
+                long x = d.Trigrams[i], y = d.Trigrams[i + 1], z = d.Trigrams[i + 2], c = d.Trigrams[i + 3];
+                if (x < 0 || x > t || y < 0 || y > t || z < 0 || z > t || c <= 0)
+                    throw new ModelFormatException(path, $"trigram ({x}, {y}, {z}) with count {c} is out of range for {t} tags");
+                trigramCounts.Add((int)x, (int)y, (int)z, c);
+            }
+            var options = new TaggerOptions(d.Order, d.RareWordThreshold, d.MaxSuffixLength, d.BeamRatio, d.UnknownTagRatio, d.SuffixThetaScale);
+            return new HmmTagger(d.Tags, d.TagSet, d.UniversalMap, options, lexicon, trigramCounts);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ModelFormatException(path, $"inconsistent model: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using System.CommandLine;
+using System.Text.Json;
+using Probabilistic.Cli;
+using Probabilistic.Cli.Commands;
+
+namespace Probabilistic.Cli.Tests;
+
+/// <summary><c>prob tag</c> end to end, in process: train → tag → eval, and each kind of bad input with its exit code.</summary>
+public sealed class TagCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("tag-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Out, string Err) Run(string? stdin, params string[] args)
+    {
+        var root = new RootCommand { TagCommand.Create(stdin is null ? null : new StringReader(stdin)) };
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = CliHost.Run(root, args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private static string Sample(string file) => Path.Combine(DatasetLocator.ProjectDatasets(), "brown-sample", file);
+
+    private string TrainSmall(params string[] extra)
+    {
+        var model = Path.Combine(_dir, "model.json");
+        var (code, _, err) = Run(null, ["tag", "train", "--format", "brown", "-o", model, .. extra, Sample("ca01"), Sample("cb01"), Sample("cc06")]);
+        Assert.True(code == 0, $"train exited {code}: {err}");
+        return model;
+    }
+
+    [Fact]
+    public void TrainTagEvalRoundTrip()
+    {
+        var model = TrainSmall("--order", "3", "--tagset", "normalised");
+        Assert.True(File.Exists(model), "train -o must write the model");
+
+        var (code, output, err) = Run("The jury said it would investigate .\nHe ran home .\n", "tag", "-m", model);
+        Assert.True(code == 0, $"tag exited {code}: {err}");
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Equal("The/at jury/nn said/vbd it/pps would/md investigate/vb ./.", lines[0]);
+
+        (code, output, err) = Run("The\njury\nsaid\n\nHe\nsaid\n", "tag", "-m", model, "--format", "conll");
+        Assert.True(code == 0, $"tag --format conll exited {code}: {err}");
+        Assert.Equal("The\tat\njury\tnn\nsaid\tvbd\n\nHe\tpps\nsaid\tvbd\n\n", output.Replace("\r\n", "\n"));
+
+        (code, output, err) = Run(null, "tag", "eval", "-m", model, "--format", "brown", "--json", Sample("ca01"));
+        Assert.True(code == 0, $"eval exited {code}: {err}");
+        using var doc = JsonDocument.Parse(output);
+        var r = doc.RootElement;
+        Assert.True(r.GetProperty("accuracy").GetDouble() > 0.95, $"accuracy on training text should be high: {output}");
+        Assert.Equal(0L, r.GetProperty("unknownTokens").GetInt64()); // every word of ca01 was in training
+        Assert.Equal(r.GetProperty("tokens").GetInt64(), r.GetProperty("knownTokens").GetInt64());
+
+        (code, output, _) = Run(null, "tag", "eval", "-m", model, Sample("cm01"));
+        Assert.True(code == 0 && output.Contains("unknown words") && output.Contains("most frequent confusions"), $"eval table output: {output}");
+    }
+
+    [Fact]
+    public void UniversalTagSetRoundTrip()
+    {
+        var model = TrainSmall("--tagset", "universal", "--order", "2");
+        var (code, output, err) = Run("The jury said it .\n", "tag", "-m", model);
+        Assert.True(code == 0, $"tag exited {code}: {err}");
+        Assert.Equal("The/DET jury/NOUN said/VERB it/PRON ./.", output.Trim());
+    }
+
+    [Fact]
+    public void TokenWithoutTagIsBadInputWithFileAndLine()
+    {
+        var bad = Path.Combine(_dir, "bad.txt");
+        File.WriteAllText(bad, "The/at dog/nn\nA cat/nn\n");
+        var model = Path.Combine(_dir, "m.json");
+        var (code, _, err) = Run(null, "tag", "train", "-o", model, bad);
+        Assert.Equal(CliHost.BadInput, code);
+        Assert.Contains($"{bad}:2", err);
+        Assert.False(File.Exists(model), "a failed training must not leave a model file");
+        Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
+    }
+
+    [Fact]
+    public void BadModelFilesAreRefused()
+    {
+        var garbage = Path.Combine(_dir, "garbage.json");
+        File.WriteAllText(garbage, "{ this is not json");
+        var (code, _, err) = Run("a b\n", "tag", "-m", garbage);
+        Assert.Equal(CliHost.BadInput, code);
+        Assert.Contains("not valid JSON", err);
+
+        var model = TrainSmall();
+        File.WriteAllText(model, File.ReadAllText(model).Replace("\"version\":1", "\"version\":7"));
+        (code, _, err) = Run("a b\n", "tag", "-m", model);
+        Assert.Equal(CliHost.BadInput, code);
+        Assert.Contains("version 7", err);
+
+        (code, _, err) = Run("a b\n", "tag", "-m", Path.Combine(_dir, "missing.json"));
+        Assert.Equal(CliHost.BadInput, code);
+        Assert.Contains("missing.json", err);
+    }
+
+    [Fact]
+    public void UsageErrorsExitWithTwo()
+    {
+        Assert.Equal(CliHost.Usage, Run(null, "tag", "train", "--bogus", "-o", "x.json", Sample("ca01")).Code);
+        Assert.Equal(CliHost.Usage, Run(null, "tag", "train", "--order", "4", "-o", Path.Combine(_dir, "x.json"), Sample("ca01")).Code);
+        Assert.Equal(CliHost.Usage, Run(null, "tag", "train", "--tagset", "klingon", "-o", "x.json", Sample("ca01")).Code);
+        Assert.Equal(CliHost.Usage, Run(null, "tag", "eval", Sample("ca01")).Code); // -m is required
+    }
+
+    [Fact]
+    public void WordTagInputIsRetaggedAndMalformedTokensNamed()
+    {
+        var model = TrainSmall();
+        var (code, output, err) = Run("The/xx jury/yy\n", "tag", "-m", model, "--format", "wordtag");
+        Assert.True(code == 0, $"tag exited {code}: {err}");
+        Assert.Equal("The/at jury/nn", output.Trim());
+        (code, _, err) = Run("The/at\njury\n", "tag", "-m", model, "--format", "wordtag");
+        Assert.Equal(CliHost.BadInput, code);
+        Assert.Contains("<stdin>:2", err);
+    }
+
+    [Fact]
+    public void TaggingStreamsSentenceBySentence()
+    {
+        // The reader records what had been written when the second line is requested: the first sentence must be out already.
+        var model = TrainSmall();
+        var output = new StringWriter();
+        var probe = new ProbeReader(["The jury said it would investigate .", "He said ."], output);
+        var root = new RootCommand { TagCommand.Create(probe) };
+        int code = CliHost.Run(root, ["tag", "-m", model], output, new StringWriter());
+        Assert.Equal(CliHost.Ok, code);
+        Assert.Equal("The/at jury/nn said/vbd it/pps would/md investigate/vb ./.", probe.WrittenBeforeSecondLine?.Trim());
+    }
+
+    private sealed class ProbeReader(string[] lines, StringWriter output) : TextReader
+    {
+        private int _next;
+
+        public string? WrittenBeforeSecondLine { get; private set; }
+
+        public override string? ReadLine()
+        {
+            if (_next == 1) WrittenBeforeSecondLine = output.ToString();
+            return _next < lines.Length ? lines[_next++] : null;
+        }
+    }
+}
