@@ -48,6 +48,7 @@ public abstract partial class Variable
     internal static void Register(FactorSpec spec)
     {
         foreach (var v in spec.AllVariables) v.Factors.Add(spec);
+        spec.Gate?.Selector.Factors.Add(spec); // so that inference on the selector reaches the gated factors
         Interlocked.Increment(ref _modelVersion);
     }
 
