@@ -49,6 +49,12 @@ internal sealed class GaussianFactor : FactorNode
                 X.SetMessage(i, GaussianOp.SampleAverageConditional(Mean.Context(i), t));
                 Mean.SetMessage(i, GaussianOp.MeanAverageConditional(X.Context(i), t));
             }
+            else if (X.Context(i) is { IsPointMass: true } xp && Mean.Context(i) is { IsPointMass: true } mp)
+            {
+                // conjugate: τ^(1/2) exp(−τ d²/2) is exactly a Gamma message
+                double d = xp.Point - mp.Point;
+                Prec.SetMessage(i, Gamma.FromNatural(0.5, 0.5 * d * d));
+            }
             else
             {
                 var m = GaussianRandomPrecisionOp.Messages(X.Context(i), Mean.Context(i), prec);
@@ -67,6 +73,11 @@ internal sealed class GaussianFactor : FactorNode
         var x = X.Context(i);
         var m = Mean.Context(i);
         if (prec.IsPointMass) return GaussianOp.LogAverageFactor(x, m, prec.Point);
+        if (x.IsPointMass && m.IsPointMass)
+        {
+            double d = x.Point - m.Point;
+            return (prec * Gamma.FromNatural(0.5, 0.5 * d * d)).GetLogNormalizer() - Dist.HalfLog2Pi;
+        }
         return x.GetLogNormalizer() + m.GetLogNormalizer() + prec.GetLogNormalizer() + GaussianRandomPrecisionOp.Messages(x, m, prec).LogAverageFactor;
     }
 
