@@ -17,6 +17,7 @@ public static class BenchRunner
     /// <summary>The suites, by name. Each model family adds its own.</summary>
     public static IReadOnlyList<Suite> Suites { get; } =
     [
+        new Suite("factorgraphs", "Infer.NET-style models: 1M-observation VMP, first-inference latency", FactorGraphsSuite.Run),
     ];
 
     public static int Run(string[] args)

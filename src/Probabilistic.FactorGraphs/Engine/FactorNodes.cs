@@ -57,11 +57,10 @@ internal sealed class GaussianFactor : FactorNode
             }
             else
             {
+                // one projection gives all three messages: each port's context excludes this factor's own message
                 var m = GaussianRandomPrecisionOp.Messages(X.Context(i), Mean.Context(i), prec);
                 X.SetMessage(i, m.ToSample);
-                m = GaussianRandomPrecisionOp.Messages(X.Context(i), Mean.Context(i), Prec.Context(i));
                 Mean.SetMessage(i, m.ToMean);
-                m = GaussianRandomPrecisionOp.Messages(X.Context(i), Mean.Context(i), Prec.Context(i));
                 Prec.SetMessage(i, m.ToPrecision);
             }
         }
