@@ -102,12 +102,9 @@ internal static partial class ModelCompiler
             if (!gates.TryGetValue((frame, caseValue), out var gate))
             {
                 gate = new GateFactor(frame, selNode, caseValue);
+                if (selNode is VarNode<Discrete> d) gate.Dimension = d.Uniform.Dimension;
                 if (selNode is VarNode<Bernoulli> && scalar) gate.BoolPort = new Port<Bernoulli>(gate, selNode, null) { Scalar = true };
-                else if (selNode is VarNode<Discrete> d && scalar)
-                {
-                    gate.IntPort = new Port<Discrete>(gate, selNode, null) { Scalar = true };
-                    gate.Dimension = d.Uniform.Dimension;
-                }
+                else if (selNode is VarNode<Discrete> && scalar) gate.IntPort = new Port<Discrete>(gate, selNode, null) { Scalar = true };
                 selNode.GatesOnMe.Add(gate);
                 gates[(frame, caseValue)] = gate;
             }

@@ -39,7 +39,13 @@ internal sealed class ObservedNode : VarNode
     /// <summary>Reads the variable's current observed value (scalar or array).</summary>
     internal void Bind()
     {
-        if (ForcedTrue == true && !Source.IsObserved) { Bools = [true]; Count = 1; return; }
+        if (ForcedTrue == true && !Source.IsObserved)
+        {
+            Count = Plate?.SizeAsInt ?? 1;
+            Bools = new bool[Count];
+            Array.Fill(Bools, true);
+            return;
+        }
         object value = Source.ObservedObject ?? throw new InvalidOperationException($"Variable '{Name}' lost its observed value.");
         switch (value)
         {
