@@ -20,6 +20,7 @@ public static class BenchRunner
         new Suite("gmm", "Gaussian mixture EM vs scikit-learn (W1, W2, W3; s/iter and final mean LL)", GmmSuite.Run),
         new Suite("hmm", "Gaussian HMM Baum-Welch/Viterbi vs pomegranate (G1, G4); 45-state categorical HMM on Brown", HmmSuite.Run),
         new Suite("tagger", "TnT-style HMM tagger on Brown (every-10th split) vs NLTK and pomegranate", TaggerSuite.Run),
+        new Suite("factorgraphs", "Infer.NET-style models: 1M-observation VMP, first-inference latency", FactorGraphsSuite.Run),
     ];
 
     public static int Run(string[] args)

@@ -1,0 +1,146 @@
+using MathNet.Numerics;
+
+namespace Probabilistic.FactorGraphs.Distributions;
+
+/// <summary>A Beta distribution over [0, 1].</summary>
+/// <remarks>
+/// Density ∝ p^(TrueCount−1) (1−p)^(FalseCount−1): natural parameters (TrueCount − 1, FalseCount − 1), so a
+/// product adds counts minus one. Beta(1,1) is uniform; a point mass has TrueCount = +∞ and keeps its point in
+/// <see cref="FalseCount"/>.
+/// </remarks>
+public readonly struct Beta : IDistribution<Beta>, ICanGetMeanAndVariance, IEquatable<Beta>
+{
+    /// <summary>α, the pseudo-count of true.</summary>
+    public double TrueCount { get; }
+
+    /// <summary>β, the pseudo-count of false (for a point mass: the point).</summary>
+    public double FalseCount { get; }
+
+    private Beta(double trueCount, double falseCount) { TrueCount = trueCount; FalseCount = falseCount; }
+
+    /// <summary>Beta(α, β) with α, β &gt; 0.</summary>
+    public static Beta FromCounts(double trueCount, double falseCount)
+    {
+        if (!(trueCount > 0) || double.IsInfinity(trueCount)) throw new ArgumentOutOfRangeException(nameof(trueCount), trueCount, "A Beta's trueCount must be finite and > 0.");
+        if (!(falseCount > 0) || double.IsInfinity(falseCount)) throw new ArgumentOutOfRangeException(nameof(falseCount), falseCount, "A Beta's falseCount must be finite and > 0.");
+        return new(trueCount, falseCount);
+    }
+
+    /// <summary>From natural parameters (α − 1, β − 1), allowing improper messages.</summary>
+    public static Beta FromNatural(double trueMinus1, double falseMinus1) => new(trueMinus1 + 1, falseMinus1 + 1);
+
+    /// <summary>The Beta with this mean and variance (moment matching).</summary>
+    public static Beta FromMeanAndVariance(double mean, double variance)
+    {
+        if (variance == 0) return PointMass(mean);
+        double s = mean * (1 - mean) / variance - 1;
+        return new(mean * s, (1 - mean) * s);
+    }
+
+    /// <summary>All mass at <paramref name="value"/> in [0, 1].</summary>
+    public static Beta PointMass(double value)
+    {
+        if (!(value >= 0 && value <= 1)) throw new ArgumentOutOfRangeException(nameof(value), value, "A Beta point mass must lie in [0, 1].");
+        return new(double.PositiveInfinity, value);
+    }
+
+    /// <summary>Beta(1, 1).</summary>
+    public static Beta Uniform() => new(1, 1);
+
+    /// <inheritdoc/>
+    public bool IsPointMass => double.IsPositiveInfinity(TrueCount);
+
+    /// <summary>The point of a point mass.</summary>
+    public double Point => IsPointMass ? FalseCount : throw new InvalidOperationException("Not a point mass.");
+
+    /// <inheritdoc/>
+    public bool IsUniform() => TrueCount == 1 && FalseCount == 1;
+
+    /// <inheritdoc/>
+    public bool IsProper() => TrueCount > 0 && FalseCount > 0;
+
+    /// <inheritdoc/>
+    public Beta CreateUniform() => Uniform();
+
+    /// <summary>E[p].</summary>
+    public double GetMean() => IsPointMass ? FalseCount : TrueCount / (TrueCount + FalseCount);
+
+    /// <summary>Var[p].</summary>
+    public double GetVariance()
+    {
+        if (IsPointMass) return 0;
+        double s = TrueCount + FalseCount;
+        return TrueCount * FalseCount / (s * s * (s + 1));
+    }
+
+    /// <summary>(E[log p], E[log(1−p)]).</summary>
+    public (double MeanLog, double MeanLogOneMinus) GetMeanLogs()
+    {
+        if (IsPointMass) return (Math.Log(FalseCount), Math.Log(1 - FalseCount));
+        double d = SpecialFunctions.DiGamma(TrueCount + FalseCount);
+        return (SpecialFunctions.DiGamma(TrueCount) - d, SpecialFunctions.DiGamma(FalseCount) - d);
+    }
+
+    /// <summary>log density at <paramref name="p"/>.</summary>
+    public double GetLogProb(double p)
+    {
+        if (IsPointMass) return p == FalseCount ? 0 : double.NegativeInfinity;
+        if (p < 0 || p > 1) return double.NegativeInfinity;
+        return (TrueCount - 1) * Math.Log(p) + (FalseCount - 1) * Math.Log(1 - p) - GetLogNormalizer();
+    }
+
+    /// <inheritdoc/>
+    public double GetLogNormalizer()
+    {
+        if (IsPointMass) return 0;
+        if (!IsProper()) return double.PositiveInfinity;
+        return SpecialFunctions.GammaLn(TrueCount) + SpecialFunctions.GammaLn(FalseCount) - SpecialFunctions.GammaLn(TrueCount + FalseCount);
+    }
+
+    /// <inheritdoc/>
+    public double GetAverageLogSelf()
+    {
+        if (IsPointMass) return 0;
+        var (l1, l0) = GetMeanLogs();
+        return (TrueCount - 1) * l1 + (FalseCount - 1) * l0 - GetLogNormalizer();
+    }
+
+    /// <summary>A draw.</summary>
+    public double Sample(Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        if (IsPointMass) return FalseCount;
+        return MathNet.Numerics.Distributions.Beta.Sample(random, TrueCount, FalseCount);
+    }
+
+    /// <inheritdoc/>
+    public Beta Pow(double exponent) => IsPointMass ? this : new((TrueCount - 1) * exponent + 1, (FalseCount - 1) * exponent + 1);
+
+    /// <inheritdoc/>
+    public static Beta operator *(Beta a, Beta b)
+    {
+        if (a.IsPointMass) return a;
+        if (b.IsPointMass) return b;
+        return new(a.TrueCount + b.TrueCount - 1, a.FalseCount + b.FalseCount - 1);
+    }
+
+    /// <inheritdoc/>
+    public static Beta operator /(Beta a, Beta b)
+    {
+        if (a.IsPointMass) return a;
+        return new(a.TrueCount - b.TrueCount + 1, a.FalseCount - b.FalseCount + 1);
+    }
+
+    /// <inheritdoc/>
+    public bool Equals(Beta other) => TrueCount.Equals(other.TrueCount) && FalseCount.Equals(other.FalseCount);
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => obj is Beta b && Equals(b);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(TrueCount, FalseCount);
+
+    /// <summary>"Beta(α,β)[mean=m]" as Infer.NET prints it.</summary>
+    public override string ToString() => IsPointMass ? "Beta.PointMass(" + Gaussian.F(FalseCount) + ")"
+        : "Beta(" + Gaussian.F(TrueCount) + "," + Gaussian.F(FalseCount) + ")[mean=" + Gaussian.F(GetMean()) + "]";
+}

@@ -1,0 +1,181 @@
+using System.Text;
+using Probabilistic.Core.Numerics;
+
+namespace Probabilistic.FactorGraphs.Distributions;
+
+/// <summary>A distribution over {0, …, K−1}, held as normalised log-probabilities.</summary>
+/// <remarks>
+/// Held as natural parameters η (unnormalised log-probabilities, P(k) = exp(η_k − A), A = log Σ exp η): they add
+/// under a product and subtract under a ratio without renormalising, so messages keep their scale as the EP
+/// evidence needs. All equal is uniform; one finite entry is a point mass.
+/// </remarks>
+public readonly struct Discrete : IDistribution<Discrete>, IEquatable<Discrete>
+{
+    private readonly double[] _logProb;
+
+    private Discrete(double[] logProb) { _logProb = logProb; }
+
+    /// <summary>The number of values K.</summary>
+    public int Dimension => _logProb?.Length ?? 0;
+
+    /// <summary>From probabilities (normalised here; all must be ≥ 0 with a positive sum).</summary>
+    public static Discrete FromProbs(params double[] probs)
+    {
+        ArgumentNullException.ThrowIfNull(probs);
+        if (probs.Length == 0) throw new ArgumentException("A Discrete needs at least one value.", nameof(probs));
+        var lp = new double[probs.Length];
+        for (int k = 0; k < probs.Length; k++)
+        {
+            if (!(probs[k] >= 0) || double.IsInfinity(probs[k])) throw new ArgumentOutOfRangeException(nameof(probs), probs[k], $"Probability {k} must be finite and >= 0.");
+            lp[k] = Math.Log(probs[k]);
+        }
+        return FromLogProbsOwned(lp);
+    }
+
+    /// <summary>From unnormalised log-probabilities.</summary>
+    public static Discrete FromLogProbs(ReadOnlySpan<double> logProbs) => FromLogProbsOwned(logProbs.ToArray());
+
+    internal static Discrete FromLogProbsOwned(double[] logProbs)
+    {
+        double z = LogSpace.LogSumExp(logProbs);
+        if (double.IsNegativeInfinity(z) || double.IsNaN(z)) throw new ArgumentException("A Discrete's probabilities must have a positive finite sum.");
+        for (int k = 0; k < logProbs.Length; k++) logProbs[k] -= z;
+        return new(logProbs);
+    }
+
+    /// <summary>From natural parameters, kept unnormalised.</summary>
+    internal static Discrete FromNaturalOwned(double[] eta) => new(eta);
+
+    /// <summary>The natural parameter η_k (unnormalised log-probability).</summary>
+    public double GetNatural(int k) => _logProb[k];
+
+    /// <summary>Uniform over K values.</summary>
+    public static Discrete Uniform(int dimension)
+    {
+        if (dimension < 1) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "A Discrete needs at least one value.");
+        var lp = new double[dimension];
+        Array.Fill(lp, -Math.Log(dimension));
+        return new(lp);
+    }
+
+    /// <summary>All mass on <paramref name="value"/>.</summary>
+    public static Discrete PointMass(int value, int dimension)
+    {
+        if ((uint)value >= (uint)dimension) throw new ArgumentOutOfRangeException(nameof(value), value, $"Value must lie in [0, {dimension}).");
+        var lp = new double[dimension];
+        Array.Fill(lp, double.NegativeInfinity);
+        lp[value] = 0;
+        return new(lp);
+    }
+
+    /// <summary>P(k).</summary>
+    public double this[int k] => Math.Exp(GetLogProb(k));
+
+    /// <summary>log P(k).</summary>
+    public double GetLogProb(int k) => _logProb[k] - LogSpace.LogSumExp(_logProb);
+
+    /// <summary>All probabilities.</summary>
+    public double[] GetProbs()
+    {
+        double a = LogSpace.LogSumExp(_logProb);
+        var p = new double[Dimension];
+        for (int k = 0; k < p.Length; k++) p[k] = Math.Exp(_logProb[k] - a);
+        return p;
+    }
+
+    /// <summary>The most probable value.</summary>
+    public int GetMode()
+    {
+        int best = 0;
+        for (int k = 1; k < _logProb.Length; k++) if (_logProb[k] > _logProb[best]) best = k;
+        return best;
+    }
+
+    /// <inheritdoc/>
+    public bool IsPointMass => _logProb.Count(double.IsFinite) == 1;
+
+    /// <summary>The point of a point mass.</summary>
+    public int Point => IsPointMass ? GetMode() : throw new InvalidOperationException("Not a point mass.");
+
+    /// <inheritdoc/>
+    public bool IsUniform()
+    {
+        foreach (var l in _logProb) if (Math.Abs(l - _logProb[0]) >= 1e-15) return false;
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public bool IsProper() => true;
+
+    /// <inheritdoc/>
+    public Discrete CreateUniform() => Uniform(Dimension);
+
+    /// <inheritdoc/>
+    public double GetLogNormalizer() => IsPointMass ? 0 : LogSpace.LogSumExp(_logProb);
+
+    /// <inheritdoc/>
+    public double GetAverageLogSelf()
+    {
+        double a = LogSpace.LogSumExp(_logProb), s = 0;
+        foreach (var l in _logProb) if (double.IsFinite(l)) s += Math.Exp(l - a) * (l - a);
+        return s;
+    }
+
+    /// <summary>A draw.</summary>
+    public int Sample(Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        double u = random.NextDouble(), c = 0, a = LogSpace.LogSumExp(_logProb);
+        for (int k = 0; k < _logProb.Length; k++) { c += Math.Exp(_logProb[k] - a); if (u < c) return k; }
+        return _logProb.Length - 1;
+    }
+
+    /// <inheritdoc/>
+    public Discrete Pow(double exponent)
+    {
+        var lp = new double[Dimension];
+        for (int k = 0; k < lp.Length; k++) lp[k] = exponent == 0 ? 0 : _logProb[k] * exponent;
+        return new(lp);
+    }
+
+    /// <inheritdoc/>
+    public static Discrete operator *(Discrete a, Discrete b)
+    {
+        Check(a, b);
+        var lp = new double[a.Dimension];
+        for (int k = 0; k < lp.Length; k++) lp[k] = a._logProb[k] + b._logProb[k];
+        return new(lp);
+    }
+
+    /// <inheritdoc/>
+    public static Discrete operator /(Discrete a, Discrete b)
+    {
+        Check(a, b);
+        var lp = new double[a.Dimension];
+        for (int k = 0; k < lp.Length; k++)
+            lp[k] = double.IsNegativeInfinity(a._logProb[k]) ? double.NegativeInfinity : a._logProb[k] - b._logProb[k];
+        return new(lp);
+    }
+
+    private static void Check(Discrete a, Discrete b)
+    {
+        if (a.Dimension != b.Dimension) throw new ArgumentException($"Discrete dimensions differ: {a.Dimension} vs {b.Dimension}.");
+    }
+
+    /// <inheritdoc/>
+    public bool Equals(Discrete other) => GetProbs().AsSpan().SequenceEqual(other.GetProbs());
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => obj is Discrete d && Equals(d);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => _logProb.Length == 0 ? 0 : HashCode.Combine(_logProb.Length, _logProb[0]);
+
+    /// <summary>"Discrete(p0 p1 …)" as Infer.NET prints it.</summary>
+    public override string ToString()
+    {
+        var sb = new StringBuilder("Discrete(");
+        for (int k = 0; k < Dimension; k++) { if (k > 0) sb.Append(' '); sb.Append(Gaussian.F(this[k])); }
+        return sb.Append(')').ToString();
+    }
+}

@@ -1,0 +1,98 @@
+using Range = Probabilistic.FactorGraphs.Models.Range;
+using Probabilistic.FactorGraphs.Distributions;
+using Probabilistic.FactorGraphs.Models;
+
+namespace Probabilistic.FactorGraphs.Engine;
+
+/// <summary>The gate a compiled factor sits in: its selector, the case value, and the selector element per instance.</summary>
+internal sealed class GateBinding
+{
+    internal GateBinding(GateFrame frame, VarNode selector, int caseValue)
+    {
+        Frame = frame;
+        Selector = selector;
+        Case = caseValue;
+    }
+
+    internal GateFrame Frame { get; }
+    internal VarNode Selector { get; }
+    internal int Case { get; }
+    internal bool SelectorScalar { get; set; }
+    internal int[]? SelectorMap { get; set; }
+
+    internal int SelectorIndex(int i) => SelectorScalar ? 0 : SelectorMap is null ? i : SelectorMap[i];
+
+    /// <summary>q(selector = case) for factor instance i.</summary>
+    internal double Weight(int i)
+    {
+        int j = SelectorIndex(i);
+        return Selector switch
+        {
+            VarNode<Bernoulli> b => Case == 1 ? b.Marginal[j].GetProbTrue() : b.Marginal[j].GetProbFalse(),
+            VarNode<Discrete> d => d.Marginal[j][Case],
+            ObservedNode o when o.Bools is { } bs => (bs[j] ? 1 : 0) == Case ? 1 : 0,
+            ObservedNode o when o.Ints is { } ks => ks[j] == Case ? 1 : 0,
+            _ => throw new InvalidOperationException($"Selector '{Selector.Name}' is neither bool nor int."),
+        };
+    }
+}
+
+/// <summary>A factor of the compiled graph, replicated over its plate (<see cref="Count"/> instances, one loop).</summary>
+internal abstract class FactorNode
+{
+    internal FactorNode(string description) { Description = description; }
+
+    internal string Description { get; }
+    internal Range? Plate { get; set; }
+    internal int Count { get; private set; } = 1;
+    internal GateBinding? Gate { get; set; }
+
+    /// <summary>Under VMP: weight this gated factor's messages by q(case) (false for the definitions of gate-local variables).</summary>
+    internal bool VmpWeighted { get; set; }
+
+    internal abstract IEnumerable<IPort> Ports { get; }
+
+    internal void Allocate()
+    {
+        Count = Plate?.SizeAsInt ?? 1;
+        foreach (var p in Ports) p.Allocate(Count);
+    }
+
+    /// <summary>One EP pass over every instance and port.</summary>
+    internal abstract void EpUpdate();
+
+    /// <summary>log ∫ f Π (unnormalised contexts) for instance i.</summary>
+    internal abstract double EpLogZ(int i);
+
+    /// <summary>This factor's share of the EP log evidence: Σ_i log Ẑ_i − Σ_ports Σ_i A(q).</summary>
+    internal double EpEvidenceTerm()
+    {
+        double s = 0;
+        for (int i = 0; i < Count; i++) s += EpLogZ(i);
+        foreach (var p in Ports) s -= p.SumLogNormalizerAt();
+        return s;
+    }
+
+    /// <summary>True when VMP messages exist for this factor.</summary>
+    internal virtual bool SupportsVmp => false;
+
+    /// <summary>Multiplies this factor's VMP messages into <paramref name="target"/>'s accumulator (each raised to its gate weight).</summary>
+    internal virtual void VmpSend(IPort target, double[]? weights) =>
+        throw new NotSupportedException(UnsupportedVmp());
+
+    /// <summary>Σ_i w_i E_q[log f_i].</summary>
+    internal virtual double VmpAverageLogSum(double[]? w)
+    {
+        double s = 0;
+        for (int i = 0; i < Count; i++) s += (w?[i] ?? 1) * VmpAverageLog(i);
+        return s;
+    }
+
+    /// <summary>E_q[log f] for instance i.</summary>
+    internal virtual double VmpAverageLog(int i) => throw new NotSupportedException(UnsupportedVmp());
+
+    internal string UnsupportedVmp() =>
+        $"The {Description} factor has no VariationalMessagePassing operator (it is deterministic). Use ExpectationPropagation for this model; VMP supports Gaussian, Gamma, Beta–Bernoulli and Dirichlet–Discrete factors and gates on them.";
+
+    internal static string Where(IPort p) => $"'{p.Node.Name}'";
+}

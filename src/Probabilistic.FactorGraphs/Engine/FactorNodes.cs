@@ -1,0 +1,217 @@
+using Probabilistic.FactorGraphs.Distributions;
+using Probabilistic.FactorGraphs.Factors;
+
+namespace Probabilistic.FactorGraphs.Engine;
+
+/// <summary>x ~ a fixed distribution.</summary>
+internal sealed class PriorFactor<T> : FactorNode where T : struct, IDistribution<T>
+{
+    internal PriorFactor(string description, T prior) : base(description) { Prior = prior; }
+    internal T Prior { get; }
+    internal Port<T> Out { get; set; } = null!;
+    internal override IEnumerable<IPort> Ports => [Out];
+    internal override bool SupportsVmp => true;
+
+    internal override void EpUpdate()
+    {
+        if (Out.IsObserved) return;
+        for (int i = 0; i < Count; i++) Out.SetMessage(i, Prior);
+    }
+
+    internal override double EpLogZ(int i) => Dist.LogAverageWithContext(Prior, Out.Context(i));
+
+    internal override void VmpSend(IPort target, double[]? w)
+    {
+        for (int i = 0; i < Count; i++) Out.AddVmp(i, w is null ? Prior : Prior.Pow(w[i]));
+    }
+
+    internal override double VmpAverageLog(int i) => Dist.AverageLog(Out.Marginal(i), Prior);
+}
+
+/// <summary>x ~ N(mean, 1/precision).</summary>
+internal sealed class GaussianFactor : FactorNode
+{
+    internal GaussianFactor(string description) : base(description) { }
+    internal Port<Gaussian> X { get; set; } = null!;
+    internal Port<Gaussian> Mean { get; set; } = null!;
+    internal Port<Gamma> Prec { get; set; } = null!;
+    internal override IEnumerable<IPort> Ports => [X, Mean, Prec];
+    internal override bool SupportsVmp => true;
+
+    internal override void EpUpdate()
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            var prec = Prec.Context(i);
+            if (prec.IsPointMass)
+            {
+                double t = prec.Point;
+                X.SetMessage(i, GaussianOp.SampleAverageConditional(Mean.Context(i), t));
+                Mean.SetMessage(i, GaussianOp.MeanAverageConditional(X.Context(i), t));
+            }
+            else if (X.Context(i) is { IsPointMass: true } xp && Mean.Context(i) is { IsPointMass: true } mp)
+            {
+                // conjugate: τ^(1/2) exp(−τ d²/2) is exactly a Gamma message
+                double d = xp.Point - mp.Point;
+                Prec.SetMessage(i, Gamma.FromNatural(0.5, 0.5 * d * d));
+            }
+            else
+            {
+                // one projection gives all three messages: each port's context excludes this factor's own message
+                var m = GaussianRandomPrecisionOp.Messages(X.Context(i), Mean.Context(i), prec);
+                X.SetMessage(i, m.ToSample);
+                Mean.SetMessage(i, m.ToMean);
+                Prec.SetMessage(i, m.ToPrecision);
+            }
+        }
+    }
+
+    internal override double EpLogZ(int i)
+    {
+        var prec = Prec.Context(i);
+        var x = X.Context(i);
+        var m = Mean.Context(i);
+        if (prec.IsPointMass) return GaussianOp.LogAverageFactor(x, m, prec.Point);
+        if (x.IsPointMass && m.IsPointMass)
+        {
+            double d = x.Point - m.Point;
+            return (prec * Gamma.FromNatural(0.5, 0.5 * d * d)).GetLogNormalizer() - Dist.HalfLog2Pi;
+        }
+        return x.GetLogNormalizer() + m.GetLogNormalizer() + prec.GetLogNormalizer() + GaussianRandomPrecisionOp.Messages(x, m, prec).LogAverageFactor;
+    }
+
+    // Sufficient statistics of an observed plate with scalar mean and precision: VMP is O(1) per sweep.
+    private bool _fast;
+    private double _n, _sx, _sxx;
+
+    internal void PrepareFastPath()
+    {
+        _fast = X.IsObserved && !X.Scalar && Mean.Scalar && Prec.Scalar && Gate is null;
+        if (!_fast) return;
+        var xs = ((ObservedNode)X.Node).Doubles!;
+        _n = Count;
+        _sx = 0; _sxx = 0;
+        for (int i = 0; i < Count; i++) { double v = xs[X.Index(i)]; _sx += v; _sxx += v * v; }
+        if (X.Map is null && Count == xs.Length)
+        {
+            _sx = System.Numerics.Tensors.TensorPrimitives.Sum<double>(xs);
+            _sxx = System.Numerics.Tensors.TensorPrimitives.SumOfSquares<double>(xs);
+        }
+    }
+
+    internal override void VmpSend(IPort target, double[]? w)
+    {
+        if (_fast && w is null)
+        {
+            var mq = Mean.Marginal(0);
+            var tq = Prec.Marginal(0);
+            if (ReferenceEquals(target, Mean)) { double t = tq.GetMean(); Mean.AddVmp(0, Gaussian.FromNatural(t * _sx, t * _n)); }
+            else if (ReferenceEquals(target, Prec)) Prec.AddVmp(0, Gamma.FromNatural(0.5 * _n, 0.5 * SumSquares(mq)));
+            return;
+        }
+        for (int i = 0; i < Count; i++)
+        {
+            Gaussian gx = X.Marginal(i), gm = Mean.Marginal(i);
+            Gamma gt = Prec.Marginal(i);
+            double wi = w?[i] ?? 1;
+            if (ReferenceEquals(target, X)) X.AddVmp(i, GaussianOp.SampleAverageLogarithm(gm, gt).Pow(wi));
+            else if (ReferenceEquals(target, Mean)) Mean.AddVmp(i, GaussianOp.MeanAverageLogarithm(gx, gt).Pow(wi));
+            else Prec.AddVmp(i, GaussianOp.PrecisionAverageLogarithm(gx, gm).Pow(wi));
+        }
+    }
+
+    private double SumSquares(Gaussian mq)
+    {
+        double em = mq.GetMean(), emm = mq.GetMeanSquare();
+        return _sxx - 2 * em * _sx + _n * emm;
+    }
+
+    internal override double VmpAverageLogSum(double[]? w)
+    {
+        if (_fast && w is null)
+        {
+            var tq = Prec.Marginal(0);
+            return _n * (0.5 * tq.GetMeanLog() - Dist.HalfLog2Pi) - 0.5 * tq.GetMean() * SumSquares(Mean.Marginal(0));
+        }
+        double s = 0;
+        for (int i = 0; i < Count; i++) s += (w?[i] ?? 1) * VmpAverageLog(i);
+        return s;
+    }
+
+    internal override double VmpAverageLog(int i) => GaussianOp.AverageLogFactor(X.Marginal(i), Mean.Marginal(i), Prec.Marginal(i));
+}
+
+/// <summary>x ~ Bernoulli(p).</summary>
+internal sealed class BernoulliFromBetaFactor : FactorNode
+{
+    internal BernoulliFromBetaFactor(string description) : base(description) { }
+    internal Port<Bernoulli> X { get; set; } = null!;
+    internal Port<Beta> P { get; set; } = null!;
+    internal override IEnumerable<IPort> Ports => [X, P];
+    internal override bool SupportsVmp => true;
+
+    internal override void EpUpdate()
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            X.SetMessage(i, BernoulliFromBetaOp.SampleAverageConditional(P.Context(i)));
+            P.SetMessage(i, BernoulliFromBetaOp.ProbTrueAverageConditional(X.Context(i), P.Context(i)));
+        }
+    }
+
+    internal override double EpLogZ(int i) => BernoulliFromBetaOp.LogAverageFactor(X.Context(i), P.Context(i));
+
+    internal override void VmpSend(IPort target, double[]? w)
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            double wi = w?[i] ?? 1;
+            if (ReferenceEquals(target, X)) X.AddVmp(i, BernoulliFromBetaOp.SampleAverageLogarithm(P.Marginal(i)).Pow(wi));
+            else P.AddVmp(i, BernoulliFromBetaOp.ProbTrueAverageLogarithm(X.Marginal(i)).Pow(wi));
+        }
+    }
+
+    internal override double VmpAverageLog(int i) => BernoulliFromBetaOp.AverageLogFactor(X.Marginal(i), P.Marginal(i));
+}
+
+/// <summary>x ~ Discrete(p).</summary>
+internal sealed class DiscreteFromDirichletFactor : FactorNode
+{
+    internal DiscreteFromDirichletFactor(string description) : base(description) { }
+    internal Port<Discrete> X { get; set; } = null!;
+    internal Port<Dirichlet> P { get; set; } = null!;
+    internal override IEnumerable<IPort> Ports => [X, P];
+    internal override bool SupportsVmp => true;
+
+    internal override void EpUpdate()
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            X.SetMessage(i, DiscreteFromDirichletOp.SampleAverageConditional(P.Context(i)));
+            P.SetMessage(i, DiscreteFromDirichletOp.ProbsAverageConditional(X.Context(i), P.Context(i)));
+        }
+    }
+
+    internal override double EpLogZ(int i)
+    {
+        var x = X.Context(i);
+        var p = P.Context(i);
+        if (x.IsPointMass) return (p * DiscreteFromDirichletOp.ProbsAverageConditional(x.Point, p.Dimension)).GetLogNormalizer();
+        var mean = p.GetMean();
+        double s = double.NegativeInfinity;
+        for (int k = 0; k < mean.Length; k++) s = Core.Numerics.LogSpace.LogAddExp(s, x.GetNatural(k) + Math.Log(mean[k]));
+        return p.GetLogNormalizer() + s;
+    }
+
+    internal override void VmpSend(IPort target, double[]? w)
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            double wi = w?[i] ?? 1;
+            if (ReferenceEquals(target, X)) X.AddVmp(i, DiscreteFromDirichletOp.SampleAverageLogarithm(P.Marginal(i)).Pow(wi));
+            else P.AddVmp(i, DiscreteFromDirichletOp.ProbsAverageLogarithm(X.Marginal(i)).Pow(wi));
+        }
+    }
+
+    internal override double VmpAverageLog(int i) => DiscreteFromDirichletOp.AverageLogFactor(X.Marginal(i), P.Marginal(i));
+}

@@ -1,0 +1,103 @@
+using Probabilistic.Core.Numerics;
+using Probabilistic.FactorGraphs.Distributions;
+using Probabilistic.FactorGraphs.Models;
+
+namespace Probabilistic.FactorGraphs.Engine;
+
+/// <summary>
+/// One case of a gate (Minka &amp; Winn, "Gates", 2008) as a factor on its selector. Under EP the case's factors touch
+/// only variables created inside it and observed values, so the message to the selector is exp(L), L the case's log
+/// evidence, and the case's variables hold their posteriors given the case. Under VMP every gated factor sends its
+/// messages raised to q(case) and its E[log f] to the selector.
+/// </summary>
+internal sealed class GateFactor : FactorNode
+{
+    internal GateFactor(GateFrame frame, VarNode selector, int caseValue)
+        : base($"gate on '{selector.Name}' = {caseValue}")
+    {
+        Frame = frame;
+        Selector = selector;
+        Case = caseValue;
+    }
+
+    internal GateFrame Frame { get; }
+    internal VarNode Selector { get; }
+    internal int Case { get; }
+    internal List<FactorNode> Members { get; } = [];
+    internal List<VarNode> Locals { get; } = [];
+    internal Port<Bernoulli>? BoolPort { get; set; }
+    internal Port<Discrete>? IntPort { get; set; }
+    internal int Dimension { get; set; }
+    internal double LastLogEvidence { get; private set; }
+
+    internal override IEnumerable<IPort> Ports => BoolPort is not null ? [BoolPort] : IntPort is not null ? [IntPort] : [];
+
+    internal override bool SupportsVmp => true;
+
+    internal override void EpUpdate()
+    {
+        double l = 0;
+        foreach (var f in Members) l += f.EpEvidenceTerm();
+        foreach (var v in Locals) l += v switch
+        {
+            VarNode<Gaussian> g => g.SumLogNormalizer(),
+            VarNode<Gamma> g => g.SumLogNormalizer(),
+            VarNode<Beta> g => g.SumLogNormalizer(),
+            VarNode<Bernoulli> g => g.SumLogNormalizer(),
+            VarNode<Discrete> g => g.SumLogNormalizer(),
+            VarNode<Dirichlet> g => g.SumLogNormalizer(),
+            _ => 0,
+        };
+        LastLogEvidence = l;
+        BoolPort?.SetMessage(0, Bernoulli.FromLogOdds(Case == 1 ? l : -l));
+        IntPort?.SetMessage(0, CaseMessage(l));
+    }
+
+    private Discrete CaseMessage(double l)
+    {
+        var eta = new double[Dimension];
+        eta[Case] = l;
+        return Discrete.FromNaturalOwned(eta);
+    }
+
+    internal override double EpLogZ(int i)
+    {
+        double l = LastLogEvidence;
+        if (BoolPort is not null)
+        {
+            var (lt, lf) = Dist.LogWeights(BoolPort.Context(0));
+            return Case == 1 ? LogSpace.LogAddExp(lt + l, lf) : LogSpace.LogAddExp(lt, lf + l);
+        }
+        if (IntPort is not null)
+        {
+            var ctx = IntPort.Context(0);
+            double s = double.NegativeInfinity;
+            for (int k = 0; k < Dimension; k++) s = LogSpace.LogAddExp(s, ctx.GetNatural(k) + (k == Case ? l : 0));
+            return s;
+        }
+        return 0;
+    }
+
+    /// <summary>VMP: each weighted member sends E[log f_i] to the selector element of instance i.</summary>
+    internal override void VmpSend(IPort target, double[]? weights)
+    {
+        foreach (var f in Members)
+        {
+            if (!f.VmpWeighted) continue;
+            var gate = f.Gate!;
+            for (int i = 0; i < f.Count; i++)
+            {
+                double a = f.VmpAverageLog(i);
+                int j = gate.SelectorIndex(i);
+                if (Selector is VarNode<Bernoulli> b)
+                    b.Accumulator[j] = b.Accumulator[j] * Bernoulli.FromLogOdds(Case == 1 ? a : -a);
+                else if (Selector is VarNode<Discrete> d)
+                    d.Accumulator[j] = d.Accumulator[j] * CaseMessage(a);
+            }
+        }
+    }
+
+    internal override double VmpAverageLogSum(double[]? w) => 0;
+
+    internal override double VmpAverageLog(int i) => 0;
+}

@@ -1,0 +1,189 @@
+using Probabilistic.Core.Inference;
+using Probabilistic.FactorGraphs.Distributions;
+
+namespace Probabilistic.FactorGraphs.Engine;
+
+/// <summary>
+/// The fixed sequential schedule of a compiled model, one sweep per <see cref="Step"/> on Core's driver. EP: every
+/// factor in creation order, then the gates; the value is EP's log-evidence estimate. VMP: every random variable in
+/// creation order receives all its messages and is reset to their product (exact coordinate ascent); the value is the ELBO.
+/// </summary>
+internal sealed class MessagePassing : IElboOptimizer
+{
+    private readonly CompiledModel _model;
+    private readonly List<VarNode> _random;
+
+    internal MessagePassing(CompiledModel model)
+    {
+        _model = model;
+        _random = model.Variables.Where(v => !v.IsObserved).ToList();
+    }
+
+    public bool IsMonotone => _model.Vmp;
+    public bool IsBound => _model.Vmp;
+    public long ObservationCount { get; private set; } = 1;
+
+    /// <summary>Reads observed values and sizes, allocates marginals and messages, and initialises them.</summary>
+    internal void Bind()
+    {
+        long observed = 0;
+        foreach (var v in _model.Variables)
+        {
+            if (v is ObservedNode o) { o.Bind(); observed += o.Count; }
+            else v.Count = v.ResolveCount();
+        }
+        ObservationCount = Math.Max(1, observed);
+        foreach (var v in _random) Allocate(v);
+        foreach (var f in _model.Factors) f.Allocate();
+        foreach (var g in _model.Gates) g.Allocate();
+        foreach (var f in _model.Factors.OfType<GaussianFactor>()) f.PrepareFastPath();
+        if (_model.Vmp) InitialiseVmp();
+    }
+
+    private static void Allocate(VarNode v)
+    {
+        switch (v)
+        {
+            case VarNode<Gaussian> n: n.Allocate(); break;
+            case VarNode<Gamma> n: n.Allocate(); break;
+            case VarNode<Beta> n: n.Allocate(); break;
+            case VarNode<Bernoulli> n: n.Allocate(); break;
+            case VarNode<Discrete> n: n.Allocate(); break;
+            case VarNode<Dirichlet> n: n.Allocate(); break;
+        }
+    }
+
+    public double Step(CancellationToken cancellationToken)
+    {
+        if (_model.Vmp)
+        {
+            foreach (var v in _random)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                UpdateVmp(v, outputsOnly: false);
+            }
+            return Elbo();
+        }
+        foreach (var f in _model.Factors)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            f.EpUpdate();
+        }
+        foreach (var g in _model.Gates) g.EpUpdate();
+        return EpLogEvidence();
+    }
+
+    private void InitialiseVmp()
+    {
+        // Ancestral pass: each variable starts at the message of its own definition given its parents' initial marginals.
+        foreach (var v in _random) UpdateVmp(v, outputsOnly: true);
+        foreach (var v in _random) ApplyInitialiser(v);
+    }
+
+    private void UpdateVmp(VarNode v, bool outputsOnly)
+    {
+        switch (v)
+        {
+            case VarNode<Gaussian> n: Update(n, outputsOnly); break;
+            case VarNode<Gamma> n: Update(n, outputsOnly); break;
+            case VarNode<Beta> n: Update(n, outputsOnly); break;
+            case VarNode<Bernoulli> n: Update(n, outputsOnly); break;
+            case VarNode<Discrete> n: Update(n, outputsOnly); break;
+            case VarNode<Dirichlet> n: Update(n, outputsOnly); break;
+        }
+    }
+
+    private void Update<T>(VarNode<T> v, bool outputsOnly) where T : struct, IDistribution<T>
+    {
+        v.BeginAccumulate();
+        foreach (var p in v.Ports)
+        {
+            if (p.Factor is GateFactor) continue;
+            if (outputsOnly && !p.IsOutput) continue;
+            p.Factor.VmpSend(p, outputsOnly ? null : Weights(p.Factor));
+        }
+        if (!outputsOnly)
+            foreach (var g in v.GatesOnMe) g.VmpSend(null!, null);
+        if (outputsOnly)
+        {
+            foreach (var q in v.Accumulator) if (!q.IsProper()) return;
+        }
+        v.EndAccumulate();
+    }
+
+    private static void ApplyInitialiser(VarNode v)
+    {
+        object? init = v.Source.Initialiser;
+        if (init is null) return;
+        switch (v)
+        {
+            case VarNode<Gaussian> n: Apply(n, init); break;
+            case VarNode<Gamma> n: Apply(n, init); break;
+            case VarNode<Beta> n: Apply(n, init); break;
+            case VarNode<Bernoulli> n: Apply(n, init); break;
+            case VarNode<Discrete> n: Apply(n, init); break;
+            case VarNode<Dirichlet> n: Apply(n, init); break;
+        }
+    }
+
+    private static void Apply<T>(VarNode<T> v, object init) where T : struct, IDistribution<T>
+    {
+        switch (init)
+        {
+            case T one: Array.Fill(v.Marginal, one); break;
+            case T[] many:
+                if (many.Length != v.Count) throw new ArgumentException($"InitialiseTo for '{v.Name}' has {many.Length} distributions; the variable has {v.Count} elements.");
+                Array.Copy(many, v.Marginal, v.Count);
+                break;
+            default:
+                throw new ArgumentException($"InitialiseTo for '{v.Name}' gave a {init.GetType().Name}; the variable's marginals are {typeof(T).Name}.");
+        }
+    }
+
+    private static double[]? Weights(FactorNode f)
+    {
+        if (f.Gate is not { } g || !f.VmpWeighted) return null;
+        var w = new double[f.Count];
+        for (int i = 0; i < w.Length; i++) w[i] = g.Weight(i);
+        return w;
+    }
+
+    private double Elbo()
+    {
+        double s = 0;
+        foreach (var f in _model.Factors) s += f.VmpAverageLogSum(Weights(f));
+        foreach (var v in _random) s -= SumAverageLogSelf(v);
+        return s;
+    }
+
+    private double EpLogEvidence()
+    {
+        double s = 0;
+        foreach (var f in _model.Factors) if (f.Gate is null) s += f.EpEvidenceTerm();
+        foreach (var g in _model.Gates) s += g.EpEvidenceTerm();
+        foreach (var v in _random) if (v.LocalGate is null) s += SumLogNormalizer(v);
+        return s;
+    }
+
+    internal static double SumLogNormalizer(VarNode v) => v switch
+    {
+        VarNode<Gaussian> n => n.SumLogNormalizer(),
+        VarNode<Gamma> n => n.SumLogNormalizer(),
+        VarNode<Beta> n => n.SumLogNormalizer(),
+        VarNode<Bernoulli> n => n.SumLogNormalizer(),
+        VarNode<Discrete> n => n.SumLogNormalizer(),
+        VarNode<Dirichlet> n => n.SumLogNormalizer(),
+        _ => 0,
+    };
+
+    private static double SumAverageLogSelf(VarNode v) => v switch
+    {
+        VarNode<Gaussian> n => n.SumAverageLogSelf(),
+        VarNode<Gamma> n => n.SumAverageLogSelf(),
+        VarNode<Beta> n => n.SumAverageLogSelf(),
+        VarNode<Bernoulli> n => n.SumAverageLogSelf(),
+        VarNode<Discrete> n => n.SumAverageLogSelf(),
+        VarNode<Dirichlet> n => n.SumAverageLogSelf(),
+        _ => 0,
+    };
+}

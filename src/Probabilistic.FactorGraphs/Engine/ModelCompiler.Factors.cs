@@ -1,0 +1,217 @@
+using Range = Probabilistic.FactorGraphs.Models.Range;
+using Probabilistic.FactorGraphs.Distributions;
+using Probabilistic.FactorGraphs.Factors;
+using Probabilistic.FactorGraphs.Models;
+
+namespace Probabilistic.FactorGraphs.Engine;
+
+internal static partial class ModelCompiler
+{
+    private static VarNode CreateRandomNode(Variable b, FactorSpec def) => def.Kind switch
+    {
+        FactorKind.Prior => def.Parameter switch
+        {
+            Gaussian => new VarNode<Gaussian>(b, Gaussian.Uniform()),
+            Gamma => new VarNode<Gamma>(b, Gamma.Uniform()),
+            Beta => new VarNode<Beta>(b, Beta.Uniform()),
+            Bernoulli => new VarNode<Bernoulli>(b, Bernoulli.Uniform()),
+            Discrete d => new VarNode<Discrete>(b, Discrete.Uniform(d.Dimension)),
+            Dirichlet d => new VarNode<Dirichlet>(b, Dirichlet.Uniform(d.Dimension)),
+            _ => throw new NotSupportedException($"Priors of type {def.Parameter?.GetType().Name} are not supported."),
+        },
+        FactorKind.Gaussian or FactorKind.Plus or FactorKind.Minus or FactorKind.Scale => new VarNode<Gaussian>(b, Gaussian.Uniform()),
+        FactorKind.BernoulliFromBeta or FactorKind.And or FactorKind.Or or FactorKind.Not or FactorKind.IsPositive => new VarNode<Bernoulli>(b, Bernoulli.Uniform()),
+        FactorKind.DiscreteFromDirichlet => new VarNode<Discrete>(b, Discrete.Uniform(DirichletDimension(def.Args[0]))),
+        _ => throw new NotSupportedException($"Factor {def.Kind} cannot define a variable."),
+    };
+
+    private static int DirichletDimension(Variable probs)
+    {
+        var b = Resolve(probs).Base;
+        if (b.ObservedObject is double[] p) return p.Length;
+        foreach (var s in b.Factors)
+            if (s.Kind == FactorKind.Prior && s.Parameter is Dirichlet d && s.Output is not null && ReferenceEquals(Resolve(s.Output).Base, b)) return d.Dimension;
+        throw new NotSupportedException($"'{probs.Name}' must be a Dirichlet variable (Variable.Dirichlet...) to parameterise a Discrete.");
+    }
+
+    private static FactorNode CreateFactor(CompiledModel model, FactorSpec spec, int caseValue)
+    {
+        string name = spec.Output is null ? spec.Describe() : $"{spec.Describe()} ('{Resolve(spec.Output).Base.Name}')";
+        switch (spec.Kind)
+        {
+            case FactorKind.Prior:
+                return spec.Parameter switch
+                {
+                    Gaussian g => Prior(model, spec, caseValue, name, g, GaussianPoint()),
+                    Gamma g => Prior(model, spec, caseValue, name, g, GammaPoint("value", false)),
+                    Beta g => Prior(model, spec, caseValue, name, g, BetaPoint()),
+                    Bernoulli g => Prior(model, spec, caseValue, name, g, BoolPoint()),
+                    Discrete g => Prior(model, spec, caseValue, name, g, IntPoint(g.Dimension)),
+                    Dirichlet g => Prior(model, spec, caseValue, name, g, DirichletPoint()),
+                    _ => throw new NotSupportedException($"Priors of type {spec.Parameter?.GetType().Name} are not supported."),
+                };
+            case FactorKind.Gaussian:
+            {
+                var f = new GaussianFactor(name);
+                f.X = MakePort(model, f, spec, spec.Output!, caseValue, GaussianPoint());
+                f.Mean = MakePort(model, f, spec, spec.Args[0], caseValue, GaussianPoint());
+                bool variance = spec.Parameter as string == "variance";
+                if (variance && !Resolve(spec.Args[1]).Base.IsObserved)
+                    throw new NotSupportedException($"GaussianFromMeanAndVariance with a random variance ('{spec.Args[1].Name}') is not supported; use GaussianFromMeanAndPrecision with a Gamma precision.");
+                f.Prec = MakePort(model, f, spec, spec.Args[1], caseValue, GammaPoint(variance ? "variance" : "precision", variance));
+                return f;
+            }
+            case FactorKind.BernoulliFromBeta:
+            {
+                var f = new BernoulliFromBetaFactor(name);
+                f.X = MakePort(model, f, spec, spec.Output!, caseValue, BoolPoint());
+                f.P = MakePort(model, f, spec, spec.Args[0], caseValue, BetaPoint());
+                return f;
+            }
+            case FactorKind.DiscreteFromDirichlet:
+            {
+                var f = new DiscreteFromDirichletFactor(name);
+                int k = DirichletDimension(spec.Args[0]);
+                f.X = MakePort(model, f, spec, spec.Output!, caseValue, IntPoint(k));
+                f.P = MakePort(model, f, spec, spec.Args[0], caseValue, DirichletPoint());
+                return f;
+            }
+            case FactorKind.And or FactorKind.Or or FactorKind.Not:
+            {
+                Func<bool, bool, bool> fn = spec.Kind switch { FactorKind.And => BooleanOps.And, FactorKind.Or => BooleanOps.Or, _ => BooleanOps.Not };
+                var f = new BoolFactor(name, fn);
+                f.C = MakePort(model, f, spec, spec.Output!, caseValue, BoolPoint());
+                f.A = MakePort(model, f, spec, spec.Args[0], caseValue, BoolPoint());
+                if (spec.Args.Length > 1) f.B = MakePort(model, f, spec, spec.Args[1], caseValue, BoolPoint());
+                return f;
+            }
+            case FactorKind.IsPositive:
+            {
+                var f = new IsPositiveFactor(name);
+                f.C = MakePort(model, f, spec, spec.Output!, caseValue, BoolPoint());
+                f.X = MakePort(model, f, spec, spec.Args[0], caseValue, GaussianPoint());
+                return f;
+            }
+            case FactorKind.Plus or FactorKind.Minus:
+            {
+                var f = new LinearFactor(name, spec.Kind == FactorKind.Plus ? 1 : -1);
+                f.C = MakePort(model, f, spec, spec.Output!, caseValue, GaussianPoint());
+                f.A = MakePort(model, f, spec, spec.Args[0], caseValue, GaussianPoint());
+                f.B = MakePort(model, f, spec, spec.Args[1], caseValue, GaussianPoint());
+                return f;
+            }
+            case FactorKind.Scale:
+            {
+                double k = (double)spec.Parameter!;
+                if (k == 0 || !double.IsFinite(k)) throw new NotSupportedException($"Multiplying '{spec.Args[0].Name}' by {k} is not supported (the constant must be finite and non-zero).");
+                var f = new ScaleFactor(name, k);
+                f.C = MakePort(model, f, spec, spec.Output!, caseValue, GaussianPoint());
+                f.A = MakePort(model, f, spec, spec.Args[0], caseValue, GaussianPoint());
+                return f;
+            }
+            default:
+                throw new NotSupportedException($"Factor {spec.Kind} is not supported.");
+        }
+    }
+
+    private static PriorFactor<T> Prior<T>(CompiledModel model, FactorSpec spec, int caseValue, string name, T prior,
+        (Func<ObservedNode, int, T>, Action<ObservedNode>) point) where T : struct, IDistribution<T>
+    {
+        var f = new PriorFactor<T>(name, prior);
+        f.Out = MakePort(model, f, spec, spec.Output!, caseValue, point);
+        return f;
+    }
+
+    private static Port<T> MakePort<T>(CompiledModel model, FactorNode f, FactorSpec spec, Variable v, int caseValue,
+        (Func<ObservedNode, int, T> At, Action<ObservedNode> Check) point) where T : struct, IDistribution<T>
+    {
+        var (b, r, iv) = Resolve(v);
+        var node = model.NodeOf[b];
+        var port = new Port<T>(f, node, point.At) { Validate = point.Check, IsOutput = ReferenceEquals(v, spec.Output) };
+        var plate = spec.Plates.Count == 1 ? spec.Plates[0] : null;
+        if (r is not null)
+        {
+            if (!ReferenceEquals(plate, r))
+                throw new NotSupportedException($"'{v.Name}' is indexed by range '{r.Name}' but used in a factor replicated over '{plate?.Name ?? "nothing"}'; index an array by the range of the enclosing ForEach.");
+        }
+        else if (iv is not null)
+        {
+            if (spec.Gate is { CaseValue: -1 } g && ReferenceEquals(Resolve(iv).Base, Resolve(g.Selector).Base))
+                port.ConstantIndex = caseValue;
+            else
+            {
+                var (ib, ir, _) = Resolve(iv);
+                if (!ib.IsObserved)
+                    throw new NotSupportedException($"'{v.Name}' is indexed by random '{iv.Name}'; a random index is supported only inside Variable.Switch({iv.Name}).");
+                if (ir is not null && !ReferenceEquals(ir, plate))
+                    throw new NotSupportedException($"Index '{iv.Name}' is indexed by '{ir.Name}' but used in a factor over '{plate?.Name ?? "nothing"}'.");
+                port.MapBuilder = () =>
+                {
+                    int n = plate?.SizeAsInt ?? 1;
+                    var map = new int[n];
+                    switch (ib.ObservedObject)
+                    {
+                        case int[] ks when ir is not null:
+                            if (ks.Length != n) throw new InvalidOperationException($"Index array '{ib.Name}' has {ks.Length} values, its range {n}.");
+                            Array.Copy(ks, map, n);
+                            break;
+                        case int k: Array.Fill(map, k); break;
+                        default: throw new NotSupportedException($"Index '{iv.Name}' must be an observed int or int array.");
+                    }
+                    return map;
+                };
+            }
+        }
+        else if (node.Plate is null) port.Scalar = true;
+        else if (!ReferenceEquals(node.Plate, plate))
+            throw new NotSupportedException($"Array variable '{b.Name}' over '{node.Plate.Name}' is used whole in the {f.Description} factor (replicated over '{plate?.Name ?? "nothing"}'); index it, e.g. {b.Name}[{node.Plate.Name}], inside Variable.ForEach({node.Plate.Name}).");
+        return port;
+    }
+
+    private static (VarNode, bool, Func<int[]?>?) ResolveSelector(CompiledModel model, FactorSpec spec, Variable selector)
+    {
+        var (b, r, iv) = Resolve(selector);
+        var node = model.NodeOf[b];
+        var plate = spec.Plates.Count == 1 ? spec.Plates[0] : null;
+        if (iv is not null) throw new NotSupportedException($"Gate selector '{selector.Name}' indexed by a variable is not supported.");
+        if (r is not null && !ReferenceEquals(r, plate))
+            throw new NotSupportedException($"Gate selector '{selector.Name}' is indexed by '{r.Name}' but the gated factor is replicated over '{plate?.Name ?? "nothing"}'.");
+        if (r is null && node.Plate is not null && !ReferenceEquals(node.Plate, plate))
+            throw new NotSupportedException($"Gate selector array '{b.Name}' must be indexed inside its ForEach.");
+        return (node, node.Plate is null, null);
+    }
+
+    private static void Check(ObservedNode o, string role, string factor, Func<double, bool> ok, string support)
+    {
+        var d = o.Doubles ?? throw new InvalidOperationException($"The {factor} factor's {role} '{o.Name}' is observed with a non-double value.");
+        for (int j = 0; j < d.Length; j++)
+            if (!ok(d[j]))
+                throw new ArgumentOutOfRangeException(o.Name, d[j], $"Observed value {d[j]} of '{o.Name}'{(d.Length > 1 ? $"[{j}]" : "")} is outside the support of the {factor} factor's {role} ({support}).");
+    }
+
+    private static (Func<ObservedNode, int, Gaussian>, Action<ObservedNode>) GaussianPoint() =>
+        ((o, j) => Gaussian.PointMass(o.Doubles![j]), o => Check(o, "value", "Gaussian", double.IsFinite, "a finite real"));
+
+    private static (Func<ObservedNode, int, Gamma>, Action<ObservedNode>) GammaPoint(string role, bool invert) =>
+        (invert ? (o, j) => Gamma.PointMass(1 / o.Doubles![j]) : (o, j) => Gamma.PointMass(o.Doubles![j]),
+         o => Check(o, role, "Gamma/precision", x => x > 0 && double.IsFinite(x), "finite and > 0"));
+
+    private static (Func<ObservedNode, int, Beta>, Action<ObservedNode>) BetaPoint() =>
+        ((o, j) => Beta.PointMass(o.Doubles![j]), o => Check(o, "probability", "Beta/Bernoulli", x => x >= 0 && x <= 1, "in [0, 1]"));
+
+    private static (Func<ObservedNode, int, Dirichlet>, Action<ObservedNode>) DirichletPoint() =>
+        ((o, j) => throw new NotSupportedException($"Observed probability vectors ('{o.Name}') are not supported yet; use Variable.Discrete(probs) with a constant array instead."),
+         o => throw new NotSupportedException($"Observed probability vectors ('{o.Name}') are not supported yet; use Variable.Discrete(probs) with a constant array instead."));
+
+    private static (Func<ObservedNode, int, Bernoulli>, Action<ObservedNode>) BoolPoint() =>
+        ((o, j) => Bernoulli.PointMass(o.Bools![j]), o => { if (o.Bools is null) throw new InvalidOperationException($"'{o.Name}' must be observed as bool."); });
+
+    private static (Func<ObservedNode, int, Discrete>, Action<ObservedNode>) IntPoint(int k) =>
+        ((o, j) => Discrete.PointMass(o.Ints![j], k), o =>
+        {
+            var ks = o.Ints ?? throw new InvalidOperationException($"'{o.Name}' must be observed as int.");
+            for (int j = 0; j < ks.Length; j++)
+                if ((uint)ks[j] >= (uint)k)
+                    throw new ArgumentOutOfRangeException(o.Name, ks[j], $"Observed value {ks[j]} of '{o.Name}'{(ks.Length > 1 ? $"[{j}]" : "")} is outside the support of its Discrete distribution (0..{k - 1}).");
+        });
+}

@@ -1,0 +1,185 @@
+using Range = Probabilistic.FactorGraphs.Models.Range;
+using Probabilistic.FactorGraphs.Distributions;
+using Probabilistic.FactorGraphs.Models;
+
+namespace Probabilistic.FactorGraphs.Engine;
+
+/// <summary>A compiled model: nodes, factors in schedule order, gates. Built once per model structure.</summary>
+internal sealed class CompiledModel
+{
+    internal List<VarNode> Variables { get; } = [];
+    internal List<FactorNode> Factors { get; } = [];
+    internal List<GateFactor> Gates { get; } = [];
+    internal Dictionary<Variable, VarNode> NodeOf { get; } = [];
+    internal long ModelVersion { get; init; }
+    internal bool Vmp { get; init; }
+}
+
+/// <summary>Turns the variables and factor specs reachable from a variable into a factor graph with plates.</summary>
+internal static partial class ModelCompiler
+{
+    internal static CompiledModel Compile(Variable root, bool vmp)
+    {
+        var (variables, specs) = Collect(root);
+        var model = new CompiledModel { ModelVersion = Variable.ModelVersion, Vmp = vmp };
+
+        // Bases: the variables that hold storage (not aliases, not elements).
+        var constrained = new HashSet<Variable>();
+        foreach (var spec in specs.Where(s => s.Kind == FactorKind.ConstrainTrue))
+        {
+            var (b, r, iv) = Resolve(spec.Args[0]);
+            if (r is not null || iv is not null)
+                throw new NotSupportedException($"ConstrainTrue on array element '{spec.Args[0].Name}' is not supported; constrain a scalar, or observe the array.");
+            if (spec.Gate is not null)
+                throw new NotSupportedException($"ConstrainTrue('{spec.Args[0].Name}') inside a gate is not supported yet.");
+            constrained.Add(b);
+        }
+
+        var bases = variables.Select(v => Resolve(v).Base).Distinct().OrderBy(v => v.Id).ToList();
+        var definitions = bases.ToDictionary(b => b, _ => new List<FactorSpec>());
+        foreach (var spec in specs)
+            if (spec.Output is not null && spec.Kind != FactorKind.ConstrainTrue)
+                definitions[Resolve(spec.Output).Base].Add(spec);
+
+        foreach (var b in bases)
+        {
+            VarNode node;
+            if (b.IsObserved || constrained.Contains(b))
+            {
+                var obs = new ObservedNode(b);
+                if (!b.IsObserved) obs.ForcedTrue = true;
+                if (b.IsObserved && constrained.Contains(b) && b.ObservedObject is false)
+                    throw new InvalidOperationException($"Variable '{b.Name}' is constrained to be true but observed false: the model has zero probability.");
+                node = obs;
+            }
+            else
+            {
+                var defs = definitions[b];
+                if (defs.Count == 0)
+                    throw new InvalidOperationException($"Variable '{b.Name}' is neither observed nor defined by a factor; set {b.Name}.ObservedValue or define it (e.g. {b.Name}[range] = Variable.GaussianFromMeanAndVariance(...)).");
+                if (defs.Count > 1)
+                    throw new NotSupportedException($"Random variable '{b.Name}' is defined {defs.Count} times ({string.Join(", ", defs.Select(d => d.Describe()))}); a variable defined differently in each branch of a gate must be observed. Define it once, or observe it.");
+                node = CreateRandomNode(b, defs[0]);
+                if (defs[0].Gate is { } g && ReferenceEquals(b.CreatedInGate, g)) node.LocalGate = g;
+            }
+            if (b.Plates.Count > 1 && !b.IsObserved)
+                throw new NotSupportedException($"Variable '{b.Name}' is replicated over {b.Plates.Count} nested ranges ({string.Join(", ", b.Plates)}); nested ranges and jagged arrays are not supported yet.");
+            node.Plate = b.Plates.Count == 1 ? b.Plates[0] : null;
+            model.Variables.Add(node);
+            model.NodeOf[b] = node;
+        }
+
+        var gates = new Dictionary<(GateFrame, int), GateFactor>();
+        foreach (var spec in specs.OrderBy(s => s.Id))
+        {
+            if (spec.Kind == FactorKind.ConstrainTrue) continue;
+            if (spec.Plates.Count > 1)
+                throw new NotSupportedException($"The {spec.Describe()} factor defining '{spec.Output?.Name}' sits in {spec.Plates.Count} nested ForEach blocks ({string.Join(", ", spec.Plates)}); nested ranges are not supported yet.");
+            if (spec.Gate is { CaseValue: -1 } sw)
+            {
+                int k = SelectorDimension(model, sw.Selector);
+                for (int c = 0; c < k; c++) AddFactor(model, spec, c, gates);
+            }
+            else AddFactor(model, spec, spec.Gate?.CaseValue ?? -1, gates);
+        }
+        model.Gates.AddRange(gates.Values);
+        Validate(model, vmp);
+        return model;
+    }
+
+    private static void AddFactor(CompiledModel model, FactorSpec spec, int caseValue, Dictionary<(GateFrame, int), GateFactor> gates)
+    {
+        var f = CreateFactor(model, spec, caseValue);
+        f.Plate = spec.Plates.Count == 1 ? spec.Plates[0] : null;
+        if (spec.Gate is { } frame)
+        {
+            var (selNode, scalar, mapBuilder) = ResolveSelector(model, spec, frame.Selector);
+            f.Gate = new GateBinding(frame, selNode, caseValue) { SelectorScalar = scalar };
+            if (mapBuilder is not null) f.Gate.SelectorMap = null; // identity
+            var output = spec.Output is null ? null : model.NodeOf[Resolve(spec.Output).Base];
+            bool definesLocal = output is not null && !output.IsObserved && ReferenceEquals(output.LocalGate, frame);
+            f.VmpWeighted = !definesLocal;
+            if (!gates.TryGetValue((frame, caseValue), out var gate))
+            {
+                gate = new GateFactor(frame, selNode, caseValue);
+                if (selNode is VarNode<Discrete> d) gate.Dimension = d.Uniform.Dimension;
+                if (selNode is VarNode<Bernoulli> && scalar) gate.BoolPort = new Port<Bernoulli>(gate, selNode, null) { Scalar = true };
+                else if (selNode is VarNode<Discrete> && scalar) gate.IntPort = new Port<Discrete>(gate, selNode, null) { Scalar = true };
+                selNode.GatesOnMe.Add(gate);
+                gates[(frame, caseValue)] = gate;
+            }
+            gate.Members.Add(f);
+            if (output is not null && ReferenceEquals(output.LocalGate, frame) && !gate.Locals.Contains(output)) gate.Locals.Add(output);
+        }
+        model.Factors.Add(f);
+    }
+
+    private static void Validate(CompiledModel model, bool vmp)
+    {
+        foreach (var f in model.Factors)
+        {
+            if (vmp && !f.SupportsVmp) throw new NotSupportedException(f.UnsupportedVmp());
+            if (!vmp && f.Gate is { } g)
+            {
+                if (!g.SelectorScalar)
+                    throw new NotSupportedException($"ExpectationPropagation does not support the {f.Description} factor inside a gate whose selector '{g.Selector.Name}' varies over a range (a mixture); use VariationalMessagePassing for mixture models.");
+                if (g.Selector.IsObserved)
+                    throw new NotSupportedException($"The gate on observed selector '{g.Selector.Name}' is not supported by ExpectationPropagation yet; use VariationalMessagePassing, or build the model for the observed case directly.");
+                foreach (var p in f.Ports)
+                    if (!p.IsObserved && !ReferenceEquals(p.Node.LocalGate, g.Frame))
+                        throw new NotSupportedException($"ExpectationPropagation supports gates whose factors touch only variables created inside the gate and observed values; the {f.Description} factor inside the gate on '{g.Selector.Name}' touches '{p.Node.Name}', created outside it. Use VariationalMessagePassing for this model (mixtures), or move '{p.Node.Name}' inside the gate.");
+            }
+        }
+    }
+
+    private static int SelectorDimension(CompiledModel model, Variable selector)
+    {
+        var node = model.NodeOf[Resolve(selector).Base];
+        return node switch
+        {
+            VarNode<Discrete> d => d.Uniform.Dimension,
+            VarNode<Bernoulli> => 2,
+            _ => throw new NotSupportedException($"Switch on '{selector.Name}' needs a random int selector with a Discrete distribution."),
+        };
+    }
+
+    private static (HashSet<Variable>, List<FactorSpec>) Collect(Variable root)
+    {
+        var seen = new HashSet<Variable>();
+        var specs = new HashSet<FactorSpec>();
+        var queue = new Queue<Variable>();
+        void Visit(Variable? v) { if (v is not null && seen.Add(v)) queue.Enqueue(v); }
+        Visit(root);
+        while (queue.Count > 0)
+        {
+            var v = queue.Dequeue();
+            foreach (var l in v.Links) Visit(l);
+            Visit(v.Alias); Visit(v.ArrayParent); Visit(v.IndexVariable);
+            if (v.IndexRange?.SizeVariable is { } sv) Visit(sv);
+            foreach (var r in v.Plates) if (r.SizeVariable is { } rv) Visit(rv);
+            foreach (var s in v.Factors)
+                if (specs.Add(s))
+                {
+                    foreach (var a in s.AllVariables) Visit(a);
+                    if (s.Gate is { } g) Visit(g.Selector);
+                    foreach (var r in s.Plates) if (r.SizeVariable is { } rv) Visit(rv);
+                }
+        }
+        return (seen, specs.ToList());
+    }
+
+    /// <summary>Follows aliases to the storage variable and the index used on it.</summary>
+    internal static (Variable Base, Range? IndexRange, Variable? IndexVariable) Resolve(Variable v)
+    {
+        int guard = 0;
+        while (v.Alias is not null)
+        {
+            v = v.Alias;
+            if (++guard > 10_000) throw new InvalidOperationException($"Variable '{v.Name}' is assigned to itself in a cycle; a model with such a cycle cannot be compiled.");
+        }
+        if (v.ArrayParent is null) return (v, null, null);
+        var (b, r, iv) = Resolve(v.ArrayParent);
+        if (r is not null || iv is not null) throw new NotSupportedException($"'{v.Name}' indexes an element of an array; jagged arrays are not supported yet.");
+        return (b, v.IndexRange, v.IndexVariable);
+    }
+}

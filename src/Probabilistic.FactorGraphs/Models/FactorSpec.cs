@@ -1,0 +1,107 @@
+using Probabilistic.FactorGraphs.Distributions;
+
+namespace Probabilistic.FactorGraphs.Models;
+
+/// <summary>The factors the modelling API can create.</summary>
+internal enum FactorKind
+{
+    Prior,              // Output ~ fixed distribution (Parameter)
+    Gaussian,           // Output ~ N(Args[0] mean, 1/Args[1] precision)
+    BernoulliFromBeta,  // Output ~ Bernoulli(Args[0])
+    DiscreteFromDirichlet, // Output ~ Discrete(Args[0])
+    And, Or, Not,
+    IsPositive,         // Output = Args[0] > 0
+    Plus, Minus,        // Output = Args[0] ± Args[1]
+    Scale,              // Output = Args[0] * constant (Parameter)
+    ConstrainTrue,      // Args[0] == true
+}
+
+/// <summary>One gate the factor sits in: the selector and the case value (−1: a Switch, expanded per value).</summary>
+internal sealed record GateFrame(Variable Selector, int CaseValue, int Depth);
+
+/// <summary>A factor as the modelling API records it, before compilation.</summary>
+internal sealed class FactorSpec
+{
+    private static int _nextId;
+    internal int Id { get; } = Interlocked.Increment(ref _nextId);
+    internal FactorKind Kind { get; }
+    internal Variable? Output { get; }
+    internal Variable[] Args { get; }
+    internal object? Parameter { get; }
+    internal List<Range> Plates { get; }
+    internal GateFrame? Gate { get; }
+
+    internal FactorSpec(FactorKind kind, Variable? output, Variable[] args, object? parameter)
+    {
+        Kind = kind;
+        Output = output;
+        Args = args;
+        Parameter = parameter;
+        Plates = [.. ModelStack.Ranges];
+        Gate = ModelStack.CurrentGate;
+        Variable.Register(this);
+    }
+
+    internal IEnumerable<Variable> AllVariables => Output is null ? Args : Args.Prepend(Output);
+
+    internal string Describe() => Kind switch
+    {
+        FactorKind.Prior => Parameter switch
+        {
+            Gaussian => "Gaussian prior",
+            Gamma => "Gamma prior",
+            Beta => "Beta prior",
+            Bernoulli => "Bernoulli prior",
+            Discrete => "Discrete prior",
+            Dirichlet => "Dirichlet prior",
+            _ => "prior",
+        },
+        _ => Kind.ToString(),
+    };
+}
+
+/// <summary>The ambient stacks of <c>using (Variable.ForEach(r))</c> and <c>using (Variable.If(c))</c> blocks, per thread.</summary>
+internal static class ModelStack
+{
+    [ThreadStatic] private static List<object>? _frames;
+
+    private static List<object> Frames => _frames ??= [];
+
+    internal static IEnumerable<Range> Ranges => Frames.OfType<Range>();
+
+    internal static GateFrame? CurrentGate => Frames.OfType<GateFrame>().LastOrDefault();
+
+    internal static void Push(object frame) => Frames.Add(frame);
+
+    internal static void Pop(object frame)
+    {
+        if (Frames.Count == 0 || !ReferenceEquals(Frames[^1], frame))
+            throw new InvalidOperationException("Model blocks (ForEach/If/Case/Switch) must be closed in the reverse order they were opened.");
+        Frames.RemoveAt(Frames.Count - 1);
+    }
+
+    internal static int Depth => Frames.OfType<GateFrame>().Count();
+}
+
+/// <summary>A <c>using</c> block: <c>Variable.ForEach</c>, <c>If</c>, <c>IfNot</c>, <c>Case</c>, <c>Switch</c>.</summary>
+public sealed class ModelBlock : IDisposable
+{
+    private readonly object _frame;
+    private bool _closed;
+
+    internal ModelBlock(object frame) { _frame = frame; ModelStack.Push(frame); }
+
+    /// <summary>The range of a ForEach block.</summary>
+    public Range? Range => _frame as Range;
+
+    /// <summary>Closes the block.</summary>
+    public void CloseBlock()
+    {
+        if (_closed) return;
+        _closed = true;
+        ModelStack.Pop(_frame);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => CloseBlock();
+}

@@ -1,0 +1,135 @@
+using Probabilistic.Core.Inference;
+using Probabilistic.FactorGraphs.Algorithms;
+using Probabilistic.FactorGraphs.Distributions;
+using Probabilistic.FactorGraphs.Engine;
+
+namespace Probabilistic.FactorGraphs.Models;
+
+/// <summary>
+/// Runs inference on the model reachable from a variable, as Infer.NET's engine does, without a code-generation step:
+/// the model is compiled to a factor graph with plates once per structure and re-run when observed values change.
+/// </summary>
+public sealed class InferenceEngine
+{
+    private readonly List<State> _cache = [];
+
+    /// <summary>An engine using expectation propagation.</summary>
+    public InferenceEngine() : this(new ExpectationPropagation()) { }
+
+    /// <summary>An engine using <paramref name="algorithm"/>.</summary>
+    public InferenceEngine(IAlgorithm algorithm) { Algorithm = algorithm ?? throw new ArgumentNullException(nameof(algorithm)); }
+
+    /// <summary>The inference algorithm.</summary>
+    public IAlgorithm Algorithm { get; set; }
+
+    /// <summary>Sweeps of the schedule per inference (Infer.NET's default is 50).</summary>
+    public int NumberOfIterations { get; set; } = 50;
+
+    /// <summary>Stop early when the log evidence / ELBO changes by less than this (relative, per observation); 0 runs every sweep.</summary>
+    public double Tolerance { get; set; }
+
+    /// <summary>Accepted for compatibility; progress goes to <see cref="LastTrace"/>.</summary>
+    public bool ShowProgress { get; set; }
+
+    /// <summary>Accepted for compatibility (there is no factor-graph viewer).</summary>
+    public bool ShowFactorGraph { get; set; }
+
+    /// <summary>The ELBO (VMP) or log-evidence estimate (EP) per sweep of the last run.</summary>
+    public ElboTrace? LastTrace { get; private set; }
+
+    /// <summary>The marginal of <paramref name="variable"/> (a distribution, or an array of them for an array).</summary>
+    public object Infer(Variable variable)
+    {
+        var (state, node) = Run(variable);
+        return Marginal(state, node, variable, wantArray: node.Plate is not null);
+    }
+
+    /// <summary>The marginal of <paramref name="variable"/> as <typeparamref name="T"/> (e.g. Gaussian, Beta[], IList&lt;Gamma&gt;).</summary>
+    public T Infer<T>(Variable variable)
+    {
+        var (state, node) = Run(variable);
+        bool wantArray = typeof(T).IsArray || (typeof(T).IsGenericType && typeof(T).GetGenericTypeDefinition() is var g
+            && (g == typeof(IList<>) || g == typeof(IReadOnlyList<>) || g == typeof(IEnumerable<>)));
+        var result = Marginal(state, node, variable, wantArray);
+        if (result is T t) return t;
+        throw new InvalidOperationException($"The marginal of '{variable.Name}' is {result.GetType().Name}, not {typeof(T).Name}.");
+    }
+
+    /// <summary>Runs inference for the model of <paramref name="variable"/> and returns the per-sweep trace.</summary>
+    public ElboTrace Fit(Variable variable)
+    {
+        Run(variable);
+        return LastTrace!;
+    }
+
+    private sealed class State
+    {
+        internal required CompiledModel Model { get; init; }
+        internal required MessagePassing Runner { get; init; }
+        internal long ObservationVersion { get; set; } = -1;
+        internal int Iterations { get; set; }
+        internal double Tolerance { get; set; }
+        internal ElboTrace? Trace { get; set; }
+    }
+
+    private (State, VarNode) Run(Variable variable)
+    {
+        ArgumentNullException.ThrowIfNull(variable);
+        if (Algorithm is not (ExpectationPropagation or VariationalMessagePassing))
+            throw new NotSupportedException($"Algorithm {Algorithm.GetType().Name} is not supported; use ExpectationPropagation or VariationalMessagePassing.");
+        if (NumberOfIterations < 1) throw new ArgumentOutOfRangeException(nameof(NumberOfIterations), NumberOfIterations, "NumberOfIterations must be at least 1.");
+        bool vmp = Algorithm is VariationalMessagePassing;
+        var b = ModelCompiler.Resolve(variable).Base;
+        var state = _cache.FirstOrDefault(s => s.Model.Vmp == vmp && s.Model.ModelVersion == Variable.ModelVersion && s.Model.NodeOf.ContainsKey(b));
+        if (state is null)
+        {
+            _cache.RemoveAll(s => s.Model.ModelVersion != Variable.ModelVersion);
+            var model = ModelCompiler.Compile(variable, vmp);
+            state = new State { Model = model, Runner = new MessagePassing(model) };
+            _cache.Add(state);
+        }
+        long obsVersion = Variable.ObservationVersion;
+        if (state.ObservationVersion != obsVersion || state.Iterations != NumberOfIterations || state.Tolerance != Tolerance)
+        {
+            state.Runner.Bind();
+            state.Trace = ElboDriver.Fit(state.Runner, new FitOptions(MaxIterations: NumberOfIterations, Tolerance: Tolerance, Seed: 0));
+            state.ObservationVersion = obsVersion;
+            state.Iterations = NumberOfIterations;
+            state.Tolerance = Tolerance;
+        }
+        LastTrace = state.Trace;
+        return (state, state.Model.NodeOf[b]);
+    }
+
+    private static object Marginal(State state, VarNode node, Variable variable, bool wantArray)
+    {
+        var (_, r, iv) = ModelCompiler.Resolve(variable);
+        if (r is not null || iv is not null)
+            throw new NotSupportedException($"Infer the whole array rather than element '{variable.Name}'.");
+        object all = node switch
+        {
+            VarNode<Gaussian> n => n.Marginal.Clone(),
+            VarNode<Gamma> n => n.Marginal.Clone(),
+            VarNode<Beta> n => n.Marginal.Clone(),
+            VarNode<Bernoulli> n => n.Marginal.Clone(),
+            VarNode<Discrete> n => Normalised(n.Marginal),
+            VarNode<Dirichlet> n => n.Marginal.Clone(),
+            ObservedNode o => PointMasses(o),
+            _ => throw new InvalidOperationException(),
+        };
+        var array = (Array)all;
+        if (wantArray) return array;
+        if (array.Length != 1) throw new InvalidOperationException($"'{variable.Name}' is an array of {array.Length}; infer it as an array type (e.g. Gaussian[]).");
+        return array.GetValue(0)!;
+    }
+
+    private static Discrete[] Normalised(Discrete[] d) => d.Select(x => Discrete.FromProbs(x.GetProbs())).ToArray();
+
+    private static Array PointMasses(ObservedNode o)
+    {
+        if (o.Doubles is { } ds) return ds.Select(Gaussian.PointMass).ToArray();
+        if (o.Bools is { } bs) return bs.Select(Bernoulli.PointMass).ToArray();
+        if (o.Ints is { } ks) return ks.Select(k => Discrete.PointMass(k, Math.Max(k + 1, ks.Max() + 1))).ToArray();
+        throw new NotSupportedException($"Cannot report the observed value of '{o.Name}' as a distribution.");
+    }
+}

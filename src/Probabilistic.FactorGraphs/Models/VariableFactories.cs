@@ -1,0 +1,194 @@
+using Probabilistic.FactorGraphs.Distributions;
+
+namespace Probabilistic.FactorGraphs.Models;
+
+public abstract partial class Variable
+{
+    // ---- constants, observations, arrays ----
+
+    /// <summary>A variable with a fixed known value.</summary>
+    public static Variable<T> Constant<T>(T value) => Observed(value);
+
+    /// <summary>A constant array over a new range of its length.</summary>
+    public static VariableArray<T> Constant<T>(T[] value) => Observed(value);
+
+    /// <summary>A variable whose value is observed (and may be changed later through <see cref="Variable{T}.ObservedValue"/>).</summary>
+    public static Variable<T> Observed<T>(T value)
+    {
+        var v = new Variable<T>();
+        v.Plates.Clear();
+        v.ObservedValue = value;
+        return v;
+    }
+
+    /// <summary>An observed array over a new range of its length.</summary>
+    public static VariableArray<T> Observed<T>(T[] value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return Observed(value, new Range(value.Length));
+    }
+
+    /// <summary>An observed array over <paramref name="range"/>.</summary>
+    public static VariableArray<T> Observed<T>(T[] value, Range range)
+    {
+        var v = Array<T>(range);
+        v.ObservedValue = value;
+        return v;
+    }
+
+    /// <summary>A variable to be defined later or observed (Infer.NET's <c>Variable.New&lt;T&gt;()</c>).</summary>
+    public static Variable<T> New<T>() => new();
+
+    /// <summary>An array of variables over <paramref name="range"/>; define its elements with <c>array[range] = ...</c>.</summary>
+    public static VariableArray<T> Array<T>(Range range) => new(range);
+
+    // ---- random variables with fixed parameters (prior factors) ----
+
+    /// <summary>x ~ Bernoulli(probTrue).</summary>
+    public static Variable<bool> Bernoulli(double probTrue) => Random(Distributions.Bernoulli.FromProbTrue(probTrue));
+
+    /// <summary>x ~ Bernoulli(p) with a random (Beta) probability.</summary>
+    public static Variable<bool> Bernoulli(Variable<double> probTrue) => Derived<bool>(FactorKind.BernoulliFromBeta, probTrue);
+
+    /// <summary>p ~ Beta(trueCount, falseCount).</summary>
+    public static Variable<double> Beta(double trueCount, double falseCount) => Random(Distributions.Beta.FromCounts(trueCount, falseCount));
+
+    /// <summary>x ~ N(mean, variance).</summary>
+    public static Variable<double> GaussianFromMeanAndVariance(double mean, double variance) => Random(Gaussian.FromMeanAndVariance(mean, variance));
+
+    /// <summary>x ~ N(mean, variance) with a random mean.</summary>
+    public static Variable<double> GaussianFromMeanAndVariance(Variable<double> mean, double variance)
+    {
+        if (!(variance > 0) || double.IsInfinity(variance)) throw new ArgumentOutOfRangeException(nameof(variance), variance, "The variance must be finite and > 0.");
+        return Derived<double>(FactorKind.Gaussian, mean, Constant(1 / variance));
+    }
+
+    /// <summary>x ~ N(mean, variance) with a random mean and an observed (possibly changing) variance.</summary>
+    public static Variable<double> GaussianFromMeanAndVariance(Variable<double> mean, Variable<double> variance) =>
+        DerivedWith<double>(FactorKind.Gaussian, "variance", mean, variance);
+
+    /// <summary>x ~ N(mean, 1/precision).</summary>
+    public static Variable<double> GaussianFromMeanAndPrecision(double mean, double precision) => Random(Gaussian.FromMeanAndPrecision(mean, precision));
+
+    /// <summary>x ~ N(mean, 1/precision) with a random mean and/or precision.</summary>
+    public static Variable<double> GaussianFromMeanAndPrecision(Variable<double> mean, Variable<double> precision) =>
+        Derived<double>(FactorKind.Gaussian, mean, precision);
+
+    /// <summary>x ~ Gamma(shape, scale).</summary>
+    public static Variable<double> GammaFromShapeAndScale(double shape, double scale) => Random(Distributions.Gamma.FromShapeAndScale(shape, scale));
+
+    /// <summary>x ~ Gamma(shape, rate).</summary>
+    public static Variable<double> GammaFromShapeAndRate(double shape, double rate) => Random(Distributions.Gamma.FromShapeAndRate(shape, rate));
+
+    /// <summary>x ~ Discrete(probs) over {0..K−1}.</summary>
+    public static Variable<int> Discrete(params double[] probs) => Random(Distributions.Discrete.FromProbs(probs));
+
+    /// <summary>x ~ uniform over {0..K−1}.</summary>
+    public static Variable<int> DiscreteUniform(int valueCount) => Random(Distributions.Discrete.Uniform(valueCount));
+
+    /// <summary>x ~ uniform over the values of <paramref name="range"/>.</summary>
+    public static Variable<int> DiscreteUniform(Range range) => DiscreteUniform(range.SizeAsInt);
+
+    /// <summary>x ~ Discrete(p) with a random (Dirichlet) probability vector.</summary>
+    public static Variable<int> Discrete(Variable<double[]> probs) => Derived<int>(FactorKind.DiscreteFromDirichlet, probs);
+
+    /// <summary>p ~ Dirichlet(pseudoCounts).</summary>
+    public static Variable<double[]> Dirichlet(params double[] pseudoCounts) => Random(Distributions.Dirichlet.FromPseudoCounts(pseudoCounts));
+
+    /// <summary>p ~ Dirichlet(1, …, 1).</summary>
+    public static Variable<double[]> DirichletUniform(int dimension) => Random(Distributions.Dirichlet.Uniform(dimension));
+
+    /// <summary>p ~ Dirichlet(α, …, α).</summary>
+    public static Variable<double[]> DirichletSymmetric(int dimension, double alpha) => Random(Distributions.Dirichlet.Symmetric(dimension, alpha));
+
+    /// <summary>x ~ the given Gaussian.</summary>
+    public static Variable<double> Random(Gaussian prior) => Prior<double>(prior);
+
+    /// <summary>x ~ the given Gamma.</summary>
+    public static Variable<double> Random(Gamma prior) => Prior<double>(prior);
+
+    /// <summary>x ~ the given Beta.</summary>
+    public static Variable<double> Random(Beta prior) => Prior<double>(prior);
+
+    /// <summary>x ~ the given Bernoulli.</summary>
+    public static Variable<bool> Random(Bernoulli prior) => Prior<bool>(prior);
+
+    /// <summary>x ~ the given Discrete.</summary>
+    public static Variable<int> Random(Discrete prior) => Prior<int>(prior);
+
+    /// <summary>p ~ the given Dirichlet.</summary>
+    public static Variable<double[]> Random(Dirichlet prior) => Prior<double[]>(prior);
+
+    /// <summary>x ~ prior, with the value type named explicitly (Infer.NET's <c>Variable.Random&lt;T, TDist&gt;</c>).</summary>
+    public static Variable<T> Random<T, TDist>(TDist prior) where TDist : struct, IDistribution<TDist> => Prior<T>(prior);
+
+    // ---- deterministic factors and constraints ----
+
+    /// <summary>x &gt; 0.</summary>
+    public static Variable<bool> IsPositive(Variable<double> x) => Derived<bool>(FactorKind.IsPositive, x);
+
+    /// <summary>Constrains a bool variable to be true (its factor is 1 when true, 0 otherwise).</summary>
+    public static void ConstrainTrue(Variable<bool> condition)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        _ = new FactorSpec(FactorKind.ConstrainTrue, null, [condition], null);
+    }
+
+    /// <summary>Constrains a bool variable to be false.</summary>
+    public static void ConstrainFalse(Variable<bool> condition) => ConstrainTrue(!condition);
+
+    // ---- blocks ----
+
+    /// <summary>Replicates everything created inside the block over <paramref name="range"/>.</summary>
+    public static ModelBlock ForEach(Range range) => new(range ?? throw new ArgumentNullException(nameof(range)));
+
+    /// <summary>Factors created inside apply only when <paramref name="condition"/> is true.</summary>
+    public static ModelBlock If(Variable<bool> condition) => Gate(condition, 1);
+
+    /// <summary>Factors created inside apply only when <paramref name="condition"/> is false.</summary>
+    public static ModelBlock IfNot(Variable<bool> condition) => Gate(condition, 0);
+
+    /// <summary>Factors created inside apply only when <paramref name="selector"/> equals <paramref name="value"/>.</summary>
+    public static ModelBlock Case(Variable<int> selector, int value)
+    {
+        if (value < 0) throw new ArgumentOutOfRangeException(nameof(value), value, "A case value must be >= 0.");
+        return Gate(selector, value);
+    }
+
+    /// <summary>One case block per value of <paramref name="selector"/>: inside, <c>array[selector]</c> is the selected element.</summary>
+    public static ModelBlock Switch(Variable<int> selector) => Gate(selector, -1);
+
+    private static ModelBlock Gate(Variable selector, int value)
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        if (ModelStack.CurrentGate is not null)
+            throw new NotSupportedException($"Nested gates (a gate on '{selector.Name}' inside a gate on '{ModelStack.CurrentGate.Selector.Name}') are not supported yet; combine the conditions into one selector.");
+        return new ModelBlock(new GateFrame(selector, value, ModelStack.Depth + 1));
+    }
+
+    // ---- helpers ----
+
+    internal static Variable<T> Prior<T>(object distribution)
+    {
+        var v = new Variable<T>();
+        _ = new FactorSpec(FactorKind.Prior, v, [], distribution);
+        return v;
+    }
+
+    internal static Variable<T> Derived<T>(FactorKind kind, params Variable[] args) => DerivedWith<T>(kind, null, args);
+
+    internal static Variable<T> DerivedWith<T>(FactorKind kind, object? parameter, params Variable[] args)
+    {
+        foreach (var a in args) ArgumentNullException.ThrowIfNull(a);
+        var v = new Variable<T>();
+        _ = new FactorSpec(kind, v, args, parameter);
+        return v;
+    }
+
+    internal static Variable<T> Scaled<T>(Variable a, double factor)
+    {
+        var v = new Variable<T>();
+        _ = new FactorSpec(FactorKind.Scale, v, [a], factor);
+        return v;
+    }
+}

@@ -1,0 +1,153 @@
+using Probabilistic.FactorGraphs.Distributions;
+
+namespace Probabilistic.FactorGraphs.Models;
+
+/// <summary>A random variable of type <typeparamref name="T"/>: bool, int, double, or an array of them.</summary>
+public class Variable<T> : Variable
+{
+    private T? _observed;
+    private bool _isObserved;
+
+    internal Variable() { }
+
+    internal Variable(Variable parent, Range? indexRange, Variable? indexVariable)
+    {
+        ArrayParent = parent;
+        IndexRange = indexRange;
+        IndexVariable = indexVariable;
+        Name = parent.Name + "[" + (indexRange?.Name ?? indexVariable!.Name) + "]";
+        parent.LinkElement(this);
+        if (indexVariable is not null) indexVariable.LinkElement(this);
+    }
+
+    /// <summary>The observed value; setting it makes the variable observed (inference then conditions on it).</summary>
+    /// <exception cref="InvalidOperationException">Read when no value is observed.</exception>
+    public T ObservedValue
+    {
+        get => _isObserved ? _observed! : throw new InvalidOperationException($"Variable '{Name}' has no observed value.");
+        set
+        {
+            if (value is null) throw new ArgumentNullException(nameof(value), $"The observed value of '{Name}' must not be null; use ClearObservedValue().");
+            if (IsElement) throw new InvalidOperationException($"'{Name}' is an array element; observe the whole array instead.");
+            bool wasObserved = _isObserved;
+            _observed = value;
+            _isObserved = true;
+            ObservationChanged();
+            if (!wasObserved) ModelChanged();
+        }
+    }
+
+    /// <summary>Makes the variable unobserved again.</summary>
+    public void ClearObservedValue()
+    {
+        if (!_isObserved) return;
+        _isObserved = false;
+        _observed = default;
+        ObservationChanged();
+        ModelChanged();
+    }
+
+    /// <inheritdoc/>
+    public override bool IsObserved => _isObserved;
+
+    internal override object? ObservedObject => _isObserved ? _observed : null;
+
+    internal override Type ValueType => typeof(T);
+
+    /// <summary>Sets the name; returns this variable.</summary>
+    public Variable<T> Named(string name) { Name = name ?? throw new ArgumentNullException(nameof(name)); return this; }
+
+    /// <summary>Replicates this variable and its defining factor over <paramref name="range"/>.</summary>
+    public new Variable<T> ForEach(Range range) { AddPlate(range); return this; }
+
+    /// <summary>Initialises the variable's messages (to break symmetry, as in mixtures under VMP).</summary>
+    public Variable<T> InitialiseTo<TDist>(TDist initial) where TDist : struct
+    {
+        Initialiser = initial;
+        return this;
+    }
+
+    /// <summary>Initialises each element of an array variable's messages.</summary>
+    public Variable<T> InitialiseTo<TDist>(TDist[] initial) where TDist : struct
+    {
+        Initialiser = initial ?? throw new ArgumentNullException(nameof(initial));
+        return this;
+    }
+
+    /// <summary>A constant.</summary>
+    public static implicit operator Variable<T>(T value) => Variable.Constant(value);
+
+    /// <summary>Logical and of two bool variables.</summary>
+    public static Variable<bool> operator &(Variable<T> a, Variable<T> b) => Variable.Derived<bool>(FactorKind.And, Bools(a, "&"), Bools(b, "&"));
+
+    /// <summary>Logical or of two bool variables.</summary>
+    public static Variable<bool> operator |(Variable<T> a, Variable<T> b) => Variable.Derived<bool>(FactorKind.Or, Bools(a, "|"), Bools(b, "|"));
+
+    /// <summary>Logical not of a bool variable.</summary>
+    public static Variable<bool> operator !(Variable<T> a) => Variable.Derived<bool>(FactorKind.Not, Bools(a, "!"));
+
+    /// <summary>Sum of two double variables.</summary>
+    public static Variable<T> operator +(Variable<T> a, Variable<T> b) => Variable.Derived<T>(FactorKind.Plus, Doubles(a, "+"), Doubles(b, "+"));
+
+    /// <summary>Difference of two double variables.</summary>
+    public static Variable<T> operator -(Variable<T> a, Variable<T> b) => Variable.Derived<T>(FactorKind.Minus, Doubles(a, "-"), Doubles(b, "-"));
+
+    /// <summary>Product of a double variable and a constant.</summary>
+    public static Variable<T> operator *(Variable<T> a, Variable<T> b)
+    {
+        Doubles(a, "*"); Doubles(b, "*");
+        if (b.IsObserved && !a.IsObserved) return Variable.Scaled<T>(a, Convert.ToDouble(b.ObservedValue));
+        if (a.IsObserved && !b.IsObserved) return Variable.Scaled<T>(b, Convert.ToDouble(a.ObservedValue));
+        throw new NotSupportedException($"'{a.Name} * {b.Name}': a product of two random doubles is not supported; one side must be a constant (Variable.Constant or a plain double).");
+    }
+
+    /// <summary>a &gt; b, as IsPositive(a − b).</summary>
+    public static Variable<bool> operator >(Variable<T> a, Variable<T> b) => Variable.IsPositive(Doubles(a, ">") - Doubles(b, ">"));
+
+    /// <summary>a &lt; b, as IsPositive(b − a).</summary>
+    public static Variable<bool> operator <(Variable<T> a, Variable<T> b) => Variable.IsPositive(Doubles(b, "<") - Doubles(a, "<"));
+
+    private static Variable<bool> Bools(Variable<T> v, string op) =>
+        v as Variable<bool> ?? throw new NotSupportedException($"Operator '{op}' needs bool variables; '{v.Name}' is Variable<{typeof(T).Name}>.");
+
+    private static Variable<double> Doubles(Variable<T> v, string op) =>
+        v as Variable<double> ?? throw new NotSupportedException($"Operator '{op}' needs double variables; '{v.Name}' is Variable<{typeof(T).Name}>.");
+}
+
+/// <summary>An array of random variables over a <see cref="Models.Range"/> (a plate).</summary>
+public class VariableArray<T> : Variable<T[]>
+{
+    /// <summary>The range the array is indexed by.</summary>
+    public Range Range { get; }
+
+    internal VariableArray(Range range)
+    {
+        Range = range ?? throw new ArgumentNullException(nameof(range));
+        if (!Plates.Contains(range)) Plates.Add(range);
+    }
+
+    /// <summary>The element at <paramref name="index"/>; assigning defines the elements (with a factor replicated over the range).</summary>
+    public Variable<T> this[Range index]
+    {
+        get => new(this, index, null);
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            value.SetAlias(new Variable<T>(this, index, null));
+        }
+    }
+
+    /// <summary>The element at an integer variable (an observed index array element, or a Switch selector).</summary>
+    public Variable<T> this[Variable<int> index]
+    {
+        get => new(this, null, index);
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            value.SetAlias(new Variable<T>(this, null, index));
+        }
+    }
+
+    /// <summary>Sets the name; returns this array.</summary>
+    public new VariableArray<T> Named(string name) { base.Named(name); return this; }
+}
