@@ -5,5 +5,6 @@ using Probabilistic.Cli.Commands;
 var root = new RootCommand("prob: probabilistic modelling from the command line (mixtures, HMMs, tagging, VAEs, factor graphs)")
 {
     DemoCommand.Create(),
+    VaeCommand.Create(),
 };
 return CliHost.Run(root, args);
