@@ -21,6 +21,7 @@ public static class BenchRunner
         new Suite("hmm", "Gaussian HMM Baum-Welch/Viterbi vs pomegranate (G1, G4); 45-state categorical HMM on Brown", HmmSuite.Run),
         new Suite("tagger", "TnT-style HMM tagger on Brown (every-10th split) vs NLTK and pomegranate", TaggerSuite.Run),
         new Suite("factorgraphs", "Infer.NET-style models: 1M-observation VMP, first-inference latency", FactorGraphsSuite.Run),
+        new Suite("vae", "VAE 784-400-20 on MNIST: s/epoch and test loss per epoch, ours vs the PyTorch example (2 threads)", VaeSuite.Run),
     ];
 
     public static int Run(string[] args)

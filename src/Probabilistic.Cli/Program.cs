@@ -8,5 +8,6 @@ var root = new RootCommand("prob: probabilistic modelling from the command line 
     GmmCommand.Create(),
     HmmCommand.Create(),
     TagCommand.Create(),
+    VaeCommand.Create(),
 };
 return CliHost.Run(root, args);

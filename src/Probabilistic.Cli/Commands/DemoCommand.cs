@@ -17,6 +17,7 @@ public static class DemoCommand
         new Demo("Gaussian mixture: Old Faithful, K=2, full covariances (EM)", GmmCommand.Demo),
         new Demo("Gaussian HMM: regime-switching series (synthetic, seeded)", HmmCommand.Demo),
         new Demo("Part-of-speech tagger (TnT-style trigram HMM) on brown-sample", TagCommand.RunDemo),
+        new Demo("VAE (TorchSharp) on the MNIST sample", VaeCommand.Demo),
     ];
 
     public static Command Create()

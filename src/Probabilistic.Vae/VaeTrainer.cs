@@ -1,0 +1,131 @@
+using Probabilistic.Core.Inference;
+using Probabilistic.Core.Numerics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Probabilistic.Vae;
+
+/// <summary>Progress within an epoch: told after every minibatch.</summary>
+/// <param name="Epoch">1 for the first epoch.</param>
+/// <param name="Batch">Minibatches done in this epoch.</param>
+/// <param name="Batches">Minibatches per epoch.</param>
+/// <param name="ElboPerExample">This minibatch's mean one-sample ELBO in nats.</param>
+public readonly record struct VaeBatchProgress(int Epoch, int Batch, int Batches, double ElboPerExample);
+
+/// <summary>How the VAE is trained: Adam over shuffled minibatches, one reparameterised sample per example.</summary>
+/// <param name="BatchSize">Examples per minibatch (128 in the PyTorch example).</param>
+/// <param name="LearningRate">Adam step size (1e-3 in the PyTorch example).</param>
+/// <param name="Seed">Seeds the shuffling and the reparameterisation noise (weights are seeded at creation).</param>
+/// <param name="BatchProgress">Told after each minibatch.</param>
+public sealed record VaeTrainingOptions(
+    int BatchSize = 128,
+    double LearningRate = 1e-3,
+    int Seed = 0,
+    IProgress<VaeBatchProgress>? BatchProgress = null)
+{
+    /// <summary>Throws naming the first option out of range.</summary>
+    public void Validate()
+    {
+        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "Batch size must be at least 1.");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "Learning rate must be a positive finite number.");
+    }
+}
+
+/// <summary>
+/// Trains a <see cref="VariationalAutoencoder"/> under Core's <see cref="ElboDriver"/>: one <see cref="Step"/> is one
+/// epoch of Adam over a fresh permutation of the training set. The step returns the sum over the epoch's minibatches
+/// of the one-sample ELBO (each computed with the parameters of its minibatch, as the PyTorch example's train loss),
+/// and, with a validation set, <see cref="HeldOutElboPerObservation"/> is the one-sample ELBO per example on it after
+/// the epoch (noise from a fixed seed, so epochs are compared on the same draws).
+/// The ELBO is stochastic and not monotone.
+/// </summary>
+public sealed class VaeTrainer : IElboOptimizer, IDisposable
+{
+    private readonly VariationalAutoencoder _model;
+    private readonly VaeDataset _train;
+    private readonly VaeDataset? _validation;
+    private readonly VaeTrainingOptions _options;
+    private readonly Tensor _data;
+    private readonly Generator _shuffle;
+    private readonly Generator _noise;
+    private readonly optim.Optimizer _adam;
+    private readonly int _validationSeed;
+    private int _epoch;
+
+    /// <summary>Prepares training: copies the training set to the device once, seeds the generators, builds Adam.</summary>
+    public VaeTrainer(VariationalAutoencoder model, VaeDataset train, VaeDataset? validation = null, VaeTrainingOptions? options = null)
+    {
+        _model = model ?? throw new ArgumentNullException(nameof(model));
+        _options = options ?? new VaeTrainingOptions();
+        _options.Validate();
+        model.CheckShape(train.Validated("training data"), "training data");
+        if (validation is not null) model.CheckShape(validation.Validated("validation data"), "validation data");
+        _train = train;
+        _validation = validation;
+        _data = model.ToDevice(train.Values, train.Count, train.Dimension);
+        _shuffle = new Generator((ulong)(uint)Rng.Derive(_options.Seed, 1));
+        _noise = new Generator((ulong)(uint)Rng.Derive(_options.Seed, 2));
+        _validationSeed = Rng.Derive(_options.Seed, 3);
+        _adam = optim.Adam(model.Network.parameters(), lr: _options.LearningRate);
+    }
+
+    /// <inheritdoc/>
+    public bool IsMonotone => false;
+
+    /// <inheritdoc/>
+    public long ObservationCount => _train.Count;
+
+    /// <inheritdoc/>
+    public double? HeldOutElboPerObservation { get; private set; }
+
+    /// <summary>Epochs run so far.</summary>
+    public int Epoch => _epoch;
+
+    /// <summary>One epoch; returns the total training ELBO in nats.</summary>
+    public double Step(CancellationToken cancellationToken)
+    {
+        _epoch++;
+        int n = _train.Count, bs = _options.BatchSize, l = _model.Architecture.LatentSize;
+        int batches = (n + bs - 1) / bs;
+        double total = 0;
+        _model.Network.train();
+        using var perm = randperm(n, generator: _shuffle).to(_model.Device);
+        for (int b = 0; b < batches; b++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            int start = b * bs, count = Math.Min(bs, n - start);
+            var x = _data.index_select(0, perm.narrow(0, start, count));
+            var eps = randn([count, l], generator: _noise).to(_model.Device);
+            _adam.zero_grad();
+            var (elbo, _, _) = _model.ElboTerms(x, eps);
+            var loss = -elbo.sum();
+            loss.backward();
+            _adam.step();
+            double batchLoss = loss.item<float>();
+            total -= batchLoss;
+            _options.BatchProgress?.Report(new VaeBatchProgress(_epoch, b + 1, batches, -batchLoss / count));
+        }
+        _model.Network.eval();
+        HeldOutElboPerObservation = _validation is null ? null : _model.MeanElbo(_validation, _validationSeed);
+        return total;
+    }
+
+    /// <summary>Runs <see cref="ElboDriver.Fit"/> on a new trainer; pass Tolerance = 0 to run exactly <see cref="FitOptions.MaxIterations"/> epochs.</summary>
+    public static ElboTrace Fit(VariationalAutoencoder model, VaeDataset train, VaeDataset? validation, VaeTrainingOptions options,
+        FitOptions fit, CancellationToken cancellationToken = default)
+    {
+        using var trainer = new VaeTrainer(model, train, validation, options);
+        return ElboDriver.Fit(trainer, fit with { Seed = options.Seed }, cancellationToken);
+    }
+
+    /// <summary>Releases the device copy of the data and the optimiser state.</summary>
+    public void Dispose()
+    {
+        _data.Dispose();
+        _shuffle.Dispose();
+        _noise.Dispose();
+        _adam.Dispose();
+    }
+}

@@ -1,0 +1,174 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Probabilistic.Vae;
+
+/// <summary>The approximate posterior of a batch: q(z|x) = N(Mean, diag exp(LogVariance)), rows of <see cref="LatentSize"/>.</summary>
+public sealed record LatentCode(float[] Mean, float[] LogVariance, int Count, int LatentSize);
+
+/// <summary>
+/// A variational autoencoder (Kingma &amp; Welling 2014): Gaussian encoder q(z|x), standard normal prior,
+/// Bernoulli (logits) or Gaussian decoder p(x|z). Built from a <see cref="VaeArchitecture"/>, trained with
+/// <see cref="VaeTrainer"/> through Core's ElboDriver, evaluated by the ELBO and the importance-weighted bound
+/// (Burda et al. 2015), saved with <see cref="VaeFile"/>.
+/// </summary>
+public sealed partial class VariationalAutoencoder : IDisposable
+{
+    internal VaeNetwork Network { get; }
+
+    /// <summary>The networks' shape and likelihood.</summary>
+    public VaeArchitecture Architecture => Network.Architecture;
+
+    /// <summary>Where the parameters live.</summary>
+    public ComputeDevice DeviceKind { get; }
+
+    internal Device Device { get; }
+
+    internal VariationalAutoencoder(VaeNetwork network, ComputeDevice device)
+    {
+        Network = network;
+        DeviceKind = device;
+        Device = TorchRuntime.Resolve(device);
+        if (device != ComputeDevice.Cpu) Network.to(Device);
+    }
+
+    /// <summary>A new VAE with weights drawn from PyTorch's default initialisation under <paramref name="seed"/>.</summary>
+    public static VariationalAutoencoder Create(VaeArchitecture architecture, int seed, ComputeDevice device = ComputeDevice.Cpu)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        var network = new VaeNetwork(architecture);
+        using (var g = new Generator((ulong)(uint)seed))
+            network.Initialize(g);
+        return new VariationalAutoencoder(network, device);
+    }
+
+    /// <summary>Number of trainable scalars.</summary>
+    public long ParameterCount => Network.parameters().Sum(p => p.numel());
+
+    /// <summary>
+    /// Per-example ELBO terms with the given standard-normal noise ε ([B, Latent]): z = μ + ε·σ,
+    /// ELBO = log p(x|z) − KL(q(z|x) ‖ N(0, I)). Returns [B] tensors.
+    /// </summary>
+    internal (Tensor Elbo, Tensor LogLikelihood, Tensor Kl) ElboTerms(Tensor x, Tensor eps)
+    {
+        var (mean, logVar) = Network.Encode(x);
+        using var std = (logVar * 0.5).exp();
+        using var z = mean + eps * std;
+        using var raw = Network.DecodeRaw(z);
+        var logLik = Network.LogLikelihood(raw, x);
+        var kl = ElboMath.GaussianKl(mean, logVar);
+        mean.Dispose(); logVar.Dispose();
+        return (logLik - kl, logLik, kl);
+    }
+
+    internal Tensor ToDevice(float[] values, long rows, long columns) =>
+        tensor(values, [rows, columns], ScalarType.Float32).to(Device, disposeAfter: true);
+
+    internal static float[] ToArray(Tensor t)
+    {
+        using var cpu = t.to(ScalarType.Float32).cpu();
+        return cpu.data<float>().ToArray();
+    }
+
+    internal static double[] ToDoubles(Tensor t)
+    {
+        using var cpu = t.to(ScalarType.Float64).cpu();
+        return cpu.data<double>().ToArray();
+    }
+
+    internal void CheckShape(VaeDataset data, string what)
+    {
+        if (data.Height != Architecture.Height || data.Width != Architecture.Width)
+            throw new ArgumentException($"{what}: the data are {data.Height}×{data.Width} but the model was built for {Architecture.Height}×{Architecture.Width}.");
+    }
+
+    /// <summary>
+    /// One-sample ELBO per example in nats with explicit noise <paramref name="noise"/> (Count × Latent, row-major):
+    /// deterministic, for checks against a hand computation.
+    /// </summary>
+    public double[] ElboPerExample(VaeDataset data, float[] noise)
+    {
+        CheckShape(data, nameof(data));
+        if (noise.Length != data.Count * Architecture.LatentSize)
+            throw new ArgumentException($"Noise holds {noise.Length} values; {data.Count} examples × latent {Architecture.LatentSize} are needed.");
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var x = ToDevice(data.Values, data.Count, data.Dimension);
+        var eps = ToDevice(noise, data.Count, Architecture.LatentSize);
+        return ToDoubles(ElboTerms(x, eps).Elbo);
+    }
+
+    /// <summary>One-sample Monte-Carlo ELBO per example in nats (noise drawn from <paramref name="seed"/>).</summary>
+    public double[] ElboPerExample(VaeDataset data, int seed, int batchSize = 1000)
+    {
+        CheckShape(data, nameof(data));
+        var result = new double[data.Count];
+        using var g = new Generator((ulong)(uint)seed);
+        using var _ = no_grad();
+        for (int start = 0; start < data.Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            int b = Math.Min(batchSize, data.Count - start);
+            var x = Slice(data, start, b);
+            var eps = randn([b, Architecture.LatentSize], generator: g).to(Device);
+            ToDoubles(ElboTerms(x, eps).Elbo).CopyTo(result, start);
+        }
+        return result;
+    }
+
+    /// <summary>Mean one-sample ELBO per example in nats (the PyTorch example's "test loss" is its negative).</summary>
+    public double MeanElbo(VaeDataset data, int seed, int batchSize = 1000) => ElboPerExample(data, seed, batchSize).Average();
+
+    internal Tensor Slice(VaeDataset data, int start, int count) =>
+        ToDevice(data.Values[(start * data.Dimension)..((start + count) * data.Dimension)], count, data.Dimension);
+
+    /// <summary>q(z|x) for every example.</summary>
+    public LatentCode Encode(VaeDataset data, int batchSize = 1000)
+    {
+        CheckShape(data, nameof(data));
+        int l = Architecture.LatentSize;
+        var mean = new float[data.Count * l];
+        var logVar = new float[data.Count * l];
+        using var _ = no_grad();
+        for (int start = 0; start < data.Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            int b = Math.Min(batchSize, data.Count - start);
+            var (m, v) = Network.Encode(Slice(data, start, b));
+            ToArray(m).CopyTo(mean, start * l);
+            ToArray(v).CopyTo(logVar, start * l);
+        }
+        return new LatentCode(mean, logVar, data.Count, l);
+    }
+
+    /// <summary>The mean of p(x|z) (pixel probabilities for a Bernoulli decoder) for each latent row of <paramref name="z"/>.</summary>
+    public VaeDataset Decode(float[] z, int count)
+    {
+        if (z.Length != count * Architecture.LatentSize)
+            throw new ArgumentException($"z holds {z.Length} values; {count} rows of latent size {Architecture.LatentSize} are needed.");
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        using var raw = Network.DecodeRaw(ToDevice(z, count, Architecture.LatentSize));
+        return new VaeDataset(ToArray(Network.MeanFromRaw(raw)), count, Architecture.Height, Architecture.Width);
+    }
+
+    /// <summary>Draws z ~ N(0, I) under <paramref name="seed"/> and returns the decoder means.</summary>
+    public VaeDataset Sample(int count, int seed)
+    {
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "Sample at least one example.");
+        using var g = new Generator((ulong)(uint)seed);
+        using var z = randn([count, Architecture.LatentSize], generator: g);
+        return Decode(z.data<float>().ToArray(), count);
+    }
+
+    /// <summary>Decoder means at the encoder means: x → E[q(z|x)] → E[p(x|z)].</summary>
+    public VaeDataset Reconstruct(VaeDataset data)
+    {
+        var code = Encode(data);
+        var result = Decode(code.Mean, code.Count);
+        return result with { Labels = data.Labels };
+    }
+
+    /// <summary>Releases the native tensors.</summary>
+    public void Dispose() => Network.Dispose();
+}
