@@ -28,8 +28,8 @@ public static class Plots
         var what = trace.IsBound ? "ELBO" : "log-evidence estimate";
         var x = trace.Select(s => (double)s.Iteration).ToArray();
         var y = trace.Select(s => s.ElboPerObservation).ToArray();
-        var series = new List<(string, double[], double[])> { ($"{what} per observation (train)", x, y) };
         var held = trace.Where(s => s.HeldOutElboPerObservation is double h && double.IsFinite(h)).ToArray();
+        var series = new List<(string, double[], double[])> { (held.Length > 0 ? "training" : "", x, y) };
         if (held.Length > 0)
             series.Add(("held-out", held.Select(s => (double)s.Iteration).ToArray(), held.Select(s => s.HeldOutElboPerObservation!.Value).ToArray()));
         title ??= string.Create(CultureInfo.InvariantCulture,
