@@ -153,7 +153,7 @@ public static class Plots
         var map = plot.Add.Heatmap(grid);
         map.Colormap = new ScottPlot.Colormaps.Grayscale();
         map.NaNCellColor = Colors.SteelBlue;
-        plot.Axes.Frameless();
+        plot.HideGrid();
         plot.Axes.SquareUnits();
         return Render(plot, title, width, height);
     }
