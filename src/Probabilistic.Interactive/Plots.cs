@@ -37,6 +37,20 @@ public static class Plots
         return Lines(series, title, "iteration", $"{what} per observation (nats)", width, height);
     }
 
+    /// <summary>Several fits' traces on one plot (CPU vs GPU, EM vs variational Bayes, restarts), ELBO per observation against iteration.</summary>
+    public static PlotImage ElboTraces(IReadOnlyList<(string Label, ElboTrace Trace)> traces, string title = "ELBO per observation",
+        int width = DefaultWidth, int height = DefaultHeight)
+    {
+        ArgumentNullException.ThrowIfNull(traces);
+        if (traces.Count == 0 || traces.Any(t => t.Trace is null || t.Trace.Count == 0))
+            throw new ArgumentException("Every trace needs at least one step.", nameof(traces));
+        var series = traces.Select(t => (
+            string.Create(CultureInfo.InvariantCulture, $"{t.Label}: {t.Trace.StopReason}, {t.Trace.Count} steps"),
+            t.Trace.Select(s => (double)s.Iteration).ToArray(),
+            t.Trace.Select(s => s.ElboPerObservation).ToArray())).ToList();
+        return Lines(series, title, "iteration", "ELBO per observation (nats)", width, height);
+    }
+
     /// <summary>One line y against x.</summary>
     public static PlotImage Line(double[] x, double[] y, string title = "", string xLabel = "", string yLabel = "",
         int width = DefaultWidth, int height = DefaultHeight)

@@ -20,6 +20,17 @@ public sealed class DisplayTests
     }
 
     [Fact]
+    public void Several_traces_share_one_plot_and_empty_ones_are_refused()
+    {
+        var plot = Plots.ElboTraces([("cpu", Trace(StopReason.Converged)), ("gpu", Trace(StopReason.MaxIterations))]);
+        Assert.Equal((Plots.DefaultWidth, Plots.DefaultHeight), RepoPaths.PngSize(plot.Png));
+        var empty = ElboTrace.FromSteps([], StopReason.Cancelled, true, 1);
+        Assert.Contains("at least one step", Assert.Throws<ArgumentException>(() => Plots.ElboTraces([("none", empty)])).Message);
+        Assert.Equal(empty.ToString(), DisplayRenderers.Render(empty).PlainText); // an empty trace displays as text, not a plot
+        Assert.Null(DisplayRenderers.Render(empty).Png);
+    }
+
+    [Fact]
     public void Every_plot_helper_renders()
     {
         double[] x = [0, 1, 2, 3], y = [1, 0, 2, 1];

@@ -61,7 +61,7 @@ public static class NotebookExecutor
     public static readonly string[] DefaultImports =
         ["System", "System.Collections.Generic", "System.IO", "System.Linq", "System.Text", "System.Threading", "System.Threading.Tasks"];
 
-    private static readonly Lock ConsoleGate = new();
+    private static readonly SemaphoreSlim ConsoleGate = new(1, 1); // cells redirect Console and the current directory: one at a time
 
     /// <summary>Runs every code cell; throws <see cref="NotebookCellException"/> at the first cell that fails.</summary>
     /// <param name="notebook">The notebook; with <paramref name="recordOutputs"/> its cells' outputs and execution counts are replaced.</param>
@@ -110,32 +110,31 @@ public static class NotebookExecutor
             bool hasReturn = false;
             if (!string.IsNullOrWhiteSpace(code))
             {
-                lock (ConsoleGate)
+                await ConsoleGate.WaitAsync(cancellationToken);
+                var previous = Console.Out;
+                var previousDirectory = Environment.CurrentDirectory;
+                Console.SetOut(stdout);
+                Environment.CurrentDirectory = directory; // relative paths in cells resolve as in a kernel started beside the notebook
+                try
                 {
-                    var previous = Console.Out;
-                    var previousDirectory = Environment.CurrentDirectory;
-                    Console.SetOut(stdout);
-                    Environment.CurrentDirectory = directory; // relative paths in cells resolve as in a kernel started beside the notebook
-                    try
-                    {
-                        state = state is null
-                            ? CSharpScript.RunAsync(code, options, globals, typeof(NotebookGlobals), cancellationToken).GetAwaiter().GetResult()
-                            : state.ContinueWithAsync(code, options, cancellationToken).GetAwaiter().GetResult();
-                    }
-                    catch (CompilationErrorException e)
-                    {
-                        throw new NotebookCellException(notebook.Name, index, k + 1,
-                            "it does not compile:\n" + string.Join("\n", e.Diagnostics.Select(d => "  " + d)), e);
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                    {
-                        throw new NotebookCellException(notebook.Name, index, k + 1, $"{e.GetType().Name}: {e.Message}", e);
-                    }
-                    finally
-                    {
-                        Console.SetOut(previous);
-                        Environment.CurrentDirectory = previousDirectory;
-                    }
+                    state = state is null
+                        ? await CSharpScript.RunAsync(code, options, globals, typeof(NotebookGlobals), cancellationToken)
+                        : await state.ContinueWithAsync(code, options, cancellationToken);
+                }
+                catch (CompilationErrorException e)
+                {
+                    throw new NotebookCellException(notebook.Name, index, k + 1,
+                        "it does not compile:\n" + string.Join("\n", e.Diagnostics.Select(d => "  " + d)), e);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    throw new NotebookCellException(notebook.Name, index, k + 1, $"{e.GetType().Name}: {e.Message}", e);
+                }
+                finally
+                {
+                    Console.SetOut(previous);
+                    Environment.CurrentDirectory = previousDirectory;
+                    ConsoleGate.Release();
                 }
                 returnValue = state.ReturnValue;
                 hasReturn = returnValue is not null && EndsWithExpression(code);
@@ -153,7 +152,6 @@ public static class NotebookExecutor
                 cell["execution_count"] = k + 1;
             }
         }
-        await Task.CompletedTask;
         return results;
     }
 
