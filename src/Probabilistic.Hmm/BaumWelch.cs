@@ -14,8 +14,11 @@ public sealed record HmmPriors(double StartPseudocount = 0, double TransitionPse
     public static HmmPriors None { get; } = new();
 }
 
-/// <summary>A fitted model, its ELBO trace, and the log-likelihood (plus log prior) of the final parameters.</summary>
-public sealed record HmmFitResult<TEmission, TStats>(HiddenMarkovModel<TEmission, TStats> Model, ElboTrace Trace, double FinalObjective)
+/// <summary>
+/// A fitted model, its ELBO trace (each value is the objective of the parameters that step started from), and for
+/// the final parameters the objective (log-likelihood + log prior) and the log-likelihood alone.
+/// </summary>
+public sealed record HmmFitResult<TEmission, TStats>(HiddenMarkovModel<TEmission, TStats> Model, ElboTrace Trace, double FinalObjective, double FinalLogLikelihood)
     where TEmission : IEmissionModel<TEmission, TStats>
     where TStats : class;
 
@@ -62,7 +65,8 @@ public sealed class BaumWelch<TEmission, TStats> : IElboOptimizer
     {
         var optimizer = new BaumWelch<TEmission, TStats>(initial, data, priors, maxThreads);
         var trace = ElboDriver.Fit(optimizer, options, cancellationToken);
-        return new HmmFitResult<TEmission, TStats>(optimizer.Model, trace, optimizer.Objective(optimizer.Model));
+        double ll = optimizer.Model.Score(data, maxThreads);
+        return new HmmFitResult<TEmission, TStats>(optimizer.Model, trace, ll + optimizer.LogPrior(optimizer.Model), ll);
     }
 
     /// <summary>Total log-likelihood of <paramref name="model"/> on the data plus its log prior.</summary>

@@ -75,7 +75,7 @@ public static class HmmCommand
             var priors = new HmmPriors(parse.GetValue(pseudo), parse.GetValue(pseudo));
             int? nThreads = parse.GetValue(threads);
             var clock = Stopwatch.StartNew();
-            (IHiddenMarkovModel Model, ElboTrace Trace, double Final) result;
+            (IHiddenMarkovModel Model, ElboTrace Trace, double Final, double Objective) result;
             string[]? symbols = null;
             if (family == "categorical")
             {
@@ -119,7 +119,7 @@ public static class HmmCommand
                 {
                     command = "hmm fit", emission = family, states = k, observations = result.Trace.ObservationCount,
                     trace = result.Trace.Select(s => new { iteration = s.Iteration, elbo = s.Elbo, elboPerObservation = s.ElboPerObservation, seconds = s.Elapsed.TotalSeconds }),
-                    stopReason = result.Trace.StopReason.ToString(), finalLogLikelihood = result.Final,
+                    stopReason = result.Trace.StopReason.ToString(), finalLogLikelihood = result.Final, finalObjective = result.Objective,
                     secondsPerIteration = result.Trace.SecondsPerStep, secondsTotal = seconds, model = HmmModelFile.ToData(result.Model, symbols), output = outPath,
                 }, ModelFile.JsonOptions));
             }
@@ -136,13 +136,13 @@ public static class HmmCommand
     private delegate HmmFitResult<TE, TS> FitFunction<TE, TS>(HiddenMarkovModel<TE, TS> initial, SequenceSet data, FitOptions? options,
         HmmPriors? priors, int? maxThreads, CancellationToken ct) where TE : IEmissionModel<TE, TS> where TS : class;
 
-    private static (IHiddenMarkovModel, ElboTrace, double) Run<TE, TS>(FitFunction<TE, TS> fit, HiddenMarkovModel<TE, TS> model, SequenceSet data,
+    private static (IHiddenMarkovModel, ElboTrace, double, double) Run<TE, TS>(FitFunction<TE, TS> fit, HiddenMarkovModel<TE, TS> model, SequenceSet data,
         FitOptions options, HmmPriors priors, int? threads, CancellationToken ct) where TE : IEmissionModel<TE, TS> where TS : class
     {
         try
         {
             var r = fit(model, data, options, priors, threads, ct);
-            return (r.Model, r.Trace, r.FinalObjective);
+            return (r.Model, r.Trace, r.FinalLogLikelihood, r.FinalObjective);
         }
         catch (ArgumentException e) { throw new DataFormatException("data", null, e.Message, e); }
     }
