@@ -155,6 +155,9 @@ public static class HmmCommand
             return (r.Model, r.Trace, r.FinalLogLikelihood, r.FinalObjective);
         }
         catch (ArgumentException e) { throw new DataFormatException("data", null, e.Message, e); }
+        // A sequence the model cannot produce, a degenerate M-step, or a non-finite/decreasing trace: report, don't crash.
+        catch (InvalidOperationException e) { throw new DataFormatException("data", null, $"fit stopped: {e.Message}", e); }
+        catch (ElboException e) { throw new DataFormatException("data", null, $"fit stopped: {e.Message}", e); }
     }
 
     private static Command DecodeCommand()
