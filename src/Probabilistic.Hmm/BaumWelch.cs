@@ -14,8 +14,11 @@ public sealed record HmmPriors(double StartPseudocount = 0, double TransitionPse
     public static HmmPriors None { get; } = new();
 }
 
-/// <summary>A fitted model, its ELBO trace, and the log-likelihood (plus log prior) of the final parameters.</summary>
-public sealed record HmmFitResult<TEmission, TStats>(HiddenMarkovModel<TEmission, TStats> Model, ElboTrace Trace, double FinalObjective)
+/// <summary>
+/// A fitted model, its ELBO trace (each value is the objective of the parameters that step started from), and for
+/// the final parameters the objective (log-likelihood + log prior) and the log-likelihood alone.
+/// </summary>
+public sealed record HmmFitResult<TEmission, TStats>(HiddenMarkovModel<TEmission, TStats> Model, ElboTrace Trace, double FinalObjective, double FinalLogLikelihood)
     where TEmission : IEmissionModel<TEmission, TStats>
     where TStats : class;
 
@@ -62,7 +65,8 @@ public sealed class BaumWelch<TEmission, TStats> : IElboOptimizer
     {
         var optimizer = new BaumWelch<TEmission, TStats>(initial, data, priors, maxThreads);
         var trace = ElboDriver.Fit(optimizer, options, cancellationToken);
-        return new HmmFitResult<TEmission, TStats>(optimizer.Model, trace, optimizer.Objective(optimizer.Model));
+        double ll = optimizer.Model.Score(data, maxThreads);
+        return new HmmFitResult<TEmission, TStats>(optimizer.Model, trace, ll + optimizer.LogPrior(optimizer.Model), ll);
     }
 
     /// <summary>Total log-likelihood of <paramref name="model"/> on the data plus its log prior.</summary>
@@ -80,30 +84,40 @@ public sealed class BaumWelch<TEmission, TStats> : IElboOptimizer
         return objective;
     }
 
-    /// <summary>The E-step alone: expected counts and total log-likelihood under <paramref name="model"/>.</summary>
+    /// <summary>
+    /// The E-step alone: expected counts and total log-likelihood under <paramref name="model"/>. Sequences are cut into
+    /// fixed blocks of about equal observation count (4 per thread), each accumulated in order into its own counts and
+    /// merged in block order, so the result is bitwise the same on every run with the same thread count.
+    /// </summary>
     public ExpectedCounts<TStats> ExpectedCounts(HiddenMarkovModel<TEmission, TStats> model, CancellationToken cancellationToken = default)
     {
         int k = model.StateCount;
-        ExpectedCounts<TStats>? total = null;
-        var gate = new object();
         var options = HiddenMarkovModel<TEmission, TStats>.Options(_maxThreads);
         options.CancellationToken = cancellationToken;
-        Parallelism.For(_data.Count, options,
-            () => (Counts: new ExpectedCounts<TStats>(k, model.Emission.CreateStatistics()), Workspace: new SequenceWorkspace(k)),
-            (n, local) =>
-            {
-                AccumulateSequence(model, n, local.Workspace, local.Counts);
-                return local;
-            },
-            local =>
-            {
-                lock (gate)
-                {
-                    if (total is null) total = local.Counts;
-                    else total.Add(local.Counts, model.Emission);
-                }
-            });
-        return total ?? new ExpectedCounts<TStats>(k, model.Emission.CreateStatistics());
+        var bounds = Blocks(4 * options.MaxDegreeOfParallelism);
+        var blocks = new ExpectedCounts<TStats>[bounds.Length - 1];
+        Parallelism.For(blocks.Length, options, () => new SequenceWorkspace(k), (b, workspace) =>
+        {
+            var counts = new ExpectedCounts<TStats>(k, model.Emission.CreateStatistics());
+            for (int n = bounds[b]; n < bounds[b + 1]; n++) AccumulateSequence(model, n, workspace, counts);
+            blocks[b] = counts;
+            return workspace;
+        }, _ => { });
+        var total = blocks[0];
+        for (int b = 1; b < blocks.Length; b++) total.Add(blocks[b], model.Emission);
+        return total;
+    }
+
+    /// <summary>Sequence indices cutting the data into at most <paramref name="count"/> non-empty blocks of similar total length.</summary>
+    private int[] Blocks(int count)
+    {
+        count = Math.Clamp(count, 1, _data.Count);
+        var bounds = new List<int> { 0 };
+        long total = _data.TotalLength;
+        for (int n = 0; n < _data.Count; n++)
+            if (_data.Offsets[n + 1] * count >= total * bounds.Count && n + 1 < _data.Count && bounds.Count < count) bounds.Add(n + 1);
+        bounds.Add(_data.Count);
+        return bounds.ToArray();
     }
 
     private void AccumulateSequence(HiddenMarkovModel<TEmission, TStats> model, int n, SequenceWorkspace ws, ExpectedCounts<TStats> counts)

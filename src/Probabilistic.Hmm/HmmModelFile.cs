@@ -30,6 +30,12 @@ public sealed record HmmFileData
     public double[][]? Covariances { get; init; }
     /// <summary>Gaussian: covariance regularisation.</summary>
     public double Regularization { get; init; }
+    /// <summary>GMM: components per state M (means and covariances then hold K·M rows, component (k, m) at k·M + m).</summary>
+    public int? Components { get; init; }
+    /// <summary>GMM: K rows of M mixture weights.</summary>
+    public double[][]? MixtureWeights { get; init; }
+    /// <summary>GMM: Dirichlet pseudo-count on the weights.</summary>
+    public double WeightPseudocount { get; init; }
     /// <summary>Poisson: K rows of D rates.</summary>
     public double[][]? Rates { get; init; }
 }
@@ -67,6 +73,12 @@ public static class HmmModelFile
                 Regularization = g.Emission.Regularization,
             },
             HiddenMarkovModel<PoissonEmission, PoissonStatistics> p => data with { Rates = Rows(p.Emission.Rates, k) },
+            HiddenMarkovModel<GaussianMixtureEmission, GaussianMixtureStatistics> m => data with
+            {
+                Components = m.Emission.ComponentCount, MixtureWeights = Rows(m.Emission.Weights, k), WeightPseudocount = m.Emission.WeightPseudocount,
+                CovarianceType = m.Emission.Components.CovarianceType, Means = Rows(m.Emission.Components.Means, k * m.Emission.ComponentCount),
+                Covariances = Rows(m.Emission.Components.Covariances, k * m.Emission.ComponentCount), Regularization = m.Emission.Components.Regularization,
+            },
             _ => throw new ArgumentException($"Saving '{model.Family}' HMMs is not supported."),
         };
     }
@@ -113,18 +125,29 @@ public static class HmmModelFile
                     return new HiddenMarkovModel<GaussianEmission, GaussianStatistics>(start, transitions,
                         GaussianEmission.FromParameters(k, d, type, means, covs, data.Regularization));
                 }
+            case "gmm":
+                {
+                    var type = data.CovarianceType ?? throw new ArgumentException("A GMM model file needs 'covarianceType'.");
+                    int d = data.Dimension, c = data.Components ?? throw new ArgumentException("A GMM model file needs 'components'.");
+                    if (c < 1) throw new ArgumentException($"'components' is {c}; a mixture needs at least one.");
+                    var means = Flatten(Require(data.Means, "means", k * c), "means", d);
+                    var covs = Flatten(Require(data.Covariances, "covariances", k * c), "covariances", GaussianEmission.CovarianceLength(type, d));
+                    var weights = Flatten(Require(data.MixtureWeights, "mixtureWeights", k), "mixtureWeights", c);
+                    return new HiddenMarkovModel<GaussianMixtureEmission, GaussianMixtureStatistics>(start, transitions,
+                        GaussianMixtureEmission.Create(k, c, weights, GaussianEmission.FromParameters(k * c, d, type, means, covs, data.Regularization), data.WeightPseudocount));
+                }
             case "poisson":
                 return new HiddenMarkovModel<PoissonEmission, PoissonStatistics>(start, transitions,
                     PoissonEmission.FromRates(k, data.Dimension, Flatten(Require(data.Rates, "rates", k), "rates", data.Dimension)));
             default:
-                throw new ArgumentException($"Unknown emission family '{data.Emission}' (categorical, gaussian or poisson).");
+                throw new ArgumentException($"Unknown emission family '{data.Emission}' (categorical, gaussian, gmm or poisson).");
         }
     }
 
-    private static T[] Require<T>(T[]? values, string name, int states)
+    private static T[] Require<T>(T[]? values, string name, int rows)
     {
         if (values is null) throw new ArgumentException($"'{name}' is missing.");
-        if (values.Length != states) throw new ArgumentException($"'{name}' has {values.Length} entries but the model has {states} states.");
+        if (values.Length != rows) throw new ArgumentException($"'{name}' has {values.Length} entries but the model needs {rows} (one per state{(name is "means" or "covariances" ? " or mixture component" : "")}).");
         return values;
     }
 

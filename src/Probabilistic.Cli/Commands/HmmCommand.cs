@@ -62,20 +62,20 @@ public static class HmmCommand
         var init = new Option<string?>("--init") { Description = "Gaussian start point JSON {\"start\",\"transitions\",\"means\",\"covariances\"} (the peer scripts' format)" };
         var reg = new Option<double>("--reg") { Description = "Gaussian covariance regularisation r (MAP: Σ = (S + rI)/N)", DefaultValueFactory = _ => 1e-6 };
         var pseudo = new Option<double>("--pseudocount") { Description = "Dirichlet pseudo-count added to start, transition and categorical emission counts", DefaultValueFactory = _ => 0 };
+        var mixtures = new Option<int>("--components") { Description = "GMM: mixture components per state", DefaultValueFactory = _ => 2 };
         var output = new Option<string>("-o", "--output") { Description = "Where to save the fitted model (JSON)", Required = true };
-        var command = new Command("fit", "Fit an HMM by Baum-Welch") { data, lengths, states, emission, covariance, maxIter, tol, seed, init, reg, pseudo, output, json, threads };
+        var command = new Command("fit", "Fit an HMM by Baum-Welch") { data, lengths, states, emission, covariance, mixtures, maxIter, tol, seed, init, reg, pseudo, output, json, threads };
         command.SetAction((parse, ct) =>
         {
             var o = parse.InvocationConfiguration.Output;
             string family = parse.GetValue(emission)!, path = parse.GetValue(data)!;
             int k = parse.GetValue(states);
             if (k < 1) throw new UsageException("--states must be at least 1");
-            if (family == "gmm") throw new UsageException("--emission gmm (Gaussian mixture per state) is not available in this build; use gaussian");
             var options = new FitOptions(parse.GetValue(maxIter), parse.GetValue(tol), parse.GetValue(seed));
             var priors = new HmmPriors(parse.GetValue(pseudo), parse.GetValue(pseudo));
             int? nThreads = parse.GetValue(threads);
             var clock = Stopwatch.StartNew();
-            (IHiddenMarkovModel Model, ElboTrace Trace, double Final) result;
+            (IHiddenMarkovModel Model, ElboTrace Trace, double Final, double Objective) result;
             string[]? symbols = null;
             if (family == "categorical")
             {
@@ -95,6 +95,16 @@ public static class HmmCommand
                     var model = new HiddenMarkovModel<PoissonEmission, PoissonStatistics>(Uniform(k), StickyTransitions(k),
                         PoissonEmission.FromRates(k, set.Dimension, PickRows(set, k, parse.GetValue(seed)).Select(x => x + 0.5).ToArray()));
                     result = Run(BaumWelch<PoissonEmission, PoissonStatistics>.Fit, model, set, options, priors, nThreads, ct);
+                }
+                else if (family == "gmm")
+                {
+                    int c = parse.GetValue(mixtures);
+                    if (c < 1) throw new UsageException("--components must be at least 1");
+                    var type = parse.GetValue(covariance) switch { "diag" => CovarianceType.Diagonal, "spherical" => CovarianceType.Spherical, _ => CovarianceType.Full };
+                    var components = GaussianStart(set, k * c, type, parse.GetValue(reg), parse.GetValue(seed)).Emission;
+                    var model = new HiddenMarkovModel<GaussianMixtureEmission, GaussianMixtureStatistics>(Uniform(k), StickyTransitions(k),
+                        GaussianMixtureEmission.Create(k, c, Enumerable.Repeat(1.0 / c, k * c).ToArray(), components, parse.GetValue(pseudo)));
+                    result = Run(BaumWelch<GaussianMixtureEmission, GaussianMixtureStatistics>.Fit, model, set, options, priors, nThreads, ct);
                 }
                 else
                 {
@@ -119,7 +129,7 @@ public static class HmmCommand
                 {
                     command = "hmm fit", emission = family, states = k, observations = result.Trace.ObservationCount,
                     trace = result.Trace.Select(s => new { iteration = s.Iteration, elbo = s.Elbo, elboPerObservation = s.ElboPerObservation, seconds = s.Elapsed.TotalSeconds }),
-                    stopReason = result.Trace.StopReason.ToString(), finalLogLikelihood = result.Final,
+                    stopReason = result.Trace.StopReason.ToString(), finalLogLikelihood = result.Final, finalObjective = result.Objective,
                     secondsPerIteration = result.Trace.SecondsPerStep, secondsTotal = seconds, model = HmmModelFile.ToData(result.Model, symbols), output = outPath,
                 }, ModelFile.JsonOptions));
             }
@@ -136,15 +146,18 @@ public static class HmmCommand
     private delegate HmmFitResult<TE, TS> FitFunction<TE, TS>(HiddenMarkovModel<TE, TS> initial, SequenceSet data, FitOptions? options,
         HmmPriors? priors, int? maxThreads, CancellationToken ct) where TE : IEmissionModel<TE, TS> where TS : class;
 
-    private static (IHiddenMarkovModel, ElboTrace, double) Run<TE, TS>(FitFunction<TE, TS> fit, HiddenMarkovModel<TE, TS> model, SequenceSet data,
+    private static (IHiddenMarkovModel, ElboTrace, double, double) Run<TE, TS>(FitFunction<TE, TS> fit, HiddenMarkovModel<TE, TS> model, SequenceSet data,
         FitOptions options, HmmPriors priors, int? threads, CancellationToken ct) where TE : IEmissionModel<TE, TS> where TS : class
     {
         try
         {
             var r = fit(model, data, options, priors, threads, ct);
-            return (r.Model, r.Trace, r.FinalObjective);
+            return (r.Model, r.Trace, r.FinalLogLikelihood, r.FinalObjective);
         }
         catch (ArgumentException e) { throw new DataFormatException("data", null, e.Message, e); }
+        // A sequence the model cannot produce, a degenerate M-step, or a non-finite/decreasing trace: report, don't crash.
+        catch (InvalidOperationException e) { throw new DataFormatException("data", null, $"fit stopped: {e.Message}", e); }
+        catch (ElboException e) { throw new DataFormatException("data", null, $"fit stopped: {e.Message}", e); }
     }
 
     private static Command DecodeCommand()
