@@ -32,8 +32,8 @@ public static class TagCommand
     /// <summary>Builds the command; <paramref name="input"/> replaces standard input (for tests).</summary>
     public static Command Create(TextReader? input = null)
     {
-        // System.CommandLine cannot hold a subcommand named like its parent, so tagging is the action of 'tag' itself;
-        // 'prob tag tag -m …' still works because the second 'tag' resolves to the same command.
+        // System.CommandLine 3.0 cannot hold a subcommand named like its parent (its token table is keyed by name), so
+        // tagging is the action of 'tag' itself: 'prob tag -m MODEL < in > out'.
         var command = CreateTag(input);
         command.Add(CreateTrain());
         command.Add(CreateEval());
@@ -76,7 +76,7 @@ public static class TagCommand
         var model = new Option<string>("--model", "-m") { Description = "Model file from 'prob tag train'", Required = true };
         var format = new Option<TagStreamFormat>("--format") { Description = "text (a sentence per line), conll (a token per line) or wordtag", DefaultValueFactory = _ => TagStreamFormat.Text };
         var inputFile = new Option<string?>("--input", "-i") { Description = "Read this file instead of standard input" };
-        var command = new Command("tag", "Part-of-speech tagging with a TnT-style second-order HMM. 'prob tag [tag] -m MODEL' tags standard input sentence by sentence, writing each as soon as it is tagged; 'train' and 'eval' are subcommands.") { model, format, inputFile };
+        var command = new Command("tag", "Part-of-speech tagging with a TnT-style second-order HMM. 'prob tag -m MODEL' tags standard input sentence by sentence, writing each as soon as it is tagged; 'train' and 'eval' are subcommands.") { model, format, inputFile };
         command.SetAction((parse, ct) =>
         {
             var tagger = TaggerModelFile.Load(parse.GetValue(model)!);

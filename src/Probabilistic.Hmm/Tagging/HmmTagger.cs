@@ -10,7 +10,7 @@ namespace Probabilistic.Hmm.Tagging;
 /// Train with <see cref="Train"/>, tag with <see cref="Tag(IReadOnlyList{string})"/>, save with <see cref="TaggerModelFile"/>.
 /// Tagging is thread-safe.
 /// </summary>
-public sealed partial class HmmTagger
+public sealed class HmmTagger
 {
     private const int UnknownCacheLimit = 200_000;
 
@@ -18,6 +18,7 @@ public sealed partial class HmmTagger
     private readonly double[][] _knownEmit;     // per word id: log P(w | t)
     private readonly double[] _logTagPrior;     // log P(t) over training tokens
     private readonly ConcurrentDictionary<string, (int[] Tags, double[] Emit)> _unknownCache = new(StringComparer.Ordinal);
+    private int _unknownCacheCount;
     private readonly ThreadLocal<TrigramViterbi> _decoder = new(() => new TrigramViterbi());
 
     internal HmmTagger(string[] tags, TagSet tagSet, IReadOnlyDictionary<string, string>? universalMap,
@@ -177,17 +178,16 @@ public sealed partial class HmmTagger
         var emit = new List<double>();
         for (int t = 0; t < posterior.Length; t++)
         {
-            if (posterior[t] > 0 && posterior[t] >= floor && lexiconHasTag(t))
+            if (posterior[t] > 0 && posterior[t] >= floor)
             {
                 tags.Add(t);
                 emit.Add(Math.Log(posterior[t]) - _logTagPrior[t]);
             }
         }
         var result = (tags.ToArray(), emit.ToArray());
-        if (_unknownCache.Count < UnknownCacheLimit) _unknownCache.TryAdd(key, result);
+        if (Volatile.Read(ref _unknownCacheCount) < UnknownCacheLimit && _unknownCache.TryAdd(key, result))
+            Interlocked.Increment(ref _unknownCacheCount);
         return result;
-
-        bool lexiconHasTag(int t) => Lexicon.TagTotals[t] > 0;
     }
 
     /// <summary>

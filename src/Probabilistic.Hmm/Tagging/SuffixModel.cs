@@ -86,26 +86,41 @@ public sealed class SuffixModel
     private static SuffixModel Build(Lexicon lexicon, int rareWordThreshold, int maxSuffixLength, double thetaScale, Func<int, bool> include)
     {
         int t = lexicon.TagCount;
-        var counts = new Dictionary<string, long[]>[ShapeCount + 1];
-        for (int k = 0; k <= ShapeCount; k++) counts[k] = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        // Sparse counts: suffix ids per shape, and (suffix id · T + tag) → count.
+        var ids = new Dictionary<string, int>[ShapeCount + 1];
+        var pairs = new Dictionary<long, long>[ShapeCount + 1];
+        for (int k = 0; k <= ShapeCount; k++)
+        {
+            ids[k] = new Dictionary<string, int>(StringComparer.Ordinal);
+            pairs[k] = new Dictionary<long, long>();
+        }
+        Span<int> shapes = stackalloc int[2];
         for (int w = 0; w < lexicon.Count; w++)
         {
             if (lexicon.Frequency(w) > rareWordThreshold || !include(w)) continue;
             var word = lexicon.Words[w];
-            int shape = ShapeOf(word);
+            shapes[0] = ShapeOf(word);
+            shapes[1] = ShapeCount;
+            var wordTags = lexicon.Tags[w];
+            var wordCounts = lexicon.Counts[w];
             int longest = Math.Min(maxSuffixLength, word.Length);
-            for (int l = 0; l <= longest; l++)
+            foreach (var k in shapes)
             {
-                var suffix = word[^l..];
-                foreach (var k in (ReadOnlySpan<int>)[shape, ShapeCount])
+                var lookup = ids[k].GetAlternateLookup<ReadOnlySpan<char>>();
+                for (int l = 0; l <= longest; l++)
                 {
-                    if (!counts[k].TryGetValue(suffix, out var row)) counts[k][suffix] = row = new long[t];
-                    for (int j = 0; j < lexicon.Tags[w].Length; j++) row[lexicon.Tags[w][j]] += lexicon.Counts[w][j];
+                    var suffix = word.AsSpan(word.Length - l);
+                    if (!lookup.TryGetValue(suffix, out var id)) { id = ids[k].Count; lookup[suffix] = id; }
+                    for (int j = 0; j < wordTags.Length; j++)
+                    {
+                        long key = (long)id * t + wordTags[j];
+                        pairs[k][key] = pairs[k].GetValueOrDefault(key) + wordCounts[j];
+                    }
                 }
             }
         }
         var tries = new Trie[ShapeCount + 1];
-        for (int k = 0; k <= ShapeCount; k++) tries[k] = Trie.From(counts[k], t);
+        for (int k = 0; k <= ShapeCount; k++) tries[k] = Trie.From(ids[k], pairs[k], t);
         return new SuffixModel(t, maxSuffixLength, tries, thetaScale);
     }
 
@@ -121,10 +136,11 @@ public sealed class SuffixModel
         }
         Array.Copy(trie.Base, p, _tagCount);
         double theta = trie.Theta * ThetaScale;
+        var lookup = trie.Suffixes.GetAlternateLookup<ReadOnlySpan<char>>();
         int longest = Math.Min(_maxSuffix, word.Length);
         for (int l = 1; l <= longest; l++)
         {
-            if (!trie.Suffixes.TryGetValue(word[^l..], out var entry)) break;
+            if (!lookup.TryGetValue(word.AsSpan(word.Length - l), out var entry)) break;
             for (int j = 0; j < _tagCount; j++) p[j] *= theta;
             for (int k = 0; k < entry.Tags.Length; k++) p[entry.Tags[k]] += entry.Probabilities[k];
             double scale = 1 / (1 + theta);
@@ -139,24 +155,36 @@ public sealed class SuffixModel
 
     private sealed record Trie(double[]? Base, double Theta, Dictionary<string, Entry> Suffixes)
     {
-        public static Trie From(Dictionary<string, long[]> counts, int tagCount)
+        public static Trie From(Dictionary<string, int> ids, Dictionary<long, long> pairs, int tagCount)
         {
-            var suffixes = new Dictionary<string, Entry>(counts.Count, StringComparer.Ordinal);
+            int n = ids.Count;
+            var totals = new long[n];
+            var width = new int[n];
+            foreach (var (key, c) in pairs) { totals[key / tagCount] += c; width[key / tagCount]++; }
+            var tags = new int[n][];
+            var probs = new double[n][];
+            for (int i = 0; i < n; i++) { tags[i] = new int[width[i]]; probs[i] = new double[width[i]]; width[i] = 0; }
+            foreach (var key in pairs.Keys.Order())
+            {
+                int id = (int)(key / tagCount), k = width[id]++;
+                tags[id][k] = (int)(key % tagCount);
+                probs[id][k] = (double)pairs[key] / totals[id];
+            }
+            var suffixes = new Dictionary<string, Entry>(n, StringComparer.Ordinal);
             double[]? baseP = null;
             double theta = 0;
-            foreach (var (suffix, row) in counts)
+            foreach (var (suffix, id) in ids)
             {
-                double total = row.Sum();
                 if (suffix.Length == 0)
                 {
-                    baseP = row.Select(c => c / total).ToArray();
+                    baseP = new double[tagCount];
+                    for (int k = 0; k < tags[id].Length; k++) baseP[tags[id][k]] = probs[id][k];
                     double mean = 1.0 / tagCount, ss = 0;
                     foreach (var q in baseP) ss += (q - mean) * (q - mean);
                     theta = tagCount > 1 ? Math.Sqrt(ss / (tagCount - 1)) : 0;
                     continue;
                 }
-                var tags = Enumerable.Range(0, tagCount).Where(j => row[j] > 0).ToArray();
-                suffixes[suffix] = new Entry(tags, tags.Select(j => row[j] / total).ToArray());
+                suffixes[suffix] = new Entry(tags[id], probs[id]);
             }
             return new Trie(baseP, theta, suffixes);
         }
