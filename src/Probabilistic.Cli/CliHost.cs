@@ -15,12 +15,19 @@ public static class CliHost
     /// <summary>Usage error: unknown command or option, missing or invalid argument.</summary>
     public const int Usage = 2;
 
+    /// <summary>
+    /// <c>prob tag tag ...</c> is the documented spelling of "tag a stream", but System.CommandLine refuses a subcommand named
+    /// like its parent, so tagging is the action of <c>prob tag</c> itself and <c>tag tag</c> is rewritten to <c>tag</c>.
+    /// </summary>
+    public static string[] NormalizeAliases(string[] args) =>
+        args.Length >= 2 && args[0] == "tag" && args[1] == "tag" ? ["tag", .. args[2..]] : args;
+
     /// <summary>Parses and runs <paramref name="args"/>, writing errors to standard error.</summary>
     public static int Run(RootCommand root, string[] args, TextWriter? output = null, TextWriter? error = null)
     {
         output ??= Console.Out;
         error ??= Console.Error;
-        var parse = root.Parse(args);
+        var parse = root.Parse(NormalizeAliases(args));
         if (parse.Errors.Count > 0)
         {
             foreach (var e in parse.Errors) error.WriteLine($"prob: {e.Message}");

@@ -43,6 +43,10 @@ public sealed class TagCommandTests : IDisposable
         Assert.Equal(2, lines.Length);
         Assert.Equal("The/at jury/nn said/vbd it/pps would/md investigate/vb ./.", lines[0]);
 
+        // The spelling 'prob tag tag -m MODEL' is the same command.
+        var (aliasCode, aliasOutput, aliasErr) = Run("The jury said it would investigate .\nHe ran home .\n", "tag", "tag", "-m", model);
+        Assert.True(aliasCode == 0 && aliasOutput == output, $"'tag tag' should equal 'tag': exit {aliasCode}, {aliasErr}; output {aliasOutput}");
+
         (code, output, err) = Run("The\njury\nsaid\n\nHe\nsaid\n", "tag", "-m", model, "--format", "conll");
         Assert.True(code == 0, $"tag --format conll exited {code}: {err}");
         Assert.Equal("The\tat\njury\tnn\nsaid\tvbd\n\nHe\tpps\nsaid\tvbd\n\n", output.Replace("\r\n", "\n"));
