@@ -11,7 +11,8 @@ namespace Probabilistic.Bench;
 /// (TorchSharp) and the peer (<c>vae_torch.py</c>) in one run, both with 2 threads: seconds per training epoch and
 /// the test loss (−ELBO per test image, one sample) after each epoch, with ratios.
 /// Options: <c>--epochs=N</c> (default 5; 1 with --quick), <c>--iwae=K</c> (also the K-sample IWAE bound on the first
-/// <c>--iwae-n=N</c> test images, default 1000).
+/// <c>--iwae-n=N</c> test images, default 1000); <c>--paired=P</c> adds P alternating one-epoch timings (ours, then
+/// the peer in a fresh process) for a ratio less exposed to load drift on a shared machine.
 /// </summary>
 public static class VaeSuite
 {
