@@ -11,7 +11,8 @@ namespace Probabilistic.Bench;
 /// (TorchSharp) and the peer (<c>vae_torch.py</c>) in one run, both with 2 threads: seconds per training epoch and
 /// the test loss (−ELBO per test image, one sample) after each epoch, with ratios.
 /// Options: <c>--epochs=N</c> (default 5; 1 with --quick), <c>--iwae=K</c> (also the K-sample IWAE bound on the first
-/// <c>--iwae-n=N</c> test images, default 1000).
+/// <c>--iwae-n=N</c> test images, default 1000); <c>--paired=P</c> adds P alternating one-epoch timings (ours, then
+/// the peer in a fresh process) for a ratio less exposed to load drift on a shared machine.
 /// </summary>
 public static class VaeSuite
 {
@@ -79,6 +80,9 @@ public static class VaeSuite
             Console.WriteLine($"ratio ours/peer: min {oursMin / peerMin:F3}, median {oursMedian / peerMedian:F3}; final test loss ours {oursTest[^1]:F3} vs peer {peerTest![^1]:F3} ({oursTest[^1] - peerTest[^1]:+0.000;-0.000} nats)");
         }
 
+        if (IntArg(args, "--paired") is int pairs && peer is not null)
+            PairedTiming(context, model, train, pairs, threads, seed);
+
         if (iwaeK is int k)
         {
             var subset = test.Take(iwaeN);
@@ -90,6 +94,32 @@ public static class VaeSuite
         }
         Console.WriteLine(BenchContext.Json(new { suite = "vae", epochs, threads, ours_s_per_epoch = oursSeconds, ours_test_loss = oursTest, peer_s_per_epoch = peerSeconds, peer_test_loss = peerTest }));
         return 0;
+    }
+
+    /// <summary>
+    /// On a loaded shared machine the load changes between our epochs and the peer's minutes later. Here one epoch of
+    /// ours (continuing training) and one peer run of one epoch (<c>--epochs 1</c>, its training loop timed alone)
+    /// alternate, <paramref name="pairs"/> times, and the ratio of each adjacent pair is reported.
+    /// </summary>
+    private static void PairedTiming(BenchContext context, VariationalAutoencoder model, VaeDataset train, int pairs, int threads, int seed)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"paired timing: {pairs} x (one epoch ours, then one epoch of the peer in a fresh process)");
+        var ratios = new List<double>();
+        var ours = new List<double>();
+        var theirs = new List<double>();
+        using var trainer = new VaeTrainer(model, train, null, new VaeTrainingOptions(128, 1e-3, seed + 1000));
+        for (int i = 0; i < pairs; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            trainer.Step(CancellationToken.None);
+            double o = sw.Elapsed.TotalSeconds;
+            var p = context.RunPeer("vae_torch.py", "--epochs", "1", "--repeats", "1", "--threads", threads.ToString(CultureInfo.InvariantCulture));
+            double t = p["s_per_epoch_by_epoch_min"]!.AsArray()[0]!.GetValue<double>();
+            ours.Add(o); theirs.Add(t); ratios.Add(o / t);
+            Console.WriteLine($"  pair {i + 1}: ours {o:F3} s, peer {t:F3} s, ratio {o / t:F3}");
+        }
+        Console.WriteLine($"paired: ours median {Median(ours):F3} s, peer median {Median(theirs):F3} s, median ratio {Median(ratios):F3}, ratio of sums {ours.Sum() / theirs.Sum():F3}");
     }
 
     private static double Median(List<double> xs)

@@ -17,11 +17,14 @@ public readonly record struct VaeBatchProgress(int Epoch, int Batch, int Batches
 /// <param name="LearningRate">Adam step size (1e-3 in the PyTorch example).</param>
 /// <param name="Seed">Seeds the shuffling and the reparameterisation noise (weights are seeded at creation).</param>
 /// <param name="BatchProgress">Told after each minibatch.</param>
+/// <param name="RestoreBest">With a validation set, <see cref="VaeTrainer.Fit"/> leaves the model at the epoch with the
+/// best held-out ELBO (as Keras' restore_best_weights), not at the last epoch.</param>
 public sealed record VaeTrainingOptions(
     int BatchSize = 128,
     double LearningRate = 1e-3,
     int Seed = 0,
-    IProgress<VaeBatchProgress>? BatchProgress = null)
+    IProgress<VaeBatchProgress>? BatchProgress = null,
+    bool RestoreBest = true)
 {
     /// <summary>Throws naming the first option out of range.</summary>
     public void Validate()
@@ -52,6 +55,8 @@ public sealed class VaeTrainer : IElboOptimizer, IDisposable
     private readonly optim.Optimizer _adam;
     private readonly int _validationSeed;
     private int _epoch;
+    private Tensor[]? _best;
+    private double _bestHeldOut = double.NegativeInfinity;
 
     /// <summary>Prepares training: copies the training set to the device once, seeds the generators, builds Adam.</summary>
     public VaeTrainer(VariationalAutoencoder model, VaeDataset train, VaeDataset? validation = null, VaeTrainingOptions? options = null)
@@ -109,15 +114,37 @@ public sealed class VaeTrainer : IElboOptimizer, IDisposable
         }
         _model.Network.eval();
         HeldOutElboPerObservation = _validation is null ? null : _model.MeanElbo(_validation, _validationSeed);
+        if (HeldOutElboPerObservation is double h && h > _bestHeldOut && _options.RestoreBest)
+        {
+            _bestHeldOut = h;
+            if (_best is not null) foreach (var t in _best) t.Dispose();
+            using var _ = no_grad();
+            _best = _model.Network.parameters().Select(p => p.detach().clone()).ToArray();
+        }
         return total;
     }
 
-    /// <summary>Runs <see cref="ElboDriver.Fit"/> on a new trainer; pass Tolerance = 0 to run exactly <see cref="FitOptions.MaxIterations"/> epochs.</summary>
+    /// <summary>Copies back the parameters of the epoch with the best held-out ELBO; false when there is none to restore.</summary>
+    public bool RestoreBestParameters()
+    {
+        if (_best is null) return false;
+        using var _ = no_grad();
+        foreach (var (p, b) in _model.Network.parameters().Zip(_best)) p.copy_(b);
+        return true;
+    }
+
+    /// <summary>The one-sample held-out ELBO per example as the trainer computes it (same noise every epoch).</summary>
+    public static double HeldOutElbo(VariationalAutoencoder model, VaeDataset validation, int trainingSeed) =>
+        model.MeanElbo(validation, Rng.Derive(trainingSeed, 3));
+
+    /// <summary>Runs <see cref="ElboDriver.Fit"/> on a new trainer (restoring the best held-out epoch when asked); pass Tolerance = 0 to run exactly <see cref="FitOptions.MaxIterations"/> epochs.</summary>
     public static ElboTrace Fit(VariationalAutoencoder model, VaeDataset train, VaeDataset? validation, VaeTrainingOptions options,
         FitOptions fit, CancellationToken cancellationToken = default)
     {
         using var trainer = new VaeTrainer(model, train, validation, options);
-        return ElboDriver.Fit(trainer, fit with { Seed = options.Seed }, cancellationToken);
+        var trace = ElboDriver.Fit(trainer, fit with { Seed = options.Seed }, cancellationToken);
+        if (options.RestoreBest) trainer.RestoreBestParameters();
+        return trace;
     }
 
     /// <summary>Releases the device copy of the data and the optimiser state.</summary>
@@ -127,5 +154,6 @@ public sealed class VaeTrainer : IElboOptimizer, IDisposable
         _shuffle.Dispose();
         _noise.Dispose();
         _adam.Dispose();
+        if (_best is not null) foreach (var t in _best) t.Dispose();
     }
 }

@@ -38,7 +38,7 @@ public static class VaeCommand
         var device = DeviceOption();
         var threads = ThreadsOption();
         var binarize = new Option<bool>("--binarize") { Description = "Static binarisation (pixel = 1 with probability = intensity, fixed by --seed)" };
-        var holdout = new Option<int>("--holdout") { Description = "Hold out the last N training images as a validation set (held-out ELBO per epoch)", DefaultValueFactory = _ => 0 };
+        var holdout = new Option<int>("--holdout") { Description = "Hold out the last N training images as a validation set (held-out ELBO per epoch; the saved model is the best held-out epoch)", DefaultValueFactory = _ => 0 };
         var patience = new Option<int?>("--patience") { Description = "Stop after this many epochs without a better held-out ELBO (needs --holdout)" };
         var maxTrain = new Option<int?>("--max-train") { Description = "Use only the first N training images" };
         var output = new Option<string>("--output", "-o") { Description = "Model file to write (written atomically)", Required = true };
