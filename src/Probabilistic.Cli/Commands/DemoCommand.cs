@@ -12,7 +12,10 @@ public static class DemoCommand
     public sealed record DemoContext(TextWriter Out, string DatasetsDirectory, int Seed, CancellationToken CancellationToken);
 
     /// <summary>The demos, in the order they run. Each family adds its own.</summary>
-    public static IReadOnlyList<Demo> Demos { get; } = [];
+    public static IReadOnlyList<Demo> Demos { get; } =
+    [
+        new Demo("Factor graphs: Infer.NET tutorials (two coins, clinical trial, learning a Gaussian)", FactorGraphsCommand.Demo),
+    ];
 
     public static Command Create()
     {
