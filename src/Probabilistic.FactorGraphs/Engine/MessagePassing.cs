@@ -50,6 +50,7 @@ internal sealed class MessagePassing : IElboOptimizer
             case VarNode<Bernoulli> n: n.Allocate(); break;
             case VarNode<Discrete> n: n.Allocate(); break;
             case VarNode<Dirichlet> n: n.Allocate(); break;
+            case VarNode<VectorGaussian> n: n.Allocate(); break;
         }
     }
 
@@ -90,6 +91,7 @@ internal sealed class MessagePassing : IElboOptimizer
             case VarNode<Bernoulli> n: Update(n, outputsOnly); break;
             case VarNode<Discrete> n: Update(n, outputsOnly); break;
             case VarNode<Dirichlet> n: Update(n, outputsOnly); break;
+            case VarNode<VectorGaussian> n: Update(n, outputsOnly); break;
         }
     }
 
@@ -123,6 +125,7 @@ internal sealed class MessagePassing : IElboOptimizer
             case VarNode<Bernoulli> n: Apply(n, init); break;
             case VarNode<Discrete> n: Apply(n, init); break;
             case VarNode<Dirichlet> n: Apply(n, init); break;
+            case VarNode<VectorGaussian> n: Apply(n, init); break;
         }
     }
 
@@ -173,6 +176,7 @@ internal sealed class MessagePassing : IElboOptimizer
         VarNode<Bernoulli> n => n.SumLogNormalizer(),
         VarNode<Discrete> n => n.SumLogNormalizer(),
         VarNode<Dirichlet> n => n.SumLogNormalizer(),
+        VarNode<VectorGaussian> n => n.SumLogNormalizer(),
         _ => 0,
     };
 
@@ -184,6 +188,7 @@ internal sealed class MessagePassing : IElboOptimizer
         VarNode<Bernoulli> n => n.SumAverageLogSelf(),
         VarNode<Discrete> n => n.SumAverageLogSelf(),
         VarNode<Dirichlet> n => n.SumAverageLogSelf(),
+        VarNode<VectorGaussian> n => n.SumAverageLogSelf(),
         _ => 0,
     };
 }

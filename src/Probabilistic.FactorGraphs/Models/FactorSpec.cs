@@ -14,6 +14,7 @@ internal enum FactorKind
     Plus, Minus,        // Output = Args[0] ± Args[1]
     Scale,              // Output = Args[0] * constant (Parameter)
     ConstrainTrue,      // Args[0] == true
+    InnerProduct,       // Output = Args[0]ᵀ Args[1]
 }
 
 /// <summary>One gate the factor sits in: the selector and the case value (−1: a Switch, expanded per value).</summary>
@@ -38,6 +39,13 @@ internal sealed class FactorSpec
         Args = args;
         Parameter = parameter;
         Plates = [.. ModelStack.Ranges];
+        // An argument indexed by a range (x[j]) or an implicit array over one replicates the factor over it, as in Infer.NET.
+        foreach (var a in args)
+        {
+            if (a.IndexRange is { } r && !Plates.Contains(r)) Plates.Add(r);
+            else if (a.ArrayParent is null && a.Alias is null && !a.IsObserved)
+                foreach (var p in a.Plates) if (!Plates.Contains(p)) Plates.Add(p);
+        }
         Gate = ModelStack.CurrentGate;
         Variable.Register(this);
     }
@@ -54,6 +62,7 @@ internal sealed class FactorSpec
             Bernoulli => "Bernoulli prior",
             Discrete => "Discrete prior",
             Dirichlet => "Dirichlet prior",
+            VectorGaussian => "VectorGaussian prior",
             _ => "prior",
         },
         _ => Kind.ToString(),
