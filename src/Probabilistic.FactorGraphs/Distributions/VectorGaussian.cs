@@ -80,6 +80,25 @@ public readonly struct VectorGaussian : IDistribution<VectorGaussian>
         return inv;
     }
 
+    /// <summary>A draw: mean + L z with L the Cholesky factor of the covariance.</summary>
+    public Vector Sample(Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        int d = Dimension;
+        var mean = GetMean();
+        var l = Inverse(_p, d);
+        if (!Cholesky.TryFactor(l, d)) throw new InvalidOperationException("Cannot sample an improper VectorGaussian.");
+        var z = new double[d];
+        for (int i = 0; i < d; i++) z[i] = MathNet.Numerics.Distributions.Normal.Sample(random, 0, 1);
+        var x = new double[d];
+        for (int i = 0; i < d; i++)
+        {
+            x[i] = mean[i];
+            for (int k = 0; k <= i; k++) x[i] += l[i * d + k] * z[k];
+        }
+        return Vector.FromArray(x);
+    }
+
     /// <inheritdoc/>
     public bool IsPointMass => false;
 

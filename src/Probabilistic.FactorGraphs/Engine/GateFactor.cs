@@ -47,6 +47,7 @@ internal sealed class GateFactor : FactorNode
             VarNode<Discrete> g => g.SumLogNormalizer(),
             VarNode<Dirichlet> g => g.SumLogNormalizer(),
             VarNode<VectorGaussian> g => g.SumLogNormalizer(),
+            VarNode<Wishart> g => g.SumLogNormalizer(),
             _ => 0,
         };
         LastLogEvidence = l;

@@ -51,6 +51,7 @@ internal sealed class MessagePassing : IElboOptimizer
             case VarNode<Discrete> n: n.Allocate(); break;
             case VarNode<Dirichlet> n: n.Allocate(); break;
             case VarNode<VectorGaussian> n: n.Allocate(); break;
+            case VarNode<Wishart> n: n.Allocate(); break;
         }
     }
 
@@ -92,6 +93,7 @@ internal sealed class MessagePassing : IElboOptimizer
             case VarNode<Discrete> n: Update(n, outputsOnly); break;
             case VarNode<Dirichlet> n: Update(n, outputsOnly); break;
             case VarNode<VectorGaussian> n: Update(n, outputsOnly); break;
+            case VarNode<Wishart> n: Update(n, outputsOnly); break;
         }
     }
 
@@ -126,6 +128,7 @@ internal sealed class MessagePassing : IElboOptimizer
             case VarNode<Discrete> n: Apply(n, init); break;
             case VarNode<Dirichlet> n: Apply(n, init); break;
             case VarNode<VectorGaussian> n: Apply(n, init); break;
+            case VarNode<Wishart> n: Apply(n, init); break;
         }
     }
 
@@ -177,6 +180,7 @@ internal sealed class MessagePassing : IElboOptimizer
         VarNode<Discrete> n => n.SumLogNormalizer(),
         VarNode<Dirichlet> n => n.SumLogNormalizer(),
         VarNode<VectorGaussian> n => n.SumLogNormalizer(),
+        VarNode<Wishart> n => n.SumLogNormalizer(),
         _ => 0,
     };
 
@@ -189,6 +193,7 @@ internal sealed class MessagePassing : IElboOptimizer
         VarNode<Discrete> n => n.SumAverageLogSelf(),
         VarNode<Dirichlet> n => n.SumAverageLogSelf(),
         VarNode<VectorGaussian> n => n.SumAverageLogSelf(),
+        VarNode<Wishart> n => n.SumAverageLogSelf(),
         _ => 0,
     };
 }

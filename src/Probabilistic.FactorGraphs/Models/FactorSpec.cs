@@ -15,6 +15,7 @@ internal enum FactorKind
     Scale,              // Output = Args[0] * constant (Parameter)
     ConstrainTrue,      // Args[0] == true
     InnerProduct,       // Output = Args[0]ᵀ Args[1]
+    VectorGaussian,     // Output ~ N(Args[0] mean vector, Args[1]⁻¹ Wishart precision)
 }
 
 /// <summary>One gate the factor sits in: the selector and the case value (−1: a Switch, expanded per value).</summary>
@@ -63,6 +64,7 @@ internal sealed class FactorSpec
             Discrete => "Discrete prior",
             Dirichlet => "Dirichlet prior",
             VectorGaussian => "VectorGaussian prior",
+            Wishart => "Wishart prior",
             _ => "prior",
         },
         _ => Kind.ToString(),

@@ -120,6 +120,7 @@ public sealed class InferenceEngine
             VarNode<Discrete> n => Normalised(n.Marginal),
             VarNode<Dirichlet> n => n.Marginal.Clone(),
             VarNode<VectorGaussian> n => n.Marginal.Clone(),
+            VarNode<Wishart> n => n.Marginal.Clone(),
             ObservedNode o => PointMasses(o),
             _ => throw new InvalidOperationException(),
         };

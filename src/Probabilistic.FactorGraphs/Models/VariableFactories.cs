@@ -133,6 +133,30 @@ public abstract partial class Variable
     /// <summary>w ~ the given VectorGaussian.</summary>
     public static Variable<LinearAlgebra.Vector> Random(VectorGaussian prior) => Prior<LinearAlgebra.Vector>(prior);
 
+    /// <summary>Λ ~ Wishart(shape, scale).</summary>
+    public static Variable<LinearAlgebra.PositiveDefiniteMatrix> WishartFromShapeAndScale(double shape, LinearAlgebra.PositiveDefiniteMatrix scale) =>
+        Random(Distributions.Wishart.FromShapeAndScale(shape, scale));
+
+    /// <summary>Λ ~ the given Wishart.</summary>
+    public static Variable<LinearAlgebra.PositiveDefiniteMatrix> Random(Wishart prior) => Prior<LinearAlgebra.PositiveDefiniteMatrix>(prior);
+
+    /// <summary>x ~ N(mean, precision⁻¹) with a random VectorGaussian mean and Wishart precision (VMP).</summary>
+    public static Variable<LinearAlgebra.Vector> VectorGaussianFromMeanAndPrecision(Variable<LinearAlgebra.Vector> mean, Variable<LinearAlgebra.PositiveDefiniteMatrix> precision) =>
+        Derived<LinearAlgebra.Vector>(FactorKind.VectorGaussian, mean, precision);
+
+    /// <summary>p ~ Dirichlet(pseudoCounts) over the values of <paramref name="valueRange"/> (Infer.NET's vector-valued form).</summary>
+    public static Variable<LinearAlgebra.Vector> Dirichlet(Range valueRange, double[] pseudoCounts)
+    {
+        ArgumentNullException.ThrowIfNull(valueRange);
+        ArgumentNullException.ThrowIfNull(pseudoCounts);
+        if (valueRange.FixedSize is int k && k != pseudoCounts.Length)
+            throw new ArgumentException($"Range '{valueRange.Name}' has {k} values but {pseudoCounts.Length} pseudo-counts were given.", nameof(pseudoCounts));
+        return Prior<LinearAlgebra.Vector>(Distributions.Dirichlet.FromPseudoCounts(pseudoCounts));
+    }
+
+    /// <summary>x ~ Discrete(p) with a random (Dirichlet) probability vector.</summary>
+    public static Variable<int> Discrete(Variable<LinearAlgebra.Vector> probs) => Derived<int>(FactorKind.DiscreteFromDirichlet, probs);
+
     /// <summary>The inner product aᵀb of a random vector and an observed one.</summary>
     public static Variable<double> InnerProduct(Variable<LinearAlgebra.Vector> a, Variable<LinearAlgebra.Vector> b) => Derived<double>(FactorKind.InnerProduct, a, b);
 
