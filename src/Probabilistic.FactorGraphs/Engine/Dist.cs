@@ -51,6 +51,25 @@ internal static class Dist
             for (int k = 0; k < ml.Length; k++) s += (pd[k] - 1) * ml[k];
             return s;
         }
+        if (typeof(T) == typeof(Wishart)) return ((Wishart)(object)q).GetAverageLog((Wishart)(object)p);
+        if (typeof(T) == typeof(VectorGaussian))
+        {
+            var qv = (VectorGaussian)(object)q; var pv = (VectorGaussian)(object)p;
+            int d = qv.Dimension;
+            var mq = qv.GetMean(); var vq = qv.GetVariance();
+            var mp = pv.GetMean();
+            var pp = pv.PrecisionValues;
+            double tr = 0, quad = 0;
+            for (int i = 0; i < d; i++)
+                for (int j = 0; j < d; j++)
+                {
+                    tr += pp[i * d + j] * vq[i, j];
+                    quad += (mq[i] - mp[i]) * pp[i * d + j] * (mq[j] - mp[j]);
+                }
+            var l = pp.ToArray();
+            Core.Numerics.Cholesky.TryFactor(l, d);
+            return -d * HalfLog2Pi + 0.5 * Core.Numerics.Cholesky.LogDeterminant(l, d) - 0.5 * (tr + quad);
+        }
         throw new NotSupportedException(typeof(T).Name);
     }
 

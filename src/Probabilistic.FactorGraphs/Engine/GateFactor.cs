@@ -46,6 +46,8 @@ internal sealed class GateFactor : FactorNode
             VarNode<Bernoulli> g => g.SumLogNormalizer(),
             VarNode<Discrete> g => g.SumLogNormalizer(),
             VarNode<Dirichlet> g => g.SumLogNormalizer(),
+            VarNode<VectorGaussian> g => g.SumLogNormalizer(),
+            VarNode<Wishart> g => g.SumLogNormalizer(),
             _ => 0,
         };
         LastLogEvidence = l;

@@ -50,6 +50,8 @@ internal sealed class MessagePassing : IElboOptimizer
             case VarNode<Bernoulli> n: n.Allocate(); break;
             case VarNode<Discrete> n: n.Allocate(); break;
             case VarNode<Dirichlet> n: n.Allocate(); break;
+            case VarNode<VectorGaussian> n: n.Allocate(); break;
+            case VarNode<Wishart> n: n.Allocate(); break;
         }
     }
 
@@ -90,6 +92,8 @@ internal sealed class MessagePassing : IElboOptimizer
             case VarNode<Bernoulli> n: Update(n, outputsOnly); break;
             case VarNode<Discrete> n: Update(n, outputsOnly); break;
             case VarNode<Dirichlet> n: Update(n, outputsOnly); break;
+            case VarNode<VectorGaussian> n: Update(n, outputsOnly); break;
+            case VarNode<Wishart> n: Update(n, outputsOnly); break;
         }
     }
 
@@ -123,6 +127,8 @@ internal sealed class MessagePassing : IElboOptimizer
             case VarNode<Bernoulli> n: Apply(n, init); break;
             case VarNode<Discrete> n: Apply(n, init); break;
             case VarNode<Dirichlet> n: Apply(n, init); break;
+            case VarNode<VectorGaussian> n: Apply(n, init); break;
+            case VarNode<Wishart> n: Apply(n, init); break;
         }
     }
 
@@ -173,6 +179,8 @@ internal sealed class MessagePassing : IElboOptimizer
         VarNode<Bernoulli> n => n.SumLogNormalizer(),
         VarNode<Discrete> n => n.SumLogNormalizer(),
         VarNode<Dirichlet> n => n.SumLogNormalizer(),
+        VarNode<VectorGaussian> n => n.SumLogNormalizer(),
+        VarNode<Wishart> n => n.SumLogNormalizer(),
         _ => 0,
     };
 
@@ -184,6 +192,8 @@ internal sealed class MessagePassing : IElboOptimizer
         VarNode<Bernoulli> n => n.SumAverageLogSelf(),
         VarNode<Discrete> n => n.SumAverageLogSelf(),
         VarNode<Dirichlet> n => n.SumAverageLogSelf(),
+        VarNode<VectorGaussian> n => n.SumAverageLogSelf(),
+        VarNode<Wishart> n => n.SumAverageLogSelf(),
         _ => 0,
     };
 }

@@ -17,10 +17,13 @@ internal static partial class ModelCompiler
             Bernoulli => new VarNode<Bernoulli>(b, Bernoulli.Uniform()),
             Discrete d => new VarNode<Discrete>(b, Discrete.Uniform(d.Dimension)),
             Dirichlet d => new VarNode<Dirichlet>(b, Dirichlet.Uniform(d.Dimension)),
+            VectorGaussian g => new VarNode<VectorGaussian>(b, VectorGaussian.Uniform(g.Dimension)),
+            Wishart g => new VarNode<Wishart>(b, Wishart.Uniform(g.Dimension)),
             _ => throw new NotSupportedException($"Priors of type {def.Parameter?.GetType().Name} are not supported."),
         },
-        FactorKind.Gaussian or FactorKind.Plus or FactorKind.Minus or FactorKind.Scale => new VarNode<Gaussian>(b, Gaussian.Uniform()),
+        FactorKind.Gaussian or FactorKind.Plus or FactorKind.Minus or FactorKind.Scale or FactorKind.InnerProduct => new VarNode<Gaussian>(b, Gaussian.Uniform()),
         FactorKind.BernoulliFromBeta or FactorKind.And or FactorKind.Or or FactorKind.Not or FactorKind.IsPositive => new VarNode<Bernoulli>(b, Bernoulli.Uniform()),
+        FactorKind.VectorGaussian => throw new NotSupportedException($"'{b.Name}' ~ VectorGaussian(mean, precision) must be observed (data); latent vector samples with random Wishart precision are not supported yet."),
         FactorKind.DiscreteFromDirichlet => new VarNode<Discrete>(b, Discrete.Uniform(DirichletDimension(def.Args[0]))),
         _ => throw new NotSupportedException($"Factor {def.Kind} cannot define a variable."),
     };
@@ -48,6 +51,8 @@ internal static partial class ModelCompiler
                     Bernoulli g => Prior(model, spec, caseValue, name, g, BoolPoint()),
                     Discrete g => Prior(model, spec, caseValue, name, g, IntPoint(g.Dimension)),
                     Dirichlet g => Prior(model, spec, caseValue, name, g, DirichletPoint()),
+                    VectorGaussian g => Prior(model, spec, caseValue, name, g, VectorPoint(g.Dimension)),
+                    Wishart g => Prior(model, spec, caseValue, name, g, WishartPoint()),
                     _ => throw new NotSupportedException($"Priors of type {spec.Parameter?.GetType().Name} are not supported."),
                 };
             case FactorKind.Gaussian:
@@ -107,6 +112,33 @@ internal static partial class ModelCompiler
                 var f = new ScaleFactor(name, k);
                 f.C = MakePort(model, f, spec, spec.Output!, caseValue, GaussianPoint());
                 f.A = MakePort(model, f, spec, spec.Args[0], caseValue, GaussianPoint());
+                return f;
+            }
+            case FactorKind.VectorGaussian:
+            {
+                var f = new VectorGaussianFactor(name);
+                var meanNode = model.NodeOf[Resolve(spec.Args[0]).Base] as VarNode<VectorGaussian>
+                    ?? throw new NotSupportedException($"The mean '{spec.Args[0].Name}' of a VectorGaussian must be a random VectorGaussian variable.");
+                if (model.NodeOf[Resolve(spec.Args[1]).Base] is not VarNode<Wishart>)
+                    throw new NotSupportedException($"The precision '{spec.Args[1].Name}' of a VectorGaussian must be a random Wishart variable.");
+                int d = meanNode.Uniform.Dimension;
+                f.X = MakePort(model, f, spec, spec.Output!, caseValue, VectorPoint(d));
+                f.Mean = MakePort(model, f, spec, spec.Args[0], caseValue, VectorPoint(d));
+                f.Prec = MakePort(model, f, spec, spec.Args[1], caseValue, WishartPoint());
+                return f;
+            }
+            case FactorKind.InnerProduct:
+            {
+                var f = new InnerProductFactor(name);
+                var (a, b) = (spec.Args[0], spec.Args[1]);
+                if (Resolve(a).Base.IsObserved) (a, b) = (b, a);
+                if (Resolve(a).Base.IsObserved || !Resolve(b).Base.IsObserved)
+                    throw new NotSupportedException($"InnerProduct('{spec.Args[0].Name}', '{spec.Args[1].Name}') needs one random VectorGaussian vector and one observed vector.");
+                var w = model.NodeOf[Resolve(a).Base] as VarNode<VectorGaussian>
+                    ?? throw new NotSupportedException($"InnerProduct: '{a.Name}' must be a VectorGaussian variable.");
+                f.C = MakePort(model, f, spec, spec.Output!, caseValue, GaussianPoint());
+                f.W = MakePort(model, f, spec, a, caseValue, VectorPoint(w.Uniform.Dimension));
+                f.X = MakePort(model, f, spec, b, caseValue, VectorPoint(w.Uniform.Dimension));
                 return f;
             }
             default:
@@ -202,6 +234,19 @@ internal static partial class ModelCompiler
     private static (Func<ObservedNode, int, Dirichlet>, Action<ObservedNode>) DirichletPoint() =>
         ((o, j) => throw new NotSupportedException($"Observed probability vectors ('{o.Name}') are not supported yet; use Variable.Discrete(probs) with a constant array instead."),
          o => throw new NotSupportedException($"Observed probability vectors ('{o.Name}') are not supported yet; use Variable.Discrete(probs) with a constant array instead."));
+
+    private static (Func<ObservedNode, int, VectorGaussian>, Action<ObservedNode>) VectorPoint(int d) =>
+        ((o, j) => throw new NotSupportedException($"Observed vector '{o.Name}' cannot be read as a VectorGaussian here."),
+         o =>
+         {
+             var vs = o.Vectors ?? throw new InvalidOperationException($"'{o.Name}' must be observed as Vector values.");
+             for (int j = 0; j < vs.Length; j++)
+                 if (vs[j].Length != d) throw new ArgumentException($"Observed vector '{o.Name}'{(vs.Length > 1 ? $"[{j}]" : "")} has {vs[j].Length} entries; the weights have {d}.");
+         });
+
+    private static (Func<ObservedNode, int, Wishart>, Action<ObservedNode>) WishartPoint() =>
+        ((o, j) => throw new NotSupportedException($"Observed matrices ('{o.Name}') are not supported yet."),
+         o => throw new NotSupportedException($"Observed matrices ('{o.Name}') are not supported yet."));
 
     private static (Func<ObservedNode, int, Bernoulli>, Action<ObservedNode>) BoolPoint() =>
         ((o, j) => Bernoulli.PointMass(o.Bools![j]), o => { if (o.Bools is null) throw new InvalidOperationException($"'{o.Name}' must be observed as bool."); });

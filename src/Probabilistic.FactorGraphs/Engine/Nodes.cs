@@ -53,6 +53,8 @@ internal sealed class ObservedNode : VarNode
             case bool b: Bools = [b]; Count = 1; break;
             case int k: Ints = [k]; Count = 1; break;
             case double[] ds when Source.ValueType == typeof(double[]) && Plate is null: Vectors = [ds]; Count = 1; break;
+            case LinearAlgebra.Vector v: Vectors = [v.ToArray()]; Count = 1; break;
+            case LinearAlgebra.Vector[] vs: Vectors = vs.Select(v => v.ToArray()).ToArray(); Count = vs.Length; break;
             case double[] ds: Doubles = ds; Count = ds.Length; break;
             case bool[] bs: Bools = bs; Count = bs.Length; break;
             case int[] ks: Ints = ks; Count = ks.Length; break;

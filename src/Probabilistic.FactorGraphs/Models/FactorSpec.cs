@@ -14,6 +14,8 @@ internal enum FactorKind
     Plus, Minus,        // Output = Args[0] ± Args[1]
     Scale,              // Output = Args[0] * constant (Parameter)
     ConstrainTrue,      // Args[0] == true
+    InnerProduct,       // Output = Args[0]ᵀ Args[1]
+    VectorGaussian,     // Output ~ N(Args[0] mean vector, Args[1]⁻¹ Wishart precision)
 }
 
 /// <summary>One gate the factor sits in: the selector and the case value (−1: a Switch, expanded per value).</summary>
@@ -38,6 +40,13 @@ internal sealed class FactorSpec
         Args = args;
         Parameter = parameter;
         Plates = [.. ModelStack.Ranges];
+        // An argument indexed by a range (x[j]) or an implicit array over one replicates the factor over it, as in Infer.NET.
+        foreach (var a in args)
+        {
+            if (a.IndexRange is { } r && !Plates.Contains(r)) Plates.Add(r);
+            else if (a.ArrayParent is null && a.Alias is null && !a.IsObserved)
+                foreach (var p in a.Plates) if (!Plates.Contains(p)) Plates.Add(p);
+        }
         Gate = ModelStack.CurrentGate;
         Variable.Register(this);
     }
@@ -54,6 +63,8 @@ internal sealed class FactorSpec
             Bernoulli => "Bernoulli prior",
             Discrete => "Discrete prior",
             Dirichlet => "Dirichlet prior",
+            VectorGaussian => "VectorGaussian prior",
+            Wishart => "Wishart prior",
             _ => "prior",
         },
         _ => Kind.ToString(),

@@ -41,17 +41,22 @@ public sealed class InferenceEngine
     public object Infer(Variable variable)
     {
         var (state, node) = Run(variable);
-        return Marginal(state, node, variable, wantArray: node.Plate is not null);
+        var result = Marginal(state, node, variable, wantArray: node.Plate is not null);
+        return result is Array a ? Wrap(a) : result;
     }
+
+    private static object Wrap(Array a) =>
+        Activator.CreateInstance(typeof(DistributionArray<>).MakeGenericType(a.GetType().GetElementType()!), a)!;
 
     /// <summary>The marginal of <paramref name="variable"/> as <typeparamref name="T"/> (e.g. Gaussian, Beta[], IList&lt;Gamma&gt;).</summary>
     public T Infer<T>(Variable variable)
     {
         var (state, node) = Run(variable);
         bool wantArray = typeof(T).IsArray || (typeof(T).IsGenericType && typeof(T).GetGenericTypeDefinition() is var g
-            && (g == typeof(IList<>) || g == typeof(IReadOnlyList<>) || g == typeof(IEnumerable<>)));
+            && (g == typeof(IList<>) || g == typeof(IReadOnlyList<>) || g == typeof(IEnumerable<>) || g == typeof(DistributionArray<>)));
         var result = Marginal(state, node, variable, wantArray);
         if (result is T t) return t;
+        if (result is Array a && Wrap(a) is T w) return w;
         throw new InvalidOperationException($"The marginal of '{variable.Name}' is {result.GetType().Name}, not {typeof(T).Name}.");
     }
 
@@ -114,6 +119,8 @@ public sealed class InferenceEngine
             VarNode<Bernoulli> n => n.Marginal.Clone(),
             VarNode<Discrete> n => Normalised(n.Marginal),
             VarNode<Dirichlet> n => n.Marginal.Clone(),
+            VarNode<VectorGaussian> n => n.Marginal.Clone(),
+            VarNode<Wishart> n => n.Marginal.Clone(),
             ObservedNode o => PointMasses(o),
             _ => throw new InvalidOperationException(),
         };

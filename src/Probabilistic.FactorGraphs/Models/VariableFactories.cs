@@ -122,6 +122,44 @@ public abstract partial class Variable
     /// <summary>x ~ prior, with the value type named explicitly (Infer.NET's <c>Variable.Random&lt;T, TDist&gt;</c>).</summary>
     public static Variable<T> Random<T, TDist>(TDist prior) where TDist : struct, IDistribution<TDist> => Prior<T>(prior);
 
+    /// <summary>w ~ N(mean, precision⁻¹), a vector.</summary>
+    public static Variable<LinearAlgebra.Vector> VectorGaussianFromMeanAndPrecision(LinearAlgebra.Vector mean, LinearAlgebra.PositiveDefiniteMatrix precision) =>
+        Random(Distributions.VectorGaussian.FromMeanAndPrecision(mean, precision));
+
+    /// <summary>w ~ N(mean, variance), a vector.</summary>
+    public static Variable<LinearAlgebra.Vector> VectorGaussianFromMeanAndVariance(LinearAlgebra.Vector mean, LinearAlgebra.PositiveDefiniteMatrix variance) =>
+        Random(Distributions.VectorGaussian.FromMeanAndVariance(mean, variance));
+
+    /// <summary>w ~ the given VectorGaussian.</summary>
+    public static Variable<LinearAlgebra.Vector> Random(VectorGaussian prior) => Prior<LinearAlgebra.Vector>(prior);
+
+    /// <summary>Λ ~ Wishart(shape, scale).</summary>
+    public static Variable<LinearAlgebra.PositiveDefiniteMatrix> WishartFromShapeAndScale(double shape, LinearAlgebra.PositiveDefiniteMatrix scale) =>
+        Random(Distributions.Wishart.FromShapeAndScale(shape, scale));
+
+    /// <summary>Λ ~ the given Wishart.</summary>
+    public static Variable<LinearAlgebra.PositiveDefiniteMatrix> Random(Wishart prior) => Prior<LinearAlgebra.PositiveDefiniteMatrix>(prior);
+
+    /// <summary>x ~ N(mean, precision⁻¹) with a random VectorGaussian mean and Wishart precision (VMP).</summary>
+    public static Variable<LinearAlgebra.Vector> VectorGaussianFromMeanAndPrecision(Variable<LinearAlgebra.Vector> mean, Variable<LinearAlgebra.PositiveDefiniteMatrix> precision) =>
+        Derived<LinearAlgebra.Vector>(FactorKind.VectorGaussian, mean, precision);
+
+    /// <summary>p ~ Dirichlet(pseudoCounts) over the values of <paramref name="valueRange"/> (Infer.NET's vector-valued form).</summary>
+    public static Variable<LinearAlgebra.Vector> Dirichlet(Range valueRange, double[] pseudoCounts)
+    {
+        ArgumentNullException.ThrowIfNull(valueRange);
+        ArgumentNullException.ThrowIfNull(pseudoCounts);
+        if (valueRange.FixedSize is int k && k != pseudoCounts.Length)
+            throw new ArgumentException($"Range '{valueRange.Name}' has {k} values but {pseudoCounts.Length} pseudo-counts were given.", nameof(pseudoCounts));
+        return Prior<LinearAlgebra.Vector>(Distributions.Dirichlet.FromPseudoCounts(pseudoCounts));
+    }
+
+    /// <summary>x ~ Discrete(p) with a random (Dirichlet) probability vector.</summary>
+    public static Variable<int> Discrete(Variable<LinearAlgebra.Vector> probs) => Derived<int>(FactorKind.DiscreteFromDirichlet, probs);
+
+    /// <summary>The inner product aᵀb of a random vector and an observed one.</summary>
+    public static Variable<double> InnerProduct(Variable<LinearAlgebra.Vector> a, Variable<LinearAlgebra.Vector> b) => Derived<double>(FactorKind.InnerProduct, a, b);
+
     // ---- deterministic factors and constraints ----
 
     /// <summary>x &gt; 0.</summary>
@@ -181,14 +219,21 @@ public abstract partial class Variable
     {
         foreach (var a in args) ArgumentNullException.ThrowIfNull(a);
         var v = new Variable<T>();
-        _ = new FactorSpec(kind, v, args, parameter);
+        var spec = new FactorSpec(kind, v, args, parameter);
+        AdoptPlates(v, spec);
         return v;
     }
 
     internal static Variable<T> Scaled<T>(Variable a, double factor)
     {
         var v = new Variable<T>();
-        _ = new FactorSpec(FactorKind.Scale, v, [a], factor);
+        var spec = new FactorSpec(FactorKind.Scale, v, [a], factor);
+        AdoptPlates(v, spec);
         return v;
+    }
+
+    private static void AdoptPlates(Variable v, FactorSpec spec)
+    {
+        foreach (var r in spec.Plates) if (!v.Plates.Contains(r)) v.Plates.Add(r);
     }
 }

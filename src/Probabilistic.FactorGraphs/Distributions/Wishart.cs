@@ -1,0 +1,126 @@
+using MathNet.Numerics;
+using Probabilistic.Core.Numerics;
+using Probabilistic.FactorGraphs.LinearAlgebra;
+
+namespace Probabilistic.FactorGraphs.Distributions;
+
+/// <summary>A Wishart distribution over d×d positive-definite matrices in shape/rate form.</summary>
+/// <remarks>
+/// Density ∝ |X|^(Shape − (d+1)/2) exp(−tr(Rate·X)): natural parameters (Shape − (d+1)/2, Rate) add under a product;
+/// Shape (d+1)/2 with Rate 0 is uniform. E[X] = Shape·Rate⁻¹.
+/// </remarks>
+public readonly struct Wishart : IDistribution<Wishart>
+{
+    private readonly double[] _rate;
+
+    private Wishart(int d, double shape, double[] rate) { Dimension = d; Shape = shape; _rate = rate; }
+
+    /// <summary>d.</summary>
+    public int Dimension { get; }
+
+    /// <summary>The shape a (> (d−1)/2 when proper).</summary>
+    public double Shape { get; }
+
+    /// <summary>Wishart with shape a and scale S (rate S⁻¹), mean a·S.</summary>
+    public static Wishart FromShapeAndScale(double shape, PositiveDefiniteMatrix scale)
+    {
+        ArgumentNullException.ThrowIfNull(scale);
+        int d = scale.Dimension;
+        if (!(shape > (d - 1) / 2.0)) throw new ArgumentOutOfRangeException(nameof(shape), shape, $"A {d}×{d} Wishart needs shape > {(d - 1) / 2.0}.");
+        return new(d, shape, VectorGaussian.Inverse(scale.Span.ToArray(), d));
+    }
+
+    /// <summary>Wishart with shape a and rate matrix B.</summary>
+    public static Wishart FromShapeAndRate(double shape, PositiveDefiniteMatrix rate)
+    {
+        ArgumentNullException.ThrowIfNull(rate);
+        return new(rate.Dimension, shape, rate.Span.ToArray());
+    }
+
+    internal static Wishart FromNatural(int d, double shape, double[] rate) => new(d, shape, rate);
+
+    /// <summary>The flat distribution.</summary>
+    public static Wishart Uniform(int dimension) => new(dimension, (dimension + 1) / 2.0, new double[dimension * dimension]);
+
+    internal ReadOnlySpan<double> RateValues => _rate;
+
+    /// <summary>E[X] = a·B⁻¹.</summary>
+    public PositiveDefiniteMatrix GetMean() => PositiveDefiniteMatrix.Wrap(Dimension, MeanValues());
+
+    internal double[] MeanValues()
+    {
+        var inv = VectorGaussian.Inverse(_rate, Dimension);
+        for (int i = 0; i < inv.Length; i++) inv[i] *= Shape;
+        return inv;
+    }
+
+    /// <summary>E[log |X|] = Σ_i ψ(a − i/2) − log |B|.</summary>
+    public double GetMeanLogDeterminant()
+    {
+        double s = 0;
+        for (int i = 0; i < Dimension; i++) s += SpecialFunctions.DiGamma(Shape - i / 2.0);
+        return s - LogDet(_rate, Dimension);
+    }
+
+    private static double LogDet(double[] a, int d)
+    {
+        var l = (double[])a.Clone();
+        if (!Cholesky.TryFactor(l, d)) return double.NaN;
+        return Cholesky.LogDeterminant(l, d);
+    }
+
+    private double LogMultiGamma()
+    {
+        double s = Dimension * (Dimension - 1) / 4.0 * Math.Log(Math.PI);
+        for (int i = 0; i < Dimension; i++) s += SpecialFunctions.GammaLn(Shape - i / 2.0);
+        return s;
+    }
+
+    /// <inheritdoc/>
+    public bool IsPointMass => false;
+
+    /// <inheritdoc/>
+    public bool IsUniform() => Shape == (Dimension + 1) / 2.0 && _rate.All(x => x == 0);
+
+    /// <inheritdoc/>
+    public bool IsProper()
+    {
+        var l = (double[])_rate.Clone();
+        return Shape > (Dimension - 1) / 2.0 && Cholesky.TryFactor(l, Dimension);
+    }
+
+    /// <inheritdoc/>
+    public Wishart CreateUniform() => Uniform(Dimension);
+
+    /// <inheritdoc/>
+    public double GetLogNormalizer() => IsProper() ? LogMultiGamma() - Shape * LogDet(_rate, Dimension) : double.PositiveInfinity;
+
+    /// <inheritdoc/>
+    public double GetAverageLogSelf() => (Shape - (Dimension + 1) / 2.0) * GetMeanLogDeterminant() - Shape * Dimension - GetLogNormalizer();
+
+    /// <summary>E_this[log p(X)] for a normalised Wishart p.</summary>
+    public double GetAverageLog(Wishart p)
+    {
+        var m = MeanValues();
+        double tr = 0;
+        for (int i = 0; i < m.Length; i++) tr += p._rate[i] * m[i];
+        return (p.Shape - (Dimension + 1) / 2.0) * GetMeanLogDeterminant() - tr - p.GetLogNormalizer();
+    }
+
+    /// <inheritdoc/>
+    public Wishart Pow(double exponent) =>
+        new(Dimension, (Shape - (Dimension + 1) / 2.0) * exponent + (Dimension + 1) / 2.0, _rate.Select(x => x * exponent).ToArray());
+
+    /// <inheritdoc/>
+    public static Wishart operator *(Wishart a, Wishart b) =>
+        new(a.Dimension, a.Shape + b.Shape - (a.Dimension + 1) / 2.0, a._rate.Zip(b._rate, (x, y) => x + y).ToArray());
+
+    /// <inheritdoc/>
+    public static Wishart operator /(Wishart a, Wishart b) =>
+        new(a.Dimension, a.Shape - b.Shape + (a.Dimension + 1) / 2.0, a._rate.Zip(b._rate, (x, y) => x - y).ToArray());
+
+    /// <summary>"Wishart(shape, mean)".</summary>
+    public override string ToString() => IsProper()
+        ? "Wishart(" + Gaussian.F(Shape) + ", mean " + GetMean().ToString().Replace(Environment.NewLine, "; ") + ")"
+        : "Wishart(improper)";
+}

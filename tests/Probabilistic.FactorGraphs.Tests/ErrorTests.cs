@@ -1,0 +1,115 @@
+using Probabilistic.FactorGraphs.Algorithms;
+using Probabilistic.FactorGraphs.Distributions;
+using Probabilistic.FactorGraphs.Models;
+using Range = Probabilistic.FactorGraphs.Models.Range;
+
+namespace Probabilistic.FactorGraphs.Tests;
+
+/// <summary>Actionable errors: each names the culprit and the way out.</summary>
+public class ErrorTests
+{
+    [Fact]
+    public void Vmp_OnDeterministicFactor_NamesFactorAlgorithmAndAlternatives()
+    {
+        var a = Variable.Bernoulli(0.5);
+        var b = Variable.Bernoulli(0.5);
+        var both = a & b;
+        var ex = Assert.Throws<NotSupportedException>(() => new InferenceEngine(new VariationalMessagePassing()).Infer(both));
+        Assert.Contains("And", ex.Message);
+        Assert.Contains("VariationalMessagePassing", ex.Message);
+        Assert.Contains("ExpectationPropagation", ex.Message);
+    }
+
+    [Fact]
+    public void Ep_MixtureWithSharedMeans_SaysUseVmp()
+    {
+        Range k = new Range(2);
+        VariableArray<double> means = Variable.Array<double>(k);
+        means[k] = Variable.GaussianFromMeanAndPrecision(0, 0.01).ForEach(k);
+        Range n = new Range(4);
+        VariableArray<double> x = Variable.Array<double>(n);
+        VariableArray<int> z = Variable.Array<int>(n);
+        using (Variable.ForEach(n))
+        {
+            z[n] = Variable.DiscreteUniform(2);
+            using (Variable.Switch(z[n])) x[n] = Variable.GaussianFromMeanAndPrecision(means[z[n]], 1.0);
+        }
+        x.ObservedValue = [1, 2, 3, 4];
+        var ex = Assert.Throws<NotSupportedException>(() => new InferenceEngine().Infer(means));
+        Assert.Contains("VariationalMessagePassing", ex.Message);
+    }
+
+    [Fact]
+    public void ObservedPrecisionOutsideSupport_IsRefusedWithName()
+    {
+        var mean = Variable.GaussianFromMeanAndVariance(0, 1);
+        var prec = Variable.New<double>().Named("noisePrecision");
+        var x = Variable.GaussianFromMeanAndPrecision(mean, prec);
+        x.ObservedValue = 0.5;
+        prec.ObservedValue = -2;
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new InferenceEngine().Infer(mean));
+        Assert.Contains("noisePrecision", ex.Message);
+        Assert.Contains("-2", ex.Message);
+    }
+
+    [Fact]
+    public void ObservedDiscreteOutsideSupport_IsRefusedWithIndex()
+    {
+        var p = Variable.Dirichlet(1, 1, 1);
+        Range n = new Range(3);
+        VariableArray<int> z = Variable.Array<int>(n).Named("labels");
+        z[n] = Variable.Discrete(p).ForEach(n);
+        z.ObservedValue = [0, 5, 1];
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new InferenceEngine().Infer(p));
+        Assert.Contains("labels", ex.Message);
+        Assert.Contains("[1]", ex.Message);
+    }
+
+    [Fact]
+    public void UndefinedVariable_SaysObserveOrDefine()
+    {
+        var threshold = Variable.New<double>().Named("threshold");
+        var x = Variable.GaussianFromMeanAndVariance(0, 1);
+        Variable.ConstrainTrue(x > threshold);
+        var ex = Assert.Throws<InvalidOperationException>(() => new InferenceEngine().Infer(x));
+        Assert.Contains("threshold", ex.Message);
+        Assert.Contains("ObservedValue", ex.Message);
+        threshold.ObservedValue = 0.5; // now it runs
+        Assert.True(new InferenceEngine().Infer<Gaussian>(x).GetMean() > 0.5);
+    }
+
+    [Fact]
+    public void GibbsSampling_IsRefusedNamingTheSupportedAlgorithms()
+    {
+        var x = Variable.GaussianFromMeanAndVariance(0, 1);
+        var ex = Assert.Throws<NotSupportedException>(() => new InferenceEngine(new GibbsSampling()).Infer(x));
+        Assert.Contains("ExpectationPropagation", ex.Message);
+    }
+
+    [Fact]
+    public void ConstraintContradictingObservation_SaysZeroProbability()
+    {
+        var a = Variable.Bernoulli(0.5);
+        Variable.ConstrainTrue(a);
+        a.ObservedValue = false;
+        var ex = Assert.Throws<InvalidOperationException>(() => new InferenceEngine().Infer(a));
+        Assert.Contains("zero probability", ex.Message);
+    }
+
+    [Fact]
+    public void RerunWithNewObservations_ReusesCompiledGraph_AndMatchesFreshModel()
+    {
+        var mean = Variable.GaussianFromMeanAndVariance(0, 10);
+        Range n = new Range(3);
+        var x = Variable.Array<double>(n);
+        x[n] = Variable.GaussianFromMeanAndPrecision(mean, 1.0).ForEach(n);
+        var engine = new InferenceEngine();
+        x.ObservedValue = [1, 2, 3];
+        var first = engine.Infer<Gaussian>(mean);
+        x.ObservedValue = [4, 5, 6];
+        var second = engine.Infer<Gaussian>(mean);
+        // exact: precision 0.1 + 3, mean (Σx)/(3.1)
+        Assert.Equal(6 / 3.1, first.GetMean(), 12);
+        Assert.Equal(15 / 3.1, second.GetMean(), 12);
+    }
+}
