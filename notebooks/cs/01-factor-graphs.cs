@@ -50,6 +50,20 @@ Gaussian truncated = new InferenceEngine().Infer<Gaussian>(x);
 Console.WriteLine($"posterior of x: {truncated}");
 
 // ── cell 8 ──
+var rng = new Random(7);
+double[] data = Enumerable.Range(0, 20).Select(_ => 3 + Math.Sqrt(0.5) * Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble())).ToArray();
+Variable<double> mean = Variable.GaussianFromMeanAndVariance(1, 4).Named("mean");
+Probabilistic.FactorGraphs.Models.Range n = new Probabilistic.FactorGraphs.Models.Range(data.Length);
+VariableArray<double> xs = Variable.Array<double>(n).Named("xs");
+xs[n] = Variable.GaussianFromMeanAndPrecision(mean, 2).ForEach(n);
+xs.ObservedValue = data;
+var vmpEngine = new InferenceEngine(new VariationalMessagePassing());
+Gaussian meanPosterior = vmpEngine.Infer<Gaussian>(mean);
+double closedPrecision = 1.0 / 4 + data.Length * 2;
+double closedMean = (1.0 / 4 + 2 * data.Sum()) / closedPrecision;
+Console.WriteLine($"VMP posterior: {meanPosterior}; closed form: mean {closedMean:F4}, variance {1 / closedPrecision:F4}");
+
+// ── cell 10 ──
 Expect.Near(0.25, bothHeadsPosterior.GetProbTrue(), 1e-12, "P(both heads) vs 1/4");
 Expect.Near(1.0 / 3, firstCoinPosterior.GetProbTrue(), 1e-12, "P(first | not both) vs 1/3");
 double t = 0.5, phi = Math.Exp(-0.5 * t * t) / Math.Sqrt(2 * Math.PI);
@@ -57,3 +71,8 @@ double lambda = phi / (0.5 * MathNet.Numerics.SpecialFunctions.Erfc(t / Math.Sqr
 Expect.Near(lambda, truncated.GetMean(), 1e-9, "truncated-normal mean vs closed form");
 Expect.Near(1 + t * lambda - lambda * lambda, truncated.GetVariance(), 1e-9, "truncated-normal variance vs closed form");
 Expect.That(truncated.GetMean() > t, "a Gaussian truncated to x > 0.5 has its mean above 0.5");
+Expect.Near(closedMean, meanPosterior.GetMean(), 1e-9, "posterior mean vs conjugate closed form");
+Expect.Near(1 / closedPrecision, meanPosterior.GetVariance(), 1e-9, "posterior variance vs conjugate closed form");
+double logZ = 0, mk = 1, vk = 4;
+foreach (var d in data) { logZ += Gaussian.FromMeanAndVariance(mk, vk + 0.5).GetLogProb(d); double pk = 1 / vk + 2; mk = (mk / vk + 2 * d) / pk; vk = 1 / pk; }
+Expect.Near(logZ, vmpEngine.LastTrace!.FinalElbo, 1e-9, "VMP ELBO vs exact log evidence (chain rule of predictives)");
