@@ -64,6 +64,21 @@ double closedMean = (1.0 / 4 + 2 * data.Sum()) / closedPrecision;
 Console.WriteLine($"VMP posterior: {meanPosterior}; closed form: mean {closedMean:F4}, variance {1 / closedPrecision:F4}");
 
 // ── cell 10 ──
+bool[] flips = [true, false, true, true];
+Variable<bool> evidence = Variable.Bernoulli(0.5).Named("evidence");
+using (Variable.If(evidence))
+{
+    Variable<double> bias = Variable.Beta(1, 1).Named("bias");
+    Probabilistic.FactorGraphs.Models.Range f = new Probabilistic.FactorGraphs.Models.Range(flips.Length);
+    VariableArray<bool> flipVars = Variable.Array<bool>(f);
+    flipVars[f] = Variable.Bernoulli(bias).ForEach(f);
+    flipVars.ObservedValue = flips;
+}
+double unknownBiasLogEvidence = new InferenceEngine().Infer<Bernoulli>(evidence).LogOdds;
+double fairCoinLogEvidence = flips.Length * Math.Log(0.5);
+Console.WriteLine($"log evidence, unknown bias: {unknownBiasLogEvidence:F4}; fair coin: {fairCoinLogEvidence:F4}; log Bayes factor (unknown vs fair): {unknownBiasLogEvidence - fairCoinLogEvidence:F4}");
+
+// ── cell 12 ──
 Expect.Near(0.25, bothHeadsPosterior.GetProbTrue(), 1e-12, "P(both heads) vs 1/4");
 Expect.Near(1.0 / 3, firstCoinPosterior.GetProbTrue(), 1e-12, "P(first | not both) vs 1/3");
 double t = 0.5, phi = Math.Exp(-0.5 * t * t) / Math.Sqrt(2 * Math.PI);
@@ -76,3 +91,5 @@ Expect.Near(1 / closedPrecision, meanPosterior.GetVariance(), 1e-9, "posterior v
 double logZ = 0, mk = 1, vk = 4;
 foreach (var d in data) { logZ += Gaussian.FromMeanAndVariance(mk, vk + 0.5).GetLogProb(d); double pk = 1 / vk + 2; mk = (mk / vk + 2 * d) / pk; vk = 1 / pk; }
 Expect.Near(logZ, vmpEngine.LastTrace!.FinalElbo, 1e-9, "VMP ELBO vs exact log evidence (chain rule of predictives)");
+Expect.Near(Math.Log(1.0 / 20), unknownBiasLogEvidence, 1e-9, "Beta-Bernoulli log evidence vs exact log B(4,2)/B(1,1) = log 1/20");
+Expect.That(unknownBiasLogEvidence < fairCoinLogEvidence, "H,T,H,H favour the fair coin (1/16 > 1/20)");
