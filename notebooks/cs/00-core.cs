@@ -60,11 +60,12 @@ Expect.That(trace.Zip(trace.Skip(1)).All(p => p.Second.Elbo >= p.First.Elbo - 1e
 double directLogLikelihood = eruptions.Sum(t => Math.Log(MixtureDensity(t)));
 Expect.Near(directLogLikelihood, trace.FinalElbo, 1e-4, "final ELBO vs directly computed log-likelihood (nats)");
 int shortComponent = em.Mean[0] < em.Mean[1] ? 0 : 1, longComponent = 1 - shortComponent;
-Expect.Near(0.348, em.Weight[shortComponent], 0.005, "weight of short eruptions");
-Expect.Near(2.019, em.Mean[shortComponent], 0.005, "mean of short eruptions (min)");
-Expect.Near(4.273, em.Mean[longComponent], 0.005, "mean of long eruptions (min)");
-Expect.Near(0.236, Math.Sqrt(em.Variance[shortComponent]), 0.005, "sd of short eruptions (min)");
-Expect.Near(0.437, Math.Sqrt(em.Variance[longComponent]), 0.005, "sd of long eruptions (min)");
+Expect.Near(-1.01603, trace.FinalElbo / eruptions.Length, 1e-4, "mean log-likelihood vs scikit-learn GaussianMixture(2) (nats)");
+Expect.Near(0.3484, em.Weight[shortComponent], 0.002, "weight of short eruptions vs scikit-learn");
+Expect.Near(2.0186, em.Mean[shortComponent], 0.002, "mean of short eruptions vs scikit-learn (min)");
+Expect.Near(4.2733, em.Mean[longComponent], 0.002, "mean of long eruptions vs scikit-learn (min)");
+Expect.Near(0.2356, Math.Sqrt(em.Variance[shortComponent]), 0.002, "sd of short eruptions vs scikit-learn (min)");
+Expect.Near(0.4371, Math.Sqrt(em.Variance[longComponent]), 0.002, "sd of long eruptions vs scikit-learn (min)");
 
 // ── types declared in the notebook ──
 // from cell 7
