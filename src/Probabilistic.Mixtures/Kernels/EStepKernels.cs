@@ -153,16 +153,29 @@ public static class EStepKernels
             }
             else
             {
-                for (int v = 0; v < b; v += w)
+                var half = new Vector<double>(0.5);
+                var normV = new Vector<double>(norm);
+                ref double meanRef = ref f.Means[c * d];
+                ref double sRef = ref f.Factors[c * d];
+                for (int v = 0; v < b; v += 4 * w)
                 {
-                    var maha = Vector<double>.Zero;
+                    Vector<double> m0 = default, m1 = default, m2 = default, m3 = default;
                     for (int i = 0; i < d; i++)
                     {
-                        var t = (Vector.LoadUnsafe(ref xRef, (nuint)(i * stride + start + v)) - new Vector<double>(f.Means[c * d + i]))
-                                * new Vector<double>(f.Factors[c * d + i]);
-                        maha += t * t;
+                        var mean = new Vector<double>(Unsafe.Add(ref meanRef, i));
+                        var scale = new Vector<double>(Unsafe.Add(ref sRef, i));
+                        nuint o = (nuint)(i * stride + start + v);
+                        var t0 = (Vector.LoadUnsafe(ref xRef, o) - mean) * scale;
+                        var t1 = (Vector.LoadUnsafe(ref xRef, o + (nuint)w) - mean) * scale;
+                        var t2 = (Vector.LoadUnsafe(ref xRef, o + (nuint)(2 * w)) - mean) * scale;
+                        var t3 = (Vector.LoadUnsafe(ref xRef, o + (nuint)(3 * w)) - mean) * scale;
+                        m0 += t0 * t0; m1 += t1 * t1; m2 += t2 * t2; m3 += t3 * t3;
                     }
-                    (new Vector<double>(norm) - new Vector<double>(0.5) * maha).StoreUnsafe(ref lpRef, (nuint)(c * b + v));
+                    nuint to = (nuint)(c * b + v);
+                    (normV - half * m0).StoreUnsafe(ref lpRef, to);
+                    (normV - half * m1).StoreUnsafe(ref lpRef, to + (nuint)w);
+                    (normV - half * m2).StoreUnsafe(ref lpRef, to + (nuint)(2 * w));
+                    (normV - half * m3).StoreUnsafe(ref lpRef, to + (nuint)(3 * w));
                 }
             }
         }
@@ -249,16 +262,19 @@ public static class EStepKernels
                 for (int i = 0; i < d; i++)
                 {
                     var mean = new Vector<double>(f.Means[c * d + i]);
-                    Vector<double> a1 = default, a2 = default;
-                    for (int v = 0; v < b; v += w)
+                    Vector<double> a1 = default, a2 = default, c1 = default, c2 = default;
+                    for (int v = 0; v < b; v += 2 * w)
                     {
-                        var dv = Vector.LoadUnsafe(ref xRef, (nuint)(i * stride + start + v)) - mean;
+                        nuint o = (nuint)(i * stride + start + v);
+                        var dv = Vector.LoadUnsafe(ref xRef, o) - mean;
+                        var du = Vector.LoadUnsafe(ref xRef, o + (nuint)w) - mean;
                         var wv = Vector.LoadUnsafe(ref rRef, (nuint)v) * dv;
-                        a1 += wv;
-                        a2 += wv * dv;
+                        var wu = Vector.LoadUnsafe(ref rRef, (nuint)(v + w)) * du;
+                        a1 += wv; a2 += wv * dv;
+                        c1 += wu; c2 += wu * du;
                     }
-                    stats.Sum[c * d + i] += Vector.Sum(a1);
-                    stats.SumSquares[c * d + i] += Vector.Sum(a2);
+                    stats.Sum[c * d + i] += Vector.Sum(a1 + c1);
+                    stats.SumSquares[c * d + i] += Vector.Sum(a2 + c2);
                 }
             }
         }
