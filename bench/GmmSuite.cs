@@ -29,7 +29,8 @@ public static class GmmSuite
         Console.WriteLine($"{iterations} EM iterations, tol 0, {threads} threads, start NAME.init.json; s/iter = min over {repeats} repeats (ours: M-step + E-step per iteration, init excluded)");
         var rows = new List<string[]>();
         int rc = 0;
-        foreach (var w in workloads)
+        var only = Environment.GetEnvironmentVariable("GMM_WORKLOADS");
+        foreach (var w in workloads.Where(w => string.IsNullOrEmpty(only) || only.Split(',').Contains(w.Name)))
         {
             var data = NpyReader.Read(Path.Combine(dir, w.Name + ".npy")).ToTable(w.Name);
             var start = ModelFile.ReadJson<StartPoint>(Path.Combine(dir, w.Name + ".init.json"));

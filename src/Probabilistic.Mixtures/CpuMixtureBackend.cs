@@ -4,13 +4,17 @@ namespace Probabilistic.Mixtures;
 
 /// <summary>
 /// The CPU backend: data stored dimension-major in blocks, the fused SIMD E-step (<see cref="EStepKernels.EStepBlock"/>)
-/// run with <see cref="Parallel.For(int, int, Action{int})"/> over contiguous ranges of blocks, one workspace and
-/// one statistics accumulator per worker, reduced in a fixed order (so results do not depend on scheduling).
+/// run with <see cref="Parallel.For(int, int, Action{int})"/> over fixed groups of contiguous blocks, one workspace per
+/// worker and one statistics accumulator per group, reduced in a fixed order (so results do not depend on scheduling).
 /// </summary>
 public sealed class CpuMixtureBackend : IMixtureBackend
 {
-    /// <summary>A backend using up to <paramref name="maxThreads"/> threads (null: all cores).</summary>
-    public CpuMixtureBackend(int? maxThreads = null, int blockSize = 128)
+    /// <summary>
+    /// A backend using up to <paramref name="maxThreads"/> threads (null: all cores) and blocks of
+    /// <paramref name="blockSize"/> points (null: 128, or up to 1024 while a block's working set, (K + 2D)·8 bytes a point,
+    /// stays within about 32 KiB; fewer for small data).
+    /// </summary>
+    public CpuMixtureBackend(int? maxThreads = null, int? blockSize = null)
     {
         if (maxThreads is < 1) throw new ArgumentOutOfRangeException(nameof(maxThreads), maxThreads, "At least one thread.");
         MaxThreads = maxThreads ?? Environment.ProcessorCount;
@@ -20,8 +24,16 @@ public sealed class CpuMixtureBackend : IMixtureBackend
     /// <summary>Threads used.</summary>
     public int MaxThreads { get; }
 
-    /// <summary>Points per block.</summary>
-    public int BlockSize { get; }
+    /// <summary>Points per block (null: chosen per data set).</summary>
+    public int? BlockSize { get; }
+
+    private static int AutoBlockSize(int k, int d, int n, int threads)
+    {
+        int b = 128;
+        while (b < 1024 && 2L * b * 8 * (k + 2 * d) <= 64 * 1024) b *= 2;
+        while (b > 64 && (long)b * threads > 2L * n) b /= 2;
+        return b;
+    }
 
     /// <inheritdoc/>
     public string Name => "cpu";
@@ -32,14 +44,14 @@ public sealed class CpuMixtureBackend : IMixtureBackend
     private sealed class Data : IMixtureData
     {
         private readonly double[] _xt;
-        private readonly int _stride, _d, _k, _blocks, _workers, _block;
-        private readonly EStepWorkspace[] _workspaces;
+        private readonly int _stride, _d, _k, _blocks, _workers, _block, _groups;
+        private readonly System.Collections.Concurrent.ConcurrentStack<EStepWorkspace> _pool = new();
         private SufficientStatistics?[] _partials;
 
         public Data(CpuMixtureBackend owner, ReadOnlySpan<double> x, int n, int d, int k)
         {
             if (x.Length != (long)n * d) throw new ArgumentException($"{x.Length} values do not form {n}x{d}.");
-            _block = owner.BlockSize;
+            _block = owner.BlockSize ?? AutoBlockSize(k, d, n, owner.MaxThreads);
             Count = n; _d = d; _k = k;
             _blocks = (n + _block - 1) / _block;
             _stride = _blocks * _block;
@@ -47,9 +59,11 @@ public sealed class CpuMixtureBackend : IMixtureBackend
             for (int row = 0; row < n; row++)
                 for (int i = 0; i < d; i++) _xt[i * _stride + row] = x[row * d + i];
             _workers = Math.Max(1, Math.Min(owner.MaxThreads, _blocks));
-            _workspaces = new EStepWorkspace[_workers];
-            for (int w = 0; w < _workers; w++) _workspaces[w] = new EStepWorkspace(k, d, _block);
-            _partials = new SufficientStatistics?[_workers];
+            // Fixed groups of blocks, each with its own accumulator, taken by whichever worker is free (a worker the
+            // OS deschedules does not hold up the others) and reduced in group order (results do not depend on scheduling).
+            _groups = _workers == 1 ? 1 : Math.Min(_blocks, 8 * _workers);
+            for (int w = 0; w < _workers; w++) _pool.Push(new EStepWorkspace(k, d, _block));
+            _partials = new SufficientStatistics?[_groups];
         }
 
         public int Count { get; }
@@ -57,21 +71,21 @@ public sealed class CpuMixtureBackend : IMixtureBackend
         public void EStep(PrecisionFactors factors, SufficientStatistics stats, CancellationToken cancellationToken)
         {
             if (_partials[0] is null || _partials[0]!.IsFull != stats.IsFull)
-                for (int w = 0; w < _workers; w++) _partials[w] = new SufficientStatistics(_k, _d, stats.IsFull);
-            Parallel.For(0, _workers, new ParallelOptions { MaxDegreeOfParallelism = _workers, CancellationToken = cancellationToken }, w =>
+                for (int g = 0; g < _groups; g++) _partials[g] = new SufficientStatistics(_k, _d, stats.IsFull);
+            Run(cancellationToken, (g, ws) =>
             {
-                var acc = _partials[w]!;
+                var acc = _partials[g]!;
                 acc.Clear();
-                var (from, to) = Range(w);
+                var (from, to) = Range(g);
                 for (int blk = from; blk < to; blk++)
                 {
                     int start = blk * _block;
-                    EStepKernels.EStepBlock(_xt, _stride, start, Math.Min(_block, Count - start), factors, _workspaces[w], acc);
+                    EStepKernels.EStepBlock(_xt, _stride, start, Math.Min(_block, Count - start), factors, ws, acc);
                 }
             });
             stats.Clear();
             factors.Means.CopyTo(stats.Shift, 0);
-            for (int w = 0; w < _workers; w++) stats.Add(_partials[w]!);
+            for (int g = 0; g < _groups; g++) stats.Add(_partials[g]!);
             if (stats.IsFull) Symmetrize(stats);
         }
 
@@ -79,10 +93,9 @@ public sealed class CpuMixtureBackend : IMixtureBackend
         {
             var resp = responsibilities.IsEmpty ? null : new double[Count * _k];
             var ll = new double[Count];
-            Parallel.For(0, _workers, new ParallelOptions { MaxDegreeOfParallelism = _workers }, w =>
+            Run(CancellationToken.None, (g, ws) =>
             {
-                var ws = _workspaces[w];
-                var (from, to) = Range(w);
+                var (from, to) = Range(g);
                 for (int blk = from; blk < to; blk++)
                 {
                     int start = blk * _block, count = Math.Min(_block, Count - start);
@@ -95,7 +108,21 @@ public sealed class CpuMixtureBackend : IMixtureBackend
             if (!logLikelihoods.IsEmpty) ll.CopyTo(logLikelihoods);
         }
 
-        private (int From, int To) Range(int worker) => ((int)((long)_blocks * worker / _workers), (int)((long)_blocks * (worker + 1) / _workers));
+        private void Run(CancellationToken ct, Action<int, EStepWorkspace> body)
+        {
+            if (_groups == 1)
+            {
+                _pool.TryPop(out var ws);
+                try { body(0, ws!); } finally { _pool.Push(ws!); }
+                return;
+            }
+            Parallel.For(0, _groups, new ParallelOptions { MaxDegreeOfParallelism = _workers, CancellationToken = ct },
+                () => _pool.TryPop(out var ws) ? ws : throw new InvalidOperationException("workspace pool exhausted"),
+                (g, _, ws) => { body(g, ws); return ws; },
+                ws => _pool.Push(ws));
+        }
+
+        private (int From, int To) Range(int group) => ((int)((long)_blocks * group / _groups), (int)((long)_blocks * (group + 1) / _groups));
 
         public void Dispose() => _partials = [];
     }

@@ -46,6 +46,46 @@ public class KernelTests
         AssertClose(logNorm, blockLl, 1e-12, "log p(x) per point");
     }
 
+    [Theory]
+    [InlineData(7, 4, 2)]
+    [InlineData(16, 3, 1)]
+    public void BlockedFullEStepMatchesTheReferenceInHigherDimensions(int d, int k, int threads)
+    {
+        // Random SPD covariances A Aᵀ + I and random data: exercises the kernel's 4-point, 2-row and 4-column blocking.
+        var random = new Random(TestData.Seed(17));
+        int n = 777;
+        var x = Enumerable.Range(0, n * d).Select(_ => 3 * (random.NextDouble() - 0.5)).ToArray();
+        var means = Enumerable.Range(0, k * d).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var cov = new double[k * d * d];
+        for (int c = 0; c < k; c++)
+        {
+            var a = Enumerable.Range(0, d * d).Select(_ => random.NextDouble() - 0.5).ToArray();
+            for (int i = 0; i < d; i++)
+                for (int j = 0; j < d; j++)
+                {
+                    double v = i == j ? 1 : 0;
+                    for (int r = 0; r < d; r++) v += a[i * d + r] * a[j * d + r];
+                    cov[(c * d + i) * d + j] = v;
+                }
+        }
+        var p = new GaussianMixtureParameters(CovarianceType.Full, k, d, Enumerable.Repeat(1.0 / k, k).ToArray(), means, cov);
+        var f = PrecisionFactors.Compute(p);
+        var logProb = new double[n * k];
+        var logNorm = new double[n];
+        EStepKernels.EstimateWeightedLogProb(x, n, f, logProb);
+        EStepKernels.LogResponsibilities(logProb, n, k, logNorm);
+        var reference = new SufficientStatistics(k, d, true);
+        means.CopyTo(reference.Shift, 0);
+        EStepKernels.AccumulateStatistics(x, n, logProb.Select(Math.Exp).ToArray(), reference);
+        var stats = new SufficientStatistics(k, d, true);
+        using var bound = new CpuMixtureBackend(threads, blockSize: 32).Bind(x, n, d, k);
+        bound.EStep(f, stats);
+        Assert.True(Math.Abs(stats.LogLikelihood - logNorm.Sum()) < 1e-9 * Math.Abs(logNorm.Sum()), $"log-likelihood: block {stats.LogLikelihood:R}, reference {logNorm.Sum():R}");
+        AssertClose(reference.Nk, stats.Nk, 1e-9, "N_k");
+        AssertClose(reference.Sum, stats.Sum, 1e-9, "first moments");
+        AssertClose(reference.SumSquares, stats.SumSquares, 1e-9, "second moments");
+    }
+
     [Fact]
     public void OneComponentFullFitIsTheSampleMeanAndBiasedCovariancePlusReg()
     {
