@@ -63,11 +63,11 @@ Console.WriteLine($"BIC chooses K = {bestK}");
 display(Plots.Line(ks, bics, title: "Old Faithful: BIC against K (full covariances)", xLabel: "components K", yLabel: "BIC"));
 
 // ── cell 10 ──
-display(var best = fits[1];
+var best = fits[1];
 var p = best.Parameters!;
 display(Html.Table(["component", "weight", "mean eruption (min)", "mean waiting (min)"],
     Enumerable.Range(0, 2).Select(c => (IReadOnlyList<object?>)[c, p.Weights[c], p.Mean(c)[0], p.Mean(c)[1]])));
-Plots.CovarianceEllipses(Enumerable.Range(0, 2).Select(c => p.Mean(c)).ToList(),
+display(Plots.CovarianceEllipses(Enumerable.Range(0, 2).Select(c => p.Mean(c)).ToList(),
     Enumerable.Range(0, 2).Select(c => p.FullCovariance(c)).ToList(),
     eruptions, waiting, best.Predict(faithful.Values, n),
     title: "Old Faithful, K = 2, full covariances", xLabel: "eruption duration (min)", yLabel: "waiting time (min)"));
@@ -82,13 +82,20 @@ Console.WriteLine(vbTrace);
 display(Html.Table(["component", "expected weight"], vb.Weights.Select((w, c) => (IReadOnlyList<object?>)[c, w])));
 
 // ── cell 17 ──
-var gpu = GpuMixtureBackend.CreateCpuSimulator();
-var onGpu = new GaussianMixture(new GaussianMixtureOptions(2, CovarianceType.Full, MaxIterations: 1000, Tolerance: 1e-8,
-    Restarts: 5, Seed: 42, Backend: gpu));
-onGpu.Fit(faithful);
-double cpuMeanLogLikelihood = best.Score(faithful.Values, n), gpuMeanLogLikelihood = onGpu.Score(faithful.Values, n);
-Console.WriteLine($"{gpu.Name}: mean log-likelihood {gpuMeanLogLikelihood:F6} after {onGpu.Iterations} iterations; CPU: {cpuMeanLogLikelihood:F6}");
-gpu.Dispose();
+double cpuMeanLogLikelihood = best.Score(faithful.Values, n);
+double? gpuMeanLogLikelihood = null;
+if (System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
+{
+    var gpu = GpuMixtureBackend.CreateCpuSimulator();
+    var onGpu = new GaussianMixture(new GaussianMixtureOptions(2, CovarianceType.Full, MaxIterations: 1000, Tolerance: 1e-8,
+        Restarts: 5, Seed: 42, Backend: gpu));
+    onGpu.Fit(faithful);
+    gpuMeanLogLikelihood = onGpu.Score(faithful.Values, n);
+    Console.WriteLine($"{gpu.Name}: mean log-likelihood {gpuMeanLogLikelihood:F6} after {onGpu.Iterations} iterations; CPU: {cpuMeanLogLikelihood:F6}");
+    gpu.Dispose();
+}
+else
+    Console.WriteLine("ILGPU compiles its kernels at run time, which this host forbids (a .NET 10 file-based app defaults to PublishAot=true): skipped.");
 
 // ── cell 19 ──
 Expect.That(bestK == 2, $"BIC chooses K = 2 (it chose {bestK})");
@@ -100,4 +107,6 @@ var vbActive = vb.Weights.Where(w => w > 0.05).OrderBy(w => w).ToArray();
 Expect.That(vbActive.Length == 2, $"the variational fit keeps 2 components above weight 0.05 (it kept {vbActive.Length})");
 Expect.Near(p.Weights.Min(), vbActive[0], 0.02, "smaller variational weight vs EM K = 2");
 Expect.Near(p.Weights.Max(), vbActive[^1], 0.02, "larger variational weight vs EM K = 2");
-Expect.Near(cpuMeanLogLikelihood, gpuMeanLogLikelihood, 1e-4, "ILGPU backend vs CPU backend, mean log-likelihood (nats)");
+Expect.That(gpuMeanLogLikelihood is not null || !System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported, "the ILGPU fit ran where it can");
+if (gpuMeanLogLikelihood is double onIlgpu)
+    Expect.Near(cpuMeanLogLikelihood, onIlgpu, 1e-4, "ILGPU backend vs CPU backend, mean log-likelihood (nats)");

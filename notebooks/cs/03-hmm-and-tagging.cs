@@ -37,7 +37,7 @@ Directory.SetCurrentDirectory(Path.GetFullPath(Path.Combine(AppContext.GetData("
 ProbabilisticFormatters.Register();
 
 // ── cell 4 ──
-display(var truth = new HiddenMarkovModel<GaussianEmission, GaussianStatistics>([0.6, 0.3, 0.1],
+var truth = new HiddenMarkovModel<GaussianEmission, GaussianStatistics>([0.6, 0.3, 0.1],
     [0.95, 0.04, 0.01,
      0.10, 0.85, 0.05,
      0.05, 0.05, 0.90],
@@ -45,11 +45,11 @@ display(var truth = new HiddenMarkovModel<GaussianEmission, GaussianStatistics>(
 var samples = Enumerable.Range(0, 20).Select(s => truth.Sample(300, Rng.Derive(7, s))).ToList();
 var sequences = SequenceSet.FromSequences(samples.Select(s => s.Observations).ToList());
 Console.WriteLine($"{sequences.Count} sequences, {sequences.TotalLength} observations");
-Plots.Scatter(Enumerable.Range(0, 300).Select(t => (double)t).ToArray(), samples[0].Observations, samples[0].States,
+display(Plots.Scatter(Enumerable.Range(0, 300).Select(t => (double)t).ToArray(), samples[0].Observations, samples[0].States,
     title: "The first sequence, coloured by its true state", xLabel: "time step", yLabel: "observation"));
 
 // ── cell 6 ──
-display(double dataMean = sequences.Values.Average();
+double dataMean = sequences.Values.Average();
 double dataVariance = sequences.Values.Select(v => (v - dataMean) * (v - dataMean)).Average();
 double[] sorted = sequences.Values.Order().ToArray();
 var startMeans = Enumerable.Range(0, 5)
@@ -66,10 +66,10 @@ display(Html.Table(["start", "start means", "iterations", "stop", "final log-lik
     fits.Select((f, i) => (IReadOnlyList<object?>)[i < 5 ? $"random, seed {i}" : "quantiles", string.Join(", ", startMeans[i].Select(m => m.ToString("F2"))),
         f.Trace.Count, f.Trace.StopReason, f.FinalLogLikelihood])));
 var fit = fits.MaxBy(f => f.FinalLogLikelihood)!;
-fit.Trace);
+display(fit.Trace);
 
 // ── cell 9 ──
-display(var model = fit.Model;
+var model = fit.Model;
 int[] order = Enumerable.Range(0, 3).OrderBy(k => model.Emission.Means[k]).ToArray();   // order[j]: fitted state playing true state j
 var relabel = new int[3];
 for (int j = 0; j < 3; j++) relabel[order[j]] = j;
@@ -79,7 +79,7 @@ display(Html.Table(["state", "true mean", "fitted mean", "true variance", "fitte
 var fittedTransitions = new double[3, 3];
 for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) fittedTransitions[i, j] = model.Transition(order[i], order[j]);
 string[] stateNames = ["state 0 (−2)", "state 1 (0.5)", "state 2 (3)"];
-Plots.HeatMap(fittedTransitions, stateNames, stateNames, title: "Fitted transition probabilities", xLabel: "to", yLabel: "from"));
+display(Plots.HeatMap(fittedTransitions, stateNames, stateNames, title: "Fitted transition probabilities", xLabel: "to", yLabel: "from"));
 
 // ── cell 12 ──
 var paths = model.DecodeAll(sequences);
@@ -109,8 +109,8 @@ display(Html.Table(["", "tokens", "accuracy"], new List<IReadOnlyList<object?>>
 Console.WriteLine($"{corpusFiles.Count} files, {train.Count} training and {heldOut.Count} held-out sentences, {tagger.Tags.Count} tags");
 
 // ── cell 17 ──
-display(var example = heldOut.First(s => s.Words.Length is >= 12 and <= 20 && s.Words.Any(w => !tagger.IsKnown(w)));
-Html.TaggedSentence(new TaggedSentence(example.Words, tagger.Tag(example.Words)), example.Tags));
+var example = heldOut.First(s => s.Words.Length is >= 12 and <= 20 && s.Words.Any(w => !tagger.IsKnown(w)));
+display(Html.TaggedSentence(new TaggedSentence(example.Words, tagger.Tag(example.Words)), example.Tags));
 
 // ── cell 19 ──
 Expect.That(fit.Trace.StopReason == StopReason.Converged, $"Baum-Welch converged (it stopped with {fit.Trace.StopReason})");

@@ -42,19 +42,19 @@ List<float[]> Images(VaeDataset data, int count) =>
     Enumerable.Range(0, count).Select(i => data.Values.AsSpan(i * data.Dimension, data.Dimension).ToArray()).ToList();
 
 // ── cell 5 ──
-display(var vae = VariationalAutoencoder.Create(VaeArchitecture.Mlp(train.Height, train.Width, 400, 20), seed: 0);
+var vae = VariationalAutoencoder.Create(VaeArchitecture.Mlp(train.Height, train.Width, 400, 20), seed: 0);
 var trace = VaeTrainer.Fit(vae, train, test, new VaeTrainingOptions(128, 1e-3, 0), new FitOptions(MaxIterations: 3, Tolerance: 0));
 display(Html.Table(["epoch", "training ELBO (nats/image)", "held-out ELBO (nats/image)"],
     trace.Select(s => (IReadOnlyList<object?>)[s.Iteration, s.ElboPerObservation, s.HeldOutElboPerObservation])));
-trace);
+display(trace);
 
 // ── cell 7 ──
 display(Plots.ImageGrid(Images(vae.Sample(40, seed: 1), 40), train.Width, train.Height, columns: 10, title: "Samples from the prior, decoded (Bernoulli means)"));
 
 // ── cell 8 ──
-display(var originals = test.Take(20);
+var originals = test.Take(20);
 var reconstructions = vae.Reconstruct(originals);
-Plots.ImageGrid(Images(originals, 10).Concat(Images(reconstructions, 10)).Concat(Images(originals, 20).Skip(10)).Concat(Images(reconstructions, 20).Skip(10)).ToList(),
+display(Plots.ImageGrid(Images(originals, 10).Concat(Images(reconstructions, 10)).Concat(Images(originals, 20).Skip(10)).Concat(Images(reconstructions, 20).Skip(10)).ToList(),
     train.Width, train.Height, columns: 10, title: "Test digits (rows 1 and 3) and their reconstructions (rows 2 and 4)"));
 
 // ── cell 11 ──
@@ -63,11 +63,11 @@ double elbo200 = vae.MeanElbo(first200, seed: 3), iwae200 = vae.MeanIwae(first20
 Console.WriteLine($"ELBO {elbo200:F2}, IWAE(K=50) {iwae200:F2} nats/image");
 
 // ── cell 13 ──
-display(var vae2 = VariationalAutoencoder.Create(VaeArchitecture.Mlp(train.Height, train.Width, 400, 2), seed: 0);
+var vae2 = VariationalAutoencoder.Create(VaeArchitecture.Mlp(train.Height, train.Width, 400, 2), seed: 0);
 var trace2 = VaeTrainer.Fit(vae2, train, test, new VaeTrainingOptions(128, 1e-3, 0), new FitOptions(MaxIterations: 3, Tolerance: 0));
 Console.WriteLine(trace2);
 var codes = vae2.Encode(test);
-Plots.Scatter(Enumerable.Range(0, codes.Count).Select(i => (double)codes.Mean[2 * i]).ToArray(),
+display(Plots.Scatter(Enumerable.Range(0, codes.Count).Select(i => (double)codes.Mean[2 * i]).ToArray(),
     Enumerable.Range(0, codes.Count).Select(i => (double)codes.Mean[2 * i + 1]).ToArray(),
     test.Labels!.Select(b => (int)b).ToArray(), title: "Test digits in a 2-D latent space (posterior means)", xLabel: "z₁", yLabel: "z₂"));
 
