@@ -11,6 +11,7 @@
 #:project ../../src/Probabilistic.Interactive/Probabilistic.Interactive.csproj
 #:property ManagePackageVersionsCentrally=false
 #:property TreatWarningsAsErrors=false
+#:property PublishAot=false
 #:property NoWarn=$(NoWarn);NU1603
 
 #nullable enable

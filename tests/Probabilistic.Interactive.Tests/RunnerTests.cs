@@ -129,6 +129,19 @@ public sealed class RunnerTests
     }
 
     [Fact]
+    public void Export_displays_only_the_final_expression_of_a_multi_statement_cell_and_allows_dynamic_code()
+    {
+        var notebook = Write("multi.ipynb", "var a = 2;\nvar b = a * 3;\na + b", Expectation);
+        var text = FileAppExporter.Export(notebook, Path.Combine(Path.GetDirectoryName(notebook.Path)!, "cs", "multi.cs"));
+        var lines = text.Split('\n');
+        Assert.Contains("var a = 2;", lines);
+        Assert.Contains("var b = a * 3;", lines);
+        Assert.Contains("display(a + b);", lines);
+        Assert.DoesNotContain(lines, l => l.StartsWith("display(var", StringComparison.Ordinal));
+        Assert.Contains("#:property PublishAot=false", lines); // ILGPU emits code at run time, which AOT forbids
+    }
+
+    [Fact]
     public void Export_refuses_a_reference_that_is_not_a_project_build_output()
     {
         var notebook = Write("loose.ipynb", "#r \"somewhere/Loose.dll\"\nvar a = 1;", Expectation);

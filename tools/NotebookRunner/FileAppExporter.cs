@@ -71,16 +71,19 @@ public static partial class FileAppExporter
                 if (!usings.Contains(text)) usings.Add(text);
             }
             var statements = new StringBuilder();
+            var last = unit.Members.LastOrDefault();
             foreach (var member in unit.Members)
             {
                 if (member is BaseTypeDeclarationSyntax or DelegateDeclarationSyntax)
                     types.Append("// from cell ").Append(cellIndex).Append('\n').Append(member.ToFullString().Trim('\n')).Append("\n\n");
+                else if (member == last && member is GlobalStatementSyntax { Statement: ExpressionStatementSyntax { SemicolonToken.IsMissing: true } final })
+                    // the cell's value is shown, as a kernel does: only the final expression is displayed
+                    statements.Append(member.GetLeadingTrivia().ToFullString()).Append($"display({final.Expression.ToString().Trim()});");
                 else
                     statements.Append(member.ToFullString());
             }
             var trimmed = statements.ToString().Trim('\n', ' ');
             if (trimmed.Length == 0) continue;
-            if (NotebookExecutor.EndsWithExpression(code)) trimmed = $"display({trimmed});";
             body.Append($"// ── cell {cellIndex} ──\n").Append(trimmed).Append("\n\n");
         }
 
@@ -93,6 +96,7 @@ public static partial class FileAppExporter
         foreach (var d in directives) sb.Append(d).Append('\n');
         sb.Append("#:property ManagePackageVersionsCentrally=false\n");
         sb.Append("#:property TreatWarningsAsErrors=false\n");
+        sb.Append("#:property PublishAot=false\n"); // file-based apps default to AOT, which forbids the dynamic code ILGPU needs
         sb.Append("#:property NoWarn=$(NoWarn);NU1603\n\n");
         sb.Append("#nullable enable\n");
         foreach (var u in usings) sb.Append(u).Append('\n');
