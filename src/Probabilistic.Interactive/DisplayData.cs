@@ -25,6 +25,7 @@ public static class DisplayRenderers
         Add<HtmlFragment>(h => new DisplayData(h.PlainText, h.Html));
         Add<ElboTrace>(t => t.Count == 0 ? new DisplayData(t.ToString()) : FromPlot(Plots.ElboTrace(t), t.ToString()));
         Add<TaggedSentence>(s => FromHtml(Html.TaggedSentence(s)));
+        FamilyRenderers.AddAll();
     }
 
     /// <summary>

@@ -1,0 +1,68 @@
+using System.Globalization;
+using Probabilistic.FactorGraphs.Distributions;
+using Probabilistic.Hmm;
+using Probabilistic.Mixtures;
+using Probabilistic.Vae;
+
+namespace Probabilistic.Interactive;
+
+/// <summary>
+/// How the model families' own types look in a notebook: a distribution as its short line and a small density plot, a
+/// fitted mixture as a table (plus covariance ellipses in 2-D), an HMM as its transition heat map, VAE images as a grid.
+/// </summary>
+internal static class FamilyRenderers
+{
+    private const int Small = 420, SmallHeight = 260;
+
+    internal static void AddAll()
+    {
+        DisplayRenderers.Add<Gaussian>(g => g.IsPointMass || g.IsUniform()
+            ? new DisplayData(g.ToString())
+            : Density(g.ToString(), g.GetLogProb, g.GetMean() - 4 * Math.Sqrt(g.GetVariance()), g.GetMean() + 4 * Math.Sqrt(g.GetVariance())));
+        DisplayRenderers.Add<Gamma>(g => g.IsPointMass || !(g.GetVariance() > 0) || double.IsInfinity(g.GetVariance())
+            ? new DisplayData(g.ToString())
+            : Density(g.ToString(), g.GetLogProb, 0, g.GetMean() + 5 * Math.Sqrt(g.GetVariance())));
+        DisplayRenderers.Add<Beta>(b => b.IsPointMass
+            ? new DisplayData(b.ToString())
+            : Density(b.ToString(), b.GetLogProb, 1e-3, 1 - 1e-3));
+        DisplayRenderers.Add<GaussianMixture>(Mixture);
+        DisplayRenderers.Add<IHiddenMarkovModel>(HiddenMarkovModel);
+        DisplayRenderers.Add<VaeDataset>(d => Images(d, $"{d.Count} images, {d.Height}x{d.Width}"));
+        DisplayRenderers.Add<VariationalAutoencoder>(v => Images(v.Sample(32, seed: 0), $"VAE {v.Architecture}: 32 samples (seed 0)"));
+    }
+
+    private static DisplayData Density(string line, Func<double, double> logProb, double from, double to) =>
+        DisplayRenderers.FromPlot(Plots.Density(x => Math.Exp(logProb(x)), from, to, title: line, width: Small, height: SmallHeight), line);
+
+    private static DisplayData Mixture(GaussianMixture model)
+    {
+        if (model.Parameters is not { } p) return new DisplayData("GaussianMixture (not fitted)");
+        var rows = Enumerable.Range(0, p.Components).Select(k => (IReadOnlyList<object?>)
+            [k, p.Weights[k], string.Join(", ", p.Mean(k).Select(v => v.ToString("G5", CultureInfo.InvariantCulture)))]);
+        var table = Html.Table(["component", "weight", "mean"], rows);
+        var text = $"GaussianMixture: {p.Components} components, {p.Dimension}-D, {p.CovarianceType} covariance";
+        if (p.Dimension != 2) return new DisplayData(text + Environment.NewLine + table.PlainText, table.Html);
+        var plot = Plots.CovarianceEllipses(
+            Enumerable.Range(0, p.Components).Select(p.Mean).ToArray(),
+            Enumerable.Range(0, p.Components).Select(p.FullCovariance).ToArray(), title: text);
+        return new DisplayData(text + Environment.NewLine + table.PlainText, table.Html + plot.ToHtml(), plot.Png);
+    }
+
+    private static DisplayData HiddenMarkovModel(IHiddenMarkovModel model)
+    {
+        int k = model.StateCount;
+        var matrix = new double[k, k];
+        for (int i = 0; i < k; i++)
+            for (int j = 0; j < k; j++)
+                matrix[i, j] = model.Transitions[i * k + j];
+        var text = $"HMM: {k} states, {model.Family} emissions, {model.Dimension}-D";
+        return DisplayRenderers.FromPlot(Plots.HeatMap(matrix, title: text + ": transitions", xLabel: "to state", yLabel: "from state"), text);
+    }
+
+    private static DisplayData Images(VaeDataset data, string text)
+    {
+        int n = Math.Min(data.Count, 64);
+        var images = Enumerable.Range(0, n).Select(i => data.Values.AsSpan(i * data.Dimension, data.Dimension).ToArray()).ToArray();
+        return DisplayRenderers.FromPlot(Plots.ImageGrid(images, data.Width, data.Height, columns: 8, title: text), text);
+    }
+}
