@@ -84,14 +84,7 @@ public sealed partial class BayesianGaussianMixture
         var prior = Prior.From(Options, x, n, d);
         int seed = Options.Seed ?? Random.Shared.Next();
         var labels = k == 1 ? new int[n] : KMeans.Fit(x, n, d, k, seed).Labels;
-        var stats = new SufficientStatistics(k, d, true);
-        var resp = new double[k];
-        for (int i = 0; i < n; i++)
-        {
-            resp[labels[i]] = 1;
-            EStepKernels.AccumulateRow(x.AsSpan(i * d, d), resp, stats);
-            resp[labels[i]] = 0;
-        }
+        var stats = EStepKernels.FromLabels(x, n, d, k, labels);
         var backend = Backend;
         using var bound = backend.Bind(x, n, d, k);
         var vb = new VariationalOptimizer(bound, prior, stats);

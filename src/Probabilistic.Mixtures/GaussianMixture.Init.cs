@@ -40,14 +40,7 @@ public sealed partial class GaussianMixture
 
     private GaussianMixtureParameters FromLabels(double[] x, int n, int d, int k, int[] labels, CovarianceType type)
     {
-        var stats = new SufficientStatistics(k, d, true);
-        var resp = new double[k];
-        for (int i = 0; i < n; i++)
-        {
-            resp[labels[i]] = 1;
-            EStepKernels.AccumulateRow(x.AsSpan(i * d, d), resp, stats);
-            resp[labels[i]] = 0;
-        }
+        var stats = EStepKernels.FromLabels(x, n, d, k, labels);
         return MStepKernels.EstimateGaussianParameters(stats, Options.RegCovar, type);
     }
 

@@ -79,6 +79,23 @@ public static class EStepKernels
         for (int row = 0; row < n; row++) AccumulateRow(x.Slice(row * d, d), resp.Slice(row * k, k), stats);
     }
 
+    /// <summary>
+    /// Statistics of a hard assignment (each row wholly in component <paramref name="labels"/>[i]), e.g. of a k-means
+    /// partition used as a start point (scikit-learn's <c>_initialize</c> with one-hot responsibilities).
+    /// </summary>
+    public static SufficientStatistics FromLabels(double[] x, int n, int d, int k, int[] labels)
+    {
+        var stats = new SufficientStatistics(k, d, true);
+        var resp = new double[k];
+        for (int i = 0; i < n; i++)
+        {
+            resp[labels[i]] = 1;
+            AccumulateRow(x.AsSpan(i * d, d), resp, stats);
+            resp[labels[i]] = 0;
+        }
+        return stats;
+    }
+
     /// <summary>Adds one point with responsibilities <paramref name="resp"/> [K] to <paramref name="stats"/>.</summary>
     public static void AccumulateRow(ReadOnlySpan<double> x, ReadOnlySpan<double> resp, SufficientStatistics stats)
     {
