@@ -20,6 +20,9 @@ internal sealed class GateBinding
     internal bool SelectorScalar { get; set; }
     internal int[]? SelectorMap { get; set; }
 
+    /// <summary>Builds <see cref="SelectorMap"/> at bind time (factor instance → selector element); null: identity.</summary>
+    internal Func<int[]?>? SelectorMapBuilder { get; set; }
+
     internal int SelectorIndex(int i) => SelectorScalar ? 0 : SelectorMap is null ? i : SelectorMap[i];
 
     /// <summary>q(selector = case) for factor instance i.</summary>
@@ -43,7 +46,7 @@ internal abstract class FactorNode
     internal FactorNode(string description) { Description = description; }
 
     internal string Description { get; }
-    internal Range? Plate { get; set; }
+    internal PlateSpace Space { get; set; } = new([]);
     internal int Count { get; private set; } = 1;
     internal GateBinding? Gate { get; set; }
 
@@ -54,7 +57,8 @@ internal abstract class FactorNode
 
     internal void Allocate()
     {
-        Count = Plate?.SizeAsInt ?? 1;
+        Count = Space.Count;
+        if (Gate is { } g) g.SelectorMap = g.SelectorMapBuilder?.Invoke();
         foreach (var p in Ports) p.Allocate(Count);
     }
 

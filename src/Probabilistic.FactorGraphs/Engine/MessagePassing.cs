@@ -27,10 +27,11 @@ internal sealed class MessagePassing : IElboOptimizer
     internal void Bind()
     {
         long observed = 0;
+        foreach (var s in _model.Spaces.Values) s.Bind();
         foreach (var v in _model.Variables)
         {
             if (v is ObservedNode o) { o.Bind(); observed += o.Count; }
-            else v.Count = v.ResolveCount();
+            else v.Count = v.Space.Count;
         }
         ObservationCount = Math.Max(1, observed);
         foreach (var v in _random) Allocate(v);

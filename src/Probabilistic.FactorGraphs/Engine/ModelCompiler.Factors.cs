@@ -157,60 +157,19 @@ internal static partial class ModelCompiler
     private static Port<T> MakePort<T>(CompiledModel model, FactorNode f, FactorSpec spec, Variable v, int caseValue,
         (Func<ObservedNode, int, T> At, Action<ObservedNode> Check) point) where T : struct, IDistribution<T>
     {
-        var (b, r, iv) = Resolve(v);
-        var node = model.NodeOf[b];
+        var node = model.NodeOf[Resolve(v).Base];
         var port = new Port<T>(f, node, point.At) { Validate = point.Check, IsOutput = ReferenceEquals(v, spec.Output) };
-        var plate = spec.Plates.Count == 1 ? spec.Plates[0] : null;
-        if (r is not null)
-        {
-            if (!ReferenceEquals(plate, r))
-                throw new NotSupportedException($"'{v.Name}' is indexed by range '{r.Name}' but used in a factor replicated over '{plate?.Name ?? "nothing"}'; index an array by the range of the enclosing ForEach.");
-        }
-        else if (iv is not null)
-        {
-            if (spec.Gate is { CaseValue: -1 } g && ReferenceEquals(Resolve(iv).Base, Resolve(g.Selector).Base))
-                port.ConstantIndex = caseValue;
-            else
-            {
-                var (ib, ir, _) = Resolve(iv);
-                if (!ib.IsObserved)
-                    throw new NotSupportedException($"'{v.Name}' is indexed by random '{iv.Name}'; a random index is supported only inside Variable.Switch({iv.Name}).");
-                if (ir is not null && !ReferenceEquals(ir, plate))
-                    throw new NotSupportedException($"Index '{iv.Name}' is indexed by '{ir.Name}' but used in a factor over '{plate?.Name ?? "nothing"}'.");
-                port.MapBuilder = () =>
-                {
-                    int n = plate?.SizeAsInt ?? 1;
-                    var map = new int[n];
-                    switch (ib.ObservedObject)
-                    {
-                        case int[] ks when ir is not null:
-                            if (ks.Length != n) throw new InvalidOperationException($"Index array '{ib.Name}' has {ks.Length} values, its range {n}.");
-                            Array.Copy(ks, map, n);
-                            break;
-                        case int k: Array.Fill(map, k); break;
-                        default: throw new NotSupportedException($"Index '{iv.Name}' must be an observed int or int array.");
-                    }
-                    return map;
-                };
-            }
-        }
-        else if (node.Plate is null) port.Scalar = true;
-        else if (!ReferenceEquals(node.Plate, plate))
-            throw new NotSupportedException($"Array variable '{b.Name}' over '{node.Plate.Name}' is used whole in the {f.Description} factor (replicated over '{plate?.Name ?? "nothing"}'); index it, e.g. {b.Name}[{node.Plate.Name}], inside Variable.ForEach({node.Plate.Name}).");
+        var indexer = IndexerFor(model, v, SpaceOf(model, spec), spec, caseValue, f.Description);
+        port.Scalar = indexer.Scalar;
+        port.MapBuilder = indexer.MapBuilder;
         return port;
     }
 
     private static (VarNode, bool, Func<int[]?>?) ResolveSelector(CompiledModel model, FactorSpec spec, Variable selector)
     {
-        var (b, r, iv) = Resolve(selector);
-        var node = model.NodeOf[b];
-        var plate = spec.Plates.Count == 1 ? spec.Plates[0] : null;
-        if (iv is not null) throw new NotSupportedException($"Gate selector '{selector.Name}' indexed by a variable is not supported.");
-        if (r is not null && !ReferenceEquals(r, plate))
-            throw new NotSupportedException($"Gate selector '{selector.Name}' is indexed by '{r.Name}' but the gated factor is replicated over '{plate?.Name ?? "nothing"}'.");
-        if (r is null && node.Plate is not null && !ReferenceEquals(node.Plate, plate))
-            throw new NotSupportedException($"Gate selector array '{b.Name}' must be indexed inside its ForEach.");
-        return (node, node.Plate is null, null);
+        var node = model.NodeOf[Resolve(selector).Base];
+        var indexer = IndexerFor(model, selector, SpaceOf(model, spec), spec, -1, "gated");
+        return (node, indexer.Scalar, indexer.MapBuilder);
     }
 
     private static void Check(ObservedNode o, string role, string factor, Func<double, bool> ok, string support)

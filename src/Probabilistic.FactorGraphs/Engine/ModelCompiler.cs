@@ -11,6 +11,7 @@ internal sealed class CompiledModel
     internal List<FactorNode> Factors { get; } = [];
     internal List<GateFactor> Gates { get; } = [];
     internal Dictionary<Variable, VarNode> NodeOf { get; } = [];
+    internal Dictionary<string, PlateSpace> Spaces { get; } = [];
     internal long ModelVersion { get; init; }
     internal bool Vmp { get; init; }
 }
@@ -62,9 +63,7 @@ internal static partial class ModelCompiler
                 node = CreateRandomNode(b, defs[0]);
                 if (defs[0].Gate is { } g && ReferenceEquals(b.CreatedInGate, g)) node.LocalGate = g;
             }
-            if (b.Plates.Count > 1 && !b.IsObserved)
-                throw new NotSupportedException($"Variable '{b.Name}' is replicated over {b.Plates.Count} nested ranges ({string.Join(", ", b.Plates)}); nested ranges and jagged arrays are not supported yet.");
-            node.Plate = b.Plates.Count == 1 ? b.Plates[0] : null;
+            node.Space = SpaceOf(model, b.Plates);
             model.Variables.Add(node);
             model.NodeOf[b] = node;
         }
@@ -73,8 +72,6 @@ internal static partial class ModelCompiler
         foreach (var spec in specs.OrderBy(s => s.Id))
         {
             if (spec.Kind == FactorKind.ConstrainTrue) continue;
-            if (spec.Plates.Count > 1)
-                throw new NotSupportedException($"The {spec.Describe()} factor defining '{spec.Output?.Name}' sits in {spec.Plates.Count} nested ForEach blocks ({string.Join(", ", spec.Plates)}); nested ranges are not supported yet.");
             if (spec.Gate is { CaseValue: -1 } sw)
             {
                 int k = SelectorDimension(model, sw.Selector);
@@ -90,12 +87,11 @@ internal static partial class ModelCompiler
     private static void AddFactor(CompiledModel model, FactorSpec spec, int caseValue, Dictionary<(GateFrame, int), GateFactor> gates)
     {
         var f = CreateFactor(model, spec, caseValue);
-        f.Plate = spec.Plates.Count == 1 ? spec.Plates[0] : null;
+        f.Space = SpaceOf(model, spec);
         if (spec.Gate is { } frame)
         {
             var (selNode, scalar, mapBuilder) = ResolveSelector(model, spec, frame.Selector);
-            f.Gate = new GateBinding(frame, selNode, caseValue) { SelectorScalar = scalar };
-            if (mapBuilder is not null) f.Gate.SelectorMap = null; // identity
+            f.Gate = new GateBinding(frame, selNode, caseValue) { SelectorScalar = scalar, SelectorMapBuilder = mapBuilder };
             var output = spec.Output is null ? null : model.NodeOf[Resolve(spec.Output).Base];
             bool definesLocal = output is not null && !output.IsObserved && ReferenceEquals(output.LocalGate, frame);
             f.VmpWeighted = !definesLocal;
@@ -168,18 +164,10 @@ internal static partial class ModelCompiler
         return (seen, specs.ToList());
     }
 
-    /// <summary>Follows aliases to the storage variable and the index used on it.</summary>
+    /// <summary>Follows aliases to the storage variable; the last index used on it (both null for a whole variable).</summary>
     internal static (Variable Base, Range? IndexRange, Variable? IndexVariable) Resolve(Variable v)
     {
-        int guard = 0;
-        while (v.Alias is not null)
-        {
-            v = v.Alias;
-            if (++guard > 10_000) throw new InvalidOperationException($"Variable '{v.Name}' is assigned to itself in a cycle; a model with such a cycle cannot be compiled.");
-        }
-        if (v.ArrayParent is null) return (v, null, null);
-        var (b, r, iv) = Resolve(v.ArrayParent);
-        if (r is not null || iv is not null) throw new NotSupportedException($"'{v.Name}' indexes an element of an array; jagged arrays are not supported yet.");
-        return (b, v.IndexRange, v.IndexVariable);
+        var (b, indices) = ResolveIndices(v);
+        return indices.Count == 0 ? (b, null, null) : (b, indices[^1].Range, indices[^1].Variable);
     }
 }

@@ -11,7 +11,7 @@ internal abstract class VarNode
 
     internal Variable Source { get; }
     internal string Name => Source.Name;
-    internal Range? Plate { get; set; }
+    internal PlateSpace Space { get; set; } = new([]);
     internal int Count { get; set; } = 1;
     internal List<IPort> Ports { get; } = [];
     internal List<GateFactor> GatesOnMe { get; } = [];
@@ -21,7 +21,6 @@ internal abstract class VarNode
 
     internal abstract bool IsObserved { get; }
 
-    internal int ResolveCount() => Plate?.SizeAsInt ?? 1;
 }
 
 /// <summary>An observed variable: raw values, read by factors as point masses.</summary>
@@ -36,34 +35,69 @@ internal sealed class ObservedNode : VarNode
     internal double[][]? Vectors { get; private set; }
     internal bool? ForcedTrue { get; set; }
 
-    /// <summary>Reads the variable's current observed value (scalar or array).</summary>
+    /// <summary>Reads the variable's current observed value (scalar or array, flattened to its plate layout).</summary>
     internal void Bind()
     {
         if (ForcedTrue == true && !Source.IsObserved)
         {
-            Count = Plate?.SizeAsInt ?? 1;
+            Count = Space.Count;
             Bools = new bool[Count];
             Array.Fill(Bools, true);
             return;
         }
         object value = Source.ObservedObject ?? throw new InvalidOperationException($"Variable '{Name}' lost its observed value.");
+        Doubles = null; Bools = null; Ints = null; Vectors = null;
         switch (value)
         {
-            case double d: Doubles = [d]; Count = 1; break;
-            case bool b: Bools = [b]; Count = 1; break;
-            case int k: Ints = [k]; Count = 1; break;
-            case double[] ds when Source.ValueType == typeof(double[]) && Plate is null: Vectors = [ds]; Count = 1; break;
-            case LinearAlgebra.Vector v: Vectors = [v.ToArray()]; Count = 1; break;
-            case LinearAlgebra.Vector[] vs: Vectors = vs.Select(v => v.ToArray()).ToArray(); Count = vs.Length; break;
-            case double[] ds: Doubles = ds; Count = ds.Length; break;
-            case bool[] bs: Bools = bs; Count = bs.Length; break;
-            case int[] ks: Ints = ks; Count = ks.Length; break;
-            default: throw new NotSupportedException($"Observed values of type {value.GetType().Name} (variable '{Name}') are not supported; use double, bool, int or arrays of them.");
+            case double d: Doubles = [d]; break;
+            case bool b: Bools = [b]; break;
+            case int k: Ints = [k]; break;
+            case double[] ds when Source.ValueType == typeof(double[]) && Space.Rank == 0: Vectors = [ds]; break;
+            case LinearAlgebra.Vector v: Vectors = [v.ToArray()]; break;
+            case LinearAlgebra.Vector[] vs: Vectors = vs.Select(v => v.ToArray()).ToArray(); break;
+            case double[] ds: Doubles = ds; break;
+            case bool[] bs: Bools = bs; break;
+            case int[] ks: Ints = ks; break;
+            case double[][] ds: Doubles = Flatten(ds); break;
+            case bool[][] bs: Bools = Flatten(bs); break;
+            case int[][] ks: Ints = Flatten(ks); break;
+            case LinearAlgebra.Vector[][] vs: Vectors = Flatten(vs).Select(v => v.ToArray()).ToArray(); break;
+            case double[,] ds: Doubles = Flatten(ds); break;
+            case bool[,] bs: Bools = Flatten(bs); break;
+            case int[,] ks: Ints = Flatten(ks); break;
+            default: throw new NotSupportedException($"Observed values of type {value.GetType().Name} (variable '{Name}') are not supported; use double, bool, int, Vector or arrays of them.");
         }
+        Count = Doubles?.Length ?? Bools?.Length ?? Ints?.Length ?? Vectors!.Length;
         if (ForcedTrue == true && Bools is { } bb && Array.IndexOf(bb, false) >= 0)
             throw new InvalidOperationException($"Variable '{Name}' is constrained to be true but observed false: the model has zero probability.");
-        if (Plate is not null && Count != Plate.SizeAsInt)
-            throw new InvalidOperationException($"Variable '{Name}' is observed with {Count} values but its range '{Plate.Name}' has size {Plate.SizeAsInt}.");
+        if (Space.Rank > 0 && Count != Space.Count)
+            throw new InvalidOperationException($"Variable '{Name}' is observed with {Count} values but its ranges ({Space}) have {Space.Count} elements.");
+    }
+
+    private T[] Flatten<T>(T[][] rows)
+    {
+        if (Space.Rank != 2)
+            throw new InvalidOperationException($"Variable '{Name}' is observed with an array of arrays but has {Space.Rank} range(s) ({Space}).");
+        var outer = Space.Ranges[0];
+        for (int o = 0; o < rows.Length; o++)
+        {
+            if (rows[o] is null) throw new ArgumentNullException(Name, $"Row {o} of the observed value of '{Name}' is null.");
+            if (o < Space.RowCount && rows[o].Length != Space.RowLength(o))
+                throw new InvalidOperationException($"Row {o} of the observed value of '{Name}' has {rows[o].Length} values but range '{Space.Ranges[1].Name}' has {Space.RowLength(o)} there.");
+        }
+        if (rows.Length != Space.RowCount)
+            throw new InvalidOperationException($"Variable '{Name}' is observed with {rows.Length} rows but range '{outer.Name}' has size {Space.RowCount}.");
+        return rows.SelectMany(r => r).ToArray();
+    }
+
+    private T[] Flatten<T>(T[,] values)
+    {
+        if (Space.Rank != 2 || values.GetLength(0) != Space.RowCount || (Space.RowCount > 0 && values.GetLength(1) != Space.RowLength(0)))
+            throw new InvalidOperationException($"Variable '{Name}' is observed with a {values.GetLength(0)}×{values.GetLength(1)} array but its ranges are {Space}.");
+        var flat = new T[values.Length];
+        int e = 0;
+        foreach (var x in values) flat[e++] = x;
+        return flat;
     }
 }
 

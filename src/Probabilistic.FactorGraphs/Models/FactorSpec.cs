@@ -43,12 +43,24 @@ internal sealed class FactorSpec
         // An argument indexed by a range (x[j]) or an implicit array over one replicates the factor over it, as in Infer.NET.
         foreach (var a in args)
         {
-            if (a.IndexRange is { } r && !Plates.Contains(r)) Plates.Add(r);
-            else if (a.ArrayParent is null && a.Alias is null && !a.IsObserved)
+            if (a.IsElement) AddIndexRanges(a, Plates);
+            else if (a.Alias is null && !a.IsObserved)
                 foreach (var p in a.Plates) if (!Plates.Contains(p)) Plates.Add(p);
         }
         Gate = ModelStack.CurrentGate;
         Variable.Register(this);
+    }
+
+    /// <summary>The ranges an element is indexed by, through every level of a jagged array and its index variables.</summary>
+    internal static void AddIndexRanges(Variable element, List<Range> plates)
+    {
+        var chain = new List<Variable>();
+        for (var v = element; v is not null; v = v.ArrayParent) chain.Insert(0, v);
+        foreach (var v in chain)
+        {
+            if (v.IndexRange is { } r && !plates.Contains(r)) plates.Add(r);
+            if (v.IndexVariable is { IsElement: true } iv) AddIndexRanges(iv, plates);
+        }
     }
 
     internal IEnumerable<Variable> AllVariables => Output is null ? Args : Args.Prepend(Output);

@@ -41,12 +41,25 @@ public sealed class InferenceEngine
     public object Infer(Variable variable)
     {
         var (state, node) = Run(variable);
-        var result = Marginal(state, node, variable, wantArray: node.Plate is not null);
+        var result = Marginal(state, node, variable, wantArray: node.Space.Rank > 0);
         return result is Array a ? Wrap(a) : result;
     }
 
-    private static object Wrap(Array a) =>
-        Activator.CreateInstance(typeof(DistributionArray<>).MakeGenericType(a.GetType().GetElementType()!), a)!;
+    private static object Wrap(Array a)
+    {
+        var element = a.GetType().GetElementType()!;
+        if (a.Rank == 1 && element.IsArray)
+        {
+            // jagged: an array of DistributionArrays, printed "[i] [j] ..."
+            var rows = a.Cast<Array>().Select(Wrap).ToArray();
+            var rowType = typeof(DistributionArray<>).MakeGenericType(element.GetElementType()!);
+            var typed = Array.CreateInstance(rowType, rows.Length);
+            for (int i = 0; i < rows.Length; i++) typed.SetValue(rows[i], i);
+            return Activator.CreateInstance(typeof(DistributionArray<>).MakeGenericType(rowType), typed)!;
+        }
+        if (a.Rank != 1) return a;
+        return Activator.CreateInstance(typeof(DistributionArray<>).MakeGenericType(element), a)!;
+    }
 
     /// <summary>The marginal of <paramref name="variable"/> as <typeparamref name="T"/> (e.g. Gaussian, Beta[], IList&lt;Gamma&gt;).</summary>
     public T Infer<T>(Variable variable)
@@ -57,6 +70,8 @@ public sealed class InferenceEngine
         var result = Marginal(state, node, variable, wantArray);
         if (result is T t) return t;
         if (result is Array a && Wrap(a) is T w) return w;
+        if (result is Array flat && flat.Rank == 1 && typeof(T).IsArray)
+            throw new InvalidOperationException($"The marginal of '{variable.Name}' is an array over {node.Space} ({result.GetType().Name}), not {typeof(T).Name}.");
         throw new InvalidOperationException($"The marginal of '{variable.Name}' is {result.GetType().Name}, not {typeof(T).Name}.");
     }
 
@@ -108,9 +123,7 @@ public sealed class InferenceEngine
 
     private static object Marginal(State state, VarNode node, Variable variable, bool wantArray)
     {
-        var (_, r, iv) = ModelCompiler.Resolve(variable);
-        if (r is not null || iv is not null)
-            throw new NotSupportedException($"Infer the whole array rather than element '{variable.Name}'.");
+        int? element = ModelCompiler.ConstantElement(state.Model, variable);
         object all = node switch
         {
             VarNode<Gaussian> n => n.Marginal.Clone(),
@@ -125,9 +138,38 @@ public sealed class InferenceEngine
             _ => throw new InvalidOperationException(),
         };
         var array = (Array)all;
-        if (wantArray) return array;
+        if (element is int e) return array.GetValue(e)!;
+        if (wantArray) return Shape(array, node, variable);
         if (array.Length != 1) throw new InvalidOperationException($"'{variable.Name}' is an array of {array.Length}; infer it as an array type (e.g. Gaussian[]).");
         return array.GetValue(0)!;
+    }
+
+    /// <summary>Per-element marginals in the variable's own shape: T[] for one range, T[][] for jagged, T[,] for 2-D.</summary>
+    private static Array Shape(Array flat, VarNode node, Variable variable)
+    {
+        var space = node.Space;
+        if (space.Rank <= 1) return flat;
+        if (space.Rank > 2) throw new NotSupportedException($"Inferring '{variable.Name}' over {space.Rank} ranges is not supported; flatten it to two.");
+        var type = flat.GetType().GetElementType()!;
+        var b = ModelCompiler.Resolve(variable).Base;
+        int rows = space.RowCount;
+        if (b.ValueType.IsArray && b.ValueType.GetArrayRank() == 2)
+        {
+            int cols = rows == 0 ? 0 : space.RowLength(0);
+            var grid = Array.CreateInstance(type, rows, cols);
+            for (int i = 0, e = 0; i < rows; i++)
+                for (int j = 0; j < cols; j++) grid.SetValue(flat.GetValue(e++), i, j);
+            return grid;
+        }
+        var jagged = Array.CreateInstance(type.MakeArrayType(), rows);
+        for (int i = 0, e = 0; i < rows; i++)
+        {
+            var row = Array.CreateInstance(type, space.RowLength(i));
+            Array.Copy(flat, e, row, 0, row.Length);
+            e += row.Length;
+            jagged.SetValue(row, i);
+        }
+        return jagged;
     }
 
     private static Discrete[] Normalised(Discrete[] d) => d.Select(x => Discrete.FromProbs(x.GetProbs())).ToArray();

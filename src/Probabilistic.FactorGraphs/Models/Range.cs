@@ -22,11 +22,38 @@ public sealed class Range
         Name = "range" + Id;
     }
 
-    /// <summary>A range whose size is an observed integer variable, set (or changed) before inference.</summary>
+    /// <summary>
+    /// A range whose size is an observed integer variable, set (or changed) before inference; with an element of an
+    /// observed int array (<c>new Range(sizes[outer])</c>) the range is jagged: its size varies with <c>outer</c>.
+    /// </summary>
     public Range(Variable<int> size)
     {
         SizeVariable = size ?? throw new ArgumentNullException(nameof(size));
         Name = "range" + Id;
+        if (size.IsElement)
+        {
+            Outer = size.IndexRange ?? throw new NotSupportedException($"The size of a jagged range must be an element of an int array indexed by a range (sizes[outer]), not '{size.Name}'.");
+            SizesArray = size.ArrayParent!;
+            if (SizesArray.IsElement) throw new NotSupportedException($"The sizes '{size.Name}' of a jagged range must index a one-dimensional int array.");
+        }
+    }
+
+    /// <summary>For a jagged range, the range its sizes are indexed by.</summary>
+    internal Range? Outer { get; }
+
+    /// <summary>For a jagged range, the int array of sizes.</summary>
+    internal Variable? SizesArray { get; }
+
+    /// <summary>The size of a jagged range at element <paramref name="outerIndex"/> of its outer range.</summary>
+    internal int SizeAt(int outerIndex)
+    {
+        var sizes = SizesArray!.ObservedObject as int[]
+            ?? throw new InvalidOperationException($"The sizes '{SizesArray!.Name}' of range '{Name}' have no observed value; set {SizesArray.Name}.ObservedValue (an int[]) before inference.");
+        if ((uint)outerIndex >= (uint)sizes.Length)
+            throw new InvalidOperationException($"Range '{Name}' needs a size for element {outerIndex} of '{Outer!.Name}', but '{SizesArray.Name}' has {sizes.Length} values.");
+        int n = sizes[outerIndex];
+        if (n < 0) throw new InvalidOperationException($"'{SizesArray.Name}'[{outerIndex}] = {n}: a range's size must be >= 0.");
+        return n;
     }
 
     /// <summary>Names the range.</summary>
@@ -38,6 +65,8 @@ public sealed class Range
         get
         {
             if (FixedSize is int n) return n;
+            if (Outer is not null)
+                throw new InvalidOperationException($"Range '{Name}' is jagged: its size varies with '{Outer.Name}' (it is '{SizeVariable!.Name}').");
             var v = SizeVariable!;
             if (!v.IsObserved)
                 throw new InvalidOperationException($"The size of range '{Name}' is variable '{v.Name}', which has no observed value; set {v.Name}.ObservedValue before inference.");

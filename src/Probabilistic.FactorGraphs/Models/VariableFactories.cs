@@ -42,6 +42,36 @@ public abstract partial class Variable
     /// <summary>An array of variables over <paramref name="range"/>; define its elements with <c>array[range] = ...</c>.</summary>
     public static VariableArray<T> Array<T>(Range range) => new(range);
 
+    /// <summary>
+    /// An array over <paramref name="range"/> of arrays shaped like <paramref name="item"/> (Infer.NET's jagged arrays):
+    /// <c>Variable.Array(Variable.Array&lt;double&gt;(inner), outer)</c>, used as <c>x[outer][inner]</c>.
+    /// </summary>
+    public static VariableArray<VariableArray<T>, T[][]> Array<T>(VariableArray<T> item, Range range)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var inner = item.Range;
+        return new VariableArray<VariableArray<T>, T[][]>(range, [inner], (parent, r, iv) => new VariableArray<T>(parent, r, iv, inner));
+    }
+
+    /// <summary>A two-dimensional array over <paramref name="range0"/> × <paramref name="range1"/>.</summary>
+    public static VariableArray2D<T> Array<T>(Range range0, Range range1) => new(range0, range1);
+
+    /// <summary>An observed jagged array over <paramref name="outer"/> and (possibly jagged) <paramref name="inner"/>.</summary>
+    public static VariableArray<VariableArray<T>, T[][]> Observed<T>(T[][] value, Range outer, Range inner)
+    {
+        var v = Array(Array<T>(inner), outer);
+        v.ObservedValue = value;
+        return v;
+    }
+
+    /// <summary>An observed two-dimensional array over <paramref name="range0"/> × <paramref name="range1"/>.</summary>
+    public static VariableArray2D<T> Observed<T>(T[,] value, Range range0, Range range1)
+    {
+        var v = Array<T>(range0, range1);
+        v.ObservedValue = value;
+        return v;
+    }
+
     // ---- random variables with fixed parameters (prior factors) ----
 
     /// <summary>x ~ Bernoulli(probTrue).</summary>

@@ -12,6 +12,7 @@ public class Variable<T> : Variable
 
     internal Variable(Variable parent, Range? indexRange, Variable? indexVariable)
     {
+        Plates.Clear();
         ArrayParent = parent;
         IndexRange = indexRange;
         IndexVariable = indexVariable;
@@ -59,6 +60,14 @@ public class Variable<T> : Variable
 
     /// <summary>Replicates this variable and its defining factor over <paramref name="range"/>.</summary>
     public new Variable<T> ForEach(Range range) { AddPlate(range); return this; }
+
+    /// <summary>Replicates this variable and its defining factor over several ranges (outermost first).</summary>
+    public Variable<T> ForEach(params Range[] ranges)
+    {
+        ArgumentNullException.ThrowIfNull(ranges);
+        foreach (var r in ranges) AddPlate(r);
+        return this;
+    }
 
     /// <summary>Initialises the variable's messages (to break symmetry, as in mixtures under VMP).</summary>
     public Variable<T> InitialiseTo<TDist>(TDist initial) where TDist : struct
@@ -126,6 +135,12 @@ public class VariableArray<T> : Variable<T[]>
         if (!Plates.Contains(range)) Plates.Add(range);
     }
 
+    /// <summary>A row of a jagged array: element <paramref name="index"/> of <paramref name="parent"/>, itself an array over <paramref name="range"/>.</summary>
+    internal VariableArray(Variable parent, Range? index, Variable<int>? indexVariable, Range range) : base(parent, index, indexVariable)
+    {
+        Range = range;
+    }
+
     /// <summary>The element at <paramref name="index"/>; assigning defines the elements (with a factor replicated over the range).</summary>
     public Variable<T> this[Range index]
     {
@@ -137,7 +152,7 @@ public class VariableArray<T> : Variable<T[]>
         }
     }
 
-    /// <summary>The element at an integer variable (an observed index array element, or a Switch selector).</summary>
+    /// <summary>The element at an integer variable (a constant, an observed index array element, or a Switch selector).</summary>
     public Variable<T> this[Variable<int> index]
     {
         get => new(this, null, index);
@@ -150,4 +165,95 @@ public class VariableArray<T> : Variable<T[]>
 
     /// <summary>Sets the name; returns this array.</summary>
     public new VariableArray<T> Named(string name) { base.Named(name); return this; }
+}
+
+/// <summary>
+/// An array of arrays (Infer.NET's <c>VariableArray&lt;VariableArray&lt;T&gt;, T[][]&gt;</c>) for grouped data:
+/// <c>x[outer][inner]</c>, where <c>inner</c> may be jagged (<c>new Range(sizes[outer])</c>).
+/// </summary>
+public class VariableArray<TItem, TArray> : Variable<TArray> where TItem : Variable
+{
+    private readonly Func<Variable, Range?, Variable<int>?, TItem> _item;
+
+    internal VariableArray(Range range, IEnumerable<Range> itemRanges, Func<Variable, Range?, Variable<int>?, TItem> item)
+    {
+        Range = range ?? throw new ArgumentNullException(nameof(range));
+        _item = item;
+        if (!Plates.Contains(range)) Plates.Add(range);
+        foreach (var r in itemRanges) if (!Plates.Contains(r)) Plates.Add(r);
+    }
+
+    /// <summary>The outer range.</summary>
+    public Range Range { get; }
+
+    /// <summary>The item (an array) at <paramref name="index"/>.</summary>
+    public TItem this[Range index]
+    {
+        get => _item(this, index, null);
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            value.SetAlias(_item(this, index, null));
+        }
+    }
+
+    /// <summary>The item (an array) at an integer variable or constant.</summary>
+    public TItem this[Variable<int> index]
+    {
+        get => _item(this, null, index);
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            value.SetAlias(_item(this, null, index));
+        }
+    }
+
+    /// <summary>Sets the name; returns this array.</summary>
+    public new VariableArray<TItem, TArray> Named(string name) { base.Named(name); return this; }
+}
+
+/// <summary>A two-dimensional array of random variables over two ranges (Infer.NET's <c>VariableArray2D&lt;T&gt;</c>).</summary>
+public class VariableArray2D<T> : Variable<T[,]>
+{
+    internal VariableArray2D(Range range0, Range range1)
+    {
+        Range0 = range0 ?? throw new ArgumentNullException(nameof(range0));
+        Range1 = range1 ?? throw new ArgumentNullException(nameof(range1));
+        if (ReferenceEquals(range0, range1)) throw new ArgumentException($"A two-dimensional array needs two different ranges; '{range0.Name}' was given twice.");
+        if (!Plates.Contains(range0)) Plates.Add(range0);
+        if (!Plates.Contains(range1)) Plates.Add(range1);
+    }
+
+    /// <summary>The first range.</summary>
+    public Range Range0 { get; }
+
+    /// <summary>The second range.</summary>
+    public Range Range1 { get; }
+
+    /// <summary>The element at (<paramref name="i"/>, <paramref name="j"/>).</summary>
+    public Variable<T> this[Range i, Range j]
+    {
+        get => Element(i, null, j, null);
+        set { ArgumentNullException.ThrowIfNull(value); value.SetAlias(Element(i, null, j, null)); }
+    }
+
+    /// <summary>The element at integer variables or constants.</summary>
+    public Variable<T> this[Variable<int> i, Variable<int> j]
+    {
+        get => Element(null, i, null, j);
+        set { ArgumentNullException.ThrowIfNull(value); value.SetAlias(Element(null, i, null, j)); }
+    }
+
+    /// <summary>The element at a range and an integer variable.</summary>
+    public Variable<T> this[Range i, Variable<int> j]
+    {
+        get => Element(i, null, null, j);
+        set { ArgumentNullException.ThrowIfNull(value); value.SetAlias(Element(i, null, null, j)); }
+    }
+
+    // An element is a row (indexed on the first range) indexed on the second.
+    private Variable<T> Element(Range? i, Variable<int>? iv, Range? j, Variable<int>? jv) => new(new Variable<T[]>(this, i, iv), j, jv);
+
+    /// <summary>Sets the name; returns this array.</summary>
+    public new VariableArray2D<T> Named(string name) { base.Named(name); return this; }
 }
