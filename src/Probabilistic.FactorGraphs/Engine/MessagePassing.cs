@@ -36,6 +36,7 @@ internal sealed class MessagePassing : IElboOptimizer
         ObservationCount = Math.Max(1, observed);
         foreach (var v in _random) Allocate(v);
         foreach (var f in _model.Factors) f.Allocate();
+        CycleCheck.CheckElements(_model, _model.Cyclic);
         foreach (var g in _model.Gates) g.Allocate();
         foreach (var f in _model.Factors.OfType<GaussianFactor>()) f.PrepareFastPath();
         if (_model.Vmp) InitialiseVmp();

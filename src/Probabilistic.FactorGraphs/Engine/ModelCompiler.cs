@@ -12,6 +12,9 @@ internal sealed class CompiledModel
     internal List<GateFactor> Gates { get; } = [];
     internal Dictionary<Variable, VarNode> NodeOf { get; } = [];
     internal Dictionary<string, PlateSpace> Spaces { get; } = [];
+
+    /// <summary>Variables on a cycle of definitions; checked element by element at bind time.</summary>
+    internal HashSet<VarNode> Cyclic { get; set; } = [];
     internal long ModelVersion { get; init; }
     internal bool Vmp { get; init; }
 }
@@ -81,6 +84,7 @@ internal static partial class ModelCompiler
         }
         model.Gates.AddRange(gates.Values);
         Validate(model, vmp);
+        model.Cyclic = CycleCheck.CyclicNodes(model);
         return model;
     }
 

@@ -145,6 +145,9 @@ internal interface IPort
     bool IsOutput { get; }
     void Allocate(int factorCount);
     double SumLogNormalizerAt();
+
+    /// <summary>The variable element that factor instance <paramref name="i"/> reads or writes.</summary>
+    int ElementIndex(int i);
 }
 
 /// <summary>A port to a variable with <typeparamref name="T"/> marginals (or an observed one, read as point masses).</summary>
@@ -202,6 +205,8 @@ internal sealed class Port<T> : IPort where T : struct, IDistribution<T>
         if (Messages.Length != factorCount) Messages = new T[factorCount];
         Array.Fill(Messages, _random.Uniform);
     }
+
+    public int ElementIndex(int i) => Index(i);
 
     internal int Index(int i) => ConstantIndex >= 0 ? ConstantIndex : Scalar ? 0 : Map is null ? i : Map[i];
 

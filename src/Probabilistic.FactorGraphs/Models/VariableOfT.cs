@@ -38,6 +38,18 @@ public class Variable<T> : Variable
         }
     }
 
+    /// <summary>
+    /// Defines this variable by <paramref name="definition"/>'s factor (Infer.NET's <c>SetTo</c>), e.g. a variable made with
+    /// <c>Variable.New&lt;double&gt;()</c> and defined later.
+    /// </summary>
+    public void SetTo(Variable<T> definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (ReferenceEquals(definition, this)) throw new ArgumentException($"'{Name}' cannot be set to itself.", nameof(definition));
+        if (IsObserved) throw new InvalidOperationException($"'{Name}' is observed; clear its observed value before defining it with SetTo.");
+        definition.SetAlias(this);
+    }
+
     /// <summary>Makes the variable unobserved again.</summary>
     public void ClearObservedValue()
     {
