@@ -23,10 +23,34 @@ internal static partial class ModelCompiler
         },
         FactorKind.Gaussian or FactorKind.Plus or FactorKind.Minus or FactorKind.Scale or FactorKind.InnerProduct => new VarNode<Gaussian>(b, Gaussian.Uniform()),
         FactorKind.BernoulliFromBeta or FactorKind.And or FactorKind.Or or FactorKind.Not or FactorKind.IsPositive => new VarNode<Bernoulli>(b, Bernoulli.Uniform()),
-        FactorKind.VectorGaussian => throw new NotSupportedException($"'{b.Name}' ~ VectorGaussian(mean, precision) must be observed (data); latent vector samples with random Wishart precision are not supported yet."),
+        FactorKind.VectorGaussian => new VarNode<VectorGaussian>(b, VectorGaussian.Uniform(VectorDimension(def))),
         FactorKind.DiscreteFromDirichlet => new VarNode<Discrete>(b, Discrete.Uniform(DirichletDimension(def.Args[0]))),
         _ => throw new NotSupportedException($"Factor {def.Kind} cannot define a variable."),
     };
+
+    /// <summary>The dimension of a VectorGaussian factor: from its mean (a prior or observed vector) or its precision.</summary>
+    private static int VectorDimension(FactorSpec spec)
+    {
+        foreach (var v in new[] { spec.Args[0], spec.Output!, spec.Args[1] })
+        {
+            var b = Resolve(v).Base;
+            switch (b.ObservedObject)
+            {
+                case LinearAlgebra.Vector x: return x.Count;
+                case LinearAlgebra.Vector[] xs when xs.Length > 0: return xs[0].Count;
+                case LinearAlgebra.PositiveDefiniteMatrix m: return m.Dimension;
+                case LinearAlgebra.PositiveDefiniteMatrix[] ms when ms.Length > 0: return ms[0].Dimension;
+            }
+            foreach (var s in b.Factors)
+                if (s.Output is not null && ReferenceEquals(Resolve(s.Output).Base, b) && !ReferenceEquals(s, spec))
+                {
+                    if (s.Parameter is VectorGaussian g) return g.Dimension;
+                    if (s.Parameter is Wishart w) return w.Dimension;
+                    if (s.Kind == FactorKind.VectorGaussian) return VectorDimension(s);
+                }
+        }
+        throw new NotSupportedException($"The dimension of '{spec.Output?.Name}' ~ VectorGaussian('{spec.Args[0].Name}', '{spec.Args[1].Name}') cannot be found: give the mean a VectorGaussian prior or an observed Vector.");
+    }
 
     private static int DirichletDimension(Variable probs)
     {
@@ -52,7 +76,7 @@ internal static partial class ModelCompiler
                     Discrete g => Prior(model, spec, caseValue, name, g, IntPoint(g.Dimension)),
                     Dirichlet g => Prior(model, spec, caseValue, name, g, DirichletPoint()),
                     VectorGaussian g => Prior(model, spec, caseValue, name, g, VectorPoint(g.Dimension)),
-                    Wishart g => Prior(model, spec, caseValue, name, g, WishartPoint()),
+                    Wishart g => Prior(model, spec, caseValue, name, g, WishartPoint(g.Dimension)),
                     _ => throw new NotSupportedException($"Priors of type {spec.Parameter?.GetType().Name} are not supported."),
                 };
             case FactorKind.Gaussian:
@@ -116,15 +140,11 @@ internal static partial class ModelCompiler
             }
             case FactorKind.VectorGaussian:
             {
-                var f = new VectorGaussianFactor(name);
-                var meanNode = model.NodeOf[Resolve(spec.Args[0]).Base] as VarNode<VectorGaussian>
-                    ?? throw new NotSupportedException($"The mean '{spec.Args[0].Name}' of a VectorGaussian must be a random VectorGaussian variable.");
-                if (model.NodeOf[Resolve(spec.Args[1]).Base] is not VarNode<Wishart>)
-                    throw new NotSupportedException($"The precision '{spec.Args[1].Name}' of a VectorGaussian must be a random Wishart variable.");
-                int d = meanNode.Uniform.Dimension;
+                int d = VectorDimension(spec);
+                var f = new VectorGaussianFactor(name, d);
                 f.X = MakePort(model, f, spec, spec.Output!, caseValue, VectorPoint(d));
                 f.Mean = MakePort(model, f, spec, spec.Args[0], caseValue, VectorPoint(d));
-                f.Prec = MakePort(model, f, spec, spec.Args[1], caseValue, WishartPoint());
+                f.Prec = MakePort(model, f, spec, spec.Args[1], caseValue, WishartPoint(d));
                 return f;
             }
             case FactorKind.InnerProduct:
@@ -203,9 +223,19 @@ internal static partial class ModelCompiler
                  if (vs[j].Length != d) throw new ArgumentException($"Observed vector '{o.Name}'{(vs.Length > 1 ? $"[{j}]" : "")} has {vs[j].Length} entries; the weights have {d}.");
          });
 
-    private static (Func<ObservedNode, int, Wishart>, Action<ObservedNode>) WishartPoint() =>
-        ((o, j) => throw new NotSupportedException($"Observed matrices ('{o.Name}') are not supported yet."),
-         o => throw new NotSupportedException($"Observed matrices ('{o.Name}') are not supported yet."));
+    private static (Func<ObservedNode, int, Wishart>, Action<ObservedNode>) WishartPoint(int d) =>
+        ((o, j) => throw new NotSupportedException($"Observed matrix '{o.Name}' cannot be read as a Wishart here."),
+         o =>
+         {
+             var ms = o.Matrices ?? throw new InvalidOperationException($"'{o.Name}' must be observed as PositiveDefiniteMatrix values.");
+             for (int j = 0; j < ms.Length; j++)
+             {
+                 string at = ms.Length > 1 ? $"[{j}]" : "";
+                 if (ms[j].Length != d * d) throw new ArgumentException($"Observed matrix '{o.Name}'{at} is {(int)Math.Sqrt(ms[j].Length)}×{(int)Math.Sqrt(ms[j].Length)}; the vectors have dimension {d}.");
+                 if (!Core.Numerics.Cholesky.TryFactor(ms[j].ToArray(), d))
+                     throw new ArgumentException($"Observed precision matrix '{o.Name}'{at} is not positive definite.");
+             }
+         });
 
     private static (Func<ObservedNode, int, Bernoulli>, Action<ObservedNode>) BoolPoint() =>
         ((o, j) => Bernoulli.PointMass(o.Bools![j]), o => { if (o.Bools is null) throw new InvalidOperationException($"'{o.Name}' must be observed as bool."); });

@@ -33,6 +33,9 @@ internal sealed class ObservedNode : VarNode
     internal bool[]? Bools { get; private set; }
     internal int[]? Ints { get; private set; }
     internal double[][]? Vectors { get; private set; }
+
+    /// <summary>Observed positive-definite matrices, each d×d row-major.</summary>
+    internal double[][]? Matrices { get; private set; }
     internal bool? ForcedTrue { get; set; }
 
     /// <summary>Reads the variable's current observed value (scalar or array, flattened to its plate layout).</summary>
@@ -46,7 +49,7 @@ internal sealed class ObservedNode : VarNode
             return;
         }
         object value = Source.ObservedObject ?? throw new InvalidOperationException($"Variable '{Name}' lost its observed value.");
-        Doubles = null; Bools = null; Ints = null; Vectors = null;
+        Doubles = null; Bools = null; Ints = null; Vectors = null; Matrices = null;
         switch (value)
         {
             case double d: Doubles = [d]; break;
@@ -58,6 +61,8 @@ internal sealed class ObservedNode : VarNode
             case double[] ds: Doubles = ds; break;
             case bool[] bs: Bools = bs; break;
             case int[] ks: Ints = ks; break;
+            case LinearAlgebra.PositiveDefiniteMatrix m: Matrices = [m.Span.ToArray()]; break;
+            case LinearAlgebra.PositiveDefiniteMatrix[] ms: Matrices = ms.Select(m => m.Span.ToArray()).ToArray(); break;
             case double[][] ds: Doubles = Flatten(ds); break;
             case bool[][] bs: Bools = Flatten(bs); break;
             case int[][] ks: Ints = Flatten(ks); break;
@@ -67,7 +72,7 @@ internal sealed class ObservedNode : VarNode
             case int[,] ks: Ints = Flatten(ks); break;
             default: throw new NotSupportedException($"Observed values of type {value.GetType().Name} (variable '{Name}') are not supported; use double, bool, int, Vector or arrays of them.");
         }
-        Count = Doubles?.Length ?? Bools?.Length ?? Ints?.Length ?? Vectors!.Length;
+        Count = Doubles?.Length ?? Bools?.Length ?? Ints?.Length ?? Vectors?.Length ?? Matrices!.Length;
         if (ForcedTrue == true && Bools is { } bb && Array.IndexOf(bb, false) >= 0)
             throw new InvalidOperationException($"Variable '{Name}' is constrained to be true but observed false: the model has zero probability.");
         if (Space.Rank > 0 && Count != Space.Count)

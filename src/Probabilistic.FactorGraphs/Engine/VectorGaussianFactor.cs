@@ -1,34 +1,213 @@
+using Probabilistic.Core.Numerics;
 using Probabilistic.FactorGraphs.Distributions;
 using Probabilistic.FactorGraphs.Factors;
 
 namespace Probabilistic.FactorGraphs.Engine;
 
-/// <summary>x ~ N(μ, Λ⁻¹), vectors; VMP only, x observed.</summary>
+/// <summary>
+/// x ~ N(μ, Λ⁻¹) for vectors. x and μ are random VectorGaussians or observed vectors; Λ is an observed matrix or a random
+/// Wishart. VMP supports every combination; EP needs Λ observed (the factor is then jointly Gaussian and its messages exact).
+/// </summary>
 internal sealed class VectorGaussianFactor : FactorNode
 {
-    internal VectorGaussianFactor(string description) : base(description) { }
+    internal VectorGaussianFactor(string description, int dimension) : base(description) { Dimension = dimension; }
+    internal int Dimension { get; }
     internal Port<VectorGaussian> X { get; set; } = null!;
     internal Port<VectorGaussian> Mean { get; set; } = null!;
     internal Port<Wishart> Prec { get; set; } = null!;
     internal override IEnumerable<IPort> Ports => [X, Mean, Prec];
     internal override bool SupportsVmp => true;
 
-    private ReadOnlySpan<double> Vec(int i) => ((ObservedNode)X.Node).Vectors![X.Index(i)];
+    private static double[] Observed(Port<VectorGaussian> p, int i) => ((ObservedNode)p.Node).Vectors![p.Index(i)];
 
-    internal override void EpUpdate() => throw new NotSupportedException(
-        $"The {Description} factor (VectorGaussian with random mean and Wishart precision) has no ExpectationPropagation operator; use VariationalMessagePassing.");
+    private double[] ObservedPrecision(int i) => ((ObservedNode)Prec.Node).Matrices![Prec.Index(i)];
 
-    internal override double EpLogZ(int i) => throw new NotSupportedException("EP evidence for VectorGaussian with Wishart precision is not supported.");
+    // ---- EP (observed precision) ----
 
-    internal override void VmpSend(IPort target, double[]? w)
+    internal override void EpUpdate()
     {
+        if (!Prec.IsObserved)
+            throw new NotSupportedException($"The {Description} factor has a random Wishart precision ('{Prec.Node.Name}'), which ExpectationPropagation does not support; use VariationalMessagePassing, or observe the precision.");
         for (int i = 0; i < Count; i++)
         {
-            double wi = w?[i] ?? 1;
-            if (ReferenceEquals(target, Mean)) Mean.AddVmp(i, VectorGaussianOp.MeanAverageLogarithm(Vec(i), Prec.Marginal(i)).Pow(wi));
-            else if (ReferenceEquals(target, Prec)) Prec.AddVmp(i, VectorGaussianOp.PrecisionAverageLogarithm(Vec(i), Mean.Marginal(i)).Pow(wi));
+            var lambda = ObservedPrecision(i);
+            if (!X.IsObserved) X.SetMessage(i, MessageThrough(Mean, i, lambda));
+            if (!Mean.IsObserved) Mean.SetMessage(i, MessageThrough(X, i, lambda));
         }
     }
 
-    internal override double VmpAverageLog(int i) => VectorGaussianOp.AverageLogFactor(Vec(i), Mean.Marginal(i), Prec.Marginal(i));
+    /// <summary>The message to one side: ∫ N(x; μ, Λ⁻¹) ctx(other) d(other), in natural parameters.</summary>
+    private VectorGaussian MessageThrough(Port<VectorGaussian> other, int i, double[] lambda)
+    {
+        int d = Dimension;
+        if (other.IsObserved)
+        {
+            var v = Observed(other, i);
+            return VectorGaussian.FromNatural(MatVec(lambda, v, d), (double[])lambda.Clone());
+        }
+        var ctx = other.Context(i);
+        var (h, p, _) = Through(ctx.MeanTimesPrecision, ctx.PrecisionValues, lambda, d, Description);
+        return VectorGaussian.FromNatural(h, p);
+    }
+
+    /// <summary>
+    /// Integrates a context exp(hᵀy − yᵀPy/2) against N(z; y, Λ⁻¹) over y: the result in z has natural parameters
+    /// (Λ(P+Λ)⁻¹h, Λ(P+Λ)⁻¹P) (uniform when P = 0) and the constant ½hᵀ(P+Λ)⁻¹h − ½log|P+Λ| + ½log|Λ|.
+    /// </summary>
+    internal static (double[] H, double[] P, double LogScale) Through(ReadOnlySpan<double> h, ReadOnlySpan<double> p, double[] lambda, int d, string factor)
+    {
+        var sum = new double[d * d];
+        for (int k = 0; k < sum.Length; k++) sum[k] = p[k] + lambda[k];
+        var l = (double[])sum.Clone();
+        if (!Cholesky.TryFactor(l, d))
+            throw new InvalidOperationException($"The {factor} factor met a context that is not positive semi-definite; the model's messages have become improper.");
+        var inv = VectorGaussian.Inverse(sum, d);
+        var a = MatMul(lambda, inv, d);                 // Λ(P+Λ)⁻¹
+        var hOut = MatVec(a, h, d);
+        var pOut = MatMul(a, p.ToArray(), d);
+        Symmetrise(pOut, d);
+        var invH = MatVec(inv, h, d);
+        double quad = 0;
+        for (int k = 0; k < d; k++) quad += h[k] * invH[k];
+        var ll = (double[])lambda.Clone();
+        Cholesky.TryFactor(ll, d);
+        return (hOut, pOut, 0.5 * quad - 0.5 * Cholesky.LogDeterminant(l, d) + 0.5 * Cholesky.LogDeterminant(ll, d));
+    }
+
+    internal override double EpLogZ(int i)
+    {
+        int d = Dimension;
+        var lambda = ObservedPrecision(i);
+        if (X.IsObserved && Mean.IsObserved) return LogDensity(Observed(X, i), Observed(Mean, i), lambda, d);
+        if (X.IsObserved || Mean.IsObserved)
+        {
+            // ∫ ctx(y) N(v; y, Λ⁻¹) dy = A(h + Λv, P + Λ) + ½log|Λ| − d/2 log 2π − vᵀΛv/2
+            var v = X.IsObserved ? Observed(X, i) : Observed(Mean, i);
+            var ctx = X.IsObserved ? Mean.Context(i) : X.Context(i);
+            var lv = MatVec(lambda, v, d);
+            var h = new double[d];
+            var p = new double[d * d];
+            for (int k = 0; k < d; k++) h[k] = ctx.MeanTimesPrecision[k] + lv[k];
+            for (int k = 0; k < p.Length; k++) p[k] = ctx.PrecisionValues[k] + lambda[k];
+            double vLv = 0;
+            for (int k = 0; k < d; k++) vLv += v[k] * lv[k];
+            var ll = (double[])lambda.Clone();
+            Cholesky.TryFactor(ll, d);
+            return VectorGaussian.FromNatural(h, p).GetLogNormalizer() + 0.5 * Cholesky.LogDeterminant(ll, d) - d * Dist.HalfLog2Pi - 0.5 * vLv;
+        }
+        var cx = X.Context(i);
+        var cm = Mean.Context(i);
+        var (hm, pm, logScale) = Through(cx.MeanTimesPrecision, cx.PrecisionValues, lambda, d, Description);
+        return logScale + (cm * VectorGaussian.FromNatural(hm, pm)).GetLogNormalizer();
+    }
+
+    private static double LogDensity(double[] x, double[] m, double[] lambda, int d)
+    {
+        var diff = new double[d];
+        for (int k = 0; k < d; k++) diff[k] = x[k] - m[k];
+        var ld = MatVec(lambda, diff, d);
+        double q = 0;
+        for (int k = 0; k < d; k++) q += diff[k] * ld[k];
+        var ll = (double[])lambda.Clone();
+        Cholesky.TryFactor(ll, d);
+        return 0.5 * Cholesky.LogDeterminant(ll, d) - d * Dist.HalfLog2Pi - 0.5 * q;
+    }
+
+    // ---- VMP ----
+
+    private (double[] Mean, double[] Variance) Moments(Port<VectorGaussian> p, int i)
+    {
+        int d = Dimension;
+        if (p.IsObserved) return (Observed(p, i), new double[d * d]);
+        var q = p.Marginal(i);
+        var v = q.GetVariance();
+        var flat = new double[d * d];
+        for (int r = 0; r < d; r++) for (int c = 0; c < d; c++) flat[r * d + c] = v[r, c];
+        return (q.GetMean().ToArray(), flat);
+    }
+
+    private (double[] Mean, double MeanLogDet) PrecisionMoments(int i)
+    {
+        if (Prec.IsObserved)
+        {
+            var lambda = ObservedPrecision(i);
+            var ll = (double[])lambda.Clone();
+            Cholesky.TryFactor(ll, Dimension);
+            return (lambda, Cholesky.LogDeterminant(ll, Dimension));
+        }
+        var w = Prec.Marginal(i);
+        return (w.MeanValues(), w.GetMeanLogDeterminant());
+    }
+
+    /// <summary>E[(x − μ)(x − μ)ᵀ] under independent x and μ.</summary>
+    private double[] SecondMoment(int i)
+    {
+        int d = Dimension;
+        var (mx, vx) = Moments(X, i);
+        var (mm, vm) = Moments(Mean, i);
+        var s = new double[d * d];
+        for (int r = 0; r < d; r++)
+            for (int c = 0; c < d; c++)
+                s[r * d + c] = (mx[r] - mm[r]) * (mx[c] - mm[c]) + vx[r * d + c] + vm[r * d + c];
+        return s;
+    }
+
+    internal override void VmpSend(IPort target, double[]? w)
+    {
+        int d = Dimension;
+        for (int i = 0; i < Count; i++)
+        {
+            double wi = w?[i] ?? 1;
+            if (ReferenceEquals(target, X) || ReferenceEquals(target, Mean))
+            {
+                var other = ReferenceEquals(target, X) ? Mean : X;
+                var (el, _) = PrecisionMoments(i);
+                var (m, _) = Moments(other, i);
+                var message = VectorGaussian.FromNatural(MatVec(el, m, d), (double[])el.Clone());
+                ((Port<VectorGaussian>)target).AddVmp(i, message.Pow(wi));
+            }
+            else
+            {
+                var s = SecondMoment(i);
+                for (int k = 0; k < s.Length; k++) s[k] *= 0.5;
+                Prec.AddVmp(i, Wishart.FromNatural(d, 0.5 + (d + 1) / 2.0, s).Pow(wi));
+            }
+        }
+    }
+
+    internal override double VmpAverageLog(int i)
+    {
+        var s = SecondMoment(i);
+        var (el, meanLogDet) = PrecisionMoments(i);
+        double tr = 0;
+        for (int k = 0; k < s.Length; k++) tr += el[k] * s[k];
+        return 0.5 * meanLogDet - Dimension * Dist.HalfLog2Pi - 0.5 * tr;
+    }
+
+    // ---- small dense algebra (d is the vector dimension, small) ----
+
+    private static double[] MatVec(double[] a, ReadOnlySpan<double> v, int d)
+    {
+        var r = new double[d];
+        for (int i = 0; i < d; i++) { double s = 0; for (int j = 0; j < d; j++) s += a[i * d + j] * v[j]; r[i] = s; }
+        return r;
+    }
+
+    private static double[] MatMul(double[] a, double[] b, int d)
+    {
+        var r = new double[d * d];
+        for (int i = 0; i < d; i++)
+            for (int k = 0; k < d; k++)
+            {
+                double aik = a[i * d + k];
+                for (int j = 0; j < d; j++) r[i * d + j] += aik * b[k * d + j];
+            }
+        return r;
+    }
+
+    private static void Symmetrise(double[] a, int d)
+    {
+        for (int i = 0; i < d; i++)
+            for (int j = i + 1; j < d; j++) { double m = 0.5 * (a[i * d + j] + a[j * d + i]); a[i * d + j] = m; a[j * d + i] = m; }
+    }
 }
