@@ -154,3 +154,38 @@ public class VectorGaussianTests
         Assert.Contains("'badPrec' is 3×3", e.Message);
     }
 }
+
+/// <summary>Discrete variables whose probability vector is observed rather than Dirichlet-distributed.</summary>
+public class ObservedProbabilityTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ObservedProbabilities_GivePosteriorByBayesRule(bool vmp)
+    {
+        // z ~ Discrete(p) with p observed; x ~ N(means[z], 1) observed at 0.8: P(z=k | x) ∝ p_k N(0.8; m_k, 1)
+        double[] p = [0.2, 0.5, 0.3];
+        double[] means = [-1.0, 0.0, 2.0];
+        Variable<Vec> probs = Variable.Observed(Vec.FromArray(p)).Named("probs");
+        Variable<int> z = Variable.Discrete(probs).Named("z");
+        Variable<double> x = Variable.New<double>().Named("x");
+        for (int k = 0; k < 3; k++)
+            using (Variable.Case(z, k))
+                x.SetTo(Variable.GaussianFromMeanAndVariance(means[k], 1));
+        x.ObservedValue = 0.8;
+        var engine = vmp ? new InferenceEngine(new VariationalMessagePassing()) : new InferenceEngine();
+        var post = engine.Infer<Discrete>(z);
+        var w = p.Select((pk, k) => pk * Math.Exp(-0.5 * (0.8 - means[k]) * (0.8 - means[k]))).ToArray();
+        for (int k = 0; k < 3; k++) Assert.Equal(w[k] / w.Sum(), post[k], 9);
+    }
+
+    [Fact]
+    public void ObservedProbabilities_ThatDoNotSumToOne_AreRefusedByName()
+    {
+        Variable<Vec> probs = Variable.Observed(Vec.FromArray(0.2, 0.5)).Named("probs");
+        Variable<int> z = Variable.Discrete(probs).Named("z");
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new InferenceEngine().Infer(z));
+        Assert.Contains("'probs'", e.Message);
+        Assert.Contains("sum to 1", e.Message);
+    }
+}

@@ -174,7 +174,7 @@ internal sealed class BernoulliFromBetaFactor : FactorNode
     internal override double VmpAverageLog(int i) => BernoulliFromBetaOp.AverageLogFactor(X.Marginal(i), P.Marginal(i));
 }
 
-/// <summary>x ~ Discrete(p).</summary>
+/// <summary>x ~ Discrete(p), p a random Dirichlet or an observed probability vector.</summary>
 internal sealed class DiscreteFromDirichletFactor : FactorNode
 {
     internal DiscreteFromDirichletFactor(string description) : base(description) { }
@@ -183,10 +183,13 @@ internal sealed class DiscreteFromDirichletFactor : FactorNode
     internal override IEnumerable<IPort> Ports => [X, P];
     internal override bool SupportsVmp => true;
 
+    private double[] ObservedProbs(int i) => ((ObservedNode)P.Node).Vectors![P.Index(i)];
+
     internal override void EpUpdate()
     {
         for (int i = 0; i < Count; i++)
         {
+            if (P.IsObserved) { X.SetMessage(i, Discrete.FromProbs(ObservedProbs(i))); continue; }
             X.SetMessage(i, DiscreteFromDirichletOp.SampleAverageConditional(P.Context(i)));
             P.SetMessage(i, DiscreteFromDirichletOp.ProbsAverageConditional(X.Context(i), P.Context(i)));
         }
@@ -195,6 +198,14 @@ internal sealed class DiscreteFromDirichletFactor : FactorNode
     internal override double EpLogZ(int i)
     {
         var x = X.Context(i);
+        if (P.IsObserved)
+        {
+            var probs = ObservedProbs(i);
+            if (x.IsPointMass) return Math.Log(probs[x.Point]);
+            double z = double.NegativeInfinity;
+            for (int k = 0; k < probs.Length; k++) if (probs[k] > 0) z = Core.Numerics.LogSpace.LogAddExp(z, x.GetNatural(k) + Math.Log(probs[k]));
+            return z;
+        }
         var p = P.Context(i);
         if (x.IsPointMass) return (p * DiscreteFromDirichletOp.ProbsAverageConditional(x.Point, p.Dimension)).GetLogNormalizer();
         var mean = p.GetMean();
@@ -208,10 +219,19 @@ internal sealed class DiscreteFromDirichletFactor : FactorNode
         for (int i = 0; i < Count; i++)
         {
             double wi = w?[i] ?? 1;
-            if (ReferenceEquals(target, X)) X.AddVmp(i, DiscreteFromDirichletOp.SampleAverageLogarithm(P.Marginal(i)).Pow(wi));
+            if (ReferenceEquals(target, X))
+                X.AddVmp(i, (P.IsObserved ? Discrete.FromProbs(ObservedProbs(i)) : DiscreteFromDirichletOp.SampleAverageLogarithm(P.Marginal(i))).Pow(wi));
             else P.AddVmp(i, DiscreteFromDirichletOp.ProbsAverageLogarithm(X.Marginal(i)).Pow(wi));
         }
     }
 
-    internal override double VmpAverageLog(int i) => DiscreteFromDirichletOp.AverageLogFactor(X.Marginal(i), P.Marginal(i));
+    internal override double VmpAverageLog(int i)
+    {
+        if (!P.IsObserved) return DiscreteFromDirichletOp.AverageLogFactor(X.Marginal(i), P.Marginal(i));
+        var probs = ObservedProbs(i);
+        var q = X.Marginal(i);
+        double s = 0;
+        for (int k = 0; k < probs.Length; k++) s += Dist.Mul(q[k], Math.Log(probs[k]));
+        return s;
+    }
 }

@@ -55,10 +55,15 @@ internal static partial class ModelCompiler
     private static int DirichletDimension(Variable probs)
     {
         var b = Resolve(probs).Base;
-        if (b.ObservedObject is double[] p) return p.Length;
+        switch (b.ObservedObject)
+        {
+            case double[] p: return p.Length;
+            case LinearAlgebra.Vector v: return v.Count;
+            case LinearAlgebra.Vector[] vs when vs.Length > 0: return vs[0].Count;
+        }
         foreach (var s in b.Factors)
             if (s.Kind == FactorKind.Prior && s.Parameter is Dirichlet d && s.Output is not null && ReferenceEquals(Resolve(s.Output).Base, b)) return d.Dimension;
-        throw new NotSupportedException($"'{probs.Name}' must be a Dirichlet variable (Variable.Dirichlet...) to parameterise a Discrete.");
+        throw new NotSupportedException($"'{probs.Name}' must be a Dirichlet variable (Variable.Dirichlet...) or an observed probability vector to parameterise a Discrete.");
     }
 
     private static FactorNode CreateFactor(CompiledModel model, FactorSpec spec, int caseValue)
@@ -74,7 +79,7 @@ internal static partial class ModelCompiler
                     Beta g => Prior(model, spec, caseValue, name, g, BetaPoint()),
                     Bernoulli g => Prior(model, spec, caseValue, name, g, BoolPoint()),
                     Discrete g => Prior(model, spec, caseValue, name, g, IntPoint(g.Dimension)),
-                    Dirichlet g => Prior(model, spec, caseValue, name, g, DirichletPoint()),
+                    Dirichlet g => Prior(model, spec, caseValue, name, g, DirichletPoint(g.Dimension)),
                     VectorGaussian g => Prior(model, spec, caseValue, name, g, VectorPoint(g.Dimension)),
                     Wishart g => Prior(model, spec, caseValue, name, g, WishartPoint(g.Dimension)),
                     _ => throw new NotSupportedException($"Priors of type {spec.Parameter?.GetType().Name} are not supported."),
@@ -102,7 +107,7 @@ internal static partial class ModelCompiler
                 var f = new DiscreteFromDirichletFactor(name);
                 int k = DirichletDimension(spec.Args[0]);
                 f.X = MakePort(model, f, spec, spec.Output!, caseValue, IntPoint(k));
-                f.P = MakePort(model, f, spec, spec.Args[0], caseValue, DirichletPoint());
+                f.P = MakePort(model, f, spec, spec.Args[0], caseValue, DirichletPoint(k));
                 return f;
             }
             case FactorKind.And or FactorKind.Or or FactorKind.Not:
@@ -210,9 +215,19 @@ internal static partial class ModelCompiler
     private static (Func<ObservedNode, int, Beta>, Action<ObservedNode>) BetaPoint() =>
         ((o, j) => Beta.PointMass(o.Doubles![j]), o => Check(o, "probability", "Beta/Bernoulli", x => x >= 0 && x <= 1, "in [0, 1]"));
 
-    private static (Func<ObservedNode, int, Dirichlet>, Action<ObservedNode>) DirichletPoint() =>
-        ((o, j) => throw new NotSupportedException($"Observed probability vectors ('{o.Name}') are not supported yet; use Variable.Discrete(probs) with a constant array instead."),
-         o => throw new NotSupportedException($"Observed probability vectors ('{o.Name}') are not supported yet; use Variable.Discrete(probs) with a constant array instead."));
+    private static (Func<ObservedNode, int, Dirichlet>, Action<ObservedNode>) DirichletPoint(int k) =>
+        ((o, j) => throw new NotSupportedException($"Observed probability vector '{o.Name}' cannot be read as a Dirichlet here."),
+         o =>
+         {
+             var ps = o.Vectors ?? throw new InvalidOperationException($"'{o.Name}' must be observed as a probability vector (Vector or double[]).");
+             for (int j = 0; j < ps.Length; j++)
+             {
+                 string at = ps.Length > 1 ? $"[{j}]" : "";
+                 if (ps[j].Length != k) throw new ArgumentException($"Observed probability vector '{o.Name}'{at} has {ps[j].Length} entries; the Discrete has {k} values.");
+                 if (ps[j].Any(p => !(p >= 0) || double.IsInfinity(p)) || Math.Abs(ps[j].Sum() - 1) > 1e-9)
+                     throw new ArgumentOutOfRangeException(o.Name, $"Observed probability vector '{o.Name}'{at} = ({string.Join(", ", ps[j])}) must be non-negative and sum to 1.");
+             }
+         });
 
     private static (Func<ObservedNode, int, VectorGaussian>, Action<ObservedNode>) VectorPoint(int d) =>
         ((o, j) => throw new NotSupportedException($"Observed vector '{o.Name}' cannot be read as a VectorGaussian here."),
