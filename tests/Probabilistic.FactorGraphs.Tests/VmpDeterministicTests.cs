@@ -243,6 +243,38 @@ public class VmpDeterministicTests
         Assert.Equal(elbo, engine.LastTrace!.FinalElbo, 10);
     }
 
+    [Fact]
+    public void SumOfThreeElementsOfOneArray_UpdatesElementsInTurn_BoundRisesToFixedPoint()
+    {
+        // y ~ N(s[0] + s[1] + s[2], ν), s[k] ~ N(0, v): the summands are elements of one array. Updating them together (each
+        // with the others' old means) multiplies the error along (1, 1, 1) by −2ρ, ρ = (1/ν)/(1/v + 1/ν) = 10/11 here, and
+        // diverges; in turn it is coordinate ascent, E s_k = ρ(y − Σ_{j≠k} E s_j), with fixed point ρy/(1 + 2ρ) for each.
+        double v = 1, nu = 0.1, yObs = 1;
+        Range k = new Range(3);
+        VariableArray<double> s = Variable.Array<double>(k);
+        s[k] = Variable.GaussianFromMeanAndVariance(0, v).ForEach(k);
+        Range g = new Range(1);
+        VariableArray<int> i0 = Variable.Observed(new[] { 0 }, g);
+        VariableArray<int> i1 = Variable.Observed(new[] { 1 }, g);
+        VariableArray<int> i2 = Variable.Observed(new[] { 2 }, g);
+        VariableArray<double> y = Variable.Array<double>(g);
+        using (Variable.ForEach(g)) y[g] = Variable.GaussianFromMeanAndVariance(s[i0[g]] + s[i1[g]] + s[i2[g]], nu);
+        y.ObservedValue = [yObs];
+        var engine = Vmp(500);
+        var post = engine.Infer<Gaussian[]>(s);
+        AssertMonotone(engine);
+        double p = 1 / v + 1 / nu, rho = (1 / nu) / p;
+        var e = new double[3];
+        for (int it = 0; it < 10_000; it++)
+            for (int j = 0; j < 3; j++) e[j] = rho * (yObs - (e.Sum() - e[j]));
+        for (int j = 0; j < 3; j++)
+        {
+            Assert.Equal(e[j], post[j].GetMean(), 10);
+            Assert.Equal(1 / p, post[j].GetVariance(), 12);
+        }
+        Assert.Equal(rho * yObs / (1 + 2 * rho), e[0], 12);
+    }
+
     // ---- 3. Bayes point machine ----
 
     private static (double Mean, double Var, double Entropy) TruncatedNormal(double mu, double v, bool positive)
