@@ -82,6 +82,37 @@ public class VmpDeterministicTests
 
     private static double Dot(double[] a, double[] b) { double s = 0; for (int i = 0; i < a.Length; i++) s += a[i] * b[i]; return s; }
 
+    // ---- 0. the truncation operator ----
+
+    [Theory]
+    [InlineData(0.0, 1.0, 0.0, true)]
+    [InlineData(2.0, 0.5, 0.0, true)]
+    [InlineData(2.0, 0.5, 0.0, false)]
+    [InlineData(-3.0, 0.25, 0.0, true)]   // u = −6: the continued-fraction branch
+    [InlineData(1.0, 4.0, 31.0, true)]    // u = −15
+    [InlineData(-40.0, 1.0, -10.0, true)] // u = −30, far tail
+    [InlineData(5.0, 2.0, 1.5, false)]
+    public void Truncate_MatchesQuadrature(double mu, double v, double threshold, bool above)
+    {
+        var (proj, logZ) = Factors.IsPositiveOp.Truncate(Gaussian.FromMeanAndVariance(mu, v), threshold, above);
+        // standardise: x = (z − μ)/σ kept on x ≥ a (above) or x ≤ −a (mirror), a = ±(t − μ)/σ; with x = a + y,
+        // φ(a + y) = φ(a) e^{−a y − y²/2}; Simpson's rule for ∫₀^L y^k e^{−a y − y²/2} dy, k = 0, 1, 2
+        double sd = Math.Sqrt(v), sgn = above ? 1 : -1, a = sgn * (threshold - mu) / sd;
+        double len = 12 + Math.Max(0, -a);
+        int steps = 400_000;
+        double h = len / steps, i0 = 0, i1 = 0, i2 = 0;
+        for (int j = 0; j <= steps; j++)
+        {
+            double y = j * h, wgt = (j == 0 || j == steps ? 1 : j % 2 == 1 ? 4 : 2) * h / 3, f = Math.Exp(-a * y - 0.5 * y * y);
+            i0 += wgt * f; i1 += wgt * y * f; i2 += wgt * y * y * f;
+        }
+        double meanX = a + i1 / i0, varX = i2 / i0 - (i1 / i0) * (i1 / i0);
+        double expectLogZ = -HalfLog2Pi - 0.5 * a * a + Math.Log(i0);
+        Assert.True(Math.Abs(logZ - expectLogZ) < 1e-9 * Math.Max(1, Math.Abs(expectLogZ)), $"log Z {logZ} vs {expectLogZ}");
+        Assert.True(Math.Abs(proj.GetMean() - (mu + sgn * sd * meanX)) < 1e-9 * (1 + Math.Abs(mu) + sd), $"mean {proj.GetMean()} vs {mu + sgn * sd * meanX}");
+        Assert.True(Math.Abs(proj.GetVariance() - v * varX) < 1e-8 * v * varX, $"variance {proj.GetVariance()} vs {v * varX}");
+    }
+
     // ---- 1. Bayesian linear regression ----
 
     [Fact]

@@ -49,11 +49,11 @@ public static partial class InnerProductOp
 /// <summary>VMP operators of c = (x &gt; 0).</summary>
 public static partial class IsPositiveOp
 {
-    /// <summary>VMP push-forward of q(x) through c = (x &gt; 0): P(c) = Φ(μ/σ), log-odds log Φ(μ/σ) − log Φ(−μ/σ).</summary>
+    /// <summary>VMP push-forward of q(x) through c = (x &gt; 0): P(c) = Φ(μ/σ), log-odds log Φ(μ/σ) − log Φ(−μ/σ) (uniform while q(x) is improper).</summary>
     public static Bernoulli IsPositiveAverageLogarithm(Gaussian x)
     {
         if (x.IsPointMass) return Bernoulli.PointMass(x.Point > 0);
-        if (!x.IsProper()) throw new InvalidOperationException("IsPositive under VMP needs a proper distribution on its argument.");
+        if (!x.IsProper()) return Bernoulli.Uniform(); // only before the argument's first update
         double z = x.GetMean() / Math.Sqrt(x.GetVariance());
         return Bernoulli.FromLogOdds(LogNormalCdf(z) - LogNormalCdf(-z));
     }
