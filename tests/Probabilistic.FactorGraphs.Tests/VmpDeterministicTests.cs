@@ -385,6 +385,55 @@ public class VmpDeterministicTests
         Assert.Equal(Normal.CDF(0, 1, Dot(pm.ToArray(), xt.ToArray()) / Math.Sqrt(noise)), pt, 10);
     }
 
+    [Fact]
+    public void ScaledShiftedConstraint_OneVariable_IsExactTruncationAndEvidence()
+    {
+        // z ~ N(m, v), constraint −2z > 3 ⇔ z < −1.5: one variable, so VMP is exact: q(z) is N(m, v) truncated to z < −1.5
+        // and the ELBO is log P(z < −1.5) = log Φ((−1.5 − m)/σ)
+        double m = 0.5, v = 2;
+        var z = Variable.GaussianFromMeanAndVariance(m, v);
+        Variable.ConstrainTrue(z * -2.0 > 3.0);
+        var engine = Vmp(5);
+        var q = engine.Infer<Gaussian>(z);
+        var (te, tv, _) = TruncatedNormal(m + 1.5, v, false);
+        Assert.Equal(te - 1.5, q.GetMean(), 12);
+        Assert.Equal(tv, q.GetVariance(), 12);
+        Assert.Equal(Math.Log(Normal.CDF(m, Math.Sqrt(v), -1.5)), engine.LastTrace!.FinalElbo, 12);
+
+        // and with Variable.IsPositive directly, observed false: z < 0
+        var z2 = Variable.GaussianFromMeanAndVariance(m, v);
+        var c2 = Variable.IsPositive(z2);
+        c2.ObservedValue = false;
+        var engine2 = Vmp(5);
+        var q2 = engine2.Infer<Gaussian>(z2);
+        var (te2, tv2, _) = TruncatedNormal(m, v, false);
+        Assert.Equal(te2, q2.GetMean(), 12);
+        Assert.Equal(tv2, q2.GetVariance(), 12);
+        Assert.Equal(Math.Log(Normal.CDF(m, Math.Sqrt(v), 0)), engine2.LastTrace!.FinalElbo, 12);
+    }
+
+    [Fact]
+    public void Refusals_NameTheFactorAndTheWayOut()
+    {
+        // a + a: the push-forward of a factorised q would add two independent copies
+        var a = Variable.GaussianFromMeanAndVariance(0, 1);
+        var y = Variable.GaussianFromMeanAndVariance(a + a, 1);
+        y.ObservedValue = 1;
+        var ex = Assert.Throws<NotSupportedException>(() => Vmp(5).Infer<Gaussian>(a));
+        Assert.Contains("both depend on", ex.Message);
+        Assert.Contains("ExpectationPropagation", ex.Message);
+
+        // a random IsPositive output that other factors read: the message to x would be a step function
+        var x = Variable.GaussianFromMeanAndVariance(0, 1);
+        var other = Variable.Bernoulli(0.5);
+        other.InitialiseTo(Bernoulli.PointMass(true));
+        var both = (x > 0) & other;
+        both.ObservedValue = true;
+        var ex2 = Assert.Throws<NotSupportedException>(() => Vmp(5).Infer<Gaussian>(x));
+        Assert.Contains("step function", ex2.Message);
+        Assert.Contains("ExpectationPropagation", ex2.Message);
+    }
+
     // ---- 4. Boolean factors against brute-force mean field ----
 
     /// <summary>max over a grid of factorised q (step 0.01, ends and priors included) of Σ_x q(x) log p(x, obs) + H(q), by enumeration.</summary>
