@@ -9,15 +9,17 @@ namespace Probabilistic.FactorGraphs.Tests;
 public class ErrorTests
 {
     [Fact]
-    public void Vmp_OnDeterministicFactor_NamesFactorAlgorithmAndAlternatives()
+    public void Vmp_OnExactlyObservedSum_NamesFactorAlgorithmAndAlternatives()
     {
-        var a = Variable.Bernoulli(0.5);
-        var b = Variable.Bernoulli(0.5);
-        var both = a & b;
-        var ex = Assert.Throws<NotSupportedException>(() => new InferenceEngine(new VariationalMessagePassing()).Infer(both));
-        Assert.Contains("And", ex.Message);
+        var a = Variable.GaussianFromMeanAndVariance(0, 1);
+        var b = Variable.GaussianFromMeanAndVariance(0, 1);
+        var sum = a + b;
+        sum.ObservedValue = 1.5;
+        var ex = Assert.Throws<NotSupportedException>(() => new InferenceEngine(new VariationalMessagePassing()).Infer(a));
+        Assert.Contains("Plus", ex.Message);
         Assert.Contains("VariationalMessagePassing", ex.Message);
         Assert.Contains("ExpectationPropagation", ex.Message);
+        Assert.Contains("noise", ex.Message);
     }
 
     [Fact]

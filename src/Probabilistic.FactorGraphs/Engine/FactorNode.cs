@@ -80,6 +80,16 @@ internal abstract class FactorNode
     /// <summary>True when VMP messages exist for this factor.</summary>
     internal virtual bool SupportsVmp => false;
 
+    /// <summary>
+    /// True for factors c = f(args) (sum, difference, scale, inner product, IsPositive, and / or / not). Under VMP a random
+    /// output is collapsed: its q is the push-forward <see cref="VmpForward"/> of its arguments' q, it has no entropy term
+    /// and the factor no E[log f] term (Winn &amp; Bishop 2005, deterministic nodes).
+    /// </summary>
+    internal virtual bool IsDeterministic => false;
+
+    /// <summary>Sets a collapsed output's marginals to the push-forward of the arguments' current marginals.</summary>
+    internal virtual void VmpForward() { }
+
     /// <summary>Multiplies this factor's VMP messages into <paramref name="target"/>'s accumulator (each raised to its gate weight).</summary>
     internal virtual void VmpSend(IPort target, double[]? weights) =>
         throw new NotSupportedException(UnsupportedVmp());
@@ -96,7 +106,7 @@ internal abstract class FactorNode
     internal virtual double VmpAverageLog(int i) => throw new NotSupportedException(UnsupportedVmp());
 
     internal string UnsupportedVmp() =>
-        $"The {Description} factor has no VariationalMessagePassing operator (it is deterministic). Use ExpectationPropagation for this model; VMP supports Gaussian, Gamma, Beta–Bernoulli and Dirichlet–Discrete factors and gates on them.";
+        $"The {Description} factor has no VariationalMessagePassing operator. Use ExpectationPropagation for this model; VMP supports Gaussian, Gamma, Beta–Bernoulli, Dirichlet–Discrete and VectorGaussian–Wishart factors and gates on them, and the deterministic +, −, * constant, InnerProduct, IsPositive (>, <) and &, |, ! outside gates.";
 
     internal static string Where(IPort p) => $"'{p.Node.Name}'";
 }

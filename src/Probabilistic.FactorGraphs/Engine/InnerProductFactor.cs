@@ -25,4 +25,20 @@ internal sealed class InnerProductFactor : FactorNode
     }
 
     internal override double EpLogZ(int i) => InnerProductOp.LogAverageFactor(C.Context(i), W.Context(i), Vec(i));
+
+    internal override bool SupportsVmp => true;
+    internal override bool IsDeterministic => true;
+
+    internal override void VmpForward()
+    {
+        for (int i = 0; i < Count; i++) C.Random!.Marginal[C.Index(i)] = InnerProductOp.InnerProductAverageLogarithm(W.Marginal(i), Vec(i));
+    }
+
+    internal override void VmpSend(IPort target, double[]? w)
+    {
+        var back = CollapsedVmp.Backward(C.Random!);
+        for (int i = 0; i < Count; i++) W.AddVmp(i, InnerProductOp.AAverageLogarithm(back[C.Index(i)], Vec(i)));
+    }
+
+    internal override double VmpAverageLog(int i) => 0;
 }

@@ -12,11 +12,13 @@ internal sealed class MessagePassing : IElboOptimizer
 {
     private readonly CompiledModel _model;
     private readonly List<VarNode> _random;
+    private readonly CollapsedVmp? _collapsed;
 
     internal MessagePassing(CompiledModel model)
     {
         _model = model;
         _random = model.Variables.Where(v => !v.IsObserved).ToList();
+        if (model.Vmp) _collapsed = new CollapsedVmp(model);
     }
 
     public bool IsMonotone => _model.Vmp;
@@ -64,7 +66,10 @@ internal sealed class MessagePassing : IElboOptimizer
             foreach (var v in _random)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                UpdateVmp(v, outputsOnly: false);
+                if (_collapsed!.Collapsed.Contains(v)) continue;
+                if (_collapsed.IsCoupled(v))
+                    for (int j = 0; j < v.Count; j++) UpdateVmp(v, outputsOnly: false, only: j);
+                else UpdateVmp(v, outputsOnly: false);
             }
             return Elbo();
         }
@@ -80,26 +85,37 @@ internal sealed class MessagePassing : IElboOptimizer
     private void InitialiseVmp()
     {
         // Ancestral pass: each variable starts at the message of its own definition given its parents' initial marginals.
-        foreach (var v in _random) UpdateVmp(v, outputsOnly: true);
+        _collapsed!.Bind();
+        foreach (var v in _random)
+        {
+            if (_collapsed.Collapsed.Contains(v)) _collapsed.Forward(v);
+            else UpdateVmp(v, outputsOnly: true);
+        }
         foreach (var v in _random) ApplyInitialiser(v);
+        _collapsed.ForwardAll();
     }
 
-    private void UpdateVmp(VarNode v, bool outputsOnly)
+    private void UpdateVmp(VarNode v, bool outputsOnly, int only = -1)
     {
         switch (v)
         {
-            case VarNode<Gaussian> n: Update(n, outputsOnly); break;
-            case VarNode<Gamma> n: Update(n, outputsOnly); break;
-            case VarNode<Beta> n: Update(n, outputsOnly); break;
-            case VarNode<Bernoulli> n: Update(n, outputsOnly); break;
-            case VarNode<Discrete> n: Update(n, outputsOnly); break;
-            case VarNode<Dirichlet> n: Update(n, outputsOnly); break;
-            case VarNode<VectorGaussian> n: Update(n, outputsOnly); break;
-            case VarNode<Wishart> n: Update(n, outputsOnly); break;
+            case VarNode<Gaussian> n: Update(n, outputsOnly, only); break;
+            case VarNode<Gamma> n: Update(n, outputsOnly, only); break;
+            case VarNode<Beta> n: Update(n, outputsOnly, only); break;
+            case VarNode<Bernoulli> n: Update(n, outputsOnly, only); break;
+            case VarNode<Discrete> n: Update(n, outputsOnly, only); break;
+            case VarNode<Dirichlet> n: Update(n, outputsOnly, only); break;
+            case VarNode<VectorGaussian> n: Update(n, outputsOnly, only); break;
+            case VarNode<Wishart> n: Update(n, outputsOnly, only); break;
         }
+        if (!outputsOnly) _collapsed!.ForwardAfter(v);
     }
 
-    private void Update<T>(VarNode<T> v, bool outputsOnly) where T : struct, IDistribution<T>
+    /// <summary>
+    /// v's marginal := the product of its messages (all elements, or only element <paramref name="only"/> when its elements
+    /// are coupled through a deterministic factor, so the update stays coordinate ascent).
+    /// </summary>
+    private void Update<T>(VarNode<T> v, bool outputsOnly, int only) where T : struct, IDistribution<T>
     {
         v.BeginAccumulate();
         foreach (var p in v.Ports)
@@ -114,7 +130,9 @@ internal sealed class MessagePassing : IElboOptimizer
         {
             foreach (var q in v.Accumulator) if (!q.IsProper()) return;
         }
-        v.EndAccumulate();
+        else _collapsed!.Truncate(v, only);
+        if (only >= 0) v.Marginal[only] = v.Accumulator[only];
+        else v.EndAccumulate();
     }
 
     private static void ApplyInitialiser(VarNode v)
@@ -148,7 +166,7 @@ internal sealed class MessagePassing : IElboOptimizer
         }
     }
 
-    private static double[]? Weights(FactorNode f)
+    internal static double[]? Weights(FactorNode f)
     {
         if (f.Gate is not { } g || !f.VmpWeighted) return null;
         var w = new double[f.Count];
@@ -160,7 +178,7 @@ internal sealed class MessagePassing : IElboOptimizer
     {
         double s = 0;
         foreach (var f in _model.Factors) s += f.VmpAverageLogSum(Weights(f));
-        foreach (var v in _random) s -= SumAverageLogSelf(v);
+        foreach (var v in _random) if (!_collapsed!.Collapsed.Contains(v)) s -= SumAverageLogSelf(v);
         return s;
     }
 

@@ -4,7 +4,7 @@ using Probabilistic.FactorGraphs.Distributions;
 namespace Probabilistic.FactorGraphs.Factors;
 
 /// <summary>Message operators for c = wᵀx with random vector w and known vector x (Bayes point machine, linear regression).</summary>
-public static class InnerProductOp
+public static partial class InnerProductOp
 {
     /// <summary>EP message to c: N(xᵀμ, xᵀΣx) from w's context; uniform when the context is improper.</summary>
     public static Gaussian InnerProductAverageConditional(VectorGaussian w, ReadOnlySpan<double> x)

@@ -4,7 +4,7 @@ using Probabilistic.FactorGraphs.Distributions;
 namespace Probabilistic.FactorGraphs.Factors;
 
 /// <summary>Message operators for c = (x &gt; 0): truncation of a Gaussian (Bayes point machines, TrueSkill).</summary>
-public static class IsPositiveOp
+public static partial class IsPositiveOp
 {
     private const double HalfLog2Pi = 0.91893853320467274178;
 
@@ -59,7 +59,7 @@ public static class IsPositiveOp
 }
 
 /// <summary>Message operators for Boolean and, or, not, by enumeration of the truth table.</summary>
-public static class BooleanOps
+public static partial class BooleanOps
 {
     /// <summary>Log-odds standing for certainty in a message (keeps the ratio of marginal and message finite).</summary>
     public const double Certain = 200;

@@ -3,7 +3,7 @@ using Probabilistic.FactorGraphs.Distributions;
 namespace Probabilistic.FactorGraphs.Factors;
 
 /// <summary>Message operators for c = a + s·b (s = ±1: sum and difference) and c = k·a.</summary>
-public static class LinearOp
+public static partial class LinearOp
 {
     /// <summary>EP message to c = a + s·b: N(μa + s μb, va + vb); uniform when either context is improper.</summary>
     public static Gaussian SumAverageConditional(Gaussian a, Gaussian b, double sign)

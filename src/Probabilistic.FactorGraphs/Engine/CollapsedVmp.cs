@@ -1,0 +1,186 @@
+using Probabilistic.FactorGraphs.Distributions;
+
+namespace Probabilistic.FactorGraphs.Engine;
+
+/// <summary>
+/// VMP's treatment of deterministic factors c = f(args) (Winn &amp; Bishop 2005, "Variational Message Passing", deterministic
+/// nodes). A random c is collapsed: q(c) is the push-forward of its arguments' q (exact for the factors quadratic in c
+/// that read it, and for Boolean c), recomputed after every update of an ancestor so that the schedule stays exact
+/// coordinate ascent; c has no entropy term and f no E[log f] term. Messages to an argument use c's backward message,
+/// the product of the messages c receives (<see cref="Backward{T}"/>, recursive through chains of deterministic factors).
+/// An observed IsPositive output truncates the one random Gaussian its argument is an affine function of.
+/// </summary>
+internal sealed class CollapsedVmp
+{
+    private readonly CompiledModel _model;
+    private readonly List<FactorNode> _forward = [];
+    private readonly Dictionary<VarNode, List<FactorNode>> _after = [];
+    private readonly Dictionary<VarNode, IsPositiveFactor> _truncation = [];
+    private readonly HashSet<VarNode> _coupled = [];
+    private readonly Dictionary<VarNode, FactorNode> _definition = [];
+
+    internal CollapsedVmp(CompiledModel model)
+    {
+        _model = model;
+        foreach (var f in model.Factors.Where(f => f.IsDeterministic))
+        {
+            if (f.Gate is { } g)
+                throw new NotSupportedException($"Under VariationalMessagePassing the deterministic {f.Description} factor inside the gate on '{g.Selector.Name}' is not supported; compute it outside the gate, or use ExpectationPropagation.");
+            var output = f.Ports.First(p => p.IsOutput);
+            if (!output.IsObserved) { Collapsed.Add(output.Node); _forward.Add(f); _definition[output.Node] = f; continue; }
+            if (f is LinearFactor or ScaleFactor or InnerProductFactor && f.Ports.Any(p => !p.IsOutput && !p.IsObserved))
+                throw new NotSupportedException($"Under VariationalMessagePassing the {f.Description} factor's output '{output.Node.Name}' is observed exactly, which confines its random arguments to a hyperplane that a factorised q cannot represent. Add noise (Variable.GaussianFromMeanAndVariance(..., noise)) and observe that, or use ExpectationPropagation.");
+        }
+        foreach (var c in Collapsed)
+        {
+            if (c.GatesOnMe.Count > 0)
+                throw new NotSupportedException($"Under VariationalMessagePassing the derived variable '{c.Name}' cannot select a gate; give the selector its own Bernoulli prior, or use ExpectationPropagation.");
+            if (c.Source.Initialiser is not null)
+                throw new NotSupportedException($"'{c.Name}' is computed by a deterministic factor; under VariationalMessagePassing its distribution follows from its arguments', so InitialiseTo does not apply. Initialise the arguments instead.");
+        }
+        foreach (var v in model.Variables.Where(v => !v.IsObserved && !Collapsed.Contains(v)))
+        {
+            var list = new HashSet<FactorNode>();
+            var stack = new Stack<VarNode>([v]);
+            while (stack.Count > 0)
+                foreach (var p in stack.Pop().Ports)
+                    if (!p.IsOutput && p.Factor.IsDeterministic && _forward.Contains(p.Factor) && list.Add(p.Factor))
+                        stack.Push(p.Factor.Ports.First(q => q.IsOutput).Node);
+            _after[v] = list.OrderBy(f => model.Factors.IndexOf(f)).ToList();
+        }
+    }
+
+    /// <summary>Random variables defined by deterministic factors (no entropy term, no update of their own).</summary>
+    internal HashSet<VarNode> Collapsed { get; } = [];
+
+    /// <summary>Random variables whose elements are coupled through a deterministic factor (updated one element at a time).</summary>
+    internal bool IsCoupled(VarNode v) => _coupled.Contains(v);
+
+    /// <summary>Bind time: element-level independence of each deterministic factor's arguments, and the truncations.</summary>
+    internal void Bind()
+    {
+        _truncation.Clear();
+        _coupled.Clear();
+        var memo = new Dictionary<(VarNode, int), HashSet<(VarNode, int)>>();
+        foreach (var f in _model.Factors.Where(f => f.IsDeterministic))
+        {
+            var args = f.Ports.Where(p => !p.IsOutput).ToList();
+            for (int i = 0; i < f.Count; i++)
+            {
+                var seen = new Dictionary<(VarNode, int), IPort>();
+                foreach (var p in args)
+                    foreach (var e in Ancestors(p, i, memo))
+                    {
+                        if (seen.TryGetValue(e, out var other))
+                            throw new NotSupportedException($"Under VariationalMessagePassing the {f.Description} factor's arguments {FactorNode.Where(other)} and {FactorNode.Where(p)} both depend on '{e.Item1.Name}'{(e.Item1.Count > 1 ? $"[{e.Item2}]" : "")}; the push-forward of a factorised q would treat them as independent. Use ExpectationPropagation for this model.");
+                        seen[e] = p;
+                    }
+                foreach (var g in seen.Keys.GroupBy(e => e.Item1))
+                    if (g.Count() > 1) _coupled.Add(g.Key);
+            }
+        }
+        foreach (var f in _model.Factors.OfType<IsPositiveFactor>())
+        {
+            if (!f.C.IsObserved) continue;
+            f.BindTruncation();
+            var z = f.TruncationTarget!;
+            if (!_truncation.TryAdd(z, f))
+                throw new NotSupportedException($"Under VariationalMessagePassing '{z.Name}' is truncated by two IsPositive factors ({_truncation[z].Description}, {f.Description}); VMP supports one per variable. Use ExpectationPropagation.");
+        }
+    }
+
+    /// <summary>The random (non-collapsed) variable elements a port's value at instance i is a function of.</summary>
+    private HashSet<(VarNode, int)> Ancestors(IPort p, int i, Dictionary<(VarNode, int), HashSet<(VarNode, int)>> memo)
+    {
+        if (p.IsObserved) return [];
+        int j = PortIndex(p, i);
+        if (!Collapsed.Contains(p.Node)) return [(p.Node, j)];
+        if (memo.TryGetValue((p.Node, j), out var known)) return known;
+        var def = p.Node.Ports.First(q => q.IsOutput);
+        int k = InstanceOf(def, j);
+        var set = new HashSet<(VarNode, int)>();
+        foreach (var q in def.Factor.Ports) if (!q.IsOutput) set.UnionWith(Ancestors(q, k, memo));
+        memo[(p.Node, j)] = set;
+        return set;
+    }
+
+    private static int PortIndex(IPort p, int i) => p switch
+    {
+        Port<Gaussian> g => g.Index(i),
+        Port<Bernoulli> b => b.Index(i),
+        Port<VectorGaussian> v => v.Index(i),
+        _ => throw new NotSupportedException($"{p.Factor.Description}: unexpected port type."),
+    };
+
+    /// <summary>The instance of a defining factor whose output is element j.</summary>
+    private static int InstanceOf(IPort output, int j)
+    {
+        for (int k = 0; k < output.Factor.Count; k++) if (PortIndex(output, k) == j) return k;
+        throw new InvalidOperationException($"No instance of {output.Factor.Description} defines element {j} of '{output.Node.Name}'.");
+    }
+
+    /// <summary>Push-forward of every collapsed variable, in creation (topological) order.</summary>
+    internal void ForwardAll() { foreach (var f in _forward) f.VmpForward(); }
+
+    /// <summary>Push-forward of one collapsed variable from its arguments' current marginals.</summary>
+    internal void Forward(VarNode c) => _definition[c].VmpForward();
+
+    /// <summary>Push-forward of the collapsed descendants of <paramref name="v"/> after its update.</summary>
+    internal void ForwardAfter(VarNode v)
+    {
+        if (_after.TryGetValue(v, out var list)) foreach (var f in list) f.VmpForward();
+    }
+
+    /// <summary>Applies an observed IsPositive's truncation to <paramref name="v"/>'s accumulated messages (only element <paramref name="only"/> when ≥ 0).</summary>
+    internal void Truncate(VarNode v, int only)
+    {
+        if (_truncation.TryGetValue(v, out var f)) f.Truncate(only);
+    }
+
+    /// <summary>
+    /// The backward message m_c of a collapsed variable: the product of the VMP messages its children send it (a child that
+    /// is itself deterministic sends exp E[log m_child(...)] computed from its own backward message).
+    /// </summary>
+    internal static T[] Backward<T>(VarNode<T> c) where T : struct, IDistribution<T>
+    {
+        c.BeginAccumulate();
+        foreach (var p in c.Ports)
+            if (!p.IsOutput) p.Factor.VmpSend(p, MessagePassing.Weights(p.Factor));
+        return (T[])c.Accumulator.Clone();
+    }
+
+    /// <summary>x at instance i as α·z[j] + β for one random non-collapsed Gaussian z (z null when that fails).</summary>
+    internal static (VarNode<Gaussian>? Z, int J, double Alpha, double Beta) Affine(Port<Gaussian> p, int i)
+    {
+        if (p.IsObserved) return (null, -1, 0, p.Marginal(i).Point);
+        var node = p.Random!;
+        int j = p.Index(i);
+        var def = node.Ports.First(q => q.IsOutput);
+        if (!def.Factor.IsDeterministic) return (node, j, 1, 0);
+        int k = InstanceOf(def, j);
+        switch (def.Factor)
+        {
+            case LinearFactor lf:
+            {
+                var a = Affine(lf.A, k);
+                var b = Affine(lf.B, k);
+                double s = lf.Sign;
+                if (a.Z is not null && b.Z is not null) return (null, -1, double.NaN, 0);
+                if (b.Z is null) return (a.Z, a.J, a.Alpha, a.Beta + s * b.Beta);
+                return (b.Z, b.J, s * b.Alpha, a.Beta + s * b.Beta);
+            }
+            case ScaleFactor sf:
+            {
+                var a = Affine(sf.A, k);
+                return (a.Z, a.J, sf.K * a.Alpha, sf.K * a.Beta);
+            }
+            default:
+                return (null, -1, double.NaN, 0);
+        }
+    }
+
+    internal static string TruncationMessage(FactorNode f, IPort x) =>
+        $"Under VariationalMessagePassing the {f.Description} factor's observed output needs its argument {FactorNode.Where(x)} to be one random Gaussian variable up to a constant shift and scale (x > 0, x > 3, 2·x < y with y observed). " +
+        $"Here it combines several random variables (e.g. perf1 − perf2): a factorised q cannot satisfy the constraint except with disjoint supports. " +
+        $"Write the difference with its noise as one variable, e.g. Variable.GaussianFromMeanAndVariance(skill1 − skill2, 2β²) > 0, or use ExpectationPropagation.";
+}
