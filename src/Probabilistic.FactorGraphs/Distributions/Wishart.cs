@@ -165,8 +165,11 @@ public readonly struct Wishart : IDistribution<Wishart>
     public static Wishart operator /(Wishart a, Wishart b) =>
         new(a.Dimension, a.Shape - b.Shape + (a.Dimension + 1) / 2.0, a._rate.Zip(b._rate, (x, y) => x - y).ToArray());
 
-    /// <summary>"Wishart(shape, mean)".</summary>
+    /// <summary>The scale matrix S = rate⁻¹ (so the mean is Shape·S).</summary>
+    public PositiveDefiniteMatrix GetScale() => PositiveDefiniteMatrix.Wrap(Dimension, VectorGaussian.Inverse(_rate, Dimension));
+
+    /// <summary>"Wishart(shape, scale)" as Infer.NET prints it, the scale's rows separated by "; ".</summary>
     public override string ToString() => IsProper()
-        ? "Wishart(" + Gaussian.F(Shape) + ", mean " + GetMean().ToString().Replace(Environment.NewLine, "; ") + ")"
+        ? "Wishart(" + Gaussian.F(Shape) + ", " + GetScale().ToString().Replace(Environment.NewLine, "; ") + ")"
         : "Wishart(improper)";
 }
