@@ -18,6 +18,11 @@ public static class Tutorials
         Variable<bool> secondCoin = Variable.Bernoulli(0.5).Named("secondCoin");
         Variable<bool> bothHeads = (firstCoin & secondCoin).Named("bothHeads");
         InferenceEngine engine = new InferenceEngine();
+        if (engine.Algorithm is Algorithms.VariationalMessagePassing)
+        {
+            output.WriteLine("This example does not run with Variational Message Passing");
+            return;
+        }
         output.WriteLine("Probability both coins are heads: " + engine.Infer(bothHeads));
         bothHeads.ObservedValue = false;
         output.WriteLine("Probability distribution over firstCoin: " + engine.Infer(firstCoin));
@@ -94,9 +99,18 @@ public static class Tutorials
             treatedGroup[j] = Variable.Bernoulli(probAll).ForEach(j);
         }
         InferenceEngine ie = new InferenceEngine();
-        output.WriteLine("Probability treatment has an effect = " + ie.Infer(isEffective));
-        output.WriteLine("Probability of good outcome if given treatment = " + (float)ie.Infer<Beta>(probIfTreated).GetMean());
-        output.WriteLine("Probability of good outcome if control = " + (float)ie.Infer<Beta>(probIfControl).GetMean());
+        if (!(ie.Algorithm is Algorithms.GibbsSampling))
+        {
+            output.WriteLine("Probability treatment has an effect = " + ie.Infer(isEffective));
+            output.WriteLine("Probability of good outcome if given treatment = "
+                                    + (float)ie.Infer<Beta>(probIfTreated).GetMean());
+            output.WriteLine("Probability of good outcome if control = "
+                                    + (float)ie.Infer<Beta>(probIfControl).GetMean());
+        }
+        else
+        {
+            output.WriteLine("This model is not supported by Gibbs sampling.");
+        }
     }
 
     /// <summary>
