@@ -99,4 +99,15 @@ public sealed class HmmCommandTests : IDisposable
         Assert.True(r.Code == 0, r.Err);
         Assert.Contains("Converged", r.Out);
     }
+
+    [Fact]
+    public void FactorGraphsDemo_RunsTheTutorialsWithTheirDocumentedOutput()
+    {
+        var r = Run("demo", "--only", "Factor graphs");
+        Assert.True(r.Code == 0, r.Err);
+        // Infer.NET's Bayes point machine and TrueSkill documentation print these lines
+        Assert.Contains("[0] Bernoulli(0.9555)", r.Out);
+        Assert.Contains("Player 0 skill: Gaussian(9.517, 3.926)", r.Out);
+        Assert.Contains("Dist over pi=Dirichlet(", r.Out);
+    }
 }

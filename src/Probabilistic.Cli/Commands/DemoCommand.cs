@@ -18,7 +18,7 @@ public static class DemoCommand
         new Demo("Gaussian HMM: regime-switching series (synthetic, seeded)", HmmCommand.Demo),
         new Demo("Part-of-speech tagger (TnT-style trigram HMM) on brown-sample", TagCommand.RunDemo),
         new Demo("VAE (TorchSharp) on the MNIST sample", VaeCommand.Demo),
-        new Demo("Factor graphs: Infer.NET tutorials (two coins, clinical trial, learning a Gaussian)", FactorGraphsCommand.Demo),
+        new Demo("Factor graphs: Infer.NET tutorials (two coins, clinical trial, learning a Gaussian, Bayes point machine, TrueSkill, linear regression, mixture of Gaussians)", FactorGraphsCommand.Demo),
     ];
 
     public static Command Create()

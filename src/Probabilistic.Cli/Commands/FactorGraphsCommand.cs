@@ -6,7 +6,10 @@ namespace Probabilistic.Cli.Commands;
 /// <summary>The factor-graph family's demo: Infer.NET's tutorials on our engine, with the VMP bound trace.</summary>
 public static class FactorGraphsCommand
 {
-    /// <summary>Two coins, truncated Gaussian, clinical trial (EP) and learning a Gaussian (EP and VMP, with its ELBO trace).</summary>
+    /// <summary>
+    /// Two coins, clinical trial, Bayes point machine, TrueSkill and Bayesian linear regression (EP), learning a
+    /// Gaussian (EP and VMP, with its ELBO trace) and the 2-D mixture of Gaussians (VMP).
+    /// </summary>
     public static void Demo(DemoCommand.DemoContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -20,5 +23,13 @@ public static class FactorGraphsCommand
         o.WriteLine("-- Learning a Gaussian, 100 points (VMP): lower bound per sweep");
         var trace = Tutorials.LearningAGaussian(o, new VariationalMessagePassing(), 100, context.Seed, tolerance: 1e-12);
         o.WriteLine(trace.ToTable());
+        o.WriteLine("-- Bayes point machine (EP)");
+        Tutorials.BayesPointMachine(o);
+        o.WriteLine("-- TrueSkill: six games, five players (EP)");
+        Tutorials.TrueSkill(o);
+        o.WriteLine("-- Bayesian linear regression (EP, exact here)");
+        Tutorials.BayesianLinearRegression(o);
+        o.WriteLine("-- Mixture of two 2-D Gaussians, 300 points (VMP)");
+        Tutorials.MixtureOfGaussians(o);
     }
 }

@@ -9,27 +9,31 @@ public readonly struct Bernoulli : IDistribution<Bernoulli>, IEquatable<Bernoull
     /// <summary>log P(true) − log P(false).</summary>
     public double LogOdds { get; }
 
-    private Bernoulli(double logOdds) { LogOdds = logOdds; }
+    private Bernoulli(Stored _, double logOdds) { LogOdds = logOdds; }
+
+    /// <summary>P(true) = <paramref name="probTrue"/>, as Infer.NET's <c>new Bernoulli(probTrue)</c>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="probTrue"/> is outside [0, 1].</exception>
+    public Bernoulli(double probTrue) { this = FromProbTrue(probTrue); }
 
     /// <summary>P(true) = <paramref name="probTrue"/>.</summary>
     public static Bernoulli FromProbTrue(double probTrue)
     {
         if (!(probTrue >= 0 && probTrue <= 1)) throw new ArgumentOutOfRangeException(nameof(probTrue), probTrue, "A Bernoulli's probability of true must lie in [0, 1].");
-        return new(Math.Log(probTrue) - Math.Log(1 - probTrue));
+        return new(Stored.Fields, Math.Log(probTrue) - Math.Log(1 - probTrue));
     }
 
     /// <summary>From log-odds.</summary>
     public static Bernoulli FromLogOdds(double logOdds)
     {
         if (double.IsNaN(logOdds)) throw new ArgumentOutOfRangeException(nameof(logOdds), logOdds, "Log-odds must not be NaN.");
-        return new(logOdds);
+        return new(Stored.Fields, logOdds);
     }
 
     /// <summary>All mass on <paramref name="value"/>.</summary>
-    public static Bernoulli PointMass(bool value) => new(value ? double.PositiveInfinity : double.NegativeInfinity);
+    public static Bernoulli PointMass(bool value) => new(Stored.Fields, value ? double.PositiveInfinity : double.NegativeInfinity);
 
     /// <summary>P(true) = 1/2.</summary>
-    public static Bernoulli Uniform() => new(0);
+    public static Bernoulli Uniform() => new(Stored.Fields, 0);
 
     /// <summary>P(true).</summary>
     public double GetProbTrue() => LogOdds >= 0 ? 1 / (1 + Math.Exp(-LogOdds)) : Math.Exp(LogOdds) / (1 + Math.Exp(LogOdds));
@@ -79,6 +83,9 @@ public readonly struct Bernoulli : IDistribution<Bernoulli>, IEquatable<Bernoull
     public double GetLogAverageOf(Bernoulli that) =>
         LogSpace.LogAddExp(GetLogProbTrue() + that.GetLogProbTrue(), GetLogProbFalse() + that.GetLogProbFalse());
 
+    /// <summary>A draw from Infer.NET's static generator <see cref="LinearAlgebra.Rand"/> (repeatable after <c>Rand.Restart(seed)</c>).</summary>
+    public bool Sample() => Sample(LinearAlgebra.Rand.Generator);
+
     /// <summary>A draw.</summary>
     public bool Sample(Random random)
     {
@@ -87,21 +94,21 @@ public readonly struct Bernoulli : IDistribution<Bernoulli>, IEquatable<Bernoull
     }
 
     /// <inheritdoc/>
-    public Bernoulli Pow(double exponent) => IsPointMass ? this : new(LogOdds * exponent);
+    public Bernoulli Pow(double exponent) => IsPointMass ? this : new(Stored.Fields, LogOdds * exponent);
 
     /// <inheritdoc/>
     public static Bernoulli operator *(Bernoulli a, Bernoulli b)
     {
         if (a.IsPointMass) return a;
         if (b.IsPointMass) return b;
-        return new(a.LogOdds + b.LogOdds);
+        return new(Stored.Fields, a.LogOdds + b.LogOdds);
     }
 
     /// <inheritdoc/>
     public static Bernoulli operator /(Bernoulli a, Bernoulli b)
     {
         if (a.IsPointMass) return a;
-        return new(a.LogOdds - b.LogOdds);
+        return new(Stored.Fields, a.LogOdds - b.LogOdds);
     }
 
     /// <inheritdoc/>

@@ -16,36 +16,40 @@ public readonly struct Beta : IDistribution<Beta>, ICanGetMeanAndVariance, IEqua
     /// <summary>β, the pseudo-count of false (for a point mass: the point).</summary>
     public double FalseCount { get; }
 
-    private Beta(double trueCount, double falseCount) { TrueCount = trueCount; FalseCount = falseCount; }
+    private Beta(Stored _, double trueCount, double falseCount) { TrueCount = trueCount; FalseCount = falseCount; }
+
+    /// <summary>Beta(α, β), as Infer.NET's <c>new Beta(trueCount, falseCount)</c>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A count is not finite and &gt; 0.</exception>
+    public Beta(double trueCount, double falseCount) { this = FromCounts(trueCount, falseCount); }
 
     /// <summary>Beta(α, β) with α, β &gt; 0.</summary>
     public static Beta FromCounts(double trueCount, double falseCount)
     {
         if (!(trueCount > 0) || double.IsInfinity(trueCount)) throw new ArgumentOutOfRangeException(nameof(trueCount), trueCount, "A Beta's trueCount must be finite and > 0.");
         if (!(falseCount > 0) || double.IsInfinity(falseCount)) throw new ArgumentOutOfRangeException(nameof(falseCount), falseCount, "A Beta's falseCount must be finite and > 0.");
-        return new(trueCount, falseCount);
+        return new(Stored.Fields, trueCount, falseCount);
     }
 
     /// <summary>From natural parameters (α − 1, β − 1), allowing improper messages.</summary>
-    public static Beta FromNatural(double trueMinus1, double falseMinus1) => new(trueMinus1 + 1, falseMinus1 + 1);
+    public static Beta FromNatural(double trueMinus1, double falseMinus1) => new(Stored.Fields, trueMinus1 + 1, falseMinus1 + 1);
 
     /// <summary>The Beta with this mean and variance (moment matching).</summary>
     public static Beta FromMeanAndVariance(double mean, double variance)
     {
         if (variance == 0) return PointMass(mean);
         double s = mean * (1 - mean) / variance - 1;
-        return new(mean * s, (1 - mean) * s);
+        return new(Stored.Fields, mean * s, (1 - mean) * s);
     }
 
     /// <summary>All mass at <paramref name="value"/> in [0, 1].</summary>
     public static Beta PointMass(double value)
     {
         if (!(value >= 0 && value <= 1)) throw new ArgumentOutOfRangeException(nameof(value), value, "A Beta point mass must lie in [0, 1].");
-        return new(double.PositiveInfinity, value);
+        return new(Stored.Fields, double.PositiveInfinity, value);
     }
 
     /// <summary>Beta(1, 1).</summary>
-    public static Beta Uniform() => new(1, 1);
+    public static Beta Uniform() => new(Stored.Fields, 1, 1);
 
     /// <inheritdoc/>
     public bool IsPointMass => double.IsPositiveInfinity(TrueCount);
@@ -105,6 +109,9 @@ public readonly struct Beta : IDistribution<Beta>, ICanGetMeanAndVariance, IEqua
         return (TrueCount - 1) * l1 + (FalseCount - 1) * l0 - GetLogNormalizer();
     }
 
+    /// <summary>A draw from Infer.NET's static generator <see cref="LinearAlgebra.Rand"/> (repeatable after <c>Rand.Restart(seed)</c>).</summary>
+    public double Sample() => Sample(LinearAlgebra.Rand.Generator);
+
     /// <summary>A draw.</summary>
     public double Sample(Random random)
     {
@@ -114,21 +121,21 @@ public readonly struct Beta : IDistribution<Beta>, ICanGetMeanAndVariance, IEqua
     }
 
     /// <inheritdoc/>
-    public Beta Pow(double exponent) => IsPointMass ? this : new((TrueCount - 1) * exponent + 1, (FalseCount - 1) * exponent + 1);
+    public Beta Pow(double exponent) => IsPointMass ? this : new(Stored.Fields, (TrueCount - 1) * exponent + 1, (FalseCount - 1) * exponent + 1);
 
     /// <inheritdoc/>
     public static Beta operator *(Beta a, Beta b)
     {
         if (a.IsPointMass) return a;
         if (b.IsPointMass) return b;
-        return new(a.TrueCount + b.TrueCount - 1, a.FalseCount + b.FalseCount - 1);
+        return new(Stored.Fields, a.TrueCount + b.TrueCount - 1, a.FalseCount + b.FalseCount - 1);
     }
 
     /// <inheritdoc/>
     public static Beta operator /(Beta a, Beta b)
     {
         if (a.IsPointMass) return a;
-        return new(a.TrueCount - b.TrueCount + 1, a.FalseCount - b.FalseCount + 1);
+        return new(Stored.Fields, a.TrueCount - b.TrueCount + 1, a.FalseCount - b.FalseCount + 1);
     }
 
     /// <inheritdoc/>

@@ -9,7 +9,11 @@ public readonly struct Dirichlet : IDistribution<Dirichlet>, IEquatable<Dirichle
 {
     private readonly double[] _alpha;
 
-    private Dirichlet(double[] alpha) { _alpha = alpha; }
+    private Dirichlet(Stored _, double[] alpha) { _alpha = alpha; }
+
+    /// <summary>Dirichlet(α), as Infer.NET's <c>new Dirichlet(params double[] pseudoCount)</c>.</summary>
+    /// <exception cref="ArgumentException">No pseudo-counts, or one that is not finite and &gt; 0.</exception>
+    public Dirichlet(params double[] pseudoCount) { this = FromPseudoCounts(pseudoCount); }
 
     /// <summary>K.</summary>
     public int Dimension => _alpha?.Length ?? 0;
@@ -24,7 +28,7 @@ public readonly struct Dirichlet : IDistribution<Dirichlet>, IEquatable<Dirichle
         if (alpha.Length == 0) throw new ArgumentException("A Dirichlet needs at least one dimension.", nameof(alpha));
         for (int k = 0; k < alpha.Length; k++)
             if (!(alpha[k] > 0) || double.IsInfinity(alpha[k])) throw new ArgumentOutOfRangeException(nameof(alpha), alpha[k], $"Pseudo-count {k} must be finite and > 0.");
-        return new((double[])alpha.Clone());
+        return new(Stored.Fields, (double[])alpha.Clone());
     }
 
     /// <summary>Every α_k = <paramref name="alpha"/>.</summary>
@@ -38,7 +42,7 @@ public readonly struct Dirichlet : IDistribution<Dirichlet>, IEquatable<Dirichle
     /// <summary>All α_k = 1.</summary>
     public static Dirichlet Uniform(int dimension) => Symmetric(dimension, 1);
 
-    internal static Dirichlet FromNaturalOwned(double[] alpha) => new(alpha);
+    internal static Dirichlet FromNaturalOwned(double[] alpha) => new(Stored.Fields, alpha);
 
     /// <summary>α_k.</summary>
     public double this[int k] => _alpha[k];
@@ -101,6 +105,9 @@ public readonly struct Dirichlet : IDistribution<Dirichlet>, IEquatable<Dirichle
         return s;
     }
 
+    /// <summary>A draw from Infer.NET's static generator <see cref="LinearAlgebra.Rand"/> (repeatable after <c>Rand.Restart(seed)</c>).</summary>
+    public double[] Sample() => Sample(LinearAlgebra.Rand.Generator);
+
     /// <summary>A draw (normalised Gamma draws).</summary>
     public double[] Sample(Random random)
     {
@@ -112,14 +119,14 @@ public readonly struct Dirichlet : IDistribution<Dirichlet>, IEquatable<Dirichle
     }
 
     /// <inheritdoc/>
-    public Dirichlet Pow(double exponent) => new(_alpha.Select(a => (a - 1) * exponent + 1).ToArray());
+    public Dirichlet Pow(double exponent) => new(Stored.Fields, _alpha.Select(a => (a - 1) * exponent + 1).ToArray());
 
     /// <inheritdoc/>
     public static Dirichlet operator *(Dirichlet a, Dirichlet b)
     {
         var r = new double[a.Dimension];
         for (int k = 0; k < r.Length; k++) r[k] = a._alpha[k] + b._alpha[k] - 1;
-        return new(r);
+        return new(Stored.Fields, r);
     }
 
     /// <inheritdoc/>
@@ -127,7 +134,7 @@ public readonly struct Dirichlet : IDistribution<Dirichlet>, IEquatable<Dirichle
     {
         var r = new double[a.Dimension];
         for (int k = 0; k < r.Length; k++) r[k] = a._alpha[k] - b._alpha[k] + 1;
-        return new(r);
+        return new(Stored.Fields, r);
     }
 
     /// <inheritdoc/>

@@ -13,7 +13,11 @@ public readonly struct Discrete : IDistribution<Discrete>, IEquatable<Discrete>
 {
     private readonly double[] _logProb;
 
-    private Discrete(double[] logProb) { _logProb = logProb; }
+    private Discrete(Stored _, double[] logProb) { _logProb = logProb; }
+
+    /// <summary>From probabilities (normalised here), as Infer.NET's <c>new Discrete(params double[] probs)</c>.</summary>
+    /// <exception cref="ArgumentException">No probabilities, a negative or infinite one, or a zero sum.</exception>
+    public Discrete(params double[] probs) { this = FromProbs(probs); }
 
     /// <summary>The number of values K.</summary>
     public int Dimension => _logProb?.Length ?? 0;
@@ -40,11 +44,11 @@ public readonly struct Discrete : IDistribution<Discrete>, IEquatable<Discrete>
         double z = LogSpace.LogSumExp(logProbs);
         if (double.IsNegativeInfinity(z) || double.IsNaN(z)) throw new ArgumentException("A Discrete's probabilities must have a positive finite sum.");
         for (int k = 0; k < logProbs.Length; k++) logProbs[k] -= z;
-        return new(logProbs);
+        return new(Stored.Fields, logProbs);
     }
 
     /// <summary>From natural parameters, kept unnormalised.</summary>
-    internal static Discrete FromNaturalOwned(double[] eta) => new(eta);
+    internal static Discrete FromNaturalOwned(double[] eta) => new(Stored.Fields, eta);
 
     /// <summary>The natural parameter η_k (unnormalised log-probability).</summary>
     public double GetNatural(int k) => _logProb[k];
@@ -55,7 +59,7 @@ public readonly struct Discrete : IDistribution<Discrete>, IEquatable<Discrete>
         if (dimension < 1) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "A Discrete needs at least one value.");
         var lp = new double[dimension];
         Array.Fill(lp, -Math.Log(dimension));
-        return new(lp);
+        return new(Stored.Fields, lp);
     }
 
     /// <summary>All mass on <paramref name="value"/>.</summary>
@@ -65,7 +69,7 @@ public readonly struct Discrete : IDistribution<Discrete>, IEquatable<Discrete>
         var lp = new double[dimension];
         Array.Fill(lp, double.NegativeInfinity);
         lp[value] = 0;
-        return new(lp);
+        return new(Stored.Fields, lp);
     }
 
     /// <summary>P(k).</summary>
@@ -121,6 +125,9 @@ public readonly struct Discrete : IDistribution<Discrete>, IEquatable<Discrete>
         return s;
     }
 
+    /// <summary>A draw from Infer.NET's static generator <see cref="LinearAlgebra.Rand"/> (repeatable after <c>Rand.Restart(seed)</c>).</summary>
+    public int Sample() => Sample(LinearAlgebra.Rand.Generator);
+
     /// <summary>A draw.</summary>
     public int Sample(Random random)
     {
@@ -135,7 +142,7 @@ public readonly struct Discrete : IDistribution<Discrete>, IEquatable<Discrete>
     {
         var lp = new double[Dimension];
         for (int k = 0; k < lp.Length; k++) lp[k] = exponent == 0 ? 0 : _logProb[k] * exponent;
-        return new(lp);
+        return new(Stored.Fields, lp);
     }
 
     /// <inheritdoc/>
@@ -144,7 +151,7 @@ public readonly struct Discrete : IDistribution<Discrete>, IEquatable<Discrete>
         Check(a, b);
         var lp = new double[a.Dimension];
         for (int k = 0; k < lp.Length; k++) lp[k] = a._logProb[k] + b._logProb[k];
-        return new(lp);
+        return new(Stored.Fields, lp);
     }
 
     /// <inheritdoc/>
@@ -154,7 +161,7 @@ public readonly struct Discrete : IDistribution<Discrete>, IEquatable<Discrete>
         var lp = new double[a.Dimension];
         for (int k = 0; k < lp.Length; k++)
             lp[k] = double.IsNegativeInfinity(a._logProb[k]) ? double.NegativeInfinity : a._logProb[k] - b._logProb[k];
-        return new(lp);
+        return new(Stored.Fields, lp);
     }
 
     private static void Check(Discrete a, Discrete b)

@@ -11,3 +11,13 @@ public static class Distribution<T>
         return (TDist[])elements.Clone();
     }
 }
+
+/// <summary>
+/// Tags the private constructors that take a distribution's stored fields (natural parameters, log-odds, …), so they
+/// never collide with the public constructors that take Infer.NET's parameters (<c>new Gaussian(mean, variance)</c>).
+/// </summary>
+internal enum Stored
+{
+    /// <summary>The arguments are the struct's fields as stored.</summary>
+    Fields,
+}

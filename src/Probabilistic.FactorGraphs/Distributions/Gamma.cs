@@ -17,14 +17,18 @@ public readonly struct Gamma : IDistribution<Gamma>, ICanGetMeanAndVariance, IEq
     /// <summary>The rate b = 1/scale (for a point mass: the point).</summary>
     public double Rate { get; }
 
-    private Gamma(double shape, double rate) { Shape = shape; Rate = rate; }
+    private Gamma(Stored _, double shape, double rate) { Shape = shape; Rate = rate; }
+
+    /// <summary>Gamma with shape a and scale θ (mean aθ), as Infer.NET's <c>new Gamma(shape, scale)</c>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The shape or the scale is not &gt; 0.</exception>
+    public Gamma(double shape, double scale) { this = FromShapeAndScale(shape, scale); }
 
     /// <summary>Gamma with shape a and scale θ (mean aθ).</summary>
     public static Gamma FromShapeAndScale(double shape, double scale)
     {
         if (!(shape > 0)) throw new ArgumentOutOfRangeException(nameof(shape), shape, "A Gamma's shape must be > 0.");
         if (!(scale > 0)) throw new ArgumentOutOfRangeException(nameof(scale), scale, "A Gamma's scale must be > 0.");
-        return new(shape, 1 / scale);
+        return new(Stored.Fields, shape, 1 / scale);
     }
 
     /// <summary>Gamma with shape a and rate b (mean a/b).</summary>
@@ -32,28 +36,28 @@ public readonly struct Gamma : IDistribution<Gamma>, ICanGetMeanAndVariance, IEq
     {
         if (!(shape > 0)) throw new ArgumentOutOfRangeException(nameof(shape), shape, "A Gamma's shape must be > 0.");
         if (!(rate >= 0) || double.IsInfinity(rate)) throw new ArgumentOutOfRangeException(nameof(rate), rate, "A Gamma's rate must be finite and >= 0.");
-        return new(shape, rate);
+        return new(Stored.Fields, shape, rate);
     }
 
     /// <summary>The Gamma with this mean and variance.</summary>
     public static Gamma FromMeanAndVariance(double mean, double variance)
     {
         if (variance == 0) return PointMass(mean);
-        return new(mean * mean / variance, mean / variance);
+        return new(Stored.Fields, mean * mean / variance, mean / variance);
     }
 
     /// <summary>From natural parameters (shape − 1, rate), allowing improper messages.</summary>
-    public static Gamma FromNatural(double shapeMinus1, double rate) => new(shapeMinus1 + 1, rate);
+    public static Gamma FromNatural(double shapeMinus1, double rate) => new(Stored.Fields, shapeMinus1 + 1, rate);
 
     /// <summary>All mass at <paramref name="value"/> (> 0).</summary>
     public static Gamma PointMass(double value)
     {
         if (!(value > 0) || double.IsInfinity(value)) throw new ArgumentOutOfRangeException(nameof(value), value, "A Gamma point mass must be positive and finite.");
-        return new(double.PositiveInfinity, value);
+        return new(Stored.Fields, double.PositiveInfinity, value);
     }
 
     /// <summary>The flat distribution on (0, ∞).</summary>
-    public static Gamma Uniform() => new(1, 0);
+    public static Gamma Uniform() => new(Stored.Fields, 1, 0);
 
     /// <inheritdoc/>
     public bool IsPointMass => double.IsPositiveInfinity(Shape);
@@ -104,6 +108,9 @@ public readonly struct Gamma : IDistribution<Gamma>, ICanGetMeanAndVariance, IEq
         return (Shape - 1) * GetMeanLog() - Shape - GetLogNormalizer();
     }
 
+    /// <summary>A draw from Infer.NET's static generator <see cref="LinearAlgebra.Rand"/> (repeatable after <c>Rand.Restart(seed)</c>).</summary>
+    public double Sample() => Sample(LinearAlgebra.Rand.Generator);
+
     /// <summary>A draw.</summary>
     public double Sample(Random random)
     {
@@ -113,21 +120,21 @@ public readonly struct Gamma : IDistribution<Gamma>, ICanGetMeanAndVariance, IEq
     }
 
     /// <inheritdoc/>
-    public Gamma Pow(double exponent) => IsPointMass ? this : new((Shape - 1) * exponent + 1, Rate * exponent);
+    public Gamma Pow(double exponent) => IsPointMass ? this : new(Stored.Fields, (Shape - 1) * exponent + 1, Rate * exponent);
 
     /// <inheritdoc/>
     public static Gamma operator *(Gamma a, Gamma b)
     {
         if (a.IsPointMass) return a;
         if (b.IsPointMass) return b;
-        return new(a.Shape + b.Shape - 1, a.Rate + b.Rate);
+        return new(Stored.Fields, a.Shape + b.Shape - 1, a.Rate + b.Rate);
     }
 
     /// <inheritdoc/>
     public static Gamma operator /(Gamma a, Gamma b)
     {
         if (a.IsPointMass) return a;
-        return new(a.Shape - b.Shape + 1, a.Rate - b.Rate);
+        return new(Stored.Fields, a.Shape - b.Shape + 1, a.Rate - b.Rate);
     }
 
     /// <inheritdoc/>

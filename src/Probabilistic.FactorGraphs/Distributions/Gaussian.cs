@@ -19,11 +19,15 @@ public readonly struct Gaussian : IDistribution<Gaussian>, ICanGetMeanAndVarianc
     /// <summary>Precision, 1/variance.</summary>
     public double Precision { get; }
 
-    private Gaussian(double meanTimesPrecision, double precision)
+    private Gaussian(Stored _, double meanTimesPrecision, double precision)
     {
         MeanTimesPrecision = meanTimesPrecision;
         Precision = precision;
     }
+
+    /// <summary>N(mean, variance), as Infer.NET's <c>new Gaussian(mean, variance)</c>; variance 0 gives a point mass, +∞ the uniform.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The mean is not finite or the variance is negative or NaN.</exception>
+    public Gaussian(double mean, double variance) { this = FromMeanAndVariance(mean, variance); }
 
     /// <summary>N(mean, variance); variance 0 gives a point mass, +∞ the uniform.</summary>
     public static Gaussian FromMeanAndVariance(double mean, double variance)
@@ -32,7 +36,7 @@ public readonly struct Gaussian : IDistribution<Gaussian>, ICanGetMeanAndVarianc
         if (!double.IsFinite(mean)) throw new ArgumentOutOfRangeException(nameof(mean), mean, "A Gaussian's mean must be finite.");
         if (variance == 0) return PointMass(mean);
         if (double.IsPositiveInfinity(variance)) return Uniform();
-        return new Gaussian(mean / variance, 1 / variance);
+        return new Gaussian(Stored.Fields, mean / variance, 1 / variance);
     }
 
     /// <summary>N(mean, 1/precision).</summary>
@@ -41,17 +45,17 @@ public readonly struct Gaussian : IDistribution<Gaussian>, ICanGetMeanAndVarianc
         if (!(precision >= 0)) throw new ArgumentOutOfRangeException(nameof(precision), precision, "A Gaussian's precision must be >= 0.");
         if (!double.IsFinite(mean)) throw new ArgumentOutOfRangeException(nameof(mean), mean, "A Gaussian's mean must be finite.");
         if (double.IsPositiveInfinity(precision)) return PointMass(mean);
-        return new Gaussian(mean * precision, precision);
+        return new Gaussian(Stored.Fields, mean * precision, precision);
     }
 
     /// <summary>From natural parameters (precision may be negative for an improper message).</summary>
-    public static Gaussian FromNatural(double meanTimesPrecision, double precision) => new(meanTimesPrecision, precision);
+    public static Gaussian FromNatural(double meanTimesPrecision, double precision) => new(Stored.Fields, meanTimesPrecision, precision);
 
     /// <summary>All mass at <paramref name="value"/>.</summary>
-    public static Gaussian PointMass(double value) => new(value, double.PositiveInfinity);
+    public static Gaussian PointMass(double value) => new(Stored.Fields, value, double.PositiveInfinity);
 
     /// <summary>The flat distribution.</summary>
-    public static Gaussian Uniform() => new(0, 0);
+    public static Gaussian Uniform() => new(Stored.Fields, 0, 0);
 
     /// <inheritdoc/>
     public bool IsPointMass => double.IsPositiveInfinity(Precision);
@@ -106,6 +110,9 @@ public readonly struct Gaussian : IDistribution<Gaussian>, ICanGetMeanAndVarianc
         return (this * that).GetLogNormalizer() - GetLogNormalizer() - that.GetLogNormalizer();
     }
 
+    /// <summary>A draw from Infer.NET's static generator <see cref="LinearAlgebra.Rand"/> (repeatable after <c>Rand.Restart(seed)</c>).</summary>
+    public double Sample() => Sample(LinearAlgebra.Rand.Generator);
+
     /// <summary>A draw.</summary>
     public double Sample(Random random)
     {
@@ -116,21 +123,21 @@ public readonly struct Gaussian : IDistribution<Gaussian>, ICanGetMeanAndVarianc
     }
 
     /// <inheritdoc/>
-    public Gaussian Pow(double exponent) => IsPointMass ? this : new(MeanTimesPrecision * exponent, Precision * exponent);
+    public Gaussian Pow(double exponent) => IsPointMass ? this : new(Stored.Fields, MeanTimesPrecision * exponent, Precision * exponent);
 
     /// <inheritdoc/>
     public static Gaussian operator *(Gaussian a, Gaussian b)
     {
         if (a.IsPointMass) return a;
         if (b.IsPointMass) return b;
-        return new(a.MeanTimesPrecision + b.MeanTimesPrecision, a.Precision + b.Precision);
+        return new(Stored.Fields, a.MeanTimesPrecision + b.MeanTimesPrecision, a.Precision + b.Precision);
     }
 
     /// <inheritdoc/>
     public static Gaussian operator /(Gaussian a, Gaussian b)
     {
         if (a.IsPointMass) return a;
-        return new(a.MeanTimesPrecision - b.MeanTimesPrecision, a.Precision - b.Precision);
+        return new(Stored.Fields, a.MeanTimesPrecision - b.MeanTimesPrecision, a.Precision - b.Precision);
     }
 
     /// <inheritdoc/>

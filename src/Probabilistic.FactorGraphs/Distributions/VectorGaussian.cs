@@ -12,6 +12,10 @@ public readonly struct VectorGaussian : IDistribution<VectorGaussian>
 
     private VectorGaussian(double[] h, double[] p) { _h = h; _p = p; }
 
+    /// <summary>N(mean, variance), as Infer.NET's <c>new VectorGaussian(mean, variance)</c>.</summary>
+    /// <exception cref="ArgumentException">The mean's length differs from the variance's dimension.</exception>
+    public VectorGaussian(Vector mean, PositiveDefiniteMatrix variance) { this = FromMeanAndVariance(mean, variance); }
+
     /// <summary>The dimension d.</summary>
     public int Dimension => _h?.Length ?? 0;
 
@@ -79,6 +83,9 @@ public readonly struct VectorGaussian : IDistribution<VectorGaussian>
         }
         return inv;
     }
+
+    /// <summary>A draw from Infer.NET's static generator <see cref="LinearAlgebra.Rand"/> (repeatable after <c>Rand.Restart(seed)</c>).</summary>
+    public Vector Sample() => Sample(LinearAlgebra.Rand.Generator);
 
     /// <summary>A draw: mean + L z with L the Cholesky factor of the covariance.</summary>
     public Vector Sample(Random random)

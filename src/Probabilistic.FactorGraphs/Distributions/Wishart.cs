@@ -15,6 +15,10 @@ public readonly struct Wishart : IDistribution<Wishart>
 
     private Wishart(int d, double shape, double[] rate) { Dimension = d; Shape = shape; _rate = rate; }
 
+    /// <summary>Wishart with shape a and scale S (mean a·S), as Infer.NET's <c>new Wishart(shape, scale)</c>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The shape is not &gt; (d − 1)/2.</exception>
+    public Wishart(double shape, PositiveDefiniteMatrix scale) { this = FromShapeAndScale(shape, scale); }
+
     /// <summary>d.</summary>
     public int Dimension { get; }
 
@@ -76,6 +80,48 @@ public readonly struct Wishart : IDistribution<Wishart>
         return s;
     }
 
+    /// <summary>A draw by Bartlett's decomposition (Smith &amp; Hocking 1972, "Wishart variate generator", AS 53).</summary>
+    /// <remarks>
+    /// With ν = 2a degrees of freedom and covariance S/2 (S = rate⁻¹), X = L B Bᵀ Lᵀ where S = L Lᵀ, B is lower
+    /// triangular, B_ii² ~ Gamma(a − i/2, rate 1) (half a χ²(ν − i)) and B_ij ~ N(0, 1/2) below the diagonal.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">The distribution is improper.</exception>
+    public PositiveDefiniteMatrix Sample(Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        if (!IsProper()) throw new InvalidOperationException($"Cannot sample the improper {this}.");
+        int d = Dimension;
+        var l = VectorGaussian.Inverse(_rate, d);
+        if (!Cholesky.TryFactor(l, d)) throw new InvalidOperationException($"Cannot sample {this}: its scale matrix is not positive definite.");
+        var b = new double[d * d];
+        for (int i = 0; i < d; i++)
+        {
+            b[i * d + i] = Math.Sqrt(MathNet.Numerics.Distributions.Gamma.Sample(random, Shape - i / 2.0, 1));
+            for (int j = 0; j < i; j++) b[i * d + j] = MathNet.Numerics.Distributions.Normal.Sample(random, 0, Math.Sqrt(0.5));
+        }
+        var lb = new double[d * d];   // L·B, lower triangular
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j <= i; j++)
+            {
+                double s = 0;
+                for (int k = j; k <= i; k++) s += l[i * d + k] * b[k * d + j];
+                lb[i * d + j] = s;
+            }
+        var x = new double[d * d];
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j <= i; j++)
+            {
+                double s = 0;
+                for (int k = 0; k <= j; k++) s += lb[i * d + k] * lb[j * d + k];
+                x[i * d + j] = s;
+                x[j * d + i] = s;
+            }
+        return PositiveDefiniteMatrix.Wrap(d, x);
+    }
+
+    /// <summary>A draw from Infer.NET's static generator <see cref="Rand"/> (repeatable after <c>Rand.Restart(seed)</c>).</summary>
+    public PositiveDefiniteMatrix Sample() => Sample(Rand.Generator);
+
     /// <inheritdoc/>
     public bool IsPointMass => false;
 
@@ -119,8 +165,11 @@ public readonly struct Wishart : IDistribution<Wishart>
     public static Wishart operator /(Wishart a, Wishart b) =>
         new(a.Dimension, a.Shape - b.Shape + (a.Dimension + 1) / 2.0, a._rate.Zip(b._rate, (x, y) => x - y).ToArray());
 
-    /// <summary>"Wishart(shape, mean)".</summary>
+    /// <summary>The scale matrix S = rate⁻¹ (so the mean is Shape·S).</summary>
+    public PositiveDefiniteMatrix GetScale() => PositiveDefiniteMatrix.Wrap(Dimension, VectorGaussian.Inverse(_rate, Dimension));
+
+    /// <summary>"Wishart(shape, scale)" as Infer.NET prints it, the scale's rows separated by "; ".</summary>
     public override string ToString() => IsProper()
-        ? "Wishart(" + Gaussian.F(Shape) + ", mean " + GetMean().ToString().Replace(Environment.NewLine, "; ") + ")"
+        ? "Wishart(" + Gaussian.F(Shape) + ", " + GetScale().ToString().Replace(Environment.NewLine, "; ") + ")"
         : "Wishart(improper)";
 }

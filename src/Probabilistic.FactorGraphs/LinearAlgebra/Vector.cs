@@ -61,24 +61,33 @@ public sealed class PositiveDefiniteMatrix
         return new(dimension, a);
     }
 
-    /// <summary>From a square array; refuses one that is not symmetric positive definite.</summary>
-    public static PositiveDefiniteMatrix FromArray(double[,] values)
+    /// <summary>
+    /// From a square array, as Infer.NET's <c>new PositiveDefiniteMatrix(double[,])</c>; refuses one that is not
+    /// symmetric positive definite.
+    /// </summary>
+    /// <exception cref="ArgumentException">The array is not square, not symmetric, or not positive definite.</exception>
+    public PositiveDefiniteMatrix(double[,] values)
     {
         ArgumentNullException.ThrowIfNull(values);
         int d = values.GetLength(0);
-        if (values.GetLength(1) != d) throw new ArgumentException("The matrix must be square.", nameof(values));
+        if (values.GetLength(1) != d)
+            throw new ArgumentException($"The matrix must be square but is {d}×{values.GetLength(1)}.", nameof(values));
         var a = new double[d * d];
         for (int i = 0; i < d; i++)
             for (int j = 0; j < d; j++)
             {
                 if (Math.Abs(values[i, j] - values[j, i]) > 1e-12 * (1 + Math.Abs(values[i, j])))
-                    throw new ArgumentException($"The matrix is not symmetric at ({i},{j}).", nameof(values));
+                    throw new ArgumentException($"The matrix is not symmetric at ({i},{j}): {values[i, j]} vs {values[j, i]}.", nameof(values));
                 a[i * d + j] = values[i, j];
             }
         var l = (double[])a.Clone();
         if (!Core.Numerics.Cholesky.TryFactor(l, d)) throw new ArgumentException("The matrix is not positive definite.", nameof(values));
-        return new(d, a);
+        Dimension = d;
+        _values = a;
     }
+
+    /// <summary>From a square array; refuses one that is not symmetric positive definite.</summary>
+    public static PositiveDefiniteMatrix FromArray(double[,] values) => new(values);
 
     internal static PositiveDefiniteMatrix Wrap(int d, double[] values) => new(d, values);
 
