@@ -1,6 +1,7 @@
 using MathNet.Numerics;
 using Probabilistic.FactorGraphs.Algorithms;
 using Probabilistic.FactorGraphs.Distributions;
+using Probabilistic.FactorGraphs.LinearAlgebra;
 using Probabilistic.FactorGraphs.Models;
 using Range = Probabilistic.FactorGraphs.Models.Range;
 
@@ -90,7 +91,7 @@ public class ConjugateTests
     {
         int[] draws = [0, 2, 2, 1, 2, 0, 2];
         double[] alpha = [1, 2, 0.5];
-        Variable<double[]> probs = Variable.Dirichlet(alpha).Named("probs");
+        Variable<Vector> probs = Variable.Dirichlet(alpha).Named("probs");
         Range n = new Range(draws.Length);
         VariableArray<int> z = Variable.Array<int>(n).Named("z");
         z[n] = Variable.Discrete(probs).ForEach(n);

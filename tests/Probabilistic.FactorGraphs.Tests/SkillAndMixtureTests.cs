@@ -1,5 +1,6 @@
 using Probabilistic.FactorGraphs.Algorithms;
 using Probabilistic.FactorGraphs.Distributions;
+using Probabilistic.FactorGraphs.LinearAlgebra;
 using Probabilistic.FactorGraphs.Models;
 using Range = Probabilistic.FactorGraphs.Models.Range;
 
@@ -72,7 +73,7 @@ public class SkillAndMixtureTests
         means[k] = Variable.GaussianFromMeanAndPrecision(0, 0.01).ForEach(k);
         VariableArray<double> precs = Variable.Array<double>(k).Named("precs");
         precs[k] = Variable.GammaFromShapeAndScale(1, 1).ForEach(k);
-        Variable<double[]> weights = Variable.Dirichlet(new double[] { 1, 1 }).Named("weights");
+        Variable<Vector> weights = Variable.Dirichlet(new double[] { 1, 1 }).Named("weights");
         Range n = new Range(points.Length).Named("n");
         VariableArray<double> data = Variable.Array<double>(n).Named("x");
         VariableArray<int> z = Variable.Array<int>(n).Named("z");

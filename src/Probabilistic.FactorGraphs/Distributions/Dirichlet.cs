@@ -1,5 +1,6 @@
 using System.Text;
 using MathNet.Numerics;
+using Probabilistic.FactorGraphs.LinearAlgebra;
 
 namespace Probabilistic.FactorGraphs.Distributions;
 
@@ -51,7 +52,7 @@ public readonly struct Dirichlet : IDistribution<Dirichlet>, IEquatable<Dirichle
     public double TotalCount => _alpha.Sum();
 
     /// <summary>E[p].</summary>
-    public double[] GetMean() { double s = TotalCount; return _alpha.Select(a => a / s).ToArray(); }
+    public Vector GetMean() { double s = TotalCount; return Vector.Wrap(_alpha.Select(a => a / s).ToArray()); }
 
     /// <summary>Var[p_k].</summary>
     public double[] GetVariance()
@@ -106,16 +107,16 @@ public readonly struct Dirichlet : IDistribution<Dirichlet>, IEquatable<Dirichle
     }
 
     /// <summary>A draw from Infer.NET's static generator <see cref="LinearAlgebra.Rand"/> (repeatable after <c>Rand.Restart(seed)</c>).</summary>
-    public double[] Sample() => Sample(LinearAlgebra.Rand.Generator);
+    public Vector Sample() => Sample(LinearAlgebra.Rand.Generator);
 
     /// <summary>A draw (normalised Gamma draws).</summary>
-    public double[] Sample(Random random)
+    public Vector Sample(Random random)
     {
         ArgumentNullException.ThrowIfNull(random);
         var p = _alpha.Select(a => MathNet.Numerics.Distributions.Gamma.Sample(random, a, 1)).ToArray();
         double s = p.Sum();
         for (int k = 0; k < p.Length; k++) p[k] /= s;
-        return p;
+        return Vector.Wrap(p);
     }
 
     /// <inheritdoc/>

@@ -210,7 +210,7 @@ internal sealed class DiscreteFromDirichletFactor : FactorNode
         if (x.IsPointMass) return (p * DiscreteFromDirichletOp.ProbsAverageConditional(x.Point, p.Dimension)).GetLogNormalizer();
         var mean = p.GetMean();
         double s = double.NegativeInfinity;
-        for (int k = 0; k < mean.Length; k++) s = Core.Numerics.LogSpace.LogAddExp(s, x.GetNatural(k) + Math.Log(mean[k]));
+        for (int k = 0; k < mean.Count; k++) s = Core.Numerics.LogSpace.LogAddExp(s, x.GetNatural(k) + Math.Log(mean[k]));
         return p.GetLogNormalizer() + s;
     }
 

@@ -74,7 +74,7 @@ public static class DiscreteFromDirichletOp
     }
 
     /// <summary>EP message to x: Discrete(E[p]).</summary>
-    public static Discrete SampleAverageConditional(Dirichlet probs) => Discrete.FromProbs(probs.GetMean());
+    public static Discrete SampleAverageConditional(Dirichlet probs) => Discrete.FromProbs(probs.GetMean().ToArray());
 
     /// <summary>EP message to p from a random sample: moment match of Σ_k π_k Dir(α + e_k), divided by the context.</summary>
     public static Dirichlet ProbsAverageConditional(Discrete sample, Dirichlet probs)

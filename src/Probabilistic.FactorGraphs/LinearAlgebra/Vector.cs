@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Probabilistic.FactorGraphs.LinearAlgebra;
 
 /// <summary>A dense vector of doubles (Infer.NET's <c>Vector</c>), immutable once built.</summary>
-public sealed class Vector
+public sealed class Vector : IReadOnlyList<double>
 {
     private readonly double[] _values;
 
@@ -31,6 +31,13 @@ public sealed class Vector
     public double[] ToArray() => (double[])_values.Clone();
 
     internal ReadOnlySpan<double> Span => _values;
+
+    internal static Vector Wrap(double[] values) => new(values);
+
+    /// <inheritdoc/>
+    public IEnumerator<double> GetEnumerator() => ((IEnumerable<double>)_values).GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>Space-separated entries.</summary>
     public override string ToString() => string.Join(" ", _values.Select(v => v.ToString("g4", CultureInfo.InvariantCulture)));

@@ -119,17 +119,15 @@ public abstract partial class Variable
     /// <summary>x ~ uniform over the values of <paramref name="range"/>.</summary>
     public static Variable<int> DiscreteUniform(Range range) => DiscreteUniform(range.SizeAsInt);
 
-    /// <summary>x ~ Discrete(p) with a random (Dirichlet) probability vector.</summary>
-    public static Variable<int> Discrete(Variable<double[]> probs) => Derived<int>(FactorKind.DiscreteFromDirichlet, probs);
 
     /// <summary>p ~ Dirichlet(pseudoCounts).</summary>
-    public static Variable<double[]> Dirichlet(params double[] pseudoCounts) => Random(Distributions.Dirichlet.FromPseudoCounts(pseudoCounts));
+    public static Variable<LinearAlgebra.Vector> Dirichlet(params double[] pseudoCounts) => Random(Distributions.Dirichlet.FromPseudoCounts(pseudoCounts));
 
     /// <summary>p ~ Dirichlet(1, …, 1).</summary>
-    public static Variable<double[]> DirichletUniform(int dimension) => Random(Distributions.Dirichlet.Uniform(dimension));
+    public static Variable<LinearAlgebra.Vector> DirichletUniform(int dimension) => Random(Distributions.Dirichlet.Uniform(dimension));
 
     /// <summary>p ~ Dirichlet(α, …, α).</summary>
-    public static Variable<double[]> DirichletSymmetric(int dimension, double alpha) => Random(Distributions.Dirichlet.Symmetric(dimension, alpha));
+    public static Variable<LinearAlgebra.Vector> DirichletSymmetric(int dimension, double alpha) => Random(Distributions.Dirichlet.Symmetric(dimension, alpha));
 
     /// <summary>x ~ the given Gaussian.</summary>
     public static Variable<double> Random(Gaussian prior) => Prior<double>(prior);
@@ -147,7 +145,7 @@ public abstract partial class Variable
     public static Variable<int> Random(Discrete prior) => Prior<int>(prior);
 
     /// <summary>p ~ the given Dirichlet.</summary>
-    public static Variable<double[]> Random(Dirichlet prior) => Prior<double[]>(prior);
+    public static Variable<LinearAlgebra.Vector> Random(Dirichlet prior) => Prior<LinearAlgebra.Vector>(prior);
 
     /// <summary>x ~ prior, with the value type named explicitly (Infer.NET's <c>Variable.Random&lt;T, TDist&gt;</c>).</summary>
     public static Variable<T> Random<T, TDist>(TDist prior) where TDist : struct, IDistribution<TDist> => Prior<T>(prior);
