@@ -77,10 +77,16 @@ internal sealed class VarNode<T> : VarNode where T : struct, IDistribution<T>
     internal T[] Marginal { get; private set; } = [];
     internal T[] Accumulator { get; private set; } = [];
 
+    /// <summary>
+    /// The unit message (natural parameters 0): EP's marginal starts as the product of its ports' unit messages, so the
+    /// log normalisers in the evidence agree. Differs from <see cref="Uniform"/> only for a Discrete (η = −log K there).
+    /// </summary>
+    internal T Unit => typeof(T) == typeof(Discrete) ? Uniform.Pow(0) : Uniform;
+
     internal void Allocate()
     {
         if (Marginal.Length != Count) { Marginal = new T[Count]; Accumulator = new T[Count]; }
-        Array.Fill(Marginal, Uniform);
+        Array.Fill(Marginal, Unit);
     }
 
     internal void BeginAccumulate() => Array.Fill(Accumulator, Uniform);
@@ -166,7 +172,7 @@ internal sealed class Port<T> : IPort where T : struct, IDistribution<T>
             throw new InvalidOperationException($"The {Factor.Description} factor has {factorCount} instances but '{Node.Name}' has {Node.Count} elements; their ranges must have equal sizes.");
         if (_random is null) { Validate?.Invoke((ObservedNode)Node); return; }
         if (Messages.Length != factorCount) Messages = new T[factorCount];
-        Array.Fill(Messages, _random.Uniform);
+        Array.Fill(Messages, _random.Unit);
     }
 
     internal int Index(int i) => ConstantIndex >= 0 ? ConstantIndex : Scalar ? 0 : Map is null ? i : Map[i];
