@@ -52,14 +52,24 @@ internal abstract class FactorNode
 
     internal abstract IEnumerable<IPort> Ports { get; }
 
-    internal void Allocate()
+    internal virtual void Allocate()
     {
         Count = Plate?.SizeAsInt ?? 1;
         foreach (var p in Ports) p.Allocate(Count);
     }
 
     /// <summary>One EP pass over every instance and port.</summary>
-    internal abstract void EpUpdate();
+    internal virtual void EpUpdate()
+    {
+        for (int i = 0; i < Count; i++) EpUpdateAt(i);
+    }
+
+    /// <summary>True when <see cref="EpUpdateAt"/> updates one instance on its own (what an EP gate needs of its members).</summary>
+    internal virtual bool SupportsEpAt => false;
+
+    /// <summary>One EP update of instance i's messages on every port.</summary>
+    internal virtual void EpUpdateAt(int i) =>
+        throw new NotSupportedException($"The {Description} factor has no per-instance ExpectationPropagation update.");
 
     /// <summary>log ∫ f Π (unnormalised contexts) for instance i.</summary>
     internal abstract double EpLogZ(int i);

@@ -117,6 +117,9 @@ internal interface IPort
     bool IsOutput { get; }
     void Allocate(int factorCount);
     double SumLogNormalizerAt();
+
+    /// <summary>log normaliser of the marginal this port reads at factor instance i (0 when observed).</summary>
+    double LogNormalizerAt(int i);
 }
 
 /// <summary>A port to a variable with <typeparamref name="T"/> marginals (or an observed one, read as point masses).</summary>
@@ -198,6 +201,8 @@ internal sealed class Port<T> : IPort where T : struct, IDistribution<T>
         int j = Index(i);
         _random!.Accumulator[j] = _random.Accumulator[j] * message;
     }
+
+    public double LogNormalizerAt(int i) => _random is null ? 0 : _random.Marginal[Index(i)].GetLogNormalizer();
 
     public double SumLogNormalizerAt()
     {
