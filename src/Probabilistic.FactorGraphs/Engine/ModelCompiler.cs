@@ -83,6 +83,7 @@ internal static partial class ModelCompiler
             else AddFactor(model, spec, spec.Gate?.CaseValue ?? -1, gates);
         }
         model.Gates.AddRange(gates.Values);
+        if (!vmp) BuildEpGates(model);
         Validate(model, vmp);
         return model;
     }
@@ -117,19 +118,7 @@ internal static partial class ModelCompiler
     private static void Validate(CompiledModel model, bool vmp)
     {
         foreach (var f in model.Factors)
-        {
             if (vmp && !f.SupportsVmp) throw new NotSupportedException(f.UnsupportedVmp());
-            if (!vmp && f.Gate is { } g)
-            {
-                if (!g.SelectorScalar)
-                    throw new NotSupportedException($"ExpectationPropagation does not support the {f.Description} factor inside a gate whose selector '{g.Selector.Name}' varies over a range (a mixture); use VariationalMessagePassing for mixture models.");
-                if (g.Selector.IsObserved)
-                    throw new NotSupportedException($"The gate on observed selector '{g.Selector.Name}' is not supported by ExpectationPropagation yet; use VariationalMessagePassing, or build the model for the observed case directly.");
-                foreach (var p in f.Ports)
-                    if (!p.IsObserved && !ReferenceEquals(p.Node.LocalGate, g.Frame))
-                        throw new NotSupportedException($"ExpectationPropagation supports gates whose factors touch only variables created inside the gate and observed values; the {f.Description} factor inside the gate on '{g.Selector.Name}' touches '{p.Node.Name}', created outside it. Use VariationalMessagePassing for this model (mixtures), or move '{p.Node.Name}' inside the gate.");
-            }
-        }
     }
 
     private static int SelectorDimension(CompiledModel model, Variable selector)
