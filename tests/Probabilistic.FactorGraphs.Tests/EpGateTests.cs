@@ -76,6 +76,90 @@ public class EpGateTests
         Assert.True(Math.Abs(logZ - exactLogZ) < 1e-9, $"EP log evidence {logZ} vs exact {exactLogZ}");
     }
 
+    [Fact]
+    public void OneObservation_GateWithLocalChain_EqualsExactMixturePosterior()
+    {
+        // as above but case c goes through a variable created inside the gate: u ~ N(θ, 1), x ~ N(u, 1), so x | θ, c ~ N(θ, 2);
+        // the case's own EP (two Gaussian factors on a chain) is exact once it has converged
+        const double x = 2.5, pi = 0.7, v0 = 100;
+        var theta = Variable.GaussianFromMeanAndVariance(0, v0).Named("theta");
+        var c = Variable.Bernoulli(pi).Named("c");
+        Variable<double> u;
+        using (Variable.If(c))
+        {
+            u = Variable.GaussianFromMeanAndVariance(theta, 1.0).Named("u");
+            Variable.GaussianFromMeanAndVariance(u, 1.0).ObservedValue = x;
+        }
+        using (Variable.IfNot(c)) Variable.GaussianFromMeanAndVariance(0, 10).ObservedValue = x;
+        var engine = new InferenceEngine { NumberOfIterations = 30 };
+        var q = engine.Infer<Gaussian>(theta);
+        var qu = engine.Infer<Gaussian>(u);
+        double logZ = engine.Fit(theta)[^1].Elbo;
+
+        double l1 = Math.Log(pi) + LogNormal(x, 0, v0 + 2), l0 = Math.Log(1 - pi) + LogNormal(x, 0, 10);
+        double exactLogZ = LogSpace.LogAddExp(l1, l0);
+        double w = Math.Exp(l1 - exactLogZ);
+        double v1 = 1 / (1 / v0 + 0.5), m1 = v1 * x / 2;
+        double mean = w * m1, var = w * (v1 + m1 * m1) + (1 - w) * v0 - mean * mean;
+        Assert.True(Math.Abs(q.GetMean() - mean) < 1e-9, $"E[θ] {q.GetMean()} vs exact {mean}");
+        Assert.True(Math.Abs(q.GetVariance() - var) < 1e-9 * var, $"Var[θ] {q.GetVariance()} vs exact {var}");
+        Assert.True(Math.Abs(logZ - exactLogZ) < 1e-9, $"EP log evidence {logZ} vs exact {exactLogZ}");
+        // a gate-local variable holds its posterior given its case: u ~ N(0, v0 + 1) a priori, u | x ~ N(x (v0+1)/(v0+2), (v0+1)/(v0+2))
+        double vu = (v0 + 1) / (v0 + 2);
+        Assert.True(Math.Abs(qu.GetMean() - vu * x) < 1e-9 && Math.Abs(qu.GetVariance() - vu) < 1e-9, $"u | c, x {qu} vs exact N({vu * x}, {vu})");
+    }
+
+    [Fact]
+    public void OneObservation_BernoulliFromOutsideBeta_EqualsExactMixturePosterior()
+    {
+        // p ~ Beta(2, 3), c ~ Bernoulli(0.6); c: y ~ Bernoulli(p), not c: y ~ Bernoulli(0.5); y = true observed.
+        var p = Variable.Beta(2, 3).Named("p");
+        var c = Variable.Bernoulli(0.6).Named("c");
+        using (Variable.If(c)) Variable.Bernoulli(p).ObservedValue = true;
+        using (Variable.IfNot(c)) Variable.Bernoulli(0.5).ObservedValue = true;
+        var engine = new InferenceEngine { NumberOfIterations = 5 };
+        var q = engine.Infer<Beta>(p);
+        var qc = engine.Infer<Bernoulli>(c);
+        double logZ = engine.Fit(p)[^1].Elbo;
+
+        // Z1 = E[p] = 2/5 with p | c, y ~ Beta(3, 3); Z0 = 1/2 with p | ¬c ~ Beta(2, 3); E[p²] of Beta(a, b) = a(a+1)/((a+b)(a+b+1))
+        double z = 0.6 * 0.4 + 0.4 * 0.5, w = 0.6 * 0.4 / z;
+        double mean = w * 0.5 + (1 - w) * 0.4;
+        double var = w * (3.0 * 4 / (6 * 7)) + (1 - w) * (2.0 * 3 / (5 * 6)) - mean * mean;
+        Assert.True(Math.Abs(qc.GetProbTrue() - w) < 1e-12, $"P(c | y) {qc.GetProbTrue()} vs exact {w}");
+        Assert.True(Math.Abs(q.GetMean() - mean) < 1e-12, $"E[p] {q.GetMean()} vs exact {mean}");
+        Assert.True(Math.Abs(q.GetVariance() - var) < 1e-12, $"Var[p] {q.GetVariance()} vs exact {var}");
+        Assert.True(Math.Abs(logZ - Math.Log(z)) < 1e-12, $"EP log evidence {logZ} vs exact {Math.Log(z)}");
+    }
+
+    [Fact]
+    public void OneObservation_DiscreteFromOutsideDirichlet_MatchesExactMeanAndEvidence()
+    {
+        // probs ~ Dirichlet(1, 2, 3), c ~ Bernoulli(0.3); c: y ~ Discrete(probs), not c: y ~ Discrete(0.5, 0.25, 0.25); y = 2.
+        var probs = Variable.Dirichlet(1.0, 2.0, 3.0).Named("probs");
+        var c = Variable.Bernoulli(0.3).Named("c");
+        using (Variable.If(c)) Variable.Discrete(probs).ObservedValue = 2;
+        using (Variable.IfNot(c)) Variable.Discrete(0.5, 0.25, 0.25).ObservedValue = 2;
+        var engine = new InferenceEngine { NumberOfIterations = 5 };
+        var q = engine.Infer<Dirichlet>(probs);
+        double logZ = engine.Fit(probs)[^1].Elbo;
+
+        // Z1 = E[p_2] = 1/2 with probs | c, y ~ Dirichlet(1, 2, 4); Z0 = 1/4 with probs | ¬c ~ prior
+        double z = 0.3 * 0.5 + 0.7 * 0.25, w = 0.3 * 0.5 / z;
+        double[] a1 = [1, 2, 4], a0 = [1, 2, 3];
+        var m = q.GetMean();
+        for (int k = 0; k < 3; k++)
+        {
+            double exact = w * a1[k] / 7 + (1 - w) * a0[k] / 6;
+            Assert.True(Math.Abs(m[k] - exact) < 1e-12, $"E[p_{k}] {m[k]} vs exact {exact}");
+        }
+        // the projection keeps Σ_k E[p_k²] (E[p_k²] = α_k(α_k+1)/(α0(α0+1))): α0 = (1 − S)/(S − Σ m²)
+        double s = w * a1.Sum(a => a * (a + 1)) / (7 * 8) + (1 - w) * a0.Sum(a => a * (a + 1)) / (6 * 7);
+        double total = (1 - s) / (s - m.Sum(x => x * x));
+        Assert.True(Math.Abs(q.TotalCount - total) < 1e-9 * total, $"total count {q.TotalCount} vs moment-matched {total}");
+        Assert.True(Math.Abs(logZ - Math.Log(z)) < 1e-12, $"EP log evidence {logZ} vs exact {Math.Log(z)}");
+    }
+
     private static double[] ClutterData(int count, double theta, double clutter, int seed)
     {
         var rng = new Random(seed);
