@@ -266,6 +266,47 @@ public class EpGateTests
         Assert.True(Math.Abs(m - q.GetMean()) < 1e-9 && Math.Abs(v - q.GetVariance()) < 1e-12, $"gated posterior {q} vs closed form N({m}, {v})");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ObservedSwitchSelector_EqualsObservedIndexWithoutGate(bool vmp)
+    {
+        // labelled mixture: Switch(z[n]) on observed labels is the model means[z[n]] with z an observed index array
+        double[] points = [-3.1, -2.4, 4.2, -2.9, 5.3, 4.8, 0.2];
+        int[] labels = [0, 0, 2, 0, 2, 2, 1];
+        (Gaussian[] Means, double Value) Run(bool gated)
+        {
+            Range k = new Range(3);
+            VariableArray<double> means = Variable.Array<double>(k).Named("means");
+            means[k] = Variable.GaussianFromMeanAndVariance(0, 100).ForEach(k);
+            Range n = new Range(points.Length);
+            VariableArray<double> x = Variable.Array<double>(n).Named("x");
+            VariableArray<int> z = Variable.Array<int>(n).Named("z");
+            z.ObservedValue = labels;
+            using (Variable.ForEach(n))
+            {
+                if (gated)
+                    using (Variable.Switch(z[n])) x[n] = Variable.GaussianFromMeanAndPrecision(means[z[n]], 2.0);
+                else
+                    x[n] = Variable.GaussianFromMeanAndPrecision(means[z[n]], 2.0);
+            }
+            x.ObservedValue = points;
+            var engine = new InferenceEngine(vmp ? new VariationalMessagePassing() : new ExpectationPropagation()) { NumberOfIterations = 10 };
+            return (engine.Infer<Gaussian[]>(means), engine.Fit(means)[^1].Elbo);
+        }
+        var (gatedMeans, gatedValue) = Run(true);
+        var (plainMeans, plainValue) = Run(false);
+        for (int j = 0; j < 3; j++)
+        {
+            // and the closed form: precision 1/100 + 2 n_j, mean 2 Σ x / precision
+            var xs = points.Where((_, i) => labels[i] == j).ToArray();
+            double prec = 0.01 + 2 * xs.Length, mean = 2 * xs.Sum() / prec;
+            Assert.True(Math.Abs(gatedMeans[j].GetMean() - plainMeans[j].GetMean()) < 1e-12, $"means[{j}]: gated {gatedMeans[j]} vs ungated {plainMeans[j]}");
+            Assert.True(Math.Abs(gatedMeans[j].GetMean() - mean) < 1e-12 && Math.Abs(gatedMeans[j].Precision - prec) < 1e-9, $"means[{j}]: gated {gatedMeans[j]} vs closed form N({mean}, 1/{prec})");
+        }
+        Assert.True(Math.Abs(gatedValue - plainValue) < 1e-9, $"{(vmp ? "ELBO" : "log evidence")}: gated {gatedValue} vs ungated {plainValue}");
+    }
+
     [Fact]
     public void GaussianMixture_UnknownMeans_RecoversWellSeparatedClusters()
     {

@@ -55,4 +55,19 @@ internal static partial class ModelCompiler
                 throw new NotSupportedException($"The {f.Description} factor inside the gate on '{g.Selector.Name}' touches '{p.Node.Name}', created outside the gate, whose {t?.Name ?? "value"} marginal has no mixture projection for ExpectationPropagation (supported: Gaussian, Gamma, Beta, Bernoulli, Discrete, Dirichlet). Use VariationalMessagePassing, or define '{p.Node.Name}' inside the gate.");
         }
     }
+
+    /// <summary>The size of the arrays an observed Switch selector indexes inside its block (the number of cases), or null.</summary>
+    private static int? ObservedSwitchDimension(GateFrame frame, List<FactorSpec> specs)
+    {
+        var selector = Resolve(frame.Selector).Base;
+        int? k = null;
+        foreach (var spec in specs.Where(s => ReferenceEquals(s.Gate, frame)))
+            foreach (var a in spec.AllVariables)
+            {
+                var (b, _, iv) = Resolve(a);
+                if (iv is not null && ReferenceEquals(Resolve(iv).Base, selector) && b.Plates.Count == 1)
+                    k = Math.Max(k ?? 0, b.Plates[0].SizeAsInt);
+            }
+        return k;
+    }
 }

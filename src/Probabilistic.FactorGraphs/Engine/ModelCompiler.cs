@@ -77,7 +77,7 @@ internal static partial class ModelCompiler
                 throw new NotSupportedException($"The {spec.Describe()} factor defining '{spec.Output?.Name}' sits in {spec.Plates.Count} nested ForEach blocks ({string.Join(", ", spec.Plates)}); nested ranges are not supported yet.");
             if (spec.Gate is { CaseValue: -1 } sw)
             {
-                int k = SelectorDimension(model, sw.Selector);
+                int k = SelectorDimension(model, sw, specs);
                 for (int c = 0; c < k; c++) AddFactor(model, spec, c, gates);
             }
             else AddFactor(model, spec, spec.Gate?.CaseValue ?? -1, gates);
@@ -121,14 +121,16 @@ internal static partial class ModelCompiler
             if (vmp && !f.SupportsVmp) throw new NotSupportedException(f.UnsupportedVmp());
     }
 
-    private static int SelectorDimension(CompiledModel model, Variable selector)
+    private static int SelectorDimension(CompiledModel model, GateFrame frame, List<FactorSpec> specs)
     {
+        var selector = frame.Selector;
         var node = model.NodeOf[Resolve(selector).Base];
         return node switch
         {
             VarNode<Discrete> d => d.Uniform.Dimension,
             VarNode<Bernoulli> => 2,
-            _ => throw new NotSupportedException($"Switch on '{selector.Name}' needs a random int selector with a Discrete distribution."),
+            ObservedNode when selector.ValueType == typeof(int) && ObservedSwitchDimension(frame, specs) is int k and > 0 => k,
+            _ => throw new NotSupportedException($"Switch on '{selector.Name}' needs a random int selector with a Discrete distribution, or an observed one that indexes an array inside the Switch (e.g. means[{selector.Name}])."),
         };
     }
 
