@@ -226,7 +226,7 @@ public class EpGateTests
     [Fact]
     public void ClutterProblem_EpIsCloseToQuadrature()
     {
-        // Minka (2001), "Expectation Propagation for approximate Bayesian inference", section 3.1: x_n ~ (1 − w) N(θ, 1)
+        // Minka (2001), "Expectation Propagation for approximate Bayesian inference" (the clutter problem): x_n ~ (1 − w) N(θ, 1)
         // + w N(0, 10), θ ~ N(0, 100). Reference: posterior moments and evidence by the trapezoid rule on a fine grid.
         const double clutter = 0.25;
         var data = ClutterData(20, 2, clutter, seed: 5);
@@ -256,7 +256,7 @@ public class EpGateTests
         }
         double exactMean = m / z, exactVar = m2 / z - exactMean * exactMean, exactLogZ = max + Math.Log(z * h);
         // measured gaps (seed 5): E[θ] 1.876017 vs 1.875991 (1.4e-5 relative), Var[θ] 0.089063 vs 0.088986 (8.6e-4
-        // relative), log evidence −39.22173 vs −39.22192 (1.9e-4); Minka (2001) reports EP this close on this problem
+        // relative), log evidence −39.22173 vs −39.22192 (1.9e-4); Minka (2001) reports EP close to exact on this problem
         Assert.True(Math.Abs(q.GetMean() - exactMean) < 1e-3 * Math.Abs(exactMean), $"EP E[θ] {q.GetMean()} vs quadrature {exactMean}");
         Assert.True(Math.Abs(q.GetVariance() - exactVar) < 1e-2 * exactVar, $"EP Var[θ] {q.GetVariance()} vs quadrature {exactVar}");
         Assert.True(Math.Abs(logZ - exactLogZ) < 2e-3, $"EP log evidence {logZ} vs quadrature {exactLogZ}");
@@ -372,7 +372,7 @@ public class EpGateTests
         var q = engine.Infer<Gaussian[]>(means);
         var trace = engine.LastTrace!;
 
-        // with the clusters this far apart every responsibility is 1 to within ~1e-6, so EP's means are the
+        // with the clusters this far apart every responsibility is nearly 0 or 1, so EP's means are the
         // conjugate posteriors given the true labels: precision 1/100 + n_k, mean (m0/100 + Σx)/precision
         double Labelled(double[] xs, double m0) => (m0 / 100 + xs.Sum()) / (1.0 / 100 + xs.Length);
         Assert.True(Math.Abs(q[0].GetMean() - Labelled(left, -1)) < 1e-3, $"E[means[0]] {q[0].GetMean()} vs labelled posterior {Labelled(left, -1)}");

@@ -6,7 +6,7 @@ namespace Probabilistic.FactorGraphs.Engine;
 
 /// <summary>
 /// Expectation propagation through a gate whose factors touch variables created outside it (a mixture), or whose
-/// selector is observed or varies over a range. Minka &amp; Winn, "Gates" (NIPS 2008), section 4: each selector element j
+/// selector is observed or varies over a range. Minka &amp; Winn, "Gates" (NIPS 2008), EP through gates: each selector element j
 /// and the factors it switches form one compound factor f_j(x, z_j) = Π_c (Π_{case c} f)^[z_j = c]. For each case the
 /// gated factors run their EP updates on a copy of every outside variable that starts at its cavity ("gate enter":
 /// marginal / this gate's exit message), giving the case's posterior q_c(x) and evidence Z_c. The exit message to x is
@@ -114,7 +114,7 @@ internal sealed class EpGate : FactorNode
     {
         var inst = _instances[j];
         foreach (var s in inst.Slots)
-            if (!s.BeginCavity()) return; // an improper cavity: keep this instance's last messages (Minka 2001, section 3.2)
+            if (!s.BeginCavity()) return; // an improper cavity: keep this instance's last messages, as EP on the clutter problem does (Minka 2001)
         SelectorLogPrior(j, lp);
         for (int c = 0; c < Cases; c++)
         {

@@ -4,7 +4,7 @@ namespace Probabilistic.FactorGraphs.Engine;
 
 /// <summary>
 /// Moment matching of a mixture Σ_c w_c q_c (weights summing to 1) onto one member of the family: the projection EP's
-/// gate exit takes (Minka &amp; Winn, "Gates", NIPS 2008, section 4).
+/// gate exit takes (Minka &amp; Winn, "Gates", NIPS 2008, the EP equations).
 /// </summary>
 internal static class MixtureProjection
 {
