@@ -199,6 +199,30 @@ public class EpGateTests
         Assert.True(Math.Abs(logZ - exactLogZ) < 1e-9, $"EP log evidence {logZ} vs exact {exactLogZ}");
     }
 
+    [Fact]
+    public void OneObservation_IsPositiveOnOutsideGaussian_EqualsTruncatedNormalMixture()
+    {
+        // θ ~ N(0.5, 2), c ~ Bernoulli(0.3); c: θ > 0 observed true, not c: an observed Bernoulli(0.2) draw (Z0 = 0.2).
+        const double mu = 0.5, v0 = 2, pi = 0.3;
+        var theta = Variable.GaussianFromMeanAndVariance(mu, v0).Named("theta");
+        var c = Variable.Bernoulli(pi).Named("c");
+        using (Variable.If(c)) Variable.IsPositive(theta).ObservedValue = true;
+        using (Variable.IfNot(c)) Variable.Bernoulli(0.2).ObservedValue = true;
+        var engine = new InferenceEngine { NumberOfIterations = 5 };
+        var q = engine.Infer<Gaussian>(theta);
+        double logZ = engine.Fit(theta)[^1].Elbo;
+
+        // case 1: Z1 = Φ(μ/σ); the normal truncated to (0, ∞) has mean μ + σλ and variance σ²(1 − λ(λ + μ/σ)), λ = φ(μ/σ)/Φ(μ/σ)
+        double sd = Math.Sqrt(v0), a = mu / sd;
+        double z1 = MathNet.Numerics.Distributions.Normal.CDF(0, 1, a), lambda = MathNet.Numerics.Distributions.Normal.PDF(0, 1, a) / z1;
+        double m1 = mu + sd * lambda, var1 = v0 * (1 - lambda * (lambda + a));
+        double z = pi * z1 + (1 - pi) * 0.2, w = pi * z1 / z;
+        double mean = w * m1 + (1 - w) * mu, var = w * (var1 + m1 * m1) + (1 - w) * (v0 + mu * mu) - mean * mean;
+        Assert.True(Math.Abs(q.GetMean() - mean) < 1e-9, $"E[θ] {q.GetMean()} vs exact {mean}");
+        Assert.True(Math.Abs(q.GetVariance() - var) < 1e-9 * var, $"Var[θ] {q.GetVariance()} vs exact {var}");
+        Assert.True(Math.Abs(logZ - Math.Log(z)) < 1e-9, $"EP log evidence {logZ} vs exact {Math.Log(z)}");
+    }
+
     private static double[] ClutterData(int count, double theta, double clutter, int seed)
     {
         var rng = new Random(seed);
