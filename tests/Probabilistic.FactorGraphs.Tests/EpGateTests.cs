@@ -329,6 +329,32 @@ public class EpGateTests
         Assert.True(Math.Abs(m - q.GetMean()) < 1e-9 && Math.Abs(v - q.GetVariance()) < 1e-12, $"gated posterior {q} vs closed form N({m}, {v})");
     }
 
+    [Fact]
+    public void ObservedTrueSelector_OverGateLocalModel_GivesConjugatePosteriorAndEvidence()
+    {
+        // Infer.NET's evidence block with the selector observed true: the gate's variables are the plain model's
+        bool[] flips = [true, false, true, true, true];
+        var evidence = Variable.Bernoulli(0.5).Named("evidence");
+        Variable<double> p;
+        using (Variable.If(evidence))
+        {
+            p = Variable.Beta(2, 2).Named("p");
+            Range n = new Range(flips.Length);
+            VariableArray<bool> y = Variable.Array<bool>(n);
+            y[n] = Variable.Bernoulli(p).ForEach(n);
+            y.ObservedValue = flips;
+        }
+        evidence.ObservedValue = true;
+        var engine = new InferenceEngine { NumberOfIterations = 5 };
+        var q = engine.Infer<Beta>(p);
+        double logZ = engine.Fit(p)[^1].Elbo;
+        // Beta(2, 2) with 4 heads, 1 tail: Beta(6, 3); log p(flips) = log B(6, 3) − log B(2, 2); plus log P(evidence = true)
+        Assert.Equal(6, q.TrueCount, 12);
+        Assert.Equal(3, q.FalseCount, 12);
+        double exact = MathNet.Numerics.SpecialFunctions.BetaLn(6, 3) - MathNet.Numerics.SpecialFunctions.BetaLn(2, 2) + Math.Log(0.5);
+        Assert.True(Math.Abs(logZ - exact) < 1e-12, $"EP log evidence {logZ} vs exact {exact}");
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
