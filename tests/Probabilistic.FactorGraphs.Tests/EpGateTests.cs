@@ -223,6 +223,32 @@ public class EpGateTests
         Assert.True(Math.Abs(logZ - Math.Log(z)) < 1e-9, $"EP log evidence {logZ} vs exact {Math.Log(z)}");
     }
 
+    [Fact]
+    public void OneObservation_OutsideGammaPrecision_EqualsExactMixturePosterior()
+    {
+        // τ ~ Gamma(shape 3, rate 2), c ~ Bernoulli(0.4); c: x ~ N(0, 1/τ), not c: x ~ N(0, 4); x = 1.5 observed.
+        const double a = 3, b = 2, x = 1.5, pi = 0.4;
+        var tau = Variable.GammaFromShapeAndRate(a, b).Named("tau");
+        var c = Variable.Bernoulli(pi).Named("c");
+        using (Variable.If(c)) Variable.GaussianFromMeanAndPrecision(Variable.Constant(0.0), tau).ObservedValue = x;
+        using (Variable.IfNot(c)) Variable.GaussianFromMeanAndVariance(0, 4).ObservedValue = x;
+        var engine = new InferenceEngine { NumberOfIterations = 5 };
+        var q = engine.Infer<Gamma>(tau);
+        double logZ = engine.Fit(tau)[^1].Elbo;
+
+        // conjugate: τ | c, x ~ Gamma(a + 1/2, b + x²/2); Z1 = Γ(a + 1/2)/Γ(a) b^a (b + x²/2)^−(a+1/2) / √(2π) (a Student-t density)
+        double a1 = a + 0.5, b1 = b + x * x / 2;
+        double l1 = Math.Log(pi) + MathNet.Numerics.SpecialFunctions.GammaLn(a1) - MathNet.Numerics.SpecialFunctions.GammaLn(a)
+            + a * Math.Log(b) - a1 * Math.Log(b1) - 0.5 * Math.Log(2 * Math.PI);
+        double l0 = Math.Log(1 - pi) + LogNormal(x, 0, 4);
+        double exactLogZ = LogSpace.LogAddExp(l1, l0), w = Math.Exp(l1 - exactLogZ);
+        double mean = w * a1 / b1 + (1 - w) * a / b;
+        double var = w * (a1 / (b1 * b1) + a1 * a1 / (b1 * b1)) + (1 - w) * (a / (b * b) + a * a / (b * b)) - mean * mean;
+        Assert.True(Math.Abs(q.GetMean() - mean) < 1e-9, $"E[τ] {q.GetMean()} vs exact {mean}");
+        Assert.True(Math.Abs(q.GetVariance() - var) < 1e-9 * var, $"Var[τ] {q.GetVariance()} vs exact {var}");
+        Assert.True(Math.Abs(logZ - exactLogZ) < 1e-9, $"EP log evidence {logZ} vs exact {exactLogZ}");
+    }
+
     private static double[] ClutterData(int count, double theta, double clutter, int seed)
     {
         var rng = new Random(seed);
