@@ -313,6 +313,45 @@ public class EpGateTests
     }
 
     [Fact]
+    public void RangedSelector_GateLocalArray_EqualsMarginalisedModel()
+    {
+        // clutter with a latent u[n] ~ N(θ, 1), x[n] ~ N(u[n], 1) in the "on" case: the case's own EP is an exact Gaussian
+        // chain, so at convergence EP equals EP on the model with u marginalised out, x[n] ~ N(θ, 2)
+        const double clutter = 0.3;
+        var data = ClutterData(15, 1.5, clutter, seed: 11);
+        (Gaussian Theta, double LogZ) Run(bool latent)
+        {
+            var theta = Variable.GaussianFromMeanAndVariance(0, 100).Named("theta");
+            Range n = new Range(data.Length).Named("n");
+            VariableArray<double> x = Variable.Array<double>(n).Named("x");
+            VariableArray<double> u = Variable.Array<double>(n).Named("u");
+            VariableArray<bool> c = Variable.Array<bool>(n).Named("c");
+            using (Variable.ForEach(n))
+            {
+                c[n] = Variable.Bernoulli(1 - clutter);
+                using (Variable.If(c[n]))
+                {
+                    if (latent)
+                    {
+                        u[n] = Variable.GaussianFromMeanAndVariance(theta, 1.0);
+                        x[n] = Variable.GaussianFromMeanAndVariance(u[n], 1.0);
+                    }
+                    else x[n] = Variable.GaussianFromMeanAndVariance(theta, 2.0);
+                }
+                using (Variable.IfNot(c[n])) x[n] = Variable.GaussianFromMeanAndVariance(0, 10);
+            }
+            x.ObservedValue = data;
+            var engine = new InferenceEngine { NumberOfIterations = 200, Tolerance = 1e-13 };
+            return (engine.Infer<Gaussian>(theta), engine.Fit(theta)[^1].Elbo);
+        }
+        var (withU, logZu) = Run(true);
+        var (plain, logZ) = Run(false);
+        Assert.True(Math.Abs(withU.GetMean() - plain.GetMean()) < 1e-9, $"E[θ] with latent u {withU.GetMean()} vs marginalised {plain.GetMean()}");
+        Assert.True(Math.Abs(withU.GetVariance() - plain.GetVariance()) < 1e-9, $"Var[θ] with latent u {withU.GetVariance()} vs marginalised {plain.GetVariance()}");
+        Assert.True(Math.Abs(logZu - logZ) < 1e-9, $"log evidence with latent u {logZu} vs marginalised {logZ}");
+    }
+
+    [Fact]
     public void ObservedSelector_EqualsModelWithoutGate()
     {
         const double clutter = 0.25;

@@ -72,7 +72,7 @@ internal sealed class EpGate : FactorNode
                 {
                     if (p.IsObserved) continue;
                     int e = ElementOf(p, i);
-                    if (ReferenceEquals(p.Node.LocalGate, gate.Frame))
+                    if (Equals(p.Node.LocalGate, gate.Frame))
                     {
                         if (!inst.Locals[gate.Case].Contains((p.Node, e))) inst.Locals[gate.Case].Add((p.Node, e));
                         continue;
@@ -113,8 +113,10 @@ internal sealed class EpGate : FactorNode
     private void UpdateInstance(int j, double[] lp, double[] lz, double[] w)
     {
         var inst = _instances[j];
+        // an improper cavity that some case passes through unchanged: keep this instance's last messages, as EP on the
+        // clutter problem does (Minka 2001); a variable every case defines (a Switch output) may start from a uniform cavity
         foreach (var s in inst.Slots)
-            if (!s.BeginCavity()) return; // an improper cavity: keep this instance's last messages, as EP on the clutter problem does (Minka 2001)
+            if (!s.BeginCavity() && !s.TouchedInEveryCase) return;
         SelectorLogPrior(j, lp);
         for (int c = 0; c < Cases; c++)
         {
@@ -137,7 +139,12 @@ internal sealed class EpGate : FactorNode
             w[c] = double.IsNegativeInfinity(lp[c]) ? double.NegativeInfinity : lp[c] + lz[c];
             logZ = LogSpace.LogAddExp(logZ, w[c]);
         }
-        if (double.IsNaN(logZ) || double.IsNegativeInfinity(logZ))
+        if (double.IsNaN(logZ) || double.IsPositiveInfinity(logZ))
+        {
+            foreach (var s in inst.Slots) s.Restore(); // an improper case posterior: skip this update
+            return;
+        }
+        if (double.IsNegativeInfinity(logZ))
             throw new InvalidOperationException($"ExpectationPropagation through the {Description} (element {j}) found no case with finite evidence (log Z per case: {string.Join(", ", lz)}); check the observed values and priors the gated factors see.");
         for (int c = 0; c < Cases; c++) w[c] = Math.Exp(w[c] - logZ);
         foreach (var s in inst.Slots) s.Exit(w);
@@ -215,6 +222,8 @@ internal sealed class EpGate : FactorNode
         internal abstract void SaveCase(int c);
         internal abstract double CaseLogNormalizer(int c);
         internal abstract void Exit(double[] w);
+        internal abstract void Restore();
+        internal abstract bool TouchedInEveryCase { get; }
         internal abstract double MarginalLogNormalizer();
     }
 
@@ -257,8 +266,14 @@ internal sealed class EpGate : FactorNode
         internal override double CaseLogNormalizer(int c) => _copies[c].GetLogNormalizer();
 
         // gate exit: q(x) = proj[Σ_c w_c q_c(x)], the message is q / cavity
+        internal override bool TouchedInEveryCase => _members.All(m => m.Count > 0);
+
+        internal override void Restore() => _node.Marginal[_e] = _cavity * _exit;
+
         internal override void Exit(double[] w)
         {
+            for (int c = 0; c < w.Length; c++)
+                if (w[c] > 0 && !_copies[c].IsProper()) { Restore(); return; }
             var q = MixtureProjection.Project<T>(w, _copies);
             _node.Marginal[_e] = q;
             _exit = q / _cavity;

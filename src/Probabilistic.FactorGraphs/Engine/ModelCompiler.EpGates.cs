@@ -20,6 +20,13 @@ internal static partial class ModelCompiler
             bool touchesOutside = members.Any(f => f.Ports.Any(p => !p.IsObserved && !ReferenceEquals(p.Node.LocalGate, f.Gate!.Frame)));
             if (g0.SelectorScalar && !g0.Selector.IsObserved && !touchesOutside) continue;
 
+            // a random variable defined in one case of this gate belongs to the gate, wherever its array was declared
+            // (one defined in every case of a Switch stays outside: its marginal is the mixture over the cases)
+            foreach (var f in members)
+                foreach (var p in f.Ports)
+                    if (p.IsOutput && !p.IsObserved && p.Node.LocalGate is null
+                        && members.Where(m => m.Ports.Any(q => q.IsOutput && ReferenceEquals(q.Node, p.Node))).Select(m => m.Gate!.Case).Distinct().Count() == 1)
+                        p.Node.LocalGate = f.Gate!.Frame;
             foreach (var f in members) CheckEpGateMember(f);
             int cases = g0.Selector switch
             {
