@@ -23,21 +23,37 @@ public class ErrorTests
     }
 
     [Fact]
-    public void Ep_MixtureWithSharedMeans_SaysUseVmp()
+    public void Ep_GatedFactorOnItsOwnSelector_IsRefusedNamingFactorAndSelector()
     {
-        Range k = new Range(2);
-        VariableArray<double> means = Variable.Array<double>(k);
-        means[k] = Variable.GaussianFromMeanAndPrecision(0, 0.01).ForEach(k);
-        Range n = new Range(4);
-        VariableArray<double> x = Variable.Array<double>(n);
-        VariableArray<int> z = Variable.Array<int>(n);
-        using (Variable.ForEach(n))
+        var theta = Variable.GaussianFromMeanAndVariance(0, 1).Named("theta");
+        var c = Variable.Bernoulli(0.5).Named("c");
+        var other = Variable.Bernoulli(0.5).Named("other");
+        using (Variable.If(c))
         {
-            z[n] = Variable.DiscreteUniform(2);
-            using (Variable.Switch(z[n])) x[n] = Variable.GaussianFromMeanAndPrecision(means[z[n]], 1.0);
+            Variable.GaussianFromMeanAndVariance(theta, 1.0).ObservedValue = 0.3;
+            (c | other).Named("either");
         }
-        x.ObservedValue = [1, 2, 3, 4];
-        var ex = Assert.Throws<NotSupportedException>(() => new InferenceEngine().Infer(means));
+        var ex = Assert.Throws<NotSupportedException>(() => new InferenceEngine().Infer(theta));
+        Assert.Contains("Or", ex.Message);
+        Assert.Contains("'c'", ex.Message);
+        Assert.Contains("selector", ex.Message);
+    }
+
+    [Fact]
+    public void Ep_GatedVectorGaussianOnOutsideWeights_IsRefusedNamingFactorAndVariable()
+    {
+        // an outside VectorGaussian has no mixture projection here: the refusal names the factor, the variable and the way out
+        var w = Variable.VectorGaussianFromMeanAndPrecision(
+            LinearAlgebra.Vector.FromArray(0.0, 0.0), LinearAlgebra.PositiveDefiniteMatrix.IdentityScaledBy(2, 1.0)).Named("w");
+        var c = Variable.Bernoulli(0.5).Named("c");
+        using (Variable.If(c))
+        {
+            var y = Variable.InnerProduct(w, Variable.Observed(LinearAlgebra.Vector.FromArray(1.0, 2.0)).Named("x")).Named("y");
+            Variable.GaussianFromMeanAndVariance(y, 1.0).ObservedValue = 0.5;
+        }
+        var ex = Assert.Throws<NotSupportedException>(() => new InferenceEngine().Infer(w));
+        Assert.Contains("InnerProduct", ex.Message);
+        Assert.Contains("'w'", ex.Message);
         Assert.Contains("VariationalMessagePassing", ex.Message);
     }
 

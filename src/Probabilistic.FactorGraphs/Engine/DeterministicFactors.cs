@@ -16,15 +16,14 @@ internal sealed class BoolFactor : FactorNode
 
     private Bernoulli BContext(int i) => B?.Context(i) ?? Bernoulli.PointMass(true);
 
-    internal override void EpUpdate()
+    internal override bool SupportsEpAt => true;
+
+    internal override void EpUpdateAt(int i)
     {
-        for (int i = 0; i < Count; i++)
-        {
-            var m = BooleanOps.Messages(_f, C.Context(i), A.Context(i), BContext(i));
-            C.SetMessage(i, m.ToC);
-            A.SetMessage(i, m.ToA);
-            B?.SetMessage(i, m.ToB);
-        }
+        var m = BooleanOps.Messages(_f, C.Context(i), A.Context(i), BContext(i));
+        C.SetMessage(i, m.ToC);
+        A.SetMessage(i, m.ToA);
+        B?.SetMessage(i, m.ToB);
     }
 
     internal override double EpLogZ(int i) => BooleanOps.Messages(_f, C.Context(i), A.Context(i), BContext(i)).LogZ;
@@ -68,13 +67,12 @@ internal sealed class IsPositiveFactor : FactorNode
     internal Port<Gaussian> X { get; set; } = null!;
     internal override IEnumerable<IPort> Ports => [C, X];
 
-    internal override void EpUpdate()
+    internal override bool SupportsEpAt => true;
+
+    internal override void EpUpdateAt(int i)
     {
-        for (int i = 0; i < Count; i++)
-        {
-            C.SetMessage(i, IsPositiveOp.IsPositiveAverageConditional(X.Context(i)));
-            X.SetMessage(i, IsPositiveOp.XAverageConditional(C.Context(i), X.Context(i)));
-        }
+        C.SetMessage(i, IsPositiveOp.IsPositiveAverageConditional(X.Context(i)));
+        X.SetMessage(i, IsPositiveOp.XAverageConditional(C.Context(i), X.Context(i)));
     }
 
     internal override double EpLogZ(int i) => IsPositiveOp.LogAverageFactor(C.Context(i), X.Context(i));
@@ -167,14 +165,13 @@ internal sealed class LinearFactor : FactorNode
     internal Port<Gaussian> B { get; set; } = null!;
     internal override IEnumerable<IPort> Ports => [C, A, B];
 
-    internal override void EpUpdate()
+    internal override bool SupportsEpAt => true;
+
+    internal override void EpUpdateAt(int i)
     {
-        for (int i = 0; i < Count; i++)
-        {
-            C.SetMessage(i, LinearOp.SumAverageConditional(A.Context(i), B.Context(i), Sign));
-            A.SetMessage(i, LinearOp.AAverageConditional(C.Context(i), B.Context(i), Sign));
-            B.SetMessage(i, LinearOp.BAverageConditional(C.Context(i), A.Context(i), Sign));
-        }
+        C.SetMessage(i, LinearOp.SumAverageConditional(A.Context(i), B.Context(i), Sign));
+        A.SetMessage(i, LinearOp.AAverageConditional(C.Context(i), B.Context(i), Sign));
+        B.SetMessage(i, LinearOp.BAverageConditional(C.Context(i), A.Context(i), Sign));
     }
 
     internal override double EpLogZ(int i) => LinearOp.LogAverageFactor(C.Context(i), A.Context(i), B.Context(i), Sign);
@@ -210,13 +207,12 @@ internal sealed class ScaleFactor : FactorNode
     internal Port<Gaussian> A { get; set; } = null!;
     internal override IEnumerable<IPort> Ports => [C, A];
 
-    internal override void EpUpdate()
+    internal override bool SupportsEpAt => true;
+
+    internal override void EpUpdateAt(int i)
     {
-        for (int i = 0; i < Count; i++)
-        {
-            C.SetMessage(i, LinearOp.ProductAverageConditional(A.Context(i), K));
-            A.SetMessage(i, LinearOp.AAverageConditional(C.Context(i), K));
-        }
+        C.SetMessage(i, LinearOp.ProductAverageConditional(A.Context(i), K));
+        A.SetMessage(i, LinearOp.AAverageConditional(C.Context(i), K));
     }
 
     internal override double EpLogZ(int i) => LinearOp.LogAverageFactor(C.Context(i), A.Context(i), K);

@@ -55,7 +55,7 @@ internal abstract class FactorNode
 
     internal abstract IEnumerable<IPort> Ports { get; }
 
-    internal void Allocate()
+    internal virtual void Allocate()
     {
         Count = Space.Count;
         if (Gate is { } g) g.SelectorMap = g.SelectorMapBuilder?.Invoke();
@@ -63,7 +63,17 @@ internal abstract class FactorNode
     }
 
     /// <summary>One EP pass over every instance and port.</summary>
-    internal abstract void EpUpdate();
+    internal virtual void EpUpdate()
+    {
+        for (int i = 0; i < Count; i++) EpUpdateAt(i);
+    }
+
+    /// <summary>True when <see cref="EpUpdateAt"/> updates one instance on its own (what an EP gate needs of its members).</summary>
+    internal virtual bool SupportsEpAt => false;
+
+    /// <summary>One EP update of instance i's messages on every port.</summary>
+    internal virtual void EpUpdateAt(int i) =>
+        throw new NotSupportedException($"The {Description} factor has no per-instance ExpectationPropagation update.");
 
     /// <summary>log ∫ f Π (unnormalised contexts) for instance i.</summary>
     internal abstract double EpLogZ(int i);

@@ -12,11 +12,15 @@ internal sealed class PriorFactor<T> : FactorNode where T : struct, IDistributio
     internal override IEnumerable<IPort> Ports => [Out];
     internal override bool SupportsVmp => true;
 
+    internal override bool SupportsEpAt => true;
+
     internal override void EpUpdate()
     {
         if (Out.IsObserved) return;
         for (int i = 0; i < Count; i++) Out.SetMessage(i, Prior);
     }
+
+    internal override void EpUpdateAt(int i) => Out.SetMessage(i, Prior);
 
     internal override double EpLogZ(int i) => Dist.LogAverageWithContext(Prior, Out.Context(i));
 
@@ -38,31 +42,30 @@ internal sealed class GaussianFactor : FactorNode
     internal override IEnumerable<IPort> Ports => [X, Mean, Prec];
     internal override bool SupportsVmp => true;
 
-    internal override void EpUpdate()
+    internal override bool SupportsEpAt => true;
+
+    internal override void EpUpdateAt(int i)
     {
-        for (int i = 0; i < Count; i++)
+        var prec = Prec.Context(i);
+        if (prec.IsPointMass)
         {
-            var prec = Prec.Context(i);
-            if (prec.IsPointMass)
-            {
-                double t = prec.Point;
-                X.SetMessage(i, GaussianOp.SampleAverageConditional(Mean.Context(i), t));
-                Mean.SetMessage(i, GaussianOp.MeanAverageConditional(X.Context(i), t));
-            }
-            else if (X.Context(i) is { IsPointMass: true } xp && Mean.Context(i) is { IsPointMass: true } mp)
-            {
-                // conjugate: τ^(1/2) exp(−τ d²/2) is exactly a Gamma message
-                double d = xp.Point - mp.Point;
-                Prec.SetMessage(i, Gamma.FromNatural(0.5, 0.5 * d * d));
-            }
-            else
-            {
-                // one projection gives all three messages: each port's context excludes this factor's own message
-                var m = GaussianRandomPrecisionOp.Messages(X.Context(i), Mean.Context(i), prec);
-                X.SetMessage(i, m.ToSample);
-                Mean.SetMessage(i, m.ToMean);
-                Prec.SetMessage(i, m.ToPrecision);
-            }
+            double t = prec.Point;
+            X.SetMessage(i, GaussianOp.SampleAverageConditional(Mean.Context(i), t));
+            Mean.SetMessage(i, GaussianOp.MeanAverageConditional(X.Context(i), t));
+        }
+        else if (X.Context(i) is { IsPointMass: true } xp && Mean.Context(i) is { IsPointMass: true } mp)
+        {
+            // conjugate: τ^(1/2) exp(−τ d²/2) is exactly a Gamma message
+            double d = xp.Point - mp.Point;
+            Prec.SetMessage(i, Gamma.FromNatural(0.5, 0.5 * d * d));
+        }
+        else
+        {
+            // one projection gives all three messages: each port's context excludes this factor's own message
+            var m = GaussianRandomPrecisionOp.Messages(X.Context(i), Mean.Context(i), prec);
+            X.SetMessage(i, m.ToSample);
+            Mean.SetMessage(i, m.ToMean);
+            Prec.SetMessage(i, m.ToPrecision);
         }
     }
 
@@ -150,13 +153,12 @@ internal sealed class BernoulliFromBetaFactor : FactorNode
     internal override IEnumerable<IPort> Ports => [X, P];
     internal override bool SupportsVmp => true;
 
-    internal override void EpUpdate()
+    internal override bool SupportsEpAt => true;
+
+    internal override void EpUpdateAt(int i)
     {
-        for (int i = 0; i < Count; i++)
-        {
-            X.SetMessage(i, BernoulliFromBetaOp.SampleAverageConditional(P.Context(i)));
-            P.SetMessage(i, BernoulliFromBetaOp.ProbTrueAverageConditional(X.Context(i), P.Context(i)));
-        }
+        X.SetMessage(i, BernoulliFromBetaOp.SampleAverageConditional(P.Context(i)));
+        P.SetMessage(i, BernoulliFromBetaOp.ProbTrueAverageConditional(X.Context(i), P.Context(i)));
     }
 
     internal override double EpLogZ(int i) => BernoulliFromBetaOp.LogAverageFactor(X.Context(i), P.Context(i));
@@ -185,14 +187,13 @@ internal sealed class DiscreteFromDirichletFactor : FactorNode
 
     private double[] ObservedProbs(int i) => ((ObservedNode)P.Node).Vectors![P.Index(i)];
 
-    internal override void EpUpdate()
+    internal override bool SupportsEpAt => true;
+
+    internal override void EpUpdateAt(int i)
     {
-        for (int i = 0; i < Count; i++)
-        {
-            if (P.IsObserved) { X.SetMessage(i, Discrete.FromProbs(ObservedProbs(i))); continue; }
-            X.SetMessage(i, DiscreteFromDirichletOp.SampleAverageConditional(P.Context(i)));
-            P.SetMessage(i, DiscreteFromDirichletOp.ProbsAverageConditional(X.Context(i), P.Context(i)));
-        }
+        if (P.IsObserved) { X.SetMessage(i, Discrete.FromProbs(ObservedProbs(i))); return; }
+        X.SetMessage(i, DiscreteFromDirichletOp.SampleAverageConditional(P.Context(i)));
+        P.SetMessage(i, DiscreteFromDirichletOp.ProbsAverageConditional(X.Context(i), P.Context(i)));
     }
 
     internal override double EpLogZ(int i)

@@ -7,8 +7,8 @@ namespace Probabilistic.FactorGraphs.Engine;
 /// <summary>
 /// One case of a gate (Minka &amp; Winn, "Gates", 2008) as a factor on its selector. Under EP the case's factors touch
 /// only variables created inside it and observed values, so the message to the selector is exp(L), L the case's log
-/// evidence, and the case's variables hold their posteriors given the case. Under VMP every gated factor sends its
-/// messages raised to q(case) and its E[log f] to the selector.
+/// evidence, and the case's variables hold their posteriors given the case (other gates run under EP as an
+/// <see cref="EpGate"/>). Under VMP every gated factor sends its messages raised to q(case) and its E[log f] to the selector.
 /// </summary>
 internal sealed class GateFactor : FactorNode
 {

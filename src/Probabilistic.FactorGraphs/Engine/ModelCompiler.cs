@@ -77,12 +77,13 @@ internal static partial class ModelCompiler
             if (spec.Kind == FactorKind.ConstrainTrue) continue;
             if (spec.Gate is { CaseValue: -1 } sw)
             {
-                int k = SelectorDimension(model, sw.Selector);
+                int k = SelectorDimension(model, sw, specs);
                 for (int c = 0; c < k; c++) AddFactor(model, spec, c, gates);
             }
             else AddFactor(model, spec, spec.Gate?.CaseValue ?? -1, gates);
         }
         model.Gates.AddRange(gates.Values);
+        if (!vmp) BuildEpGates(model);
         Validate(model, vmp);
         model.Cyclic = CycleCheck.CyclicNodes(model);
         return model;
@@ -117,29 +118,19 @@ internal static partial class ModelCompiler
     private static void Validate(CompiledModel model, bool vmp)
     {
         foreach (var f in model.Factors)
-        {
             if (vmp && !f.SupportsVmp) throw new NotSupportedException(f.UnsupportedVmp());
-            if (!vmp && f.Gate is { } g)
-            {
-                if (!g.SelectorScalar)
-                    throw new NotSupportedException($"ExpectationPropagation does not support the {f.Description} factor inside a gate whose selector '{g.Selector.Name}' varies over a range (a mixture); use VariationalMessagePassing for mixture models.");
-                if (g.Selector.IsObserved)
-                    throw new NotSupportedException($"The gate on observed selector '{g.Selector.Name}' is not supported by ExpectationPropagation yet; use VariationalMessagePassing, or build the model for the observed case directly.");
-                foreach (var p in f.Ports)
-                    if (!p.IsObserved && !ReferenceEquals(p.Node.LocalGate, g.Frame))
-                        throw new NotSupportedException($"ExpectationPropagation supports gates whose factors touch only variables created inside the gate and observed values; the {f.Description} factor inside the gate on '{g.Selector.Name}' touches '{p.Node.Name}', created outside it. Use VariationalMessagePassing for this model (mixtures), or move '{p.Node.Name}' inside the gate.");
-            }
-        }
     }
 
-    private static int SelectorDimension(CompiledModel model, Variable selector)
+    private static int SelectorDimension(CompiledModel model, GateFrame frame, List<FactorSpec> specs)
     {
+        var selector = frame.Selector;
         var node = model.NodeOf[Resolve(selector).Base];
         return node switch
         {
             VarNode<Discrete> d => d.Uniform.Dimension,
             VarNode<Bernoulli> => 2,
-            _ => throw new NotSupportedException($"Switch on '{selector.Name}' needs a random int selector with a Discrete distribution."),
+            ObservedNode when selector.ValueType == typeof(int) && ObservedSwitchDimension(frame, specs) is int k and > 0 => k,
+            _ => throw new NotSupportedException($"Switch on '{selector.Name}' needs a random int selector with a Discrete distribution, or an observed one that indexes an array inside the Switch (e.g. means[{selector.Name}])."),
         };
     }
 

@@ -116,10 +116,16 @@ internal sealed class VarNode<T> : VarNode where T : struct, IDistribution<T>
     internal T[] Marginal { get; private set; } = [];
     internal T[] Accumulator { get; private set; } = [];
 
+    /// <summary>
+    /// The unit message (natural parameters 0): EP's marginal starts as the product of its ports' unit messages, so the
+    /// log normalisers in the evidence agree. Differs from <see cref="Uniform"/> only for a Discrete (η = −log K there).
+    /// </summary>
+    internal T Unit => typeof(T) == typeof(Discrete) ? Uniform.Pow(0) : Uniform;
+
     internal void Allocate()
     {
         if (Marginal.Length != Count) { Marginal = new T[Count]; Accumulator = new T[Count]; }
-        Array.Fill(Marginal, Uniform);
+        Array.Fill(Marginal, Unit);
     }
 
     internal void BeginAccumulate() => Array.Fill(Accumulator, Uniform);
@@ -153,6 +159,9 @@ internal interface IPort
 
     /// <summary>The variable element that factor instance <paramref name="i"/> reads or writes.</summary>
     int ElementIndex(int i);
+
+    /// <summary>log normaliser of the marginal this port reads at factor instance i (0 when observed).</summary>
+    double LogNormalizerAt(int i);
 }
 
 /// <summary>A port to a variable with <typeparamref name="T"/> marginals (or an observed one, read as point masses).</summary>
@@ -208,7 +217,7 @@ internal sealed class Port<T> : IPort where T : struct, IDistribution<T>
             throw new InvalidOperationException($"The {Factor.Description} factor has {factorCount} instances but '{Node.Name}' has {Node.Count} elements; their ranges must have equal sizes.");
         if (_random is null) { Validate?.Invoke((ObservedNode)Node); return; }
         if (Messages.Length != factorCount) Messages = new T[factorCount];
-        Array.Fill(Messages, _random.Uniform);
+        Array.Fill(Messages, _random.Unit);
     }
 
     public int ElementIndex(int i) => Index(i);
@@ -236,6 +245,8 @@ internal sealed class Port<T> : IPort where T : struct, IDistribution<T>
         int j = Index(i);
         _random!.Accumulator[j] = _random.Accumulator[j] * message;
     }
+
+    public double LogNormalizerAt(int i) => _random is null ? 0 : _random.Marginal[Index(i)].GetLogNormalizer();
 
     public double SumLogNormalizerAt()
     {

@@ -1,0 +1,80 @@
+using Probabilistic.FactorGraphs.Distributions;
+using Probabilistic.FactorGraphs.Models;
+
+namespace Probabilistic.FactorGraphs.Engine;
+
+internal static partial class ModelCompiler
+{
+    /// <summary>
+    /// Under EP, hands each gate that touches outside random variables, or whose selector is observed or varies over a
+    /// range, to an <see cref="EpGate"/> in place of its factors. Other gates (factors on gate-local variables and
+    /// observed values only, under a scalar random selector) keep the exact <see cref="GateFactor"/> path.
+    /// </summary>
+    private static void BuildEpGates(CompiledModel model)
+    {
+        var frames = model.Factors.Where(f => f.Gate is not null).GroupBy(f => f.Gate!.Frame).ToList();
+        foreach (var group in frames)
+        {
+            var members = group.ToList();
+            var g0 = members[0].Gate!;
+            bool touchesOutside = members.Any(f => f.Ports.Any(p => !p.IsObserved && !ReferenceEquals(p.Node.LocalGate, f.Gate!.Frame)));
+            if (g0.SelectorScalar && !g0.Selector.IsObserved && !touchesOutside) continue;
+
+            // a random variable defined in one case of this gate belongs to the gate, wherever its array was declared
+            // (one defined in every case of a Switch stays outside: its marginal is the mixture over the cases)
+            foreach (var f in members)
+                foreach (var p in f.Ports)
+                    if (p.IsOutput && !p.IsObserved && p.Node.LocalGate is null
+                        && members.Where(m => m.Ports.Any(q => q.IsOutput && ReferenceEquals(q.Node, p.Node))).Select(m => m.Gate!.Case).Distinct().Count() == 1)
+                        p.Node.LocalGate = f.Gate!.Frame;
+            foreach (var f in members) CheckEpGateMember(f);
+            int cases = g0.Selector switch
+            {
+                VarNode<Bernoulli> => 2,
+                VarNode<Discrete> d => d.Uniform.Dimension,
+                ObservedNode o when o.Source.ValueType == typeof(bool) || o.Source.ValueType == typeof(bool[]) => 2,
+                _ => members.Max(f => f.Gate!.Case) + 2, // observed int: one more slot for values no case names
+            };
+            var gate = new EpGate(group.Key, g0.Selector, g0.SelectorScalar, cases, members);
+            int at = model.Factors.IndexOf(members[0]);
+            model.Factors.RemoveAll(f => f.Gate is { } g && g.Frame == group.Key);
+            model.Factors.Insert(at, gate);
+            model.Gates.RemoveAll(g => g.Frame == group.Key);
+            g0.Selector.GatesOnMe.RemoveAll(g => g.Frame == group.Key);
+        }
+    }
+
+    private static void CheckEpGateMember(FactorNode f)
+    {
+        var g = f.Gate!;
+        var outside = f.Ports.FirstOrDefault(p => !p.IsObserved && !Equals(p.Node.LocalGate, g.Frame));
+        string touching = outside is null ? "" : $" (it touches '{outside.Node.Name}', created outside the gate)";
+        if (!f.SupportsEpAt)
+            throw new NotSupportedException($"ExpectationPropagation cannot run the {f.Description} factor inside the gate on '{g.Selector.Name}'{touching}: inside a gate on an observed or ranged selector, or one whose factors touch outside variables, EP supports priors and the Gaussian, Bernoulli-from-Beta, Discrete-from-Dirichlet, And/Or/Not, IsPositive, Plus/Minus and scale factors. {(f.SupportsVmp ? "Use VariationalMessagePassing, or move the factor out of the gate." : "Move the factor out of the gate (VariationalMessagePassing has no operator for it either).")}");
+        foreach (var p in f.Ports)
+        {
+            if (p.IsObserved) continue;
+            if (ReferenceEquals(p.Node, g.Selector))
+                throw new NotSupportedException($"The {f.Description} factor inside the gate on '{g.Selector.Name}' uses the selector itself; ExpectationPropagation does not support a gated factor on its own selector. Move the factor out of the gate.");
+            if (Equals(p.Node.LocalGate, g.Frame)) continue;
+            var t = p.Node.GetType().GetGenericArguments().FirstOrDefault();
+            if (t is null || !MixtureProjection.Supports(t))
+                throw new NotSupportedException($"The {f.Description} factor inside the gate on '{g.Selector.Name}' touches '{p.Node.Name}', created outside the gate, whose {t?.Name ?? "value"} marginal has no mixture projection for ExpectationPropagation (supported: Gaussian, Gamma, Beta, Bernoulli, Discrete, Dirichlet). Use VariationalMessagePassing, or define '{p.Node.Name}' inside the gate.");
+        }
+    }
+
+    /// <summary>The size of the arrays an observed Switch selector indexes inside its block (the number of cases), or null.</summary>
+    private static int? ObservedSwitchDimension(GateFrame frame, List<FactorSpec> specs)
+    {
+        var selector = Resolve(frame.Selector).Base;
+        int? k = null;
+        foreach (var spec in specs.Where(s => ReferenceEquals(s.Gate, frame)))
+            foreach (var a in spec.AllVariables)
+            {
+                var (b, _, iv) = Resolve(a);
+                if (iv is not null && ReferenceEquals(Resolve(iv).Base, selector) && b.Plates.Count == 1)
+                    k = Math.Max(k ?? 0, b.Plates[0].SizeAsInt);
+            }
+        return k;
+    }
+}
