@@ -80,6 +80,28 @@ double fairCoinLogEvidence = flips.Length * Math.Log(0.5);
 Console.WriteLine($"log evidence, unknown bias: {unknownBiasLogEvidence:F4}; fair coin: {fairCoinLogEvidence:F4}; log Bayes factor (unknown vs fair): {unknownBiasLogEvidence - fairCoinLogEvidence:F4}");
 
 // ── cell 12 ──
+double[][] groups = [[0.3, 1.1, -0.4], [2.0, 2.5, 1.7, 2.2, 3.1], [-1.0, -0.2]];
+var g = new Probabilistic.FactorGraphs.Models.Range(groups.Length).Named("g");
+VariableArray<int> sizes = Variable.Observed(groups.Select(r => r.Length).ToArray(), g).Named("sizes");
+var i = new Probabilistic.FactorGraphs.Models.Range(sizes[g]).Named("i");
+Variable<double> m = Variable.GaussianFromMeanAndVariance(0, 10).Named("m");
+VariableArray<double> mu = Variable.Array<double>(g).Named("mu");
+mu[g] = Variable.GaussianFromMeanAndVariance(m, 1).ForEach(g);
+var y = Variable.Array(Variable.Array<double>(i), g).Named("y");
+using (Variable.ForEach(g))
+    y[g][i] = Variable.GaussianFromMeanAndVariance(mu[g], 1.5).ForEach(i);
+y.ObservedValue = groups;
+var hierarchy = new InferenceEngine();
+Gaussian mPosterior = hierarchy.Infer<Gaussian>(m);
+Gaussian[] muPosterior = hierarchy.Infer<Gaussian[]>(mu);
+Console.WriteLine($"m: {mPosterior}");
+for (int k = 0; k < groups.Length; k++) Console.WriteLine($"mu[{k}] (n = {groups[k].Length}, mean {groups[k].Average():F3}): {muPosterior[k]}");
+// closed form for m
+double precM = 0.1, linM = 0;
+foreach (var grp in groups) { double v = 1 + 1.5 / grp.Length; precM += 1 / v; linM += grp.Average() / v; }
+Console.WriteLine($"closed form for m: mean {linM / precM:F6}, variance {1 / precM:F6}");
+
+// ── cell 14 ──
 Expect.Near(0.25, bothHeadsPosterior.GetProbTrue(), 1e-12, "P(both heads) vs 1/4");
 Expect.Near(1.0 / 3, firstCoinPosterior.GetProbTrue(), 1e-12, "P(first | not both) vs 1/3");
 double t = 0.5, phi = Math.Exp(-0.5 * t * t) / Math.Sqrt(2 * Math.PI);
@@ -94,3 +116,5 @@ foreach (var d in data) { logZ += Gaussian.FromMeanAndVariance(mk, vk + 0.5).Get
 Expect.Near(logZ, vmpEngine.LastTrace!.FinalElbo, 1e-9, "VMP ELBO vs exact log evidence (chain rule of predictives)");
 Expect.Near(Math.Log(1.0 / 20), unknownBiasLogEvidence, 1e-9, "Beta-Bernoulli log evidence vs exact log B(4,2)/B(1,1) = log 1/20");
 Expect.That(unknownBiasLogEvidence < fairCoinLogEvidence, "H,T,H,H favour the fair coin (1/16 > 1/20)");
+Expect.Near(linM / precM, mPosterior.GetMean(), 1e-8, "hierarchical m: EP mean vs closed form");
+Expect.Near(1 / precM, mPosterior.GetVariance(), 1e-8, "hierarchical m: EP variance vs closed form");
