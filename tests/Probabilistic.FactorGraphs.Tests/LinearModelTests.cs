@@ -6,57 +6,9 @@ using Range = Probabilistic.FactorGraphs.Models.Range;
 
 namespace Probabilistic.FactorGraphs.Tests;
 
-/// <summary>Bayes point machine (Infer.NET tutorial 4) and Bayesian linear regression, with VectorGaussian weights.</summary>
+/// <summary>Bayesian linear regression with VectorGaussian weights (the Bayes point machine runs as a sample in TutorialSampleTests).</summary>
 public class LinearModelTests
 {
-    // Infer.NET's Bayes point machine tutorial, with only the using lines changed.
-    private static void BayesPointMachine(double[] incomes, double[] ages, Variable<Vector> w, VariableArray<bool> y)
-    {
-        // Create x vector, augmented by 1
-        Range j = y.Range.Named("person");
-        Vector[] xdata = new Vector[incomes.Length];
-        for (int i = 0; i < xdata.Length; i++)
-        {
-            xdata[i] = Vector.FromArray(incomes[i], ages[i], 1);
-        }
-
-        VariableArray<Vector> x = Variable.Observed(xdata, j).Named("x");
-
-        // Bayes Point Machine
-        double noise = 0.1;
-        y[j] = Variable.GaussianFromMeanAndVariance(Variable.InnerProduct(w, x[j]).Named("innerProduct"), noise) > 0;
-    }
-
-    [Fact]
-    public void BayesPointMachine_PredictsAsInferNetDocumentation()
-    {
-        // data
-        double[] incomes = { 63, 16, 28, 55, 22, 20 };
-        double[] ages = { 38, 23, 40, 27, 18, 40 };
-        bool[] willBuy = { true, false, true, true, false, false };
-
-        // Create target y
-        VariableArray<bool> y = Variable.Observed(willBuy).Named("y");
-        Variable<Vector> w = Variable.Random(new VectorGaussian(Vector.Zero(3), PositiveDefiniteMatrix.Identity(3))).Named("w");
-        BayesPointMachine(incomes, ages, w, y);
-
-        InferenceEngine engine = new InferenceEngine();
-        Assert.False(engine.Algorithm is Algorithms.GibbsSampling, "the default algorithm is EP, as in Infer.NET");
-        VectorGaussian wPosterior = engine.Infer<VectorGaussian>(w);
-
-        double[] incomesTest = { 58, 18, 22 };
-        double[] agesTest = { 36, 24, 37 };
-        VariableArray<bool> ytest = Variable.Array<bool>(new Range(agesTest.Length)).Named("ytest");
-        BayesPointMachine(incomesTest, agesTest, Variable.Random(wPosterior).Named("w"), ytest);
-        var output = engine.Infer<Bernoulli[]>(ytest);
-        // Infer.NET's BPM tutorial documents: [0] Bernoulli(0.9555) [1] Bernoulli(0.1565) [2] Bernoulli(0.287)
-        double[] documented = [0.9555, 0.1565, 0.287];
-        for (int i = 0; i < 3; i++)
-            Assert.True(Math.Abs(output[i].GetProbTrue() - documented[i]) < 5e-4, $"prediction {i}: {output[i]} vs documented Bernoulli({documented[i]})");
-        var printed = ("output=\n" + engine.Infer(ytest)).Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
-        Assert.Equal(["output=", "[0] Bernoulli(0.9555)", "[1] Bernoulli(0.1565)", "[2] Bernoulli(0.287)"], printed);
-    }
-
     [Fact]
     public void BayesianLinearRegression_EqualsClosedFormPosterior()
     {
