@@ -1,5 +1,6 @@
 using Probabilistic.FactorGraphs.Algorithms;
 using Probabilistic.FactorGraphs.Distributions;
+using Probabilistic.FactorGraphs.LinearAlgebra;
 using Probabilistic.FactorGraphs.Models;
 using Range = Probabilistic.FactorGraphs.Models.Range;
 
@@ -252,5 +253,76 @@ public class PlateTests
         var (means, _, outer) = GroupModel(Groups);
         var e = Assert.Throws<NotSupportedException>(() => new InferenceEngine().Infer(means[outer]));
         Assert.Contains("whole array 'means'", e.Message);
+    }
+
+    [Fact]
+    public void LatentDirichletAllocation_OverJaggedDocuments_EqualsMeanFieldFixedPoint()
+    {
+        // LDA (Blei, Ng & Jordan 2003) with documents of different lengths, one of them empty: words[d][w] ~ Discrete(phi[z[d][w]]),
+        // z[d][w] ~ Discrete(theta[d]). VMP must reach the fixed point of the paper's mean-field updates, iterated in the test.
+        int[][] docs = [[0, 1, 0, 1, 0], [2, 3, 3, 2], [], [0, 0, 1], [3, 2, 3, 3, 2, 2]];
+        const int topics = 2, vocabulary = 4;
+        const double alpha = 1, eta = 0.5;
+        Range d = new Range(docs.Length).Named("d");
+        VariableArray<int> sizes = Variable.Observed(docs.Select(x => x.Length).ToArray(), d).Named("sizes");
+        Range w = new Range(sizes[d]).Named("w");
+        Range k = new Range(topics).Named("k");
+        var phi = Variable.Array<Vector>(k).Named("phi");
+        phi[k] = Variable.DirichletSymmetric(vocabulary, eta).ForEach(k);
+        var theta = Variable.Array<Vector>(d).Named("theta");
+        theta[d] = Variable.DirichletSymmetric(topics, alpha).ForEach(d);
+        var words = Variable.Array(Variable.Array<int>(w), d).Named("words");
+        var z = Variable.Array(Variable.Array<int>(w), d).Named("z");
+        using (Variable.ForEach(d))
+        using (Variable.ForEach(w))
+        {
+            z[d][w] = Variable.Discrete(theta[d]);
+            using (Variable.Switch(z[d][w]))
+                words[d][w] = Variable.Discrete(phi[z[d][w]]);
+        }
+        words.ObservedValue = docs;
+        // break the topics' symmetry: phi starts away from uniform (as Infer.NET's LDA example does)
+        var rng = new Random(1);
+        var init = Enumerable.Range(0, topics).Select(_ => Enumerable.Range(0, vocabulary).Select(_ => 1 + rng.NextDouble()).ToArray()).ToArray();
+        phi.InitialiseTo(init.Select(a => Dirichlet.FromPseudoCounts(a)).ToArray());
+        var engine = new InferenceEngine(new VariationalMessagePassing()) { NumberOfIterations = 200 };
+        var phiPost = engine.Infer<Dirichlet[]>(phi);
+        var thetaPost = engine.Infer<Dirichlet[]>(theta);
+
+        // the mean-field updates, from the same start: λ = init, γ_d = α + Σ_w r_dw, r_dwk ∝ exp(E[log θ_dk] + E[log φ_k,word]), λ_k = η + Σ r
+        var lambda = init.Select(a => (double[])a.Clone()).ToArray();
+        var gamma = docs.Select(_ => new double[topics]).ToArray();
+        var r = docs.Select(doc => doc.Select(_ => Enumerable.Repeat(1.0 / topics, topics).ToArray()).ToArray()).ToArray();
+        static double Digamma(double x) => MathNet.Numerics.SpecialFunctions.DiGamma(x);
+        for (int iter = 0; iter < 2000; iter++)
+        {
+            for (int j = 0; j < docs.Length; j++)
+                for (int t = 0; t < topics; t++) gamma[j][t] = alpha + r[j].Sum(x => x[t]);
+            for (int j = 0; j < docs.Length; j++)
+                for (int i = 0; i < docs[j].Length; i++)
+                {
+                    var logits = new double[topics];
+                    for (int t = 0; t < topics; t++)
+                        logits[t] = Digamma(gamma[j][t]) - Digamma(gamma[j].Sum()) + Digamma(lambda[t][docs[j][i]]) - Digamma(lambda[t].Sum());
+                    double max = logits.Max();
+                    var e = logits.Select(l => Math.Exp(l - max)).ToArray();
+                    for (int t = 0; t < topics; t++) r[j][i][t] = e[t] / e.Sum();
+                }
+            for (int t = 0; t < topics; t++)
+                for (int v = 0; v < vocabulary; v++)
+                {
+                    double count = 0;
+                    for (int j = 0; j < docs.Length; j++)
+                        for (int i = 0; i < docs[j].Length; i++) if (docs[j][i] == v) count += r[j][i][t];
+                    lambda[t][v] = eta + count;
+                }
+        }
+        for (int t = 0; t < topics; t++)
+            for (int v = 0; v < vocabulary; v++) Assert.Equal(lambda[t][v], phiPost[t][v], 6);
+        for (int j = 0; j < docs.Length; j++)
+            for (int t = 0; t < topics; t++) Assert.Equal(gamma[j][t], thetaPost[j][t], 6);
+        // the topics separated: words {0, 1} and {2, 3}
+        Assert.True(phiPost.Select(p => p[0] + p[1] - p[2] - p[3]).OrderBy(x => x).ToArray() is [< -3, > 3]);
+        Assert.Equal(alpha, thetaPost[2][0], 12); // the empty document keeps its prior
     }
 }

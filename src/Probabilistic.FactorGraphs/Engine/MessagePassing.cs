@@ -12,12 +12,16 @@ internal sealed class MessagePassing : IElboOptimizer
 {
     private readonly CompiledModel _model;
     private readonly List<VarNode> _random;
+    private readonly List<VarNode> _vmpOrder;
     private readonly CollapsedVmp? _collapsed;
 
     internal MessagePassing(CompiledModel model)
     {
         _model = model;
         _random = model.Variables.Where(v => !v.IsObserved).ToList();
+        // VMP sweeps update initialised variables last, so that their initial marginals reach the others before being
+        // overwritten (any order is coordinate ascent; this one is what makes InitialiseTo break symmetry wherever it is set)
+        _vmpOrder = [.. _random.Where(v => v.Source.Initialiser is null), .. _random.Where(v => v.Source.Initialiser is not null)];
         if (model.Vmp) _collapsed = new CollapsedVmp(model);
     }
 
@@ -63,7 +67,7 @@ internal sealed class MessagePassing : IElboOptimizer
     {
         if (_model.Vmp)
         {
-            foreach (var v in _random)
+            foreach (var v in _vmpOrder)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 if (_collapsed!.Collapsed.Contains(v)) continue;

@@ -28,6 +28,21 @@ internal static partial class ModelCompiler
         _ => throw new NotSupportedException($"Factor {def.Kind} cannot define a variable."),
     };
 
+    /// <summary>The factors whose output is stored in <paramref name="b"/> (reached through the aliases linked to it, e.g. b[r] = ...).</summary>
+    private static IEnumerable<FactorSpec> DefiningSpecs(Variable b)
+    {
+        var seen = new HashSet<Variable> { b };
+        var queue = new Queue<Variable>([b]);
+        while (queue.Count > 0)
+        {
+            var v = queue.Dequeue();
+            foreach (var s in v.Factors)
+                if (s.Output is not null && ReferenceEquals(Resolve(s.Output).Base, b)) yield return s;
+            foreach (var l in v.Links)
+                if (seen.Add(l) && ReferenceEquals(Resolve(l).Base, b)) queue.Enqueue(l);
+        }
+    }
+
     /// <summary>The dimension of a VectorGaussian factor: from its mean (a prior or observed vector) or its precision.</summary>
     private static int VectorDimension(FactorSpec spec)
     {
@@ -41,8 +56,8 @@ internal static partial class ModelCompiler
                 case LinearAlgebra.PositiveDefiniteMatrix m: return m.Dimension;
                 case LinearAlgebra.PositiveDefiniteMatrix[] ms when ms.Length > 0: return ms[0].Dimension;
             }
-            foreach (var s in b.Factors)
-                if (s.Output is not null && ReferenceEquals(Resolve(s.Output).Base, b) && !ReferenceEquals(s, spec))
+            foreach (var s in DefiningSpecs(b))
+                if (!ReferenceEquals(s, spec))
                 {
                     if (s.Parameter is VectorGaussian g) return g.Dimension;
                     if (s.Parameter is Wishart w) return w.Dimension;
@@ -61,8 +76,8 @@ internal static partial class ModelCompiler
             case LinearAlgebra.Vector v: return v.Count;
             case LinearAlgebra.Vector[] vs when vs.Length > 0: return vs[0].Count;
         }
-        foreach (var s in b.Factors)
-            if (s.Kind == FactorKind.Prior && s.Parameter is Dirichlet d && s.Output is not null && ReferenceEquals(Resolve(s.Output).Base, b)) return d.Dimension;
+        foreach (var s in DefiningSpecs(b))
+            if (s.Kind == FactorKind.Prior && s.Parameter is Dirichlet d) return d.Dimension;
         throw new NotSupportedException($"'{probs.Name}' must be a Dirichlet variable (Variable.Dirichlet...) or an observed probability vector to parameterise a Discrete.");
     }
 
