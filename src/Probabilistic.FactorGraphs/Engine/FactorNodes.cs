@@ -83,33 +83,61 @@ internal sealed class GaussianFactor : FactorNode
         return x.GetLogNormalizer() + m.GetLogNormalizer() + prec.GetLogNormalizer() + GaussianRandomPrecisionOp.Messages(x, m, prec).LogAverageFactor;
     }
 
-    // Sufficient statistics of an observed plate with scalar mean and precision: VMP is O(1) per sweep.
+    // Sufficient statistics of an observed plate per (mean element, precision element) pair: VMP costs one step per
+    // pair rather than per observation (one pair for a scalar mean and precision; one per group for grouped data).
     private bool _fast;
-    private double _n, _sx, _sxx;
+    private int[] _rep = [];
+    private double[] _n = [], _sx = [], _sxx = [];
 
     internal void PrepareFastPath()
     {
-        _fast = X.IsObserved && !X.Scalar && Mean.Scalar && Prec.Scalar && Gate is null;
+        _fast = X.IsObserved && !X.Scalar && Gate is null && Count > 0;
         if (!_fast) return;
         var xs = ((ObservedNode)X.Node).Doubles!;
-        _n = Count;
-        _sx = 0; _sxx = 0;
-        for (int i = 0; i < Count; i++) { double v = xs[X.Index(i)]; _sx += v; _sxx += v * v; }
-        if (X.Map is null && Count == xs.Length)
+        if (Mean.Scalar && Prec.Scalar)
         {
-            _sx = System.Numerics.Tensors.TensorPrimitives.Sum<double>(xs);
-            _sxx = System.Numerics.Tensors.TensorPrimitives.SumOfSquares<double>(xs);
+            double sx = 0, sxx = 0;
+            if (X.Map is null && Count == xs.Length)
+            {
+                sx = System.Numerics.Tensors.TensorPrimitives.Sum<double>(xs);
+                sxx = System.Numerics.Tensors.TensorPrimitives.SumOfSquares<double>(xs);
+            }
+            else
+                for (int i = 0; i < Count; i++) { double v = xs[X.Index(i)]; sx += v; sxx += v * v; }
+            (_rep, _n, _sx, _sxx) = ([0], [Count], [sx], [sxx]);
+            return;
         }
+        long precCount = Prec.Node.Count, keys = Mean.Node.Count * precCount;
+        var dense = keys <= 4L * Count ? new int[keys] : null;
+        var sparse = dense is null ? new Dictionary<long, int>() : null;
+        var rep = new List<int>();
+        var n = new List<double>();
+        var s1 = new List<double>();
+        var s2 = new List<double>();
+        for (int i = 0; i < Count; i++)
+        {
+            long key = Mean.Index(i) * precCount + Prec.Index(i);
+            int pair;
+            if (dense is not null) { pair = dense[key] - 1; if (pair < 0) { pair = rep.Count; dense[key] = pair + 1; } }
+            else if (!sparse!.TryGetValue(key, out pair)) { pair = rep.Count; sparse[key] = pair; }
+            if (pair == rep.Count) { rep.Add(i); n.Add(0); s1.Add(0); s2.Add(0); }
+            double v = xs[X.Index(i)];
+            n[pair]++; s1[pair] += v; s2[pair] += v * v;
+        }
+        if (rep.Count * 2 > Count) { _fast = false; return; } // no saving over the per-observation loop
+        (_rep, _n, _sx, _sxx) = (rep.ToArray(), n.ToArray(), s1.ToArray(), s2.ToArray());
     }
 
     internal override void VmpSend(IPort target, double[]? w)
     {
         if (_fast && w is null)
         {
-            var mq = Mean.Marginal(0);
-            var tq = Prec.Marginal(0);
-            if (ReferenceEquals(target, Mean)) { double t = tq.GetMean(); Mean.AddVmp(0, Gaussian.FromNatural(t * _sx, t * _n)); }
-            else if (ReferenceEquals(target, Prec)) Prec.AddVmp(0, Gamma.FromNatural(0.5 * _n, 0.5 * SumSquares(mq)));
+            for (int p = 0; p < _rep.Length; p++)
+            {
+                int i = _rep[p];
+                if (ReferenceEquals(target, Mean)) { double t = Prec.Marginal(i).GetMean(); Mean.AddVmp(i, Gaussian.FromNatural(t * _sx[p], t * _n[p])); }
+                else if (ReferenceEquals(target, Prec)) Prec.AddVmp(i, Gamma.FromNatural(0.5 * _n[p], 0.5 * SumSquares(p, Mean.Marginal(i))));
+            }
             return;
         }
         for (int i = 0; i < Count; i++)
@@ -123,22 +151,24 @@ internal sealed class GaussianFactor : FactorNode
         }
     }
 
-    private double SumSquares(Gaussian mq)
-    {
-        double em = mq.GetMean(), emm = mq.GetMeanSquare();
-        return _sxx - 2 * em * _sx + _n * emm;
-    }
+    /// <summary>Σ E[(x − μ)²] over pair p's observations.</summary>
+    private double SumSquares(int p, Gaussian mq) => _sxx[p] - 2 * mq.GetMean() * _sx[p] + _n[p] * mq.GetMeanSquare();
 
     internal override double VmpAverageLogSum(double[]? w)
     {
         if (_fast && w is null)
         {
-            var tq = Prec.Marginal(0);
-            return _n * (0.5 * tq.GetMeanLog() - Dist.HalfLog2Pi) - 0.5 * tq.GetMean() * SumSquares(Mean.Marginal(0));
+            double s = 0;
+            for (int p = 0; p < _rep.Length; p++)
+            {
+                var tq = Prec.Marginal(_rep[p]);
+                s += _n[p] * (0.5 * tq.GetMeanLog() - Dist.HalfLog2Pi) - 0.5 * tq.GetMean() * SumSquares(p, Mean.Marginal(_rep[p]));
+            }
+            return s;
         }
-        double s = 0;
-        for (int i = 0; i < Count; i++) s += (w?[i] ?? 1) * VmpAverageLog(i);
-        return s;
+        double sum = 0;
+        for (int i = 0; i < Count; i++) sum += (w?[i] ?? 1) * VmpAverageLog(i);
+        return sum;
     }
 
     internal override double VmpAverageLog(int i) => GaussianOp.AverageLogFactor(X.Marginal(i), Mean.Marginal(i), Prec.Marginal(i));
