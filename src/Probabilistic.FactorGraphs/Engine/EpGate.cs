@@ -129,7 +129,12 @@ internal sealed class EpGate : FactorNode
                 l += f.EpLogZ(i);
                 foreach (var p in f.Ports) l -= p.LogNormalizerAt(i);
             }
-            foreach (var s in inst.Slots) { s.SaveCase(c); l += s.CaseLogNormalizer(c); }
+            // the slots' normalisers summed in sorted order: a permutation of the cases then permutes nothing in the rounding,
+            // so a mixture with exchangeable components keeps them bit-identical (EP needs InitialiseTo to break the symmetry)
+            var slotLogZ = new double[inst.Slots.Count];
+            for (int s = 0; s < slotLogZ.Length; s++) { inst.Slots[s].SaveCase(c); slotLogZ[s] = inst.Slots[s].CaseLogNormalizer(c); }
+            Array.Sort(slotLogZ);
+            foreach (double a in slotLogZ) l += a;
             foreach (var (v, e) in inst.Locals[c]) l += LogNormalizer(v, e);
             lz[c] = l;
         }
