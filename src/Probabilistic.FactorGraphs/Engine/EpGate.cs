@@ -218,6 +218,7 @@ internal sealed class EpGate : FactorNode
             VarNode<Bernoulli> n => new Slot<Bernoulli>(n, element, cases),
             VarNode<Discrete> n => new Slot<Discrete>(n, element, cases),
             VarNode<Dirichlet> n => new Slot<Dirichlet>(n, element, cases),
+            VarNode<VectorGaussian> n => new Slot<VectorGaussian>(n, element, cases),
             _ => throw new NotSupportedException($"'{node.Name}' has no mixture projection for ExpectationPropagation through a gate."),
         };
 
