@@ -118,6 +118,8 @@ internal sealed class EpGate : FactorNode
         foreach (var s in inst.Slots)
             if (!s.BeginCavity() && !s.TouchedInEveryCase) return;
         SelectorLogPrior(j, lp);
+        int slots = inst.Slots.Count;
+        Span<double> slotLogZ = slots <= 64 ? stackalloc double[slots] : new double[slots];
         for (int c = 0; c < Cases; c++)
         {
             foreach (var s in inst.Slots) s.EnterCase(c);
@@ -131,9 +133,8 @@ internal sealed class EpGate : FactorNode
             }
             // the slots' normalisers summed in sorted order: a permutation of the cases then permutes nothing in the rounding,
             // so a mixture with exchangeable components keeps them bit-identical (EP needs InitialiseTo to break the symmetry)
-            var slotLogZ = new double[inst.Slots.Count];
-            for (int s = 0; s < slotLogZ.Length; s++) { inst.Slots[s].SaveCase(c); slotLogZ[s] = inst.Slots[s].CaseLogNormalizer(c); }
-            Array.Sort(slotLogZ);
+            for (int s = 0; s < slots; s++) { inst.Slots[s].SaveCase(c); slotLogZ[s] = inst.Slots[s].CaseLogNormalizer(c); }
+            slotLogZ.Sort();
             foreach (double a in slotLogZ) l += a;
             foreach (var (v, e) in inst.Locals[c]) l += LogNormalizer(v, e);
             lz[c] = l;
