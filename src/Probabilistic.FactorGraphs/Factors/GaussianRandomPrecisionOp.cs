@@ -12,7 +12,7 @@ namespace Probabilistic.FactorGraphs.Factors;
 /// curvature a at its mode, the likelihood adds at most ½ shape), so the trapezoid step is h = min(0.2, σ_u/2): the
 /// trapezoid rule on an analytic, rapidly decaying integrand errs by about exp(−2π·s/h) with s the half-width of its strip of
 /// analyticity (s ≈ π/2 in u for the double-exponential right tail, s ∝ σ_u near the mode), so both caps give errors far
-/// below 1e-10 (Trefethen and Weideman, "The exponentially convergent trapezoidal rule", SIAM Review 56, 2014, §5).
+/// below 1e-10 (Trefethen and Weideman, "The exponentially convergent trapezoidal rule", SIAM Review 56, 2014).
 /// The range is walked outward from the mode of the conjugate approximation until a bound on the integrand is e^−36 below
 /// the largest node seen: the bound log Ga + min(u/2, −½ log vd) − ¼ md² min(1/vd, e^u) (from max(vd, e^−u) ≤ v ≤ 2 max) is
 /// concave plus non-increasing, so once it falls in the walking direction nothing beyond can matter. This follows the heavy
