@@ -118,6 +118,8 @@ internal sealed class EpGate : FactorNode
         foreach (var s in inst.Slots)
             if (!s.BeginCavity() && !s.TouchedInEveryCase) return;
         SelectorLogPrior(j, lp);
+        int slots = inst.Slots.Count;
+        Span<double> slotLogZ = slots <= 64 ? stackalloc double[slots] : new double[slots];
         for (int c = 0; c < Cases; c++)
         {
             foreach (var s in inst.Slots) s.EnterCase(c);
@@ -129,7 +131,11 @@ internal sealed class EpGate : FactorNode
                 l += f.EpLogZ(i);
                 foreach (var p in f.Ports) l -= p.LogNormalizerAt(i);
             }
-            foreach (var s in inst.Slots) { s.SaveCase(c); l += s.CaseLogNormalizer(c); }
+            // the slots' normalisers summed in sorted order: a permutation of the cases then permutes nothing in the rounding,
+            // so a mixture with exchangeable components keeps them bit-identical (EP needs InitialiseTo to break the symmetry)
+            for (int s = 0; s < slots; s++) { inst.Slots[s].SaveCase(c); slotLogZ[s] = inst.Slots[s].CaseLogNormalizer(c); }
+            slotLogZ.Sort();
+            foreach (double a in slotLogZ) l += a;
             foreach (var (v, e) in inst.Locals[c]) l += LogNormalizer(v, e);
             lz[c] = l;
         }
@@ -213,6 +219,7 @@ internal sealed class EpGate : FactorNode
             VarNode<Bernoulli> n => new Slot<Bernoulli>(n, element, cases),
             VarNode<Discrete> n => new Slot<Discrete>(n, element, cases),
             VarNode<Dirichlet> n => new Slot<Dirichlet>(n, element, cases),
+            VarNode<VectorGaussian> n => new Slot<VectorGaussian>(n, element, cases),
             _ => throw new NotSupportedException($"'{node.Name}' has no mixture projection for ExpectationPropagation through a gate."),
         };
 

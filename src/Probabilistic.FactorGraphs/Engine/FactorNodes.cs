@@ -80,7 +80,7 @@ internal sealed class GaussianFactor : FactorNode
             double d = x.Point - m.Point;
             return (prec * Gamma.FromNatural(0.5, 0.5 * d * d)).GetLogNormalizer() - Dist.HalfLog2Pi;
         }
-        return x.GetLogNormalizer() + m.GetLogNormalizer() + prec.GetLogNormalizer() + GaussianRandomPrecisionOp.Messages(x, m, prec).LogAverageFactor;
+        return x.GetLogNormalizer() + m.GetLogNormalizer() + prec.GetLogNormalizer() + GaussianRandomPrecisionOp.LogAverageFactor(x, m, prec);
     }
 
     // Sufficient statistics of an observed plate per (mean element, precision element) pair: VMP costs one step per

@@ -46,6 +46,7 @@ internal sealed class MessagePassing : IElboOptimizer
         foreach (var g in _model.Gates) g.Allocate();
         foreach (var f in _model.Factors.OfType<GaussianFactor>()) f.PrepareFastPath();
         if (_model.Vmp) InitialiseVmp();
+        else InitialiseEp();
     }
 
     private static void Allocate(VarNode v)
@@ -61,6 +62,50 @@ internal sealed class MessagePassing : IElboOptimizer
             case VarNode<VectorGaussian> n: n.Allocate(); break;
             case VarNode<Wishart> n: n.Allocate(); break;
         }
+    }
+
+    /// <summary>Under EP, divides each initialised variable's initial marginal back out after the first sweep (null: none pending).</summary>
+    private List<Action>? _removeInitial;
+
+    /// <summary>
+    /// EP's InitialiseTo, as in Infer.NET: the given distribution is the variable's initial marginal, as if a pseudo-factor had
+    /// sent it, so the first sweep's contexts see it (which breaks the symmetry of a mixture). Once every factor and gate has
+    /// sent its message, the pseudo-message is divided out, so the marginal is again the product of the real messages and EP's
+    /// fixed point and evidence are those of the model.
+    /// </summary>
+    private void InitialiseEp()
+    {
+        _removeInitial = null;
+        foreach (var v in _random)
+        {
+            if (v.Source.Initialiser is null) continue;
+            _removeInitial ??= [];
+            _removeInitial.Add(v switch
+            {
+                VarNode<Gaussian> n => StartFrom(n),
+                VarNode<Gamma> n => StartFrom(n),
+                VarNode<Beta> n => StartFrom(n),
+                VarNode<Bernoulli> n => StartFrom(n),
+                VarNode<Discrete> n => StartFrom(n),
+                VarNode<Dirichlet> n => StartFrom(n),
+                VarNode<VectorGaussian> n => StartFrom(n),
+                VarNode<Wishart> n => StartFrom(n),
+                _ => throw new NotSupportedException($"InitialiseTo on '{v.Name}' is not supported under ExpectationPropagation."),
+            });
+        }
+    }
+
+    private static Action StartFrom<T>(VarNode<T> v) where T : struct, IDistribution<T>
+    {
+        Apply(v, v.Source.Initialiser!);
+        var initial = (T[])v.Marginal.Clone();
+        for (int j = 0; j < initial.Length; j++)
+            if (initial[j].IsPointMass || !initial[j].IsProper())
+                throw new NotSupportedException($"InitialiseTo for '{v.Name}' gives element {j} the distribution {initial[j]}; under ExpectationPropagation the initialisation is an initial marginal that is divided out after the first sweep, so it must be proper and not a point mass (e.g. put most, not all, of a Discrete's mass on the chosen value).");
+        return () =>
+        {
+            for (int j = 0; j < initial.Length; j++) v.Marginal[j] = v.Marginal[j] / initial[j];
+        };
     }
 
     public double Step(CancellationToken cancellationToken)
@@ -83,6 +128,11 @@ internal sealed class MessagePassing : IElboOptimizer
             f.EpUpdate();
         }
         foreach (var g in _model.Gates) g.EpUpdate();
+        if (_removeInitial is not null)
+        {
+            foreach (var remove in _removeInitial) remove();
+            _removeInitial = null;
+        }
         return EpLogEvidence();
     }
 

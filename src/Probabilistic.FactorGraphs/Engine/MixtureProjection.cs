@@ -10,7 +10,7 @@ internal static class MixtureProjection
 {
     /// <summary>True when distributions of type <paramref name="t"/> have a projection here.</summary>
     internal static bool Supports(Type t) =>
-        t == typeof(Gaussian) || t == typeof(Gamma) || t == typeof(Beta) || t == typeof(Bernoulli) || t == typeof(Discrete) || t == typeof(Dirichlet);
+        t == typeof(Gaussian) || t == typeof(Gamma) || t == typeof(Beta) || t == typeof(Bernoulli) || t == typeof(Discrete) || t == typeof(Dirichlet) || t == typeof(VectorGaussian);
 
     /// <summary>proj[Σ_c w_c q_c]; components with weight 0 are ignored, and a single weighted component is returned as is.</summary>
     internal static T Project<T>(ReadOnlySpan<double> w, ReadOnlySpan<T> q) where T : struct, IDistribution<T>
@@ -70,7 +70,38 @@ internal static class MixtureProjection
             double a0 = (1 - s) / (s - mm);
             return (T)(object)Dirichlet.FromPseudoCounts(m.Select(mk => mk * a0).ToArray());
         }
+        if (typeof(T) == typeof(VectorGaussian)) return (T)(object)ProjectVector(w, q);
         throw new NotSupportedException($"No mixture projection for {typeof(T).Name}.");
+    }
+
+    // mean m̄ = Σ w m_c and covariance Σ w (Σ_c + (m_c − m̄)(m_c − m̄)ᵀ), the multivariate form of MeanAndVariance below
+    private static VectorGaussian ProjectVector<T>(ReadOnlySpan<double> w, ReadOnlySpan<T> q)
+    {
+        int d = 0;
+        var means = new double[w.Length][];
+        var covs = new LinearAlgebra.PositiveDefiniteMatrix[w.Length];
+        for (int c = 0; c < w.Length; c++)
+        {
+            if (w[c] == 0) continue;
+            var g = (VectorGaussian)(object)q[c]!;
+            d = g.Dimension;
+            means[c] = g.GetMean().ToArray();
+            covs[c] = g.GetVariance();
+        }
+        var m = new double[d];
+        for (int c = 0; c < w.Length; c++)
+            if (w[c] > 0) for (int k = 0; k < d; k++) m[k] += w[c] * means[c][k];
+        var cov = new double[d * d];
+        for (int c = 0; c < w.Length; c++)
+        {
+            if (w[c] == 0) continue;
+            for (int r = 0; r < d; r++)
+                for (int k = 0; k < d; k++)
+                    cov[r * d + k] += w[c] * (covs[c][r, k] + (means[c][r] - m[r]) * (means[c][k] - m[k]));
+        }
+        for (int r = 0; r < d; r++)
+            for (int k = 0; k < r; k++) cov[r * d + k] = cov[k * d + r] = 0.5 * (cov[r * d + k] + cov[k * d + r]);
+        return VectorGaussian.FromMeanAndVariance(LinearAlgebra.Vector.FromArray(m), LinearAlgebra.PositiveDefiniteMatrix.Wrap(d, cov));
     }
 
     private static (double Mean, double Variance) MeanAndVariance<T>(ReadOnlySpan<double> w, ReadOnlySpan<T> q, Func<T, double> mean, Func<T, double> variance)

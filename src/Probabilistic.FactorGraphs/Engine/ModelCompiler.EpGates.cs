@@ -50,7 +50,7 @@ internal static partial class ModelCompiler
         var outside = f.Ports.FirstOrDefault(p => !p.IsObserved && !Equals(p.Node.LocalGate, g.Frame));
         string touching = outside is null ? "" : $" (it touches '{outside.Node.Name}', created outside the gate)";
         if (!f.SupportsEpAt)
-            throw new NotSupportedException($"ExpectationPropagation cannot run the {f.Description} factor inside the gate on '{g.Selector.Name}'{touching}: inside a gate on an observed or ranged selector, or one whose factors touch outside variables, EP supports priors and the Gaussian, Bernoulli-from-Beta, Discrete-from-Dirichlet, And/Or/Not, IsPositive, Plus/Minus and scale factors. {(f.SupportsVmp ? "Use VariationalMessagePassing, or move the factor out of the gate." : "Move the factor out of the gate (VariationalMessagePassing has no operator for it either).")}");
+            throw new NotSupportedException($"ExpectationPropagation cannot run the {f.Description} factor inside the gate on '{g.Selector.Name}'{touching}: inside a gate on an observed or ranged selector, or one whose factors touch outside variables, EP supports priors and the Gaussian, VectorGaussian with an observed precision, Bernoulli-from-Beta, Discrete-from-Dirichlet, And/Or/Not, IsPositive, Plus/Minus and scale factors. {(f.SupportsVmp ? "Use VariationalMessagePassing, or move the factor out of the gate." : "Move the factor out of the gate (VariationalMessagePassing has no operator for it either).")}");
         foreach (var p in f.Ports)
         {
             if (p.IsObserved) continue;
@@ -59,7 +59,7 @@ internal static partial class ModelCompiler
             if (Equals(p.Node.LocalGate, g.Frame)) continue;
             var t = p.Node.GetType().GetGenericArguments().FirstOrDefault();
             if (t is null || !MixtureProjection.Supports(t))
-                throw new NotSupportedException($"The {f.Description} factor inside the gate on '{g.Selector.Name}' touches '{p.Node.Name}', created outside the gate, whose {t?.Name ?? "value"} marginal has no mixture projection for ExpectationPropagation (supported: Gaussian, Gamma, Beta, Bernoulli, Discrete, Dirichlet). Use VariationalMessagePassing, or define '{p.Node.Name}' inside the gate.");
+                throw new NotSupportedException($"The {f.Description} factor inside the gate on '{g.Selector.Name}' touches '{p.Node.Name}', created outside the gate, whose {t?.Name ?? "value"} marginal has no mixture projection for ExpectationPropagation (supported: Gaussian, Gamma, Beta, Bernoulli, Discrete, Dirichlet, VectorGaussian). Use VariationalMessagePassing, or define '{p.Node.Name}' inside the gate.");
         }
     }
 

@@ -26,14 +26,25 @@ internal sealed class VectorGaussianFactor : FactorNode
 
     internal override void EpUpdate()
     {
+        CheckEp();
+        for (int i = 0; i < Count; i++) EpUpdateAt(i);
+    }
+
+    /// <summary>Per instance (what an EP gate runs for each case) when the precision is observed.</summary>
+    internal override bool SupportsEpAt => Prec.IsObserved;
+
+    internal override void EpUpdateAt(int i)
+    {
+        CheckEp();
+        var lambda = ObservedPrecision(i);
+        if (!X.IsObserved) X.SetMessage(i, MessageThrough(Mean, i, lambda));
+        if (!Mean.IsObserved) Mean.SetMessage(i, MessageThrough(X, i, lambda));
+    }
+
+    private void CheckEp()
+    {
         if (!Prec.IsObserved)
             throw new NotSupportedException($"The {Description} factor has a random Wishart precision ('{Prec.Node.Name}'), which ExpectationPropagation does not support; use VariationalMessagePassing, or observe the precision.");
-        for (int i = 0; i < Count; i++)
-        {
-            var lambda = ObservedPrecision(i);
-            if (!X.IsObserved) X.SetMessage(i, MessageThrough(Mean, i, lambda));
-            if (!Mean.IsObserved) Mean.SetMessage(i, MessageThrough(X, i, lambda));
-        }
     }
 
     /// <summary>The message to one side: ∫ N(x; μ, Λ⁻¹) ctx(other) d(other), in natural parameters.</summary>

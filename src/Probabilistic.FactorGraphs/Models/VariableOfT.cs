@@ -81,14 +81,17 @@ public class Variable<T> : Variable
         return this;
     }
 
-    /// <summary>Initialises the variable's messages (to break symmetry, as in mixtures under VMP).</summary>
+    /// <summary>
+    /// Initialises the variable's marginal (to break symmetry, as in mixtures). Under VMP it is the starting marginal; under EP
+    /// it is the initial marginal seen by the first sweep, divided out afterwards, so it must be proper and not a point mass.
+    /// </summary>
     public Variable<T> InitialiseTo<TDist>(TDist initial) where TDist : struct
     {
         Initialiser = initial;
         return this;
     }
 
-    /// <summary>Initialises each element of an array variable's messages.</summary>
+    /// <summary>Initialises each element of an array variable's marginal (see <see cref="InitialiseTo{TDist}(TDist)"/>).</summary>
     public Variable<T> InitialiseTo<TDist>(TDist[] initial) where TDist : struct
     {
         Initialiser = initial ?? throw new ArgumentNullException(nameof(initial));
