@@ -18,7 +18,13 @@ internal static partial class ModelCompiler
             var members = group.ToList();
             var g0 = members[0].Gate!;
             bool touchesOutside = members.Any(f => f.Ports.Any(p => !p.IsObserved && !ReferenceEquals(p.Node.LocalGate, f.Gate!.Frame)));
-            if (g0.SelectorScalar && !g0.Selector.IsObserved && !touchesOutside) continue;
+            bool local = g0.SelectorScalar && !g0.Selector.IsObserved && !touchesOutside;
+            if (group.Key.Parent is not null || model.Gates.Any(g => Equals(g.Frame.Parent, group.Key)))
+            {
+                CheckNestedEp(model, group.Key, g0, members, local);
+                continue;
+            }
+            if (local) continue;
 
             // a random variable defined in one case of this gate belongs to the gate, wherever its array was declared
             // (one defined in every case of a Switch stays outside: its marginal is the mixture over the cases)
@@ -42,6 +48,32 @@ internal static partial class ModelCompiler
             model.Gates.RemoveAll(g => g.Frame == group.Key);
             g0.Selector.GatesOnMe.RemoveAll(g => g.Frame == group.Key);
         }
+    }
+
+    /// <summary>
+    /// EP runs nested gates only as a model-selection tree: every gate of the nest is gate-local (its factors touch only
+    /// variables created in it and observed values), its selector is one random variable, an inner gate's selector is
+    /// created inside the gate around it, and no gate of the nest is a Switch. Then each case's evidence is the exact EP
+    /// evidence of its sub-model (its own factors, the gates inside it, its variables), as for one gate.
+    /// </summary>
+    private static void CheckNestedEp(CompiledModel model, GateFrame frame, GateBinding g0, List<FactorNode> members, bool local)
+    {
+        var outer = frame.Parent ?? frame;
+        var inner = frame.Parent is null ? model.Gates.First(g => Equals(g.Frame.Parent, frame)).Frame : frame;
+        string pair = $"the gate on '{inner.Selector.Name}' nested inside the gate on '{outer.Selector.Name}'";
+        const string use = "Use VariationalMessagePassing for this model, or combine the conditions into one selector.";
+        if (frame.Chain.Any(f => f.CaseValue == -1) || model.Gates.Any(g => g.Frame.CaseValue == -1 && g.Frame.Chain.Contains(frame)))
+            throw new NotSupportedException($"ExpectationPropagation does not support {pair} when either is a Switch (a variable created in a Switch case would need one posterior per case); write the cases as Variable.Case blocks. {use}");
+        if (!g0.SelectorScalar || g0.Selector.IsObserved)
+            throw new NotSupportedException($"ExpectationPropagation supports {pair} only with a single random selector for each gate; '{frame.Selector.Name}' is {(g0.Selector.IsObserved ? "observed" : "indexed by a range")}. {use}");
+        if (!local)
+        {
+            var f = members.First(m => m.Ports.Any(p => !p.IsObserved && !ReferenceEquals(p.Node.LocalGate, m.Gate!.Frame)));
+            var p = f.Ports.First(p => !p.IsObserved && !ReferenceEquals(p.Node.LocalGate, f.Gate!.Frame));
+            throw new NotSupportedException($"ExpectationPropagation supports {pair} only when each gate's factors touch variables created inside that gate and observed values (a model-selection tree); the {f.Description} factor in the gate on '{frame.Selector.Name}' touches '{p.Node.Name}', created outside it. {use}");
+        }
+        if (frame.Parent is { } parent && !Equals(g0.Selector.LocalGate, parent))
+            throw new NotSupportedException($"ExpectationPropagation supports {pair} only when the inner selector '{frame.Selector.Name}' is created inside the gate on '{parent.Selector.Name}' (a model-selection tree); here it is created outside, so the inner gate's evidence would not be conditional on '{parent.Selector.Name}'. {use}");
     }
 
     private static void CheckEpGateMember(FactorNode f)
@@ -68,7 +100,7 @@ internal static partial class ModelCompiler
     {
         var selector = Resolve(frame.Selector).Base;
         int? k = null;
-        foreach (var spec in specs.Where(s => ReferenceEquals(s.Gate, frame)))
+        foreach (var spec in specs.Where(s => s.Gate is { } g && g.Chain.Any(f => ReferenceEquals(f, frame))))
             foreach (var a in spec.AllVariables)
             {
                 var (b, _, iv) = Resolve(a);
