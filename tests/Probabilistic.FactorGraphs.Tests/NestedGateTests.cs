@@ -204,6 +204,44 @@ public class NestedGateTests
         AssertClose(exact.P1, engine.Infer<Bernoulli>(s1).GetProbTrue(), 1e-9, "P(s1 | y)");
     }
 
+    [Fact]
+    public void Ep_CaseInsideIf_EqualsEnumeration()
+    {
+        // s ~ B(0.4); if s { k ~ D(0.2, 0.5, 0.3); case k = j: y_n ~ N(μ_j, v_j) } else { m ~ N(0, 1), y_n ~ N(m, 1) }
+        double[] y = [0.7, 1.5, 1.1];
+        double[] pi = [0.2, 0.5, 0.3], mus = [-1, 1, 3], vars = [1, 0.5, 2];
+        var sel = Variable.Bernoulli(0.4).Named("s");
+        Range n = new Range(y.Length).Named("n");
+        var x = Variable.Array<double>(n).Named("y");
+        Variable<int> k;
+        using (Variable.If(sel))
+        {
+            k = Variable.Discrete(pi).Named("k");
+            for (int j = 0; j < 3; j++)
+                using (Variable.Case(k, j))
+                using (Variable.ForEach(n))
+                    x[n] = Variable.GaussianFromMeanAndVariance(mus[j], vars[j]);
+        }
+        using (Variable.IfNot(sel))
+        {
+            var m = Variable.GaussianFromMeanAndVariance(0, 1).Named("m");
+            using (Variable.ForEach(n)) x[n] = Variable.GaussianFromMeanAndVariance(m, 1.0);
+        }
+        x.ObservedValue = y;
+        var engine = new InferenceEngine(new ExpectationPropagation()) { NumberOfIterations = 20 };
+        double ps = engine.Infer<Bernoulli>(sel).GetProbTrue();
+        double logZ = engine.LastTrace!.FinalElbo;
+        var qk = engine.Infer<Discrete>(k);
+
+        var lk = Enumerable.Range(0, 3).Select(j => Math.Log(0.4 * pi[j]) + LogEvidence(y, mus[j], 0, vars[j])).ToArray();
+        double l0 = Math.Log(0.6) + LogEvidence(y, 0, 1, 1);
+        double max = Math.Max(lk.Max(), l0);
+        double z1 = lk.Sum(l => Math.Exp(l - max)), z = z1 + Math.Exp(l0 - max);
+        AssertClose(z1 / z, ps, 1e-9, "P(s | y)");
+        AssertClose(max + Math.Log(z), logZ, 1e-9, "log evidence");
+        for (int j = 0; j < 3; j++) AssertClose(Math.Exp(lk[j] - max) / z1, qk[j], 1e-9, $"P(k = {j} | s, y)");
+    }
+
     // ---------------------------------------------------------------- VMP, If inside Switch over a range
 
     [Fact]
@@ -429,5 +467,40 @@ public class NestedGateTests
         Assert.Contains("'s'", ex.Message);
         Assert.Contains("'c'", ex.Message);
         Assert.Contains("created outside the gate", ex.Message);
+    }
+
+    [Fact]
+    public void Vmp_DeterministicInsideSwitch_IsRefused()
+    {
+        var a = Variable.GaussianFromMeanAndVariance(0, 1).Named("a");
+        var b = Variable.GaussianFromMeanAndVariance(0, 1).Named("b");
+        var z = Variable.Discrete(0.5, 0.5).Named("z");
+        using (Variable.Switch(z))
+        {
+            var s = (a + b).Named("s");
+            Variable.GaussianFromMeanAndVariance(s, 1.0).ObservedValue = 0.5;
+        }
+        var ex = Assert.Throws<NotSupportedException>(() => new InferenceEngine(new VariationalMessagePassing()).Infer(a));
+        Assert.Contains("'s'", ex.Message);
+        Assert.Contains("Switch", ex.Message);
+    }
+
+    [Fact]
+    public void Ep_SwitchNestedInIf_IsRefusedNamingBothSelectors()
+    {
+        var s = Variable.Bernoulli(0.5).Named("s");
+        Range k = new Range(2).Named("k");
+        var means = Variable.Observed(new[] { -1.0, 1.0 }, k).Named("means");
+        using (Variable.If(s))
+        {
+            var z = Variable.DiscreteUniform(k).Named("z");
+            using (Variable.Switch(z)) Variable.GaussianFromMeanAndVariance(means[z], 1.0).ObservedValue = 0.2;
+        }
+        using (Variable.IfNot(s)) Variable.GaussianFromMeanAndVariance(0, 4).ObservedValue = 0.2;
+        var ex = Assert.Throws<NotSupportedException>(() => new InferenceEngine().Infer(s));
+        Assert.Contains("'s'", ex.Message);
+        Assert.Contains("'z'", ex.Message);
+        Assert.Contains("Switch", ex.Message);
+        Assert.Contains("VariationalMessagePassing", ex.Message);
     }
 }

@@ -61,6 +61,8 @@ internal sealed class CollapsedVmp
             throw new NotSupportedException($"Under VariationalMessagePassing {where} has an observed output '{output.Node.Name}'; VMP supports deterministic factors in a gate only when their output is a new random variable created in the gate. Observe a noisy copy (Variable.GaussianFromMeanAndVariance(..., noise)) instead, or use ExpectationPropagation.");
         if (f.VmpWeighted)
             throw new NotSupportedException($"Under VariationalMessagePassing {where} defines '{output.Node.Name}', which is created outside the gate, so its distribution would depend on the case. Create it inside the gate (e.g. var s = a + b; inside the using block), or compute it outside the gate.");
+        if (output.Node.Ports.Count(p => p.IsOutput) > 1)
+            throw new NotSupportedException($"Under VariationalMessagePassing '{output.Node.Name}', computed by {where}, is defined once per case of a Switch block, and its value may differ by case. Compute it outside the Switch, or write the cases as Variable.Case blocks with one variable each.");
         foreach (var p in output.Node.Ports)
         {
             if (p.IsOutput) continue;

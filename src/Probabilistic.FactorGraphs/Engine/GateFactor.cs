@@ -9,6 +9,9 @@ namespace Probabilistic.FactorGraphs.Engine;
 /// only variables created inside it and observed values, so the message to the selector is exp(L), L the case's log
 /// evidence, and the case's variables hold their posteriors given the case (other gates run under EP as an
 /// <see cref="EpGate"/>). Under VMP every gated factor sends its messages raised to q(case) and its E[log f] to the selector.
+/// Nested gates: a factor inside several gates is a member of the innermost and an <see cref="Inner"/> factor of the
+/// others. Under VMP its weight is the product of q(case) over them, and each selector receives its E[log f] weighted by
+/// the other gates' q(case). Under EP (a model-selection tree) a case's evidence adds the evidence of the gates inside it.
 /// </summary>
 internal sealed class GateFactor : FactorNode
 {

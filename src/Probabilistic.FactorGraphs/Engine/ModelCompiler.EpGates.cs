@@ -8,7 +8,8 @@ internal static partial class ModelCompiler
     /// <summary>
     /// Under EP, hands each gate that touches outside random variables, or whose selector is observed or varies over a
     /// range, to an <see cref="EpGate"/> in place of its factors. Other gates (factors on gate-local variables and
-    /// observed values only, under a scalar random selector) keep the exact <see cref="GateFactor"/> path.
+    /// observed values only, under a scalar random selector) keep the exact <see cref="GateFactor"/> path, and so must
+    /// every gate of a nest (<see cref="CheckNestedEp"/>).
     /// </summary>
     private static void BuildEpGates(CompiledModel model)
     {
