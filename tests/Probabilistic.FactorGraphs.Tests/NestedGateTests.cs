@@ -242,6 +242,57 @@ public class NestedGateTests
         for (int j = 0; j < 3; j++) AssertClose(Math.Exp(lk[j] - max) / z1, qk[j], 1e-9, $"P(k = {j} | s, y)");
     }
 
+    [Fact]
+    public void Ep_InnerGateOverAParameterOfTheOuterCase_EqualsEnumeration()
+    {
+        // s1 ~ B(0.4); if s1 { m ~ N(0.5, 2); s2 ~ B(0.6); y_n ~ N(m, 1) if s2, N(0, 3) if not } else y_n ~ N(0, 4).
+        // If(s2) reads m, created in case s1: it runs as one EP gate inside that case, one compound factor on m holding the
+        // plate of y factors (as in the clutter problem with all points in one case), so the evidence and the moments of
+        // q(m | s1) are exact: a mixture of the conjugate posterior and the prior, moment-matched.
+        double[] y = [1.4, 0.2, 2.1, 0.9];
+        var s1 = Variable.Bernoulli(0.4).Named("s1");
+        Range n = new Range(y.Length).Named("n");
+        var x = Variable.Array<double>(n).Named("y");
+        Variable<bool> s2;
+        Variable<double> m;
+        using (Variable.If(s1))
+        {
+            m = Variable.GaussianFromMeanAndVariance(0.5, 2).Named("m");
+            s2 = Variable.Bernoulli(0.6).Named("s2");
+            using (Variable.If(s2))
+            using (Variable.ForEach(n))
+                x[n] = Variable.GaussianFromMeanAndVariance(m, 1.0);
+            using (Variable.IfNot(s2))
+            using (Variable.ForEach(n))
+                x[n] = Variable.GaussianFromMeanAndVariance(0, 3);
+        }
+        using (Variable.IfNot(s1))
+        using (Variable.ForEach(n))
+            x[n] = Variable.GaussianFromMeanAndVariance(0, 4);
+        x.ObservedValue = y;
+        var engine = new InferenceEngine(new ExpectationPropagation()) { NumberOfIterations = 20 };
+        double p1 = engine.Infer<Bernoulli>(s1).GetProbTrue();
+        double logZ = engine.LastTrace!.FinalElbo;
+        double p2 = engine.Infer<Bernoulli>(s2).GetProbTrue();
+        var qm = engine.Infer<Gaussian>(m);
+
+        double l1 = Math.Log(0.4 * 0.6) + LogEvidence(y, 0.5, 2, 1);
+        double l0 = Math.Log(0.4 * 0.4) + LogEvidence(y, 0, 0, 3);
+        double lOff = Math.Log(0.6) + LogEvidence(y, 0, 0, 4);
+        double max = Math.Max(Math.Max(l1, l0), lOff);
+        double z1 = Math.Exp(l1 - max), z0 = Math.Exp(l0 - max), zOff = Math.Exp(lOff - max);
+        AssertClose((z1 + z0) / (z1 + z0 + zOff), p1, 1e-9, "P(s1 | y)");
+        AssertClose(z1 / (z1 + z0), p2, 1e-9, "P(s2 | s1, y)");
+        AssertClose(max + Math.Log(z1 + z0 + zOff), logZ, 1e-9, "log evidence");
+        double prec = 1 / 2.0 + y.Length;
+        double ma = (0.5 / 2 + y.Sum()) / prec, va = 1 / prec;
+        double w = z1 / (z1 + z0);
+        double mean = w * ma + (1 - w) * 0.5;
+        double variance = w * (va + ma * ma) + (1 - w) * (2 + 0.5 * 0.5) - mean * mean;
+        AssertClose(mean, qm.GetMean(), 1e-9, "E[m | s1, y]");
+        AssertClose(variance, qm.GetVariance(), 1e-9, "Var[m | s1, y]");
+    }
+
     // ---------------------------------------------------------------- VMP, If inside Switch over a range
 
     [Fact]

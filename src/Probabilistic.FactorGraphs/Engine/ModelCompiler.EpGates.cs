@@ -14,18 +14,20 @@ internal static partial class ModelCompiler
     private static void BuildEpGates(CompiledModel model)
     {
         var frames = model.Factors.Where(f => f.Gate is not null).GroupBy(f => f.Gate!.Frame).ToList();
+        var nested = model.Gates.Where(g => g.Outer is not null || g.Children.Count > 0).Select(g => g.Frame).ToHashSet();
         foreach (var group in frames)
         {
             var members = group.ToList();
             var g0 = members[0].Gate!;
             bool touchesOutside = members.Any(f => f.Ports.Any(p => !p.IsObserved && !ReferenceEquals(p.Node.LocalGate, f.Gate!.Frame)));
             bool local = g0.SelectorScalar && !g0.Selector.IsObserved && !touchesOutside;
-            if (group.Key.Parent is not null || model.Gates.Any(g => Equals(g.Frame.Parent, group.Key)))
+            bool insideParent = false;
+            if (nested.Contains(group.Key))
             {
-                CheckNestedEp(model, group.Key, g0, members, local);
-                continue;
+                if (!CheckNestedEp(model, group.Key, g0, members, local)) continue;
+                insideParent = true;
             }
-            if (local) continue;
+            else if (local) continue;
 
             // a random variable defined in one case of this gate belongs to the gate, wherever its array was declared
             // (one defined in every case of a Switch stays outside: its marginal is the mixture over the cases)
@@ -46,18 +48,29 @@ internal static partial class ModelCompiler
             int at = model.Factors.IndexOf(members[0]);
             model.Factors.RemoveAll(f => f.Gate is { } g && g.Frame == group.Key);
             model.Factors.Insert(at, gate);
+            if (insideParent)
+            {
+                // an innermost gate over variables of the gate around it: its EP gate is one factor of the outer case
+                var replaced = model.Gates.Where(g => g.Frame == group.Key).ToList();
+                var outerGate = replaced[0].Outer!;
+                outerGate.Children.RemoveAll(replaced.Contains);
+                outerGate.Members.Add(gate);
+                gate.Gate = g0.Parent;
+            }
             model.Gates.RemoveAll(g => g.Frame == group.Key);
             g0.Selector.GatesOnMe.RemoveAll(g => g.Frame == group.Key);
         }
     }
 
     /// <summary>
-    /// EP runs nested gates only as a model-selection tree: every gate of the nest is gate-local (its factors touch only
-    /// variables created in it and observed values), its selector is one random variable, an inner gate's selector is
-    /// created inside the gate around it, and no gate of the nest is a Switch. Then each case's evidence is the exact EP
-    /// evidence of its sub-model (its own factors, the gates inside it, its variables), as for one gate.
+    /// EP runs nested gates as a model-selection tree: every gate of the nest has one random selector, an inner gate's
+    /// selector is created inside the gate around it, no gate of the nest is a Switch, and each gate's factors touch only
+    /// variables created in it and observed values. Then each case's evidence is the exact EP evidence of its sub-model
+    /// (its own factors, the gates inside it, its variables), as for one gate. The innermost gates may also touch
+    /// variables created in the gate around them (a parameter shared by the inner cases): such a gate runs as an
+    /// <see cref="EpGate"/> that is one factor of the outer case (returns true). Anything else is refused.
     /// </summary>
-    private static void CheckNestedEp(CompiledModel model, GateFrame frame, GateBinding g0, List<FactorNode> members, bool local)
+    private static bool CheckNestedEp(CompiledModel model, GateFrame frame, GateBinding g0, List<FactorNode> members, bool local)
     {
         var outer = frame.Parent ?? frame;
         var inner = frame.Parent is null ? model.Gates.First(g => Equals(g.Frame.Parent, frame)).Frame : frame;
@@ -67,14 +80,16 @@ internal static partial class ModelCompiler
             throw new NotSupportedException($"ExpectationPropagation does not support {pair} when either is a Switch (a variable created in a Switch case would need one posterior per case); write the cases as Variable.Case blocks. {use}");
         if (!g0.SelectorScalar || g0.Selector.IsObserved)
             throw new NotSupportedException($"ExpectationPropagation supports {pair} only with a single random selector for each gate; '{frame.Selector.Name}' is {(g0.Selector.IsObserved ? "observed" : "indexed by a range")}. {use}");
-        if (!local)
-        {
-            var f = members.First(m => m.Ports.Any(p => !p.IsObserved && !ReferenceEquals(p.Node.LocalGate, m.Gate!.Frame)));
-            var p = f.Ports.First(p => !p.IsObserved && !ReferenceEquals(p.Node.LocalGate, f.Gate!.Frame));
-            throw new NotSupportedException($"ExpectationPropagation supports {pair} only when each gate's factors touch variables created inside that gate and observed values (a model-selection tree); the {f.Description} factor in the gate on '{frame.Selector.Name}' touches '{p.Node.Name}', created outside it. {use}");
-        }
         if (frame.Parent is { } parent && !Equals(g0.Selector.LocalGate, parent))
             throw new NotSupportedException($"ExpectationPropagation supports {pair} only when the inner selector '{frame.Selector.Name}' is created inside the gate on '{parent.Selector.Name}' (a model-selection tree); here it is created outside, so the inner gate's evidence would not be conditional on '{parent.Selector.Name}'. {use}");
+        if (local) return false;
+        var f = members.First(m => m.Ports.Any(p => !p.IsObserved && !ReferenceEquals(p.Node.LocalGate, m.Gate!.Frame)));
+        var port = f.Ports.First(p => !p.IsObserved && !ReferenceEquals(p.Node.LocalGate, f.Gate!.Frame));
+        bool innermost = !model.Gates.Any(g => Equals(g.Frame.Parent, frame));
+        bool parentsOnly = frame.Parent is not null
+            && members.All(m => m.Ports.All(p => p.IsObserved || ReferenceEquals(p.Node.LocalGate, m.Gate!.Frame) || Equals(p.Node.LocalGate, frame.Parent)));
+        if (innermost && parentsOnly) return true;
+        throw new NotSupportedException($"ExpectationPropagation supports {pair} only when each gate's factors touch variables created inside that gate (or, for the innermost gates, inside the gate around them) and observed values (a model-selection tree); the {f.Description} factor in the gate on '{frame.Selector.Name}' touches '{port.Node.Name}', created {(port.Node.LocalGate is { } lg ? $"in the gate on '{lg.Selector.Name}'" : "outside the gates")}. {use}");
     }
 
     private static void CheckEpGateMember(FactorNode f)
