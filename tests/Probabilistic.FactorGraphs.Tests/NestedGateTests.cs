@@ -45,24 +45,50 @@ public class NestedGateTests
 
     // ---------------------------------------------------------------- VMP, If inside If
 
-    [Fact]
-    public void Vmp_IfInsideIf_EqualsMeanFieldCoordinateAscentAndItsBound()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Vmp_IfInsideIf_EqualsMeanFieldCoordinateAscentAndItsBound(bool innerSelectorInsideOuterGate)
     {
-        // s1 ~ B(0.6), s2 ~ B(0.3), μ ~ N(0, 4); y_n ~ N(μ, 1) if s1 ∧ s2, N(μ, 1/4) if s1 ∧ ¬s2, N(0, 9) if ¬s1
+        // s1 ~ B(0.6), s2 ~ B(0.3), μ ~ N(0, 4); y_n ~ N(μ, 1) if s1 ∧ s2, N(μ, 1/4) if s1 ∧ ¬s2, N(0, 9) if ¬s1.
+        // With s2 created inside If(s1) its prior is unconditional (like any gate-local variable's definition), so the
+        // mean-field problem is the same; only the engine's update order (creation order) differs: s1, μ, s2.
         double[] y = [0.8, 1.9, 1.2, 0.3, 2.4, 1.1, -0.4];
-        var s1 = Variable.Bernoulli(0.6).Named("s1");
-        var s2 = Variable.Bernoulli(0.3).Named("s2");
-        var mu = Variable.GaussianFromMeanAndVariance(0, 4).Named("mu");
         Range n = new Range(y.Length).Named("n");
         var x = Variable.Array<double>(n).Named("y");
-        using (Variable.ForEach(n))
+        Variable<bool> s1, s2;
+        Variable<double> mu;
+        if (!innerSelectorInsideOuterGate)
         {
+            s1 = Variable.Bernoulli(0.6).Named("s1");
+            s2 = Variable.Bernoulli(0.3).Named("s2");
+            mu = Variable.GaussianFromMeanAndVariance(0, 4).Named("mu");
+            using (Variable.ForEach(n))
+            {
+                using (Variable.If(s1))
+                {
+                    using (Variable.If(s2)) x[n] = Variable.GaussianFromMeanAndVariance(mu, 1.0);
+                    using (Variable.IfNot(s2)) x[n] = Variable.GaussianFromMeanAndVariance(mu, 0.25);
+                }
+                using (Variable.IfNot(s1)) x[n] = Variable.GaussianFromMeanAndVariance(0, 9);
+            }
+        }
+        else
+        {
+            s1 = Variable.Bernoulli(0.6).Named("s1");
+            mu = Variable.GaussianFromMeanAndVariance(0, 4).Named("mu");
             using (Variable.If(s1))
             {
-                using (Variable.If(s2)) x[n] = Variable.GaussianFromMeanAndVariance(mu, 1.0);
-                using (Variable.IfNot(s2)) x[n] = Variable.GaussianFromMeanAndVariance(mu, 0.25);
+                s2 = Variable.Bernoulli(0.3).Named("s2");
+                using (Variable.ForEach(n))
+                {
+                    using (Variable.If(s2)) x[n] = Variable.GaussianFromMeanAndVariance(mu, 1.0);
+                    using (Variable.IfNot(s2)) x[n] = Variable.GaussianFromMeanAndVariance(mu, 0.25);
+                }
             }
-            using (Variable.IfNot(s1)) x[n] = Variable.GaussianFromMeanAndVariance(0, 9);
+            using (Variable.IfNot(s1))
+            using (Variable.ForEach(n))
+                x[n] = Variable.GaussianFromMeanAndVariance(0, 9);
         }
         x.ObservedValue = y;
         var engine = new InferenceEngine(new VariationalMessagePassing()) { NumberOfIterations = 3000 };
@@ -71,7 +97,7 @@ public class NestedGateTests
         var qm = engine.Infer<Gaussian>(mu);
         AssertMonotone(engine);
 
-        // the mean-field coordinate ascent, in the engine's order (s1, s2, μ) from the priors
+        // the mean-field coordinate ascent, in the engine's order (creation order) from the priors
         double p1 = 0.6, p2 = 0.3, m = 0, v = 4;
         double Elbo()
         {
@@ -81,19 +107,32 @@ public class NestedGateTests
                      + (1 - p1) * AverageLogNormal(yn, 0, 0, 9);
             return s + BernoulliEntropy(p1) + BernoulliEntropy(p2) + GaussianEntropy(v);
         }
-        double previous = double.NegativeInfinity;
-        for (int sweep = 0; sweep < 3000; sweep++)
+        void UpdateS1()
         {
-            double l1 = Logit(0.6), l2 = Logit(0.3);
+            double l1 = Logit(0.6);
             foreach (var yn in y)
                 l1 += p2 * AverageLogNormal(yn, m, v, 1) + (1 - p2) * AverageLogNormal(yn, m, v, 0.25) - AverageLogNormal(yn, 0, 0, 9);
             p1 = Sigmoid(l1);
+        }
+        void UpdateS2()
+        {
+            double l2 = Logit(0.3);
             foreach (var yn in y) l2 += p1 * (AverageLogNormal(yn, m, v, 1) - AverageLogNormal(yn, m, v, 0.25));
             p2 = Sigmoid(l2);
+        }
+        void UpdateMu()
+        {
             double prec = 0.25 + p1 * p2 * y.Length + 4 * p1 * (1 - p2) * y.Length;
             double mp = (p1 * p2 + 4 * p1 * (1 - p2)) * y.Sum();
             v = 1 / prec;
             m = mp / prec;
+        }
+        double previous = double.NegativeInfinity;
+        for (int sweep = 0; sweep < 3000; sweep++)
+        {
+            UpdateS1();
+            if (innerSelectorInsideOuterGate) { UpdateMu(); UpdateS2(); }
+            else { UpdateS2(); UpdateMu(); }
             double e = Elbo();
             Assert.True(e >= previous - 1e-12, $"the reference ascent fell at sweep {sweep}");
             previous = e;
