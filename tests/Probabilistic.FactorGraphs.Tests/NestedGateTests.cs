@@ -385,46 +385,60 @@ public class NestedGateTests
 
     // ---------------------------------------------------------------- VMP, deterministic factor inside a gate
 
-    [Fact]
-    public void Vmp_SumInsideGate_EqualsMeanFieldCoordinateAscentAndItsBound()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Vmp_SumInsideGate_EqualsMeanFieldCoordinateAscentAndItsBound(bool selectorPerObservation)
     {
-        // a ~ N(0, 4), b ~ N(1, 2), c ~ B(0.5); y_n ~ N(a + b, 1) if c, N(0, 10) otherwise; a + b is created inside the gate
-        double[] y = [2.1, 1.4, 2.8, 0.9, 1.7, 3.3];
+        // a ~ N(0, 4), b ~ N(1, 2), c ~ B(0.5) (or c_n ~ B(0.5) per observation); y_n ~ N(a + b, 1) if c (c_n), N(0, 10)
+        // otherwise; a + b is created inside the gate (per n: inside ForEach(n) too)
+        double[] y = selectorPerObservation ? [2.1, 1.4, 2.8, 0.9, 1.7, 3.3, -6.0] : [2.1, 1.4, 2.8, 0.9, 1.7, 3.3];
         var a = Variable.GaussianFromMeanAndVariance(0, 4).Named("a");
         var bb = Variable.GaussianFromMeanAndVariance(1, 2).Named("b");
-        var c = Variable.Bernoulli(0.5).Named("c");
         Range n = new Range(y.Length).Named("n");
         var x = Variable.Array<double>(n).Named("y");
+        Variable<bool>? c = null;
+        VariableArray<bool>? cs = null;
+        if (selectorPerObservation) cs = Variable.Array<bool>(n).Named("c");
+        else c = Variable.Bernoulli(0.5).Named("c");
         using (Variable.ForEach(n))
         {
-            using (Variable.If(c)) x[n] = Variable.GaussianFromMeanAndVariance(a + bb, 1.0);
-            using (Variable.IfNot(c)) x[n] = Variable.GaussianFromMeanAndVariance(0, 10);
+            Variable<bool> gate = cs is null ? c! : cs[n];
+            if (cs is not null) cs[n] = Variable.Bernoulli(0.5);
+            using (Variable.If(gate)) x[n] = Variable.GaussianFromMeanAndVariance(a + bb, 1.0);
+            using (Variable.IfNot(gate)) x[n] = Variable.GaussianFromMeanAndVariance(0, 10);
         }
         x.ObservedValue = y;
         var engine = new InferenceEngine(new VariationalMessagePassing()) { NumberOfIterations = 3000 };
         var qa = engine.Infer<Gaussian>(a);
         var qb = engine.Infer<Gaussian>(bb);
-        double qc = engine.Infer<Bernoulli>(c).GetProbTrue();
+        double[] qc = cs is null ? Enumerable.Repeat(engine.Infer<Bernoulli>(c!).GetProbTrue(), y.Length).ToArray()
+                                 : engine.Infer<Bernoulli[]>(cs).Select(q => q.GetProbTrue()).ToArray();
         AssertMonotone(engine);
 
         // coordinate ascent in the engine's order (a, b, c) from the priors; E[(y − a − b)²] = (y − m_a − m_b)² + v_a + v_b
-        double ma = 0, va = 4, mb = 1, vb = 2, p = 0.5;
+        double ma = 0, va = 4, mb = 1, vb = 2;
+        var p = Enumerable.Repeat(0.5, y.Length).ToArray();
+        double Term(int i) => AverageLogNormal(y[i], ma + mb, va + vb, 1) - AverageLogNormal(y[i], 0, 0, 10);
         double Elbo()
         {
-            double s = AverageLogGaussianPrior(ma, va, 0, 4) + AverageLogGaussianPrior(mb, vb, 1, 2) + BernoulliAverageLogPrior(p, 0.5);
-            foreach (var yn in y) s += p * AverageLogNormal(yn, ma + mb, va + vb, 1) + (1 - p) * AverageLogNormal(yn, 0, 0, 10);
-            return s + GaussianEntropy(va) + GaussianEntropy(vb) + BernoulliEntropy(p);
+            double s = AverageLogGaussianPrior(ma, va, 0, 4) + AverageLogGaussianPrior(mb, vb, 1, 2) + GaussianEntropy(va) + GaussianEntropy(vb);
+            for (int i = 0; i < y.Length; i++) s += p[i] * AverageLogNormal(y[i], ma + mb, va + vb, 1) + (1 - p[i]) * AverageLogNormal(y[i], 0, 0, 10);
+            int selectors = selectorPerObservation ? y.Length : 1;
+            for (int i = 0; i < selectors; i++) s += BernoulliAverageLogPrior(p[i], 0.5) + BernoulliEntropy(p[i]);
+            return s;
         }
         double previous = double.NegativeInfinity;
         for (int sweep = 0; sweep < 3000; sweep++)
         {
-            double prec = 0.25 + p * y.Length;
-            ma = p * y.Sum(yn => yn - mb) / prec;
+            double prec = 0.25 + p.Sum();
+            ma = Enumerable.Range(0, y.Length).Sum(i => p[i] * (y[i] - mb)) / prec;
             va = 1 / prec;
-            prec = 0.5 + p * y.Length;
-            mb = (0.5 + p * y.Sum(yn => yn - ma)) / prec;
+            prec = 0.5 + p.Sum();
+            mb = (0.5 + Enumerable.Range(0, y.Length).Sum(i => p[i] * (y[i] - ma))) / prec;
             vb = 1 / prec;
-            p = Sigmoid(y.Sum(yn => AverageLogNormal(yn, ma + mb, va + vb, 1) - AverageLogNormal(yn, 0, 0, 10)));
+            if (selectorPerObservation) for (int i = 0; i < y.Length; i++) p[i] = Sigmoid(Term(i));
+            else Array.Fill(p, Sigmoid(Enumerable.Range(0, y.Length).Sum(Term)));
             double e = Elbo();
             Assert.True(e >= previous - 1e-12, $"the reference ascent fell at sweep {sweep}");
             previous = e;
@@ -433,9 +447,9 @@ public class NestedGateTests
         AssertClose(va, qa.GetVariance(), 1e-9, "Var[a]");
         AssertClose(mb, qb.GetMean(), 1e-9, "E[b]");
         AssertClose(vb, qb.GetVariance(), 1e-9, "Var[b]");
-        AssertClose(p, qc, 1e-9, "q(c)");
+        for (int i = 0; i < y.Length; i++) AssertClose(p[i], qc[i], 1e-9, $"q(c) for y[{i}]");
         AssertClose(Elbo(), engine.LastTrace!.FinalElbo, 1e-9, "ELBO");
-        Assert.InRange(qc, 1e-3, 1 - 1e-3);
+        Assert.Contains(qc, q => q > 1e-3 && q < 1 - 1e-3);
     }
 
     [Fact]
