@@ -24,9 +24,8 @@ internal sealed class CollapsedVmp
         _model = model;
         foreach (var f in model.Factors.Where(f => f.IsDeterministic))
         {
-            if (f.Gate is { } g)
-                throw new NotSupportedException($"Under VariationalMessagePassing the deterministic {f.Description} factor inside the gate on '{g.Selector.Name}' is not supported; compute it outside the gate, or use ExpectationPropagation.");
             var output = f.Ports.First(p => p.IsOutput);
+            if (f.Gate is { } g) CheckGated(f, g, output);
             if (!output.IsObserved) { Collapsed.Add(output.Node); _forward.Add(f); _definition[output.Node] = f; continue; }
             if (f is LinearFactor or ScaleFactor or InnerProductFactor && f.Ports.Any(p => !p.IsOutput && !p.IsObserved))
                 throw new NotSupportedException($"Under VariationalMessagePassing the {f.Description} factor's output '{output.Node.Name}' is observed exactly, which confines its random arguments to a hyperplane that a factorised q cannot represent. Add noise (Variable.GaussianFromMeanAndVariance(..., noise)) and observe that, or use ExpectationPropagation.");
@@ -47,6 +46,30 @@ internal sealed class CollapsedVmp
                     if (!p.IsOutput && p.Factor.IsDeterministic && _forward.Contains(p.Factor) && list.Add(p.Factor))
                         stack.Push(p.Factor.Ports.First(q => q.IsOutput).Node);
             _after[v] = list.OrderBy(f => model.Factors.IndexOf(f)).ToList();
+        }
+    }
+
+    /// <summary>
+    /// A deterministic factor inside a gate is collapsed when its output is created in that gate and read only by factors
+    /// in it (or in gates nested inside it): the push-forward does not depend on the case, the output's definition is
+    /// not weighted (like any gate-local variable's), and its readers' messages carry the weight q(case).
+    /// </summary>
+    private static void CheckGated(FactorNode f, GateBinding g, IPort output)
+    {
+        string where = $"the deterministic {f.Description} factor inside the gate on '{g.Selector.Name}'";
+        if (output.IsObserved)
+            throw new NotSupportedException($"Under VariationalMessagePassing {where} has an observed output '{output.Node.Name}'; VMP supports deterministic factors in a gate only when their output is a new random variable created in the gate. Observe a noisy copy (Variable.GaussianFromMeanAndVariance(..., noise)) instead, or use ExpectationPropagation.");
+        if (f.VmpWeighted)
+            throw new NotSupportedException($"Under VariationalMessagePassing {where} defines '{output.Node.Name}', which is created outside the gate, so its distribution would depend on the case. Create it inside the gate (e.g. var s = a + b; inside the using block), or compute it outside the gate.");
+        if (output.Node.Ports.Count(p => p.IsOutput) > 1)
+            throw new NotSupportedException($"Under VariationalMessagePassing '{output.Node.Name}', computed by {where}, is defined once per case of a Switch block, and its value may differ by case. Compute it outside the Switch, or write the cases as Variable.Case blocks with one variable each.");
+        foreach (var p in output.Node.Ports)
+        {
+            if (p.IsOutput) continue;
+            bool inside = false;
+            for (var b = p.Factor.Gate; b is not null; b = b.Parent) inside |= Equals(b.Frame, g.Frame);
+            if (!inside)
+                throw new NotSupportedException($"Under VariationalMessagePassing '{output.Node.Name}', computed by {where}, is read by the {p.Factor.Description} factor outside that gate; compute it outside the gate, or read it only inside.");
         }
     }
 

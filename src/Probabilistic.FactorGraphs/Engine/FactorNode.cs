@@ -25,6 +25,27 @@ internal sealed class GateBinding
 
     internal int SelectorIndex(int i) => SelectorScalar ? 0 : SelectorMap is null ? i : SelectorMap[i];
 
+    /// <summary>The binding of the gate around this one (nested gates), or null.</summary>
+    internal GateBinding? Parent { get; init; }
+
+    /// <summary>q(every enclosing selector = its case) for factor instance i: the product over the nested gates (mean field).</summary>
+    internal double ChainWeight(int i) => Parent is null ? Weight(i) : Weight(i) * Parent.ChainWeight(i);
+
+    /// <summary>The product of the enclosing gates' weights except <paramref name="skip"/>'s, for factor instance i.</summary>
+    internal double WeightWithout(GateBinding skip, int i)
+    {
+        double w = 1;
+        for (var b = this; b is not null; b = b.Parent) if (!ReferenceEquals(b, skip)) w *= b.Weight(i);
+        return w;
+    }
+
+    /// <summary>The binding of this factor to the gate of <paramref name="frame"/>.</summary>
+    internal GateBinding For(GateFrame frame)
+    {
+        for (var b = this; b is not null; b = b.Parent) if (Equals(b.Frame, frame)) return b;
+        throw new InvalidOperationException($"The factor is not inside the gate on '{frame.Selector.Name}'.");
+    }
+
     /// <summary>q(selector = case) for factor instance i.</summary>
     internal double Weight(int i)
     {
@@ -58,7 +79,7 @@ internal abstract class FactorNode
     internal virtual void Allocate()
     {
         Count = Space.Count;
-        if (Gate is { } g) g.SelectorMap = g.SelectorMapBuilder?.Invoke();
+        for (var g = Gate; g is not null; g = g.Parent) g.SelectorMap = g.SelectorMapBuilder?.Invoke();
         foreach (var p in Ports) p.Allocate(Count);
     }
 
@@ -116,7 +137,7 @@ internal abstract class FactorNode
     internal virtual double VmpAverageLog(int i) => throw new NotSupportedException(UnsupportedVmp());
 
     internal string UnsupportedVmp() =>
-        $"The {Description} factor has no VariationalMessagePassing operator. Use ExpectationPropagation for this model; VMP supports Gaussian, Gamma, Beta–Bernoulli, Dirichlet–Discrete and VectorGaussian–Wishart factors and gates on them, and the deterministic +, −, * constant, InnerProduct, IsPositive (>, <) and &, |, ! outside gates.";
+        $"The {Description} factor has no VariationalMessagePassing operator. Use ExpectationPropagation for this model; VMP supports Gaussian, Gamma, Beta–Bernoulli, Dirichlet–Discrete and VectorGaussian–Wishart factors and gates on them, and the deterministic +, −, * constant, InnerProduct, IsPositive (>, <) and &, |, ! (inside a gate when their output is a new variable created in it).";
 
     internal static string Where(IPort p) => $"'{p.Node.Name}'";
 }

@@ -9,6 +9,9 @@ namespace Probabilistic.FactorGraphs.Engine;
 /// only variables created inside it and observed values, so the message to the selector is exp(L), L the case's log
 /// evidence, and the case's variables hold their posteriors given the case (other gates run under EP as an
 /// <see cref="EpGate"/>). Under VMP every gated factor sends its messages raised to q(case) and its E[log f] to the selector.
+/// Nested gates: a factor inside several gates is a member of the innermost and an <see cref="Inner"/> factor of the
+/// others. Under VMP its weight is the product of q(case) over them, and each selector receives its E[log f] weighted by
+/// the other gates' q(case). Under EP (a model-selection tree) a case's evidence adds the evidence of the gates inside it.
 /// </summary>
 internal sealed class GateFactor : FactorNode
 {
@@ -24,6 +27,15 @@ internal sealed class GateFactor : FactorNode
     internal VarNode Selector { get; }
     internal int Case { get; }
     internal List<FactorNode> Members { get; } = [];
+
+    /// <summary>Factors in gates nested inside this one (VMP sends their E[log f] to this selector too).</summary>
+    internal List<FactorNode> Inner { get; } = [];
+
+    /// <summary>The gates directly inside this case (nested gates; their evidence is part of this case's).</summary>
+    internal List<GateFactor> Children { get; } = [];
+
+    /// <summary>The gate this one is nested in, or null.</summary>
+    internal GateFactor? Outer { get; set; }
     internal List<VarNode> Locals { get; } = [];
     internal Port<Bernoulli>? BoolPort { get; set; }
     internal Port<Discrete>? IntPort { get; set; }
@@ -38,6 +50,7 @@ internal sealed class GateFactor : FactorNode
     {
         double l = 0;
         foreach (var f in Members) l += f.EpEvidenceTerm();
+        foreach (var g in Children) l += g.EpEvidenceTerm();
         foreach (var v in Locals) l += v switch
         {
             VarNode<Gaussian> g => g.SumLogNormalizer(),
@@ -80,17 +93,28 @@ internal sealed class GateFactor : FactorNode
         return 0;
     }
 
-    /// <summary>VMP: each weighted member sends E[log f_i] to the selector element of instance i.</summary>
+    /// <summary>
+    /// VMP: each weighted member sends E[log f_i] to the selector element of instance i; a factor in gates nested inside
+    /// this one sends it weighted by q(case) of those other gates (the ELBO term is Π_gates q(case) · E[log f_i]).
+    /// </summary>
     internal override void VmpSend(IPort target, double[]? weights)
     {
-        foreach (var f in Members)
+        Send(Members);
+        if (Inner.Count > 0) Send(Inner);
+    }
+
+    private void Send(List<FactorNode> factors)
+    {
+        foreach (var f in factors)
         {
             if (!f.VmpWeighted) continue;
             var gate = f.Gate!;
+            var own = gate.Parent is null ? gate : gate.For(Frame);
             for (int i = 0; i < f.Count; i++)
             {
                 double a = f.VmpAverageLog(i);
-                int j = gate.SelectorIndex(i);
+                if (gate.Parent is not null) a *= gate.WeightWithout(own, i);
+                int j = own.SelectorIndex(i);
                 if (Selector is VarNode<Bernoulli> b)
                     b.Accumulator[j] = b.Accumulator[j] * Bernoulli.FromLogOdds(Case == 1 ? a : -a);
                 else if (Selector is VarNode<Discrete> d)

@@ -224,7 +224,7 @@ internal sealed class MessagePassing : IElboOptimizer
     {
         if (f.Gate is not { } g || !f.VmpWeighted) return null;
         var w = new double[f.Count];
-        for (int i = 0; i < w.Length; i++) w[i] = g.Weight(i);
+        for (int i = 0; i < w.Length; i++) w[i] = g.ChainWeight(i);
         return w;
     }
 
@@ -240,7 +240,7 @@ internal sealed class MessagePassing : IElboOptimizer
     {
         double s = 0;
         foreach (var f in _model.Factors) if (f.Gate is null) s += f.EpEvidenceTerm();
-        foreach (var g in _model.Gates) s += g.EpEvidenceTerm();
+        foreach (var g in _model.Gates) if (g.Outer is null) s += g.EpEvidenceTerm();
         foreach (var v in _random) if (v.LocalGate is null) s += SumLogNormalizer(v);
         return s;
     }

@@ -8,17 +8,26 @@ internal static partial class ModelCompiler
     /// <summary>
     /// Under EP, hands each gate that touches outside random variables, or whose selector is observed or varies over a
     /// range, to an <see cref="EpGate"/> in place of its factors. Other gates (factors on gate-local variables and
-    /// observed values only, under a scalar random selector) keep the exact <see cref="GateFactor"/> path.
+    /// observed values only, under a scalar random selector) keep the exact <see cref="GateFactor"/> path, and so must
+    /// every gate of a nest (<see cref="CheckNestedEp"/>).
     /// </summary>
     private static void BuildEpGates(CompiledModel model)
     {
         var frames = model.Factors.Where(f => f.Gate is not null).GroupBy(f => f.Gate!.Frame).ToList();
+        var nested = model.Gates.Where(g => g.Outer is not null || g.Children.Count > 0).Select(g => g.Frame).ToHashSet();
         foreach (var group in frames)
         {
             var members = group.ToList();
             var g0 = members[0].Gate!;
             bool touchesOutside = members.Any(f => f.Ports.Any(p => !p.IsObserved && !ReferenceEquals(p.Node.LocalGate, f.Gate!.Frame)));
-            if (g0.SelectorScalar && !g0.Selector.IsObserved && !touchesOutside) continue;
+            bool local = g0.SelectorScalar && !g0.Selector.IsObserved && !touchesOutside;
+            bool insideParent = false;
+            if (nested.Contains(group.Key))
+            {
+                if (!CheckNestedEp(model, group.Key, g0, members, local)) continue;
+                insideParent = true;
+            }
+            else if (local) continue;
 
             // a random variable defined in one case of this gate belongs to the gate, wherever its array was declared
             // (one defined in every case of a Switch stays outside: its marginal is the mixture over the cases)
@@ -39,9 +48,48 @@ internal static partial class ModelCompiler
             int at = model.Factors.IndexOf(members[0]);
             model.Factors.RemoveAll(f => f.Gate is { } g && g.Frame == group.Key);
             model.Factors.Insert(at, gate);
+            if (insideParent)
+            {
+                // an innermost gate over variables of the gate around it: its EP gate is one factor of the outer case
+                var replaced = model.Gates.Where(g => g.Frame == group.Key).ToList();
+                var outerGate = replaced[0].Outer!;
+                outerGate.Children.RemoveAll(replaced.Contains);
+                outerGate.Members.Add(gate);
+                gate.Gate = g0.Parent;
+            }
             model.Gates.RemoveAll(g => g.Frame == group.Key);
             g0.Selector.GatesOnMe.RemoveAll(g => g.Frame == group.Key);
         }
+    }
+
+    /// <summary>
+    /// EP runs nested gates as a model-selection tree: every gate of the nest has one random selector, an inner gate's
+    /// selector is created inside the gate around it, no gate of the nest is a Switch, and each gate's factors touch only
+    /// variables created in it and observed values. Then each case's evidence is the exact EP evidence of its sub-model
+    /// (its own factors, the gates inside it, its variables), as for one gate. The innermost gates may also touch
+    /// variables created in the gate around them (a parameter shared by the inner cases): such a gate runs as an
+    /// <see cref="EpGate"/> that is one factor of the outer case (returns true). Anything else is refused.
+    /// </summary>
+    private static bool CheckNestedEp(CompiledModel model, GateFrame frame, GateBinding g0, List<FactorNode> members, bool local)
+    {
+        var outer = frame.Parent ?? frame;
+        var inner = frame.Parent is null ? model.Gates.First(g => Equals(g.Frame.Parent, frame)).Frame : frame;
+        string pair = $"the gate on '{inner.Selector.Name}' nested inside the gate on '{outer.Selector.Name}'";
+        const string use = "Use VariationalMessagePassing for this model, or combine the conditions into one selector.";
+        if (frame.Chain.Any(f => f.CaseValue == -1) || model.Gates.Any(g => g.Frame.CaseValue == -1 && g.Frame.Chain.Contains(frame)))
+            throw new NotSupportedException($"ExpectationPropagation does not support {pair} when either is a Switch (a variable created in a Switch case would need one posterior per case); write the cases as Variable.Case blocks. {use}");
+        if (!g0.SelectorScalar || g0.Selector.IsObserved)
+            throw new NotSupportedException($"ExpectationPropagation supports {pair} only with a single random selector for each gate; '{frame.Selector.Name}' is {(g0.Selector.IsObserved ? "observed" : "indexed by a range")}. {use}");
+        if (frame.Parent is { } parent && !Equals(g0.Selector.LocalGate, parent))
+            throw new NotSupportedException($"ExpectationPropagation supports {pair} only when the inner selector '{frame.Selector.Name}' is created inside the gate on '{parent.Selector.Name}' (a model-selection tree); here it is created outside, so the inner gate's evidence would not be conditional on '{parent.Selector.Name}'. {use}");
+        if (local) return false;
+        var f = members.First(m => m.Ports.Any(p => !p.IsObserved && !ReferenceEquals(p.Node.LocalGate, m.Gate!.Frame)));
+        var port = f.Ports.First(p => !p.IsObserved && !ReferenceEquals(p.Node.LocalGate, f.Gate!.Frame));
+        bool innermost = !model.Gates.Any(g => Equals(g.Frame.Parent, frame));
+        bool parentsOnly = frame.Parent is not null
+            && members.All(m => m.Ports.All(p => p.IsObserved || ReferenceEquals(p.Node.LocalGate, m.Gate!.Frame) || Equals(p.Node.LocalGate, frame.Parent)));
+        if (innermost && parentsOnly) return true;
+        throw new NotSupportedException($"ExpectationPropagation supports {pair} only when each gate's factors touch variables created inside that gate (or, for the innermost gates, inside the gate around them) and observed values (a model-selection tree); the {f.Description} factor in the gate on '{frame.Selector.Name}' touches '{port.Node.Name}', created {(port.Node.LocalGate is { } lg ? $"in the gate on '{lg.Selector.Name}'" : "outside the gates")}. {use}");
     }
 
     private static void CheckEpGateMember(FactorNode f)
@@ -68,7 +116,7 @@ internal static partial class ModelCompiler
     {
         var selector = Resolve(frame.Selector).Base;
         int? k = null;
-        foreach (var spec in specs.Where(s => ReferenceEquals(s.Gate, frame)))
+        foreach (var spec in specs.Where(s => s.Gate is { } g && g.Chain.Any(f => ReferenceEquals(f, frame))))
             foreach (var a in spec.AllVariables)
             {
                 var (b, _, iv) = Resolve(a);

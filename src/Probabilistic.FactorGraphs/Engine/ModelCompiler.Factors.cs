@@ -81,7 +81,7 @@ internal static partial class ModelCompiler
         throw new NotSupportedException($"'{probs.Name}' must be a Dirichlet variable (Variable.Dirichlet...) or an observed probability vector to parameterise a Discrete.");
     }
 
-    private static FactorNode CreateFactor(CompiledModel model, FactorSpec spec, int caseValue)
+    private static FactorNode CreateFactor(CompiledModel model, FactorSpec spec, GateCases caseValue)
     {
         string name = spec.Output is null ? spec.Describe() : $"{spec.Describe()} ('{Resolve(spec.Output).Base.Name}')";
         switch (spec.Kind)
@@ -186,7 +186,7 @@ internal static partial class ModelCompiler
         }
     }
 
-    private static PriorFactor<T> Prior<T>(CompiledModel model, FactorSpec spec, int caseValue, string name, T prior,
+    private static PriorFactor<T> Prior<T>(CompiledModel model, FactorSpec spec, GateCases caseValue, string name, T prior,
         (Func<ObservedNode, int, T>, Action<ObservedNode>) point) where T : struct, IDistribution<T>
     {
         var f = new PriorFactor<T>(name, prior);
@@ -194,7 +194,7 @@ internal static partial class ModelCompiler
         return f;
     }
 
-    private static Port<T> MakePort<T>(CompiledModel model, FactorNode f, FactorSpec spec, Variable v, int caseValue,
+    private static Port<T> MakePort<T>(CompiledModel model, FactorNode f, FactorSpec spec, Variable v, GateCases caseValue,
         (Func<ObservedNode, int, T> At, Action<ObservedNode> Check) point) where T : struct, IDistribution<T>
     {
         var node = model.NodeOf[Resolve(v).Base];
@@ -205,10 +205,10 @@ internal static partial class ModelCompiler
         return port;
     }
 
-    private static (VarNode, bool, Func<int[]?>?) ResolveSelector(CompiledModel model, FactorSpec spec, Variable selector)
+    private static (VarNode, bool, Func<int[]?>?) ResolveSelector(CompiledModel model, FactorSpec spec, Variable selector, GateCases cases)
     {
         var node = model.NodeOf[Resolve(selector).Base];
-        var indexer = IndexerFor(model, selector, SpaceOf(model, spec), spec, -1, "gated");
+        var indexer = IndexerFor(model, selector, SpaceOf(model, spec), spec, cases, "gated");
         return (node, indexer.Scalar, indexer.MapBuilder);
     }
 

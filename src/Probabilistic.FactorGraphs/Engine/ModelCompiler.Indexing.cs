@@ -9,6 +9,30 @@ internal readonly record struct IndexExpr(Range? Range, Variable? Variable)
     public override string ToString() => Range?.Name ?? Variable!.Name;
 }
 
+/// <summary>
+/// The case a compiled factor takes in each gate around it, outermost first (a Switch is expanded into one factor per
+/// value, so a factor inside a Switch has that value here). Empty outside gates.
+/// </summary>
+internal readonly record struct GateCases(GateFrame[] Frames, int[] Cases)
+{
+    internal static GateCases None => new([], []);
+
+    /// <summary>The case value of the innermost gate, or −1 outside gates.</summary>
+    internal int Innermost => Cases.Length == 0 ? -1 : Cases[^1];
+
+    /// <summary>The storage variables of the enclosing Switch selectors, with this factor's value of each.</summary>
+    internal List<(Variable Base, int Case)> Switched()
+    {
+        var list = new List<(Variable, int)>();
+        for (int k = 0; k < Frames.Length; k++)
+            if (Frames[k].CaseValue == -1) list.Add((ModelCompiler.ResolveIndices(Frames[k].Selector).Base, Cases[k]));
+        return list;
+    }
+
+    /// <summary>A key for the gate of frame k under the cases of frames 0..k.</summary>
+    internal string KeyAt(int k) => string.Join(",", Cases.Take(k + 1));
+}
+
 internal static partial class ModelCompiler
 {
     /// <summary>Follows aliases to the storage variable and the indices used on it, outermost first.</summary>
@@ -45,7 +69,7 @@ internal static partial class ModelCompiler
     /// <paramref name="factorSpace"/>. Ranges pick the factor's coordinate on that range, constants and observed index
     /// arrays are read at bind time, and the Switch selector is the case value.
     /// </summary>
-    private static Indexer IndexerFor(CompiledModel model, Variable v, PlateSpace factorSpace, FactorSpec spec, int caseValue, string factorName)
+    private static Indexer IndexerFor(CompiledModel model, Variable v, PlateSpace factorSpace, FactorSpec spec, GateCases cases, string factorName)
     {
         var (b, indices) = ResolveIndices(v);
         var node = model.NodeOf[b];
@@ -62,12 +86,18 @@ internal static partial class ModelCompiler
         if (indices.Count != space.Rank)
             throw new NotSupportedException($"'{v.Name}' gives {indices.Count} index(es) but '{b.Name}' has {space.Rank} range(s) ({space}).");
 
-        var selectorBase = spec.Gate is { CaseValue: -1 } g ? ResolveIndices(g.Selector).Base : null;
+        var switched = cases.Switched();
+        int? SwitchCase(Variable iv)
+        {
+            var ib = ResolveIndices(iv).Base;
+            foreach (var (b, c) in switched) if (ReferenceEquals(b, ib)) return c;
+            return null;
+        }
         foreach (var ix in indices)
         {
             if (ix.Range is { } r && factorSpace.IndexOf(r) < 0)
                 throw new NotSupportedException($"'{v.Name}' is indexed by range '{r.Name}' but used in a factor replicated over {Describe(factorSpace)}; index an array by the ranges of the enclosing ForEach blocks.");
-            if (ix.Variable is { } iv && !ReferenceEquals(ResolveIndices(iv).Base, selectorBase))
+            if (ix.Variable is { } iv && SwitchCase(iv) is null)
                 CheckIndexVariable(model, iv, factorSpace);
         }
         bool identity = indices.Count == factorSpace.Rank
@@ -78,7 +108,7 @@ internal static partial class ModelCompiler
         {
             var getters = indices.Select(ix =>
                 ix.Range is { } r ? CoordinateGetter(factorSpace, r)
-                : ReferenceEquals(ResolveIndices(ix.Variable!).Base, selectorBase) ? (_ => caseValue)
+                : SwitchCase(ix.Variable!) is int caseValue ? (_ => caseValue)
                 : IndexValueGetter(model, ix.Variable!, factorSpace)).ToArray();
             var map = new int[factorSpace.Count];
             var coordinates = new int[getters.Length];

@@ -71,48 +71,95 @@ internal static partial class ModelCompiler
             model.NodeOf[b] = node;
         }
 
-        var gates = new Dictionary<(GateFrame, int), GateFactor>();
+        var gates = new Dictionary<(GateFrame, string), GateFactor>();
         foreach (var spec in specs.OrderBy(s => s.Id))
         {
             if (spec.Kind == FactorKind.ConstrainTrue) continue;
-            if (spec.Gate is { CaseValue: -1 } sw)
-            {
-                int k = SelectorDimension(model, sw, specs);
-                for (int c = 0; c < k; c++) AddFactor(model, spec, c, gates);
-            }
-            else AddFactor(model, spec, spec.Gate?.CaseValue ?? -1, gates);
+            foreach (var cases in CaseCombinations(model, spec, specs)) AddFactor(model, spec, cases, gates);
         }
         model.Gates.AddRange(gates.Values);
+        LinkNestedGates(model, gates);
         if (!vmp) BuildEpGates(model);
         Validate(model, vmp);
         model.Cyclic = CycleCheck.CyclicNodes(model);
         return model;
     }
 
-    private static void AddFactor(CompiledModel model, FactorSpec spec, int caseValue, Dictionary<(GateFrame, int), GateFactor> gates)
+    /// <summary>The cases a factor is compiled for: one per combination of the values of the Switch blocks around it.</summary>
+    private static IEnumerable<GateCases> CaseCombinations(CompiledModel model, FactorSpec spec, List<FactorSpec> specs)
     {
-        var f = CreateFactor(model, spec, caseValue);
+        if (spec.Gate is not { } inner)
+        {
+            yield return GateCases.None;
+            yield break;
+        }
+        var chain = inner.Chain;
+        var sizes = chain.Select(f => f.CaseValue == -1 ? SelectorDimension(model, f, specs) : 1).ToArray();
+        var at = new int[chain.Length];
+        while (true)
+        {
+            yield return new GateCases(chain, chain.Select((f, k) => f.CaseValue == -1 ? at[k] : f.CaseValue).ToArray());
+            int d = chain.Length - 1;
+            while (d >= 0 && ++at[d] == sizes[d]) at[d--] = 0;
+            if (d < 0) yield break;
+        }
+    }
+
+    private static void AddFactor(CompiledModel model, FactorSpec spec, GateCases cases, Dictionary<(GateFrame, string), GateFactor> gates)
+    {
+        var f = CreateFactor(model, spec, cases);
         f.Space = SpaceOf(model, spec);
         if (spec.Gate is { } frame)
         {
-            var (selNode, scalar, mapBuilder) = ResolveSelector(model, spec, frame.Selector);
-            f.Gate = new GateBinding(frame, selNode, caseValue) { SelectorScalar = scalar, SelectorMapBuilder = mapBuilder };
             var output = spec.Output is null ? null : model.NodeOf[Resolve(spec.Output).Base];
             bool definesLocal = output is not null && !output.IsObserved && ReferenceEquals(output.LocalGate, frame);
             f.VmpWeighted = !definesLocal;
-            if (!gates.TryGetValue((frame, caseValue), out var gate))
+            // one binding per enclosing gate, outermost first; the factor holds the innermost
+            GateBinding? binding = null;
+            for (int k = 0; k < cases.Frames.Length; k++)
             {
-                gate = new GateFactor(frame, selNode, caseValue);
-                if (selNode is VarNode<Discrete> d) gate.Dimension = d.Uniform.Dimension;
-                if (selNode is VarNode<Bernoulli> && scalar) gate.BoolPort = new Port<Bernoulli>(gate, selNode, null) { Scalar = true };
-                else if (selNode is VarNode<Discrete> && scalar) gate.IntPort = new Port<Discrete>(gate, selNode, null) { Scalar = true };
-                selNode.GatesOnMe.Add(gate);
-                gates[(frame, caseValue)] = gate;
+                var fk = cases.Frames[k];
+                int caseValue = cases.Cases[k];
+                var (selNode, scalar, mapBuilder) = ResolveSelector(model, spec, fk.Selector, cases);
+                binding = new GateBinding(fk, selNode, caseValue) { SelectorScalar = scalar, SelectorMapBuilder = mapBuilder, Parent = binding };
+                var key = (fk, cases.KeyAt(k));
+                if (!gates.TryGetValue(key, out var gate))
+                {
+                    gate = new GateFactor(fk, selNode, caseValue);
+                    if (selNode is VarNode<Discrete> d) gate.Dimension = d.Uniform.Dimension;
+                    if (selNode is VarNode<Bernoulli> && scalar) gate.BoolPort = new Port<Bernoulli>(gate, selNode, null) { Scalar = true };
+                    else if (selNode is VarNode<Discrete> && scalar) gate.IntPort = new Port<Discrete>(gate, selNode, null) { Scalar = true };
+                    selNode.GatesOnMe.Add(gate);
+                    gates[key] = gate;
+                }
+                if (k < cases.Frames.Length - 1)
+                {
+                    gate.Inner.Add(f);
+                    continue;
+                }
+                gate.Members.Add(f);
+                if (output is not null && ReferenceEquals(output.LocalGate, frame) && !gate.Locals.Contains(output)) gate.Locals.Add(output);
             }
-            gate.Members.Add(f);
-            if (output is not null && ReferenceEquals(output.LocalGate, frame) && !gate.Locals.Contains(output)) gate.Locals.Add(output);
+            f.Gate = binding;
         }
         model.Factors.Add(f);
+    }
+
+    /// <summary>Nested gates: each gate learns the gates directly inside it, and inner gates are updated first under EP.</summary>
+    private static void LinkNestedGates(CompiledModel model, Dictionary<(GateFrame, string), GateFactor> gates)
+    {
+        if (model.Gates.All(g => g.Frame.Parent is null)) return;
+        foreach (var ((frame, key), gate) in gates)
+        {
+            if (frame.Parent is not { } parent) continue;
+            int cut = key.LastIndexOf(',');
+            var outer = gates[(parent, key[..cut])];
+            outer.Children.Add(gate);
+            gate.Outer = outer;
+        }
+        var ordered = model.Gates.OrderByDescending(g => g.Frame.Depth).ToList();
+        model.Gates.Clear();
+        model.Gates.AddRange(ordered);
     }
 
     private static void Validate(CompiledModel model, bool vmp)
@@ -152,7 +199,7 @@ internal static partial class ModelCompiler
                 if (specs.Add(s))
                 {
                     foreach (var a in s.AllVariables) Visit(a);
-                    if (s.Gate is { } g) Visit(g.Selector);
+                    for (var g = s.Gate; g is not null; g = g.Parent) Visit(g.Selector);
                     foreach (var r in s.Plates) if (r.SizeVariable is { } rv) Visit(rv);
                 }
         }

@@ -18,8 +18,25 @@ internal enum FactorKind
     VectorGaussian,     // Output ~ N(Args[0] mean vector, Args[1]⁻¹ Wishart precision)
 }
 
-/// <summary>One gate the factor sits in: the selector and the case value (−1: a Switch, expanded per value).</summary>
-internal sealed record GateFrame(Variable Selector, int CaseValue, int Depth);
+/// <summary>
+/// One gate the factor sits in: the selector, the case value (−1: a Switch, expanded per value), and the enclosing gate
+/// (null at the top level). A factor inside nested gates is switched on by the product of their indicators (Minka &amp;
+/// Winn, "Gates", 2008).
+/// </summary>
+internal sealed record GateFrame(Variable Selector, int CaseValue, int Depth, GateFrame? Parent = null)
+{
+    /// <summary>The enclosing gates and this one, outermost first.</summary>
+    internal GateFrame[] Chain
+    {
+        get
+        {
+            var chain = new GateFrame[Depth];
+            int k = Depth;
+            for (var f = this; f is not null && k > 0; f = f.Parent) chain[--k] = f;
+            return chain;
+        }
+    }
+}
 
 /// <summary>A factor as the modelling API records it, before compilation.</summary>
 internal sealed class FactorSpec

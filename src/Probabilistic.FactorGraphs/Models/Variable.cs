@@ -48,7 +48,8 @@ public abstract partial class Variable
     internal static void Register(FactorSpec spec)
     {
         foreach (var v in spec.AllVariables) v.Factors.Add(spec);
-        spec.Gate?.Selector.Factors.Add(spec); // so that inference on the selector reaches the gated factors
+        // so that inference on a selector reaches the factors it gates (every enclosing gate's selector)
+        for (var g = spec.Gate; g is not null; g = g.Parent) g.Selector.Factors.Add(spec);
         Interlocked.Increment(ref _modelVersion);
     }
 

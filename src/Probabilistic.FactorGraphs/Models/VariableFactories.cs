@@ -227,9 +227,11 @@ public abstract partial class Variable
     private static ModelBlock Gate(Variable selector, int value)
     {
         ArgumentNullException.ThrowIfNull(selector);
-        if (ModelStack.CurrentGate is not null)
-            throw new NotSupportedException($"Nested gates (a gate on '{selector.Name}' inside a gate on '{ModelStack.CurrentGate.Selector.Name}') are not supported yet; combine the conditions into one selector.");
-        return new ModelBlock(new GateFrame(selector, value, ModelStack.Depth + 1));
+        var parent = ModelStack.CurrentGate;
+        for (var g = parent; g is not null; g = g.Parent)
+            if (ReferenceEquals(g.Selector, selector))
+                throw new NotSupportedException($"A gate on '{selector.Name}' is opened inside another gate on '{selector.Name}'; the inner condition is decided by the outer one. Put the factors in the outer block.");
+        return new ModelBlock(new GateFrame(selector, value, ModelStack.Depth + 1, parent));
     }
 
     // ---- helpers ----
