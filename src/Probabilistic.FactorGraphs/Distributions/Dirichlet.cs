@@ -120,7 +120,7 @@ public readonly struct Dirichlet : IDistribution<Dirichlet>, IEquatable<Dirichle
     }
 
     /// <inheritdoc/>
-    public Dirichlet Pow(double exponent) => new(Stored.Fields, _alpha.Select(a => (a - 1) * exponent + 1).ToArray());
+    public Dirichlet Pow(double exponent) => exponent == 1 ? this : new(Stored.Fields, _alpha.Select(a => (a - 1) * exponent + 1).ToArray());
 
     /// <inheritdoc/>
     public static Dirichlet operator *(Dirichlet a, Dirichlet b)

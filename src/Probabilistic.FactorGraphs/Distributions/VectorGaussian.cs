@@ -48,6 +48,9 @@ public readonly struct VectorGaussian : IDistribution<VectorGaussian>
 
     internal ReadOnlySpan<double> PrecisionValues => _p;
 
+    /// <summary>The precision array itself: with the immutable mean-times-precision array it identifies the value (for caches).</summary>
+    internal (object, object) Identity => (_h, _p);
+
     /// <summary>The mean P⁻¹h.</summary>
     public Vector GetMean()
     {
@@ -142,15 +145,15 @@ public readonly struct VectorGaussian : IDistribution<VectorGaussian>
     }
 
     /// <inheritdoc/>
-    public VectorGaussian Pow(double exponent) => new(_h.Select(x => x * exponent).ToArray(), _p.Select(x => x * exponent).ToArray());
+    public VectorGaussian Pow(double exponent) => exponent == 1 ? this : new(NaturalArrays.Scale(_h, exponent), NaturalArrays.Scale(_p, exponent));
 
     /// <inheritdoc/>
     public static VectorGaussian operator *(VectorGaussian a, VectorGaussian b) =>
-        new(a._h.Zip(b._h, (x, y) => x + y).ToArray(), a._p.Zip(b._p, (x, y) => x + y).ToArray());
+        new(NaturalArrays.Add(a._h, b._h), NaturalArrays.Add(a._p, b._p));
 
     /// <inheritdoc/>
     public static VectorGaussian operator /(VectorGaussian a, VectorGaussian b) =>
-        new(a._h.Zip(b._h, (x, y) => x - y).ToArray(), a._p.Zip(b._p, (x, y) => x - y).ToArray());
+        new(NaturalArrays.Subtract(a._h, b._h), NaturalArrays.Subtract(a._p, b._p));
 
     /// <summary>"VectorGaussian(mean, variance)".</summary>
     public override string ToString() => IsProper()

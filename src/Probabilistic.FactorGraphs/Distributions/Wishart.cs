@@ -48,6 +48,9 @@ public readonly struct Wishart : IDistribution<Wishart>
 
     internal ReadOnlySpan<double> RateValues => _rate;
 
+    /// <summary>The rate array itself: the distribution is immutable, so its identity identifies its value (for caches).</summary>
+    internal object Identity => _rate;
+
     /// <summary>E[X] = a·B⁻¹.</summary>
     public PositiveDefiniteMatrix GetMean() => PositiveDefiniteMatrix.Wrap(Dimension, MeanValues());
 
@@ -155,15 +158,15 @@ public readonly struct Wishart : IDistribution<Wishart>
 
     /// <inheritdoc/>
     public Wishart Pow(double exponent) =>
-        new(Dimension, (Shape - (Dimension + 1) / 2.0) * exponent + (Dimension + 1) / 2.0, _rate.Select(x => x * exponent).ToArray());
+        exponent == 1 ? this : new(Dimension, (Shape - (Dimension + 1) / 2.0) * exponent + (Dimension + 1) / 2.0, NaturalArrays.Scale(_rate, exponent));
 
     /// <inheritdoc/>
     public static Wishart operator *(Wishart a, Wishart b) =>
-        new(a.Dimension, a.Shape + b.Shape - (a.Dimension + 1) / 2.0, a._rate.Zip(b._rate, (x, y) => x + y).ToArray());
+        new(a.Dimension, a.Shape + b.Shape - (a.Dimension + 1) / 2.0, NaturalArrays.Add(a._rate, b._rate));
 
     /// <inheritdoc/>
     public static Wishart operator /(Wishart a, Wishart b) =>
-        new(a.Dimension, a.Shape - b.Shape + (a.Dimension + 1) / 2.0, a._rate.Zip(b._rate, (x, y) => x - y).ToArray());
+        new(a.Dimension, a.Shape - b.Shape + (a.Dimension + 1) / 2.0, NaturalArrays.Subtract(a._rate, b._rate));
 
     /// <summary>The scale matrix S = rate⁻¹ (so the mean is Shape·S).</summary>
     public PositiveDefiniteMatrix GetScale() => PositiveDefiniteMatrix.Wrap(Dimension, VectorGaussian.Inverse(_rate, Dimension));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MathNet.Numerics;
 using Probabilistic.FactorGraphs.Distributions;
 
@@ -9,6 +10,7 @@ internal static class Dist
     internal const double HalfLog2Pi = 0.91893853320467274178;
 
     /// <summary>E_q[log p(x)] where p is a normalised distribution of the same family.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double AverageLog<T>(T q, T p) where T : struct, IDistribution<T>
     {
         if (typeof(T) == typeof(Gaussian))
@@ -77,6 +79,7 @@ internal static class Dist
     internal static double Mul(double p, double logValue) => p == 0 ? 0 : p * logValue;
 
     /// <summary>log ∫ p(x) exp(η_ctx·T(x)) dx for a normalised prior p and an unnormalised context (a point mass context: log p at the point).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double LogAverageWithContext<T>(T prior, T context) where T : struct, IDistribution<T>
     {
         if (context.IsPointMass) return LogProbAtPoint(prior, context);
@@ -84,6 +87,7 @@ internal static class Dist
     }
 
     /// <summary>log p(point) for a point mass of the same family.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double LogProbAtPoint<T>(T p, T point) where T : struct, IDistribution<T>
     {
         if (typeof(T) == typeof(Gaussian)) return ((Gaussian)(object)p).GetLogProb(((Gaussian)(object)point).Point);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Probabilistic.Core.Inference;
 using Probabilistic.FactorGraphs.Distributions;
 
@@ -169,6 +170,7 @@ internal sealed class MessagePassing : IElboOptimizer
     /// v's marginal := the product of its messages (all elements, or only element <paramref name="only"/> when its elements
     /// are coupled through a deterministic factor, so the update stays coordinate ascent).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Update<T>(VarNode<T> v, bool outputsOnly, int only) where T : struct, IDistribution<T>
     {
         v.BeginAccumulate();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Range = Probabilistic.FactorGraphs.Models.Range;
 using Probabilistic.FactorGraphs.Distributions;
 using Probabilistic.FactorGraphs.Models;
@@ -222,15 +223,19 @@ internal sealed class Port<T> : IPort where T : struct, IDistribution<T>
 
     public int ElementIndex(int i) => Index(i);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal int Index(int i) => ConstantIndex >= 0 ? ConstantIndex : Scalar ? 0 : Map is null ? i : Map[i];
 
     /// <summary>The variable's marginal at instance i (a point mass when observed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal T Marginal(int i) => _random is null ? _pointAt!(Index(i)) : _random.Marginal[Index(i)];
 
     /// <summary>The EP context: the marginal divided by this factor's last message.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal T Context(int i) => _random is null ? _pointAt!(Index(i)) : _random.Marginal[Index(i)] / Messages[i];
 
     /// <summary>Replaces this factor's EP message at instance i and updates the marginal.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void SetMessage(int i, T message)
     {
         if (_random is null) return;
@@ -240,6 +245,7 @@ internal sealed class Port<T> : IPort where T : struct, IDistribution<T>
     }
 
     /// <summary>Multiplies a VMP message into the variable's accumulator.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void AddVmp(int i, T message)
     {
         int j = Index(i);

@@ -126,15 +126,24 @@ internal sealed class VectorGaussianFactor : FactorNode
 
     // ---- VMP ----
 
+    // Moments per variable element, reused while the element's (immutable) distribution is the same object: in a mixture
+    // every observation reads the same component's mean and precision, whose inverses would otherwise be recomputed each time.
+    private readonly Dictionary<(VarNode, int), ((object, object) Key, double[] Mean, double[] Variance)> _vectorMoments = [];
+    private readonly Dictionary<int, (object Key, double Shape, double[] Mean, double MeanLogDet)> _precisionMoments = [];
+
     private (double[] Mean, double[] Variance) Moments(Port<VectorGaussian> p, int i)
     {
         int d = Dimension;
         if (p.IsObserved) return (Observed(p, i), new double[d * d]);
         var q = p.Marginal(i);
+        var key = (p.Node, p.Index(i));
+        if (_vectorMoments.TryGetValue(key, out var c) && c.Key == q.Identity) return (c.Mean, c.Variance);
         var v = q.GetVariance();
         var flat = new double[d * d];
-        for (int r = 0; r < d; r++) for (int c = 0; c < d; c++) flat[r * d + c] = v[r, c];
-        return (q.GetMean().ToArray(), flat);
+        for (int r = 0; r < d; r++) for (int col = 0; col < d; col++) flat[r * d + col] = v[r, col];
+        var mean = q.GetMean().ToArray();
+        _vectorMoments[key] = (q.Identity, mean, flat);
+        return (mean, flat);
     }
 
     private (double[] Mean, double MeanLogDet) PrecisionMoments(int i)
@@ -147,7 +156,11 @@ internal sealed class VectorGaussianFactor : FactorNode
             return (lambda, Cholesky.LogDeterminant(ll, Dimension));
         }
         var w = Prec.Marginal(i);
-        return (w.MeanValues(), w.GetMeanLogDeterminant());
+        int e = Prec.Index(i);
+        if (_precisionMoments.TryGetValue(e, out var c) && ReferenceEquals(c.Key, w.Identity) && c.Shape == w.Shape) return (c.Mean, c.MeanLogDet);
+        var result = (w.MeanValues(), w.GetMeanLogDeterminant());
+        _precisionMoments[e] = (w.Identity, w.Shape, result.Item1, result.Item2);
+        return result;
     }
 
     /// <summary>E[(x − μ)(x − μ)ᵀ] under independent x and μ.</summary>
