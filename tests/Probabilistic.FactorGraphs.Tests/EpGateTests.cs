@@ -500,4 +500,160 @@ public class EpGateTests
         for (int i = 0; i < points.Length; i++)
             Assert.True(zq[i][points[i] > 0.5 ? 1 : 0] > 0.99, $"point {points[i]} assigned {zq[i]}");
     }
+
+    // ------------------------------------------------ all case blocks of one selector are one compound factor
+
+    /// <summary>
+    /// The closed form for m ~ N(m0, v0), z ~ prior, y | z = k ~ N(m, noise[k]) (noise[k] = ∞: no factor in case k) with y
+    /// observed: log Z = log Σ_k prior_k N(y; m0, v0 + noise_k), P(z = k | y), and the mean and variance of the
+    /// two-or-more-component mixture posterior of m (what EP's projection must give after one update).
+    /// </summary>
+    private static (double LogZ, double[] W, double Mean, double Var) GatedObservation(double y, double[] prior, double m0, double v0, double[] noise)
+    {
+        var l = prior.Select((p, k) => Math.Log(p) + (double.IsPositiveInfinity(noise[k]) ? 0 : LogNormal(y, m0, v0 + noise[k]))).ToArray();
+        double logZ = l.Aggregate(double.NegativeInfinity, LogSpace.LogAddExp);
+        var w = l.Select(lk => Math.Exp(lk - logZ)).ToArray();
+        double mean = 0, second = 0;
+        for (int k = 0; k < prior.Length; k++)
+        {
+            double prec = 1 / v0 + (double.IsPositiveInfinity(noise[k]) ? 0 : 1 / noise[k]);
+            double mk = (m0 / v0 + (double.IsPositiveInfinity(noise[k]) ? 0 : y / noise[k])) / prec, vk = 1 / prec;
+            mean += w[k] * mk;
+            second += w[k] * (vk + mk * mk);
+        }
+        return (logZ, w, mean, second - mean * mean);
+    }
+
+    private static void AssertClose(double expected, double actual, double tolerance, string what) =>
+        Assert.True(Math.Abs(expected - actual) <= tolerance, $"{what}: expected {expected:R}, got {actual:R} (tolerance {tolerance})");
+
+    [Theory]
+    [InlineData("observed in each branch", 1)]
+    [InlineData("observed in each branch", 10)]
+    [InlineData("SetTo in each branch", 1)]
+    [InlineData("SetTo in each branch", 10)]
+    [InlineData("inside If(evidence)", 1)]
+    [InlineData("inside If(evidence)", 10)]
+    public void IfAndIfNotReadingTheSameVariable_AreOneFactor_ExactAfterOneUpdate(string form, int iterations)
+    {
+        // s ~ B(0.6), m ~ N(0.5, 2), y = 1.4 observed, y ~ N(m, 1) if s, N(m, 3) if not. One observation through one gate is
+        // one compound factor: EP's first update gives the exact P(s | y) = 0.6472 (two EP gates, one per block, gave 0.6348),
+        // the projection of the exact two-component posterior of m, and the exact evidence; later updates keep them.
+        const double y = 1.4, m0 = 0.5, v0 = 2;
+        Variable<bool> s;
+        Variable<double> m;
+        Variable<bool>? evidence = null;
+        void Body()
+        {
+            s = Variable.Bernoulli(0.6).Named("s");
+            m = Variable.GaussianFromMeanAndVariance(m0, v0).Named("m");
+            if (form == "SetTo in each branch")
+            {
+                var yv = Variable.New<double>().Named("y");
+                using (Variable.If(s)) yv.SetTo(Variable.GaussianFromMeanAndVariance(m, 1.0));
+                using (Variable.IfNot(s)) yv.SetTo(Variable.GaussianFromMeanAndVariance(m, 3.0));
+                yv.ObservedValue = y;
+            }
+            else
+            {
+                using (Variable.If(s)) Variable.GaussianFromMeanAndVariance(m, 1.0).Named("y1").ObservedValue = y;
+                using (Variable.IfNot(s)) Variable.GaussianFromMeanAndVariance(m, 3.0).Named("y0").ObservedValue = y;
+            }
+        }
+        s = null!;
+        m = null!;
+        if (form == "inside If(evidence)")
+        {
+            evidence = Variable.Bernoulli(0.5).Named("evidence");
+            using (Variable.If(evidence)) Body();
+        }
+        else Body();
+        var engine = new InferenceEngine(new ExpectationPropagation()) { NumberOfIterations = iterations };
+        double ps = engine.Infer<Bernoulli>(s).GetProbTrue();
+        var qm = engine.Infer<Gaussian>(m);
+
+        // the closed form, with the engineer's figure as a check on it
+        var exact = GatedObservation(y, [0.4, 0.6], m0, v0, [3, 1]);
+        Assert.True(Math.Abs(exact.W[1] - 0.6472) < 5e-5, $"the closed form P(s | y) = {exact.W[1]} is not the 0.6472 worked by hand");
+        AssertClose(exact.W[1], ps, 1e-9, "P(s | y)");
+        AssertClose(exact.Mean, qm.GetMean(), 1e-9, "E[m | y]");
+        AssertClose(exact.Var, qm.GetVariance(), 1e-9, "Var[m | y]");
+        if (evidence is null) AssertClose(exact.LogZ, engine.LastTrace!.FinalElbo, 1e-9, "EP log evidence (trace)");
+        else AssertClose(exact.LogZ, engine.Infer<Bernoulli>(evidence).LogOdds, 1e-9, "log evidence from If(evidence)");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(10)]
+    public void CaseBlocksReadingTheSameVariable_AreOneFactor_ExactAfterOneUpdate(int iterations)
+    {
+        // z ~ Discrete(0.2, 0.5, 0.3), m ~ N(0.5, 2), y = 1.4 observed, y ~ N(m, v_k) in Case(z, k) with v = (1, 3, 0.5)
+        const double y = 1.4, m0 = 0.5, v0 = 2;
+        double[] pi = [0.2, 0.5, 0.3], noise = [1, 3, 0.5];
+        var z = Variable.Discrete(pi).Named("z");
+        var m = Variable.GaussianFromMeanAndVariance(m0, v0).Named("m");
+        for (int k = 0; k < 3; k++)
+            using (Variable.Case(z, k)) Variable.GaussianFromMeanAndVariance(m, noise[k]).Named($"y{k}").ObservedValue = y;
+        var engine = new InferenceEngine(new ExpectationPropagation()) { NumberOfIterations = iterations };
+        var qz = engine.Infer<Discrete>(z);
+        var qm = engine.Infer<Gaussian>(m);
+        var exact = GatedObservation(y, pi, m0, v0, noise);
+        for (int k = 0; k < 3; k++) AssertClose(exact.W[k], qz[k], 1e-9, $"P(z = {k} | y)");
+        AssertClose(exact.Mean, qm.GetMean(), 1e-9, "E[m | y]");
+        AssertClose(exact.Var, qm.GetVariance(), 1e-9, "Var[m | y]");
+        AssertClose(exact.LogZ, engine.LastTrace!.FinalElbo, 1e-9, "EP log evidence");
+    }
+
+    [Fact]
+    public void CaseBlocksWithOneCaseMissing_TheMissingCaseHasEvidenceOne()
+    {
+        // as above with no Case(z, 1) block: the factor is absent when z = 1, Z_1 = 1 and m keeps its prior in that case
+        const double y = 1.4, m0 = 0.5, v0 = 2;
+        double[] pi = [0.2, 0.5, 0.3], noise = [1, double.PositiveInfinity, 0.5];
+        var z = Variable.Discrete(pi).Named("z");
+        var m = Variable.GaussianFromMeanAndVariance(m0, v0).Named("m");
+        foreach (int k in new[] { 2, 0 })
+            using (Variable.Case(z, k)) Variable.GaussianFromMeanAndVariance(m, noise[k]).Named($"y{k}").ObservedValue = y;
+        var engine = new InferenceEngine(new ExpectationPropagation()) { NumberOfIterations = 1 };
+        var qz = engine.Infer<Discrete>(z);
+        var qm = engine.Infer<Gaussian>(m);
+        var exact = GatedObservation(y, pi, m0, v0, noise);
+        for (int k = 0; k < 3; k++) AssertClose(exact.W[k], qz[k], 1e-9, $"P(z = {k} | y)");
+        AssertClose(exact.Mean, qm.GetMean(), 1e-9, "E[m | y]");
+        AssertClose(exact.Var, qm.GetVariance(), 1e-9, "Var[m | y]");
+        AssertClose(exact.LogZ, engine.LastTrace!.FinalElbo, 1e-9, "EP log evidence");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(10)]
+    public void IfAndIfNotReadingDifferentVariables_AreExact(int iterations)
+    {
+        // c ~ B(0.6), m ~ N(0.5, 2), r ~ N(−1, 1.5), y = 1.4 observed; y ~ N(m, 1) if c, N(r, 2) if not. Each variable is
+        // updated by one case only: q(m) mixes its case-1 posterior with its prior, q(r) its case-0 posterior with its prior.
+        const double y = 1.4;
+        var c = Variable.Bernoulli(0.6).Named("c");
+        var m = Variable.GaussianFromMeanAndVariance(0.5, 2).Named("m");
+        var r = Variable.GaussianFromMeanAndVariance(-1, 1.5).Named("r");
+        using (Variable.If(c)) Variable.GaussianFromMeanAndVariance(m, 1.0).Named("y1").ObservedValue = y;
+        using (Variable.IfNot(c)) Variable.GaussianFromMeanAndVariance(r, 2.0).Named("y0").ObservedValue = y;
+        var engine = new InferenceEngine(new ExpectationPropagation()) { NumberOfIterations = iterations };
+        double pc = engine.Infer<Bernoulli>(c).GetProbTrue();
+        var qm = engine.Infer<Gaussian>(m);
+        var qr = engine.Infer<Gaussian>(r);
+
+        double l1 = Math.Log(0.6) + LogNormal(y, 0.5, 3), l0 = Math.Log(0.4) + LogNormal(y, -1, 3.5);
+        double logZ = LogSpace.LogAddExp(l1, l0), w = Math.Exp(l1 - logZ);
+        AssertClose(w, pc, 1e-9, "P(c | y)");
+        // q(m): with weight w the conjugate m | y (precision 1/2 + 1), else the prior N(0.5, 2); q(r) the other way round
+        double pm = 1 / 2.0 + 1, mm = (0.5 / 2 + y) / pm, vm = 1 / pm;
+        double meanM = w * mm + (1 - w) * 0.5, varM = w * (vm + mm * mm) + (1 - w) * (2 + 0.25) - meanM * meanM;
+        double pr = 1 / 1.5 + 1 / 2.0, mr = (-1 / 1.5 + y / 2) / pr, vr = 1 / pr;
+        double meanR = (1 - w) * mr + w * -1, varR = (1 - w) * (vr + mr * mr) + w * (1.5 + 1) - meanR * meanR;
+        AssertClose(meanM, qm.GetMean(), 1e-9, "E[m | y]");
+        AssertClose(varM, qm.GetVariance(), 1e-9, "Var[m | y]");
+        AssertClose(meanR, qr.GetMean(), 1e-9, "E[r | y]");
+        AssertClose(varR, qr.GetVariance(), 1e-9, "Var[r | y]");
+        AssertClose(logZ, engine.LastTrace!.FinalElbo, 1e-9, "EP log evidence");
+    }
 }
