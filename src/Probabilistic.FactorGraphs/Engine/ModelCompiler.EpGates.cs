@@ -12,25 +12,37 @@ internal static partial class ModelCompiler
     /// Π_c (Π_{case c} f)^[z = c] (Minka &amp; Winn, "Gates", NIPS 2008, §3): one EP gate whose exit message projects
     /// Σ_c q(c) Z_c q_c(x) over every case, a case with no block contributing Z_c = 1. Other gates (factors on gate-local
     /// variables and observed values only, under a scalar random selector) keep the exact <see cref="GateFactor"/> path,
-    /// and so must every gate of a nest (<see cref="CheckNestedEp"/>).
+    /// and so must every case of a nest that holds gates of its own (<see cref="CheckNestedEp"/>); such a case touches
+    /// only the selector, so leaving it out of the selector's EP gate loses nothing at convergence.
     /// </summary>
     private static void BuildEpGates(CompiledModel model)
     {
         var groups = model.Factors.Where(f => f.Gate is not null)
             .GroupBy(f => (f.Gate!.Selector, f.Gate.SelectorScalar, f.Gate.Frame.Parent)).ToList();
-        var nested = model.Gates.Where(g => g.Outer is not null || g.Children.Count > 0).Select(g => g.Frame).ToHashSet();
+        var outerOfNest = model.Gates.Where(g => g.Children.Count > 0).Select(g => g.Frame).ToHashSet();
         foreach (var group in groups)
         {
             var members = group.ToList();
             var g0 = members[0].Gate!;
             var frames = members.Select(f => f.Gate!.Frame).Distinct().ToList();
-            bool touchesOutside = members.Any(f => f.Ports.Any(p => !p.IsObserved && !ReferenceEquals(p.Node.LocalGate, f.Gate!.Frame)));
-            bool local = g0.SelectorScalar && !g0.Selector.IsObserved && !touchesOutside;
+            // a case holding gates of its own (the outer gate of a model-selection tree) must be gate-local and stays a
+            // GateFactor; it touches nothing but the selector, so its message Z_c is exact and the selector's other cases
+            // still form one EP gate without it (exact at convergence, after the GateFactor's first update)
+            foreach (var frame in frames.Where(outerOfNest.Contains).ToList())
+            {
+                var own = members.Where(f => Equals(f.Gate!.Frame, frame)).ToList();
+                CheckNestedEp(model, frame, g0, own, IsLocalGate(g0, own));
+                members.RemoveAll(own.Contains);
+                frames.Remove(frame);
+            }
+            if (members.Count == 0) continue;
+            g0 = members[0].Gate!;
+            bool local = IsLocalGate(g0, members);
             bool insideParent = false;
-            if (frames.Any(nested.Contains))
+            if (frames[0].Parent is not null)
             {
                 bool epGate = false;
-                foreach (var frame in frames.Where(nested.Contains)) epGate |= CheckNestedEp(model, frame, g0, members, local);
+                foreach (var frame in frames) epGate |= CheckNestedEp(model, frame, g0, members, local);
                 if (!epGate) continue;
                 insideParent = true;
             }
@@ -98,6 +110,11 @@ internal static partial class ModelCompiler
         if (innermost && parentsOnly) return true;
         throw new NotSupportedException($"ExpectationPropagation supports {pair} only when each gate's factors touch variables created inside that gate (or, for the innermost gates, inside the gate around them) and observed values (a model-selection tree); the {f.Description} factor in the gate on '{frame.Selector.Name}' touches '{port.Node.Name}', created {(port.Node.LocalGate is { } lg ? $"in the gate on '{lg.Selector.Name}'" : "outside the gates")}. {use}");
     }
+
+    /// <summary>Whether these gated factors can keep the exact GateFactor path: a scalar random selector, and only gate-local variables and observed values.</summary>
+    private static bool IsLocalGate(GateBinding g0, List<FactorNode> members) =>
+        g0.SelectorScalar && !g0.Selector.IsObserved
+        && !members.Any(f => f.Ports.Any(p => !p.IsObserved && !ReferenceEquals(p.Node.LocalGate, f.Gate!.Frame)));
 
     private static void CheckEpGateMember(FactorNode f, List<GateFrame> frames)
     {
