@@ -793,4 +793,40 @@ public class EpGateTests
         Assert.Contains("'c'", ex.Message);
         Assert.Contains("case 1", ex.Message);
     }
+
+    [Fact]
+    public void ObservedIntSelector_CaseBlocksForSomeValues_SwitchTheirFactorsOnAndLeaveOtherValuesEmpty()
+    {
+        // m ~ N(0, 10); z observed; x[n] ~ N(m, 1) in Case(z[n], 0) and N(m, 1/2) in Case(z[n], 2). Points labelled 1 or 5
+        // (values no block names) have no factor: the gate is the conjugate model on the other points.
+        double[] data = [0.8, 3.0, 1.6, -2.0, 1.1];
+        int[] labels = [0, 1, 2, 5, 2];
+        Range n = new Range(data.Length).Named("n");
+        var m = Variable.GaussianFromMeanAndVariance(0, 10).Named("m");
+        var z = Variable.Array<int>(n).Named("z");
+        var x = Variable.Array<double>(n).Named("x");
+        z.ObservedValue = labels;
+        using (Variable.ForEach(n))
+        {
+            using (Variable.Case(z[n], 0)) x[n] = Variable.GaussianFromMeanAndVariance(m, 1.0);
+            using (Variable.Case(z[n], 2)) x[n] = Variable.GaussianFromMeanAndVariance(m, 0.5);
+        }
+        x.ObservedValue = data;
+        var engine = new InferenceEngine(new ExpectationPropagation()) { NumberOfIterations = 5 };
+        var qm = engine.Infer<Gaussian>(m);
+
+        double logZ = 0, mean = 0, v = 10;
+        for (int i = 0; i < data.Length; i++)
+        {
+            if (labels[i] != 0 && labels[i] != 2) continue;
+            double noise = labels[i] == 0 ? 1 : 0.5;
+            logZ += LogNormal(data[i], mean, v + noise);
+            double post = 1 / (1 / v + 1 / noise);
+            mean = post * (mean / v + data[i] / noise);
+            v = post;
+        }
+        AssertClose(mean, qm.GetMean(), 1e-12, "E[m | x]");
+        AssertClose(v, qm.GetVariance(), 1e-12, "Var[m | x]");
+        AssertClose(logZ, engine.LastTrace!.FinalElbo, 1e-9, "EP log evidence");
+    }
 }
