@@ -7,7 +7,9 @@ namespace Probabilistic.FactorGraphs.Engine;
 /// <summary>
 /// Expectation propagation through a gate whose factors touch variables created outside it (a mixture), or whose
 /// selector is observed or varies over a range. Minka &amp; Winn, "Gates" (NIPS 2008), EP through gates: each selector element j
-/// and the factors it switches form one compound factor f_j(x, z_j) = Π_c (Π_{case c} f)^[z_j = c]. For each case the
+/// and the factors it switches form one compound factor f_j(x, z_j) = Π_c (Π_{case c} f)^[z_j = c], whatever blocks they
+/// were written in (If and IfNot, the Case blocks of one selector: one gate, never one per block, or EP would treat the
+/// cases as separate factors and only approximate a single observation). A case with no factors has Z_c = 1. For each case the
 /// gated factors run their EP updates on a copy of every outside variable that starts at its cavity ("gate enter":
 /// marginal / this gate's exit message), giving the case's posterior q_c(x) and evidence Z_c. The exit message to x is
 /// proj[Σ_c q(z_j = c) q_c(x)] / cavity(x), with q(z_j = c) ∝ cavity(z_j = c)·Z_c, and the message to z_j is (Z_c)_c.
@@ -17,10 +19,9 @@ internal sealed class EpGate : FactorNode
 {
     private Instance[] _instances = [];
 
-    internal EpGate(GateFrame frame, VarNode selector, bool selectorScalar, int cases, List<FactorNode> members)
+    internal EpGate(VarNode selector, bool selectorScalar, int cases, List<FactorNode> members)
         : base($"gate on '{selector.Name}'")
     {
-        Frame = frame;
         Selector = selector;
         SelectorScalar = selectorScalar;
         Cases = cases;
@@ -30,7 +31,6 @@ internal sealed class EpGate : FactorNode
         if (!selectorScalar) Space = selector.Space;
     }
 
-    internal GateFrame Frame { get; }
     internal VarNode Selector { get; }
     internal bool SelectorScalar { get; }
 

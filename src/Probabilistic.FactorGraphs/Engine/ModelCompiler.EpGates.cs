@@ -6,25 +6,44 @@ namespace Probabilistic.FactorGraphs.Engine;
 internal static partial class ModelCompiler
 {
     /// <summary>
-    /// Under EP, hands each gate that touches outside random variables, or whose selector is observed or varies over a
-    /// range, to an <see cref="EpGate"/> in place of its factors. Other gates (factors on gate-local variables and
-    /// observed values only, under a scalar random selector) keep the exact <see cref="GateFactor"/> path, and so must
-    /// every gate of a nest (<see cref="CheckNestedEp"/>).
+    /// Under EP, hands each selector whose gates touch outside random variables, or whose selector is observed or varies
+    /// over a range, to an <see cref="EpGate"/> in place of its factors. All the case blocks of one selector element under
+    /// one enclosing gate chain (If and IfNot, the Case blocks of a Switch, repeated blocks) form ONE compound factor
+    /// Π_c (Π_{case c} f)^[z = c] (Minka &amp; Winn, "Gates", NIPS 2008, §3): one EP gate whose exit message projects
+    /// Σ_c q(c) Z_c q_c(x) over every case, a case with no block contributing Z_c = 1. Other gates (factors on gate-local
+    /// variables and observed values only, under a scalar random selector) keep the exact <see cref="GateFactor"/> path,
+    /// and so must every case of a nest that holds gates of its own (<see cref="CheckNestedEp"/>); such a case touches
+    /// only the selector, so leaving it out of the selector's EP gate loses nothing at convergence.
     /// </summary>
     private static void BuildEpGates(CompiledModel model)
     {
-        var frames = model.Factors.Where(f => f.Gate is not null).GroupBy(f => f.Gate!.Frame).ToList();
-        var nested = model.Gates.Where(g => g.Outer is not null || g.Children.Count > 0).Select(g => g.Frame).ToHashSet();
-        foreach (var group in frames)
+        var groups = model.Factors.Where(f => f.Gate is not null)
+            .GroupBy(f => (f.Gate!.Selector, f.Gate.SelectorScalar, f.Gate.Frame.Parent)).ToList();
+        var outerOfNest = model.Gates.Where(g => g.Children.Count > 0).Select(g => g.Frame).ToHashSet();
+        foreach (var group in groups)
         {
             var members = group.ToList();
             var g0 = members[0].Gate!;
-            bool touchesOutside = members.Any(f => f.Ports.Any(p => !p.IsObserved && !ReferenceEquals(p.Node.LocalGate, f.Gate!.Frame)));
-            bool local = g0.SelectorScalar && !g0.Selector.IsObserved && !touchesOutside;
-            bool insideParent = false;
-            if (nested.Contains(group.Key))
+            var frames = members.Select(f => f.Gate!.Frame).Distinct().ToList();
+            // a case holding gates of its own (the outer gate of a model-selection tree) must be gate-local and stays a
+            // GateFactor; it touches nothing but the selector, so its message Z_c is exact and the selector's other cases
+            // still form one EP gate without it (exact at convergence, after the GateFactor's first update)
+            foreach (var frame in frames.Where(outerOfNest.Contains).ToList())
             {
-                if (!CheckNestedEp(model, group.Key, g0, members, local)) continue;
+                var own = members.Where(f => Equals(f.Gate!.Frame, frame)).ToList();
+                CheckNestedEp(model, frame, g0, own, IsLocalGate(g0, own));
+                members.RemoveAll(own.Contains);
+                frames.Remove(frame);
+            }
+            if (members.Count == 0) continue;
+            g0 = members[0].Gate!;
+            bool local = IsLocalGate(g0, members);
+            bool insideParent = false;
+            if (frames[0].Parent is not null)
+            {
+                bool epGate = false;
+                foreach (var frame in frames) epGate |= CheckNestedEp(model, frame, g0, members, local);
+                if (!epGate) continue;
                 insideParent = true;
             }
             else if (local) continue;
@@ -36,7 +55,7 @@ internal static partial class ModelCompiler
                     if (p.IsOutput && !p.IsObserved && p.Node.LocalGate is null
                         && members.Where(m => m.Ports.Any(q => q.IsOutput && ReferenceEquals(q.Node, p.Node))).Select(m => m.Gate!.Case).Distinct().Count() == 1)
                         p.Node.LocalGate = f.Gate!.Frame;
-            foreach (var f in members) CheckEpGateMember(f);
+            foreach (var f in members) CheckEpGateMember(f, frames);
             int cases = g0.Selector switch
             {
                 VarNode<Bernoulli> => 2,
@@ -44,21 +63,21 @@ internal static partial class ModelCompiler
                 ObservedNode o when o.Source.ValueType == typeof(bool) || o.Source.ValueType == typeof(bool[]) => 2,
                 _ => members.Max(f => f.Gate!.Case) + 2, // observed int: one more slot for values no case names
             };
-            var gate = new EpGate(group.Key, g0.Selector, g0.SelectorScalar, cases, members);
+            var gate = new EpGate(g0.Selector, g0.SelectorScalar, cases, members);
             int at = model.Factors.IndexOf(members[0]);
-            model.Factors.RemoveAll(f => f.Gate is { } g && g.Frame == group.Key);
+            model.Factors.RemoveAll(f => f.Gate is { } g && frames.Contains(g.Frame));
             model.Factors.Insert(at, gate);
             if (insideParent)
             {
                 // an innermost gate over variables of the gate around it: its EP gate is one factor of the outer case
-                var replaced = model.Gates.Where(g => g.Frame == group.Key).ToList();
+                var replaced = model.Gates.Where(g => frames.Contains(g.Frame)).ToList();
                 var outerGate = replaced[0].Outer!;
                 outerGate.Children.RemoveAll(replaced.Contains);
                 outerGate.Members.Add(gate);
                 gate.Gate = g0.Parent;
             }
-            model.Gates.RemoveAll(g => g.Frame == group.Key);
-            g0.Selector.GatesOnMe.RemoveAll(g => g.Frame == group.Key);
+            model.Gates.RemoveAll(g => frames.Contains(g.Frame));
+            g0.Selector.GatesOnMe.RemoveAll(g => frames.Contains(g.Frame));
         }
     }
 
@@ -92,9 +111,17 @@ internal static partial class ModelCompiler
         throw new NotSupportedException($"ExpectationPropagation supports {pair} only when each gate's factors touch variables created inside that gate (or, for the innermost gates, inside the gate around them) and observed values (a model-selection tree); the {f.Description} factor in the gate on '{frame.Selector.Name}' touches '{port.Node.Name}', created {(port.Node.LocalGate is { } lg ? $"in the gate on '{lg.Selector.Name}'" : "outside the gates")}. {use}");
     }
 
-    private static void CheckEpGateMember(FactorNode f)
+    /// <summary>Whether these gated factors can keep the exact GateFactor path: a scalar random selector, and only gate-local variables and observed values.</summary>
+    private static bool IsLocalGate(GateBinding g0, List<FactorNode> members) =>
+        g0.SelectorScalar && !g0.Selector.IsObserved
+        && !members.Any(f => f.Ports.Any(p => !p.IsObserved && !ReferenceEquals(p.Node.LocalGate, f.Gate!.Frame)));
+
+    private static void CheckEpGateMember(FactorNode f, List<GateFrame> frames)
     {
         var g = f.Gate!;
+        var otherCase = f.Ports.FirstOrDefault(p => !p.IsObserved && p.Node.LocalGate is { } lg && !Equals(lg, g.Frame) && frames.Contains(lg));
+        if (otherCase is not null)
+            throw new InvalidOperationException($"The {f.Description} factor in case {g.Case} of the gate on '{g.Selector.Name}' uses '{otherCase.Node.Name}', which is created in case {otherCase.Node.LocalGate!.CaseValue} of the same gate and does not exist in case {g.Case}. Create '{otherCase.Node.Name}' outside the gate, or use it only in its own case.");
         var outside = f.Ports.FirstOrDefault(p => !p.IsObserved && !Equals(p.Node.LocalGate, g.Frame));
         string touching = outside is null ? "" : $" (it touches '{outside.Node.Name}', created outside the gate)";
         if (!f.SupportsEpAt)
