@@ -182,6 +182,40 @@ public class PoissonTests
         }
     }
 
+    [Fact]
+    public void MixtureOfTwoPoissons_Ep_OneCount_ExactEvidenceAndProjectedPosteriors()
+    {
+        // one count under a two-component mixture: EP's evidence and q(z) are exact, and each rate's marginal is the
+        // Gamma with the mean and variance of its exact posterior, a two-part mixture computed here
+        double[] shape = [2, 6], rate = [1, 0.5], w = [0.3, 0.7];
+        const int x = 4;
+        var rates = new[] { Variable.GammaFromShapeAndRate(shape[0], rate[0]).Named("rate0"), Variable.GammaFromShapeAndRate(shape[1], rate[1]).Named("rate1") };
+        Variable<bool> second = Variable.Bernoulli(w[1]).Named("second");
+        using (Variable.If(second)) Variable.Poisson(rates[1]).ObservedValue = x;
+        using (Variable.IfNot(second)) Variable.Poisson(rates[0]).ObservedValue = x;
+        var engine = new InferenceEngine { NumberOfIterations = 5 };
+        double p1 = engine.Infer<Bernoulli>(second).GetProbTrue();
+        double[] qz = [1 - p1, p1];
+        var qr = rates.Select(r => engine.Infer<Gamma>(r)).ToArray();
+
+        var joint = new double[2];
+        for (int c = 0; c < 2; c++) joint[c] = w[c] * Math.Exp(NegativeBinomial.PMFLn(shape[c], rate[c] / (rate[c] + 1), x));
+        double z0 = joint.Sum();
+        Assert.Equal(Math.Log(z0), engine.LastTrace!.FinalElbo, 1e-9);
+        for (int c = 0; c < 2; c++)
+        {
+            double p = joint[c] / z0;
+            Assert.Equal(p, qz[c], 1e-9);
+            // λ_c's posterior: Gamma(a + x, b + 1) with probability p, its prior Gamma(a, b) otherwise
+            double m1 = (shape[c] + x) / (rate[c] + 1), v1 = (shape[c] + x) / ((rate[c] + 1) * (rate[c] + 1));
+            double m0 = shape[c] / rate[c], v0 = shape[c] / (rate[c] * rate[c]);
+            double mean = p * m1 + (1 - p) * m0;
+            double variance = p * (v1 + m1 * m1) + (1 - p) * (v0 + m0 * m0) - mean * mean;
+            Assert.Equal(mean, qr[c].GetMean(), 1e-9);
+            Assert.Equal(variance, qr[c].GetVariance(), 1e-9);
+        }
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
