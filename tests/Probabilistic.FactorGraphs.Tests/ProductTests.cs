@@ -171,6 +171,18 @@ public class ProductTests
     }
 
     [Fact]
+    public void ProductObservedExactly_UnderVmp_IsRefusedNamingTheOutput()
+    {
+        var a = Variable.GaussianFromMeanAndVariance(1, 1).Named("a");
+        var b = Variable.GaussianFromMeanAndVariance(2, 1).Named("b");
+        var area = Variable.Product(a, b).Named("area");
+        area.ObservedValue = 3;
+        var e = Assert.Throws<NotSupportedException>(() => Vmp(10).Infer<Gaussian>(a));
+        Assert.Contains("'area'", e.Message);
+        Assert.Contains("noise", e.Message);
+    }
+
+    [Fact]
     public void ProductOfAVariableWithItself_UnderVmp_IsRefused()
     {
         var a = Variable.GaussianFromMeanAndVariance(1, 1).Named("a");
