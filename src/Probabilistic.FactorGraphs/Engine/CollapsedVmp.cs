@@ -27,7 +27,7 @@ internal sealed class CollapsedVmp
             var output = f.Ports.First(p => p.IsOutput);
             if (f.Gate is { } g) CheckGated(f, g, output);
             if (!output.IsObserved) { Collapsed.Add(output.Node); _forward.Add(f); _definition[output.Node] = f; continue; }
-            if (f is LinearFactor or ScaleFactor or InnerProductFactor && f.Ports.Any(p => !p.IsOutput && !p.IsObserved))
+            if (f is LinearFactor or ScaleFactor or ProductFactor or InnerProductFactor && f.Ports.Any(p => !p.IsOutput && !p.IsObserved))
                 throw new NotSupportedException($"Under VariationalMessagePassing the {f.Description} factor's output '{output.Node.Name}' is observed exactly, which confines its random arguments to a hyperplane that a factorised q cannot represent. Add noise (Variable.GaussianFromMeanAndVariance(..., noise)) and observe that, or use ExpectationPropagation.");
         }
         foreach (var c in Collapsed)

@@ -100,7 +100,7 @@ internal abstract class FactorNode
     internal abstract double EpLogZ(int i);
 
     /// <summary>This factor's share of the EP log evidence: Σ_i log Ẑ_i − Σ_ports Σ_i A(q).</summary>
-    internal double EpEvidenceTerm()
+    internal virtual double EpEvidenceTerm()
     {
         double s = 0;
         for (int i = 0; i < Count; i++) s += EpLogZ(i);
@@ -137,7 +137,7 @@ internal abstract class FactorNode
     internal virtual double VmpAverageLog(int i) => throw new NotSupportedException(UnsupportedVmp());
 
     internal string UnsupportedVmp() =>
-        $"The {Description} factor has no VariationalMessagePassing operator. Use ExpectationPropagation for this model; VMP supports Gaussian, Gamma, Beta–Bernoulli, Dirichlet–Discrete and VectorGaussian–Wishart factors and gates on them, and the deterministic +, −, * constant, InnerProduct, IsPositive (>, <) and &, |, ! (inside a gate when their output is a new variable created in it).";
+        $"The {Description} factor has no VariationalMessagePassing operator. Use ExpectationPropagation for this model; VMP supports Gaussian, Gamma, Beta–Bernoulli, Dirichlet–Discrete and VectorGaussian–Wishart factors and gates on them, Poisson counts, and the deterministic +, −, * (a constant or another random double), InnerProduct, IsPositive (>, <) and &, |, ! (inside a gate when their output is a new variable created in it).";
 
     internal static string Where(IPort p) => $"'{p.Node.Name}'";
 }

@@ -46,6 +46,7 @@ internal sealed class MessagePassing : IElboOptimizer
         CycleCheck.CheckElements(_model, _model.Cyclic);
         foreach (var g in _model.Gates) g.Allocate();
         foreach (var f in _model.Factors.OfType<GaussianFactor>()) f.PrepareFastPath();
+        foreach (var f in _model.Factors.OfType<PoissonFactor>()) f.PrepareFastPath();
         if (_model.Vmp) InitialiseVmp();
         else InitialiseEp();
     }

@@ -21,7 +21,8 @@ internal static partial class ModelCompiler
             Wishart g => new VarNode<Wishart>(b, Wishart.Uniform(g.Dimension)),
             _ => throw new NotSupportedException($"Priors of type {def.Parameter?.GetType().Name} are not supported."),
         },
-        FactorKind.Gaussian or FactorKind.Plus or FactorKind.Minus or FactorKind.Scale or FactorKind.InnerProduct => new VarNode<Gaussian>(b, Gaussian.Uniform()),
+        FactorKind.Gaussian or FactorKind.Plus or FactorKind.Minus or FactorKind.Scale or FactorKind.InnerProduct or FactorKind.Product => new VarNode<Gaussian>(b, Gaussian.Uniform()),
+        FactorKind.Poisson => throw new NotSupportedException($"'{b.Name}' = Variable.Poisson('{def.Args[0].Name}') is a random count; the Poisson factor supports observed counts only (set {b.Name}.ObservedValue). A count to be predicted has no conjugate message here: infer the mean '{def.Args[0].Name}' and use its Gamma posterior (the predictive count is negative binomial)."),
         FactorKind.BernoulliFromBeta or FactorKind.And or FactorKind.Or or FactorKind.Not or FactorKind.IsPositive => new VarNode<Bernoulli>(b, Bernoulli.Uniform()),
         FactorKind.VectorGaussian => new VarNode<VectorGaussian>(b, VectorGaussian.Uniform(VectorDimension(def))),
         FactorKind.DiscreteFromDirichlet => new VarNode<Discrete>(b, Discrete.Uniform(DirichletDimension(def.Args[0]))),
@@ -158,6 +159,24 @@ internal static partial class ModelCompiler
                 f.A = MakePort(model, f, spec, spec.Args[0], caseValue, GaussianPoint());
                 return f;
             }
+            case FactorKind.Poisson:
+            {
+                var f = new PoissonFactor(name);
+                f.X = MakePort(model, f, spec, spec.Output!, caseValue, CountPoint());
+                f.Mean = MakePort(model, f, spec, spec.Args[0], caseValue, GammaPoint("mean", false));
+                return f;
+            }
+            case FactorKind.Product:
+            {
+                var f = new ProductFactor(name);
+                var (a, b) = (spec.Args[0], spec.Args[1]);
+                if (!model.Vmp && !Resolve(a).Base.IsObserved && !Resolve(b).Base.IsObserved)
+                    throw new NotSupportedException($"ExpectationPropagation cannot run the product '{a.Name}' * '{b.Name}' of two random variables: the product of two Gaussians is not Gaussian, and moment matching it is an approximation of its own. Use VariationalMessagePassing (new InferenceEngine(new VariationalMessagePassing())), whose update for a product is exact for Gaussian children, or observe one of '{a.Name}' and '{b.Name}'.");
+                f.C = MakePort(model, f, spec, spec.Output!, caseValue, GaussianPoint());
+                f.A = MakePort(model, f, spec, a, caseValue, GaussianPoint());
+                f.B = MakePort(model, f, spec, b, caseValue, GaussianPoint());
+                return f;
+            }
             case FactorKind.VectorGaussian:
             {
                 int d = VectorDimension(spec);
@@ -266,6 +285,16 @@ internal static partial class ModelCompiler
                      throw new ArgumentException($"Observed precision matrix '{o.Name}'{at} is not positive definite.");
              }
          });
+
+    /// <summary>An observed Poisson count: non-negative ints, read directly by <see cref="PoissonFactor"/>.</summary>
+    private static (Func<ObservedNode, int, Discrete>, Action<ObservedNode>) CountPoint() =>
+        ((o, j) => throw new NotSupportedException($"The observed count '{o.Name}' is read as an int, not as a distribution."), o =>
+        {
+            var ks = o.Ints ?? throw new InvalidOperationException($"The Poisson count '{o.Name}' must be observed as int (or int[]).");
+            for (int j = 0; j < ks.Length; j++)
+                if (ks[j] < 0)
+                    throw new ArgumentOutOfRangeException(o.Name, ks[j], $"Observed count {ks[j]} of '{o.Name}'{(ks.Length > 1 ? $"[{j}]" : "")} is negative; a Poisson count must be 0, 1, 2, ...");
+        });
 
     private static (Func<ObservedNode, int, Bernoulli>, Action<ObservedNode>) BoolPoint() =>
         ((o, j) => Bernoulli.PointMass(o.Bools![j]), o => { if (o.Bools is null) throw new InvalidOperationException($"'{o.Name}' must be observed as bool."); });

@@ -16,6 +16,8 @@ internal enum FactorKind
     ConstrainTrue,      // Args[0] == true
     InnerProduct,       // Output = Args[0]ᵀ Args[1]
     VectorGaussian,     // Output ~ N(Args[0] mean vector, Args[1]⁻¹ Wishart precision)
+    Poisson,            // Output (an observed count) ~ Poisson(Args[0] mean)
+    Product,            // Output = Args[0] * Args[1], both random doubles when created
 }
 
 /// <summary>
@@ -96,6 +98,8 @@ internal sealed class FactorSpec
             Wishart => "Wishart prior",
             _ => "prior",
         },
+        FactorKind.Poisson => "Poisson",
+        FactorKind.Product => "Product",
         _ => Kind.ToString(),
     };
 }

@@ -110,6 +110,22 @@ public abstract partial class Variable
     /// <summary>x ~ Gamma(shape, rate).</summary>
     public static Variable<double> GammaFromShapeAndRate(double shape, double rate) => Random(Distributions.Gamma.FromShapeAndRate(shape, rate));
 
+    /// <summary>
+    /// An observed count x ~ Poisson(mean), p(x) = mean^x e^(−mean) / x!, with a Gamma (or known) mean. The count must be
+    /// observed (int, or int[] over a range); EP and VMP messages to the mean are exact.
+    /// </summary>
+    public static Variable<int> Poisson(Variable<double> mean) => Derived<int>(FactorKind.Poisson, mean);
+
+    /// <summary>a·b: a scale when one side is observed now, else a product of two random doubles (VMP; EP needs one side observed).</summary>
+    public static Variable<double> Product(Variable<double> a, Variable<double> b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (b.IsObserved && !a.IsObserved) return Scaled<double>(a, b.ObservedValue);
+        if (a.IsObserved && !b.IsObserved) return Scaled<double>(b, a.ObservedValue);
+        return Derived<double>(FactorKind.Product, a, b);
+    }
+
     /// <summary>x ~ Discrete(probs) over {0..K−1}.</summary>
     public static Variable<int> Discrete(params double[] probs) => Random(Distributions.Discrete.FromProbs(probs));
 

@@ -116,14 +116,12 @@ public class Variable<T> : Variable
     /// <summary>Difference of two double variables.</summary>
     public static Variable<T> operator -(Variable<T> a, Variable<T> b) => Variable.Derived<T>(FactorKind.Minus, Doubles(a, "-"), Doubles(b, "-"));
 
-    /// <summary>Product of a double variable and a constant.</summary>
-    public static Variable<T> operator *(Variable<T> a, Variable<T> b)
-    {
-        Doubles(a, "*"); Doubles(b, "*");
-        if (b.IsObserved && !a.IsObserved) return Variable.Scaled<T>(a, Convert.ToDouble(b.ObservedValue));
-        if (a.IsObserved && !b.IsObserved) return Variable.Scaled<T>(b, Convert.ToDouble(a.ObservedValue));
-        throw new NotSupportedException($"'{a.Name} * {b.Name}': a product of two random doubles is not supported; one side must be a constant (Variable.Constant or a plain double).");
-    }
+    /// <summary>
+    /// Product of two double variables (Infer.NET's <c>Variable.Product</c>). With one side observed when the product is
+    /// written it is a scale by that constant; with both random it runs under VariationalMessagePassing (ExpectationPropagation
+    /// refuses it unless one side is observed by inference time).
+    /// </summary>
+    public static Variable<T> operator *(Variable<T> a, Variable<T> b) => (Variable<T>)(Variable)Variable.Product(Doubles(a, "*"), Doubles(b, "*"));
 
     /// <summary>a &gt; b, as IsPositive(a − b).</summary>
     public static Variable<bool> operator >(Variable<T> a, Variable<T> b) => Variable.IsPositive(Doubles(a, ">") - Doubles(b, ">"));
