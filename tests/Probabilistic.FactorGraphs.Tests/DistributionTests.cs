@@ -1,7 +1,5 @@
 using MathNet.Numerics;
-using Probabilistic.FactorGraphs.Distributions;
 using Probabilistic.FactorGraphs.Factors;
-using Probabilistic.FactorGraphs.LinearAlgebra;
 
 namespace Probabilistic.FactorGraphs.Tests;
 

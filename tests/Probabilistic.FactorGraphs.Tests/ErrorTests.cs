@@ -1,8 +1,3 @@
-using Probabilistic.FactorGraphs.Algorithms;
-using Probabilistic.FactorGraphs.Distributions;
-using Probabilistic.FactorGraphs.Models;
-using Range = Probabilistic.FactorGraphs.Models.Range;
-
 namespace Probabilistic.FactorGraphs.Tests;
 
 /// <summary>Actionable errors: each names the culprit and the way out.</summary>

@@ -1,4 +1,3 @@
-using Probabilistic.FactorGraphs.Distributions;
 using Probabilistic.FactorGraphs.Factors;
 
 namespace Probabilistic.FactorGraphs.Tests;

@@ -1,6 +1,3 @@
-using Probabilistic.FactorGraphs.Distributions;
-using Probabilistic.FactorGraphs.LinearAlgebra;
-
 namespace Probabilistic.FactorGraphs.Tests;
 
 /// <summary>Infer.NET's spellings: public constructors against the named factories, <see cref="Rand"/>, and Sample().</summary>

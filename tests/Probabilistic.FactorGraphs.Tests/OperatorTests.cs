@@ -1,7 +1,3 @@
-using Probabilistic.FactorGraphs.Algorithms;
-using Probabilistic.FactorGraphs.Distributions;
-using Probabilistic.FactorGraphs.Models;
-
 namespace Probabilistic.FactorGraphs.Tests;
 
 /// <summary>Operators and gates against brute-force enumeration and Gaussian closed forms.</summary>

@@ -1,11 +1,6 @@
 using MathNet.Numerics;
 using NegativeBinomial = MathNet.Numerics.Distributions.NegativeBinomial;
 using PoissonDist = MathNet.Numerics.Distributions.Poisson;
-using Probabilistic.FactorGraphs.Algorithms;
-using Probabilistic.FactorGraphs.Distributions;
-using Probabilistic.FactorGraphs.LinearAlgebra;
-using Probabilistic.FactorGraphs.Models;
-using Range = Probabilistic.FactorGraphs.Models.Range;
 
 namespace Probabilistic.FactorGraphs.Tests;
 

@@ -1,8 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Probabilistic.FactorGraphs.Algorithms;
-using Probabilistic.FactorGraphs.Distributions;
-using Probabilistic.FactorGraphs.LinearAlgebra;
 using Probabilistic.FactorGraphs.Samples;
 
 namespace Probabilistic.FactorGraphs.Tests;
