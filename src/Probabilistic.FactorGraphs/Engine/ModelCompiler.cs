@@ -56,6 +56,8 @@ internal static partial class ModelCompiler
                     throw new InvalidOperationException($"Variable '{b.Name}' is constrained to be true but observed false: the model has zero probability.");
                 node = obs;
             }
+            else if (PointMassPrior(b, definitions[b]) is { } constant)
+                node = new ObservedNode(b) { Constant = constant };
             else
             {
                 var defs = definitions[b];
