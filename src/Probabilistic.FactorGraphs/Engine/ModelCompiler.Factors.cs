@@ -30,23 +30,20 @@ internal static partial class ModelCompiler
 
     /// <summary>
     /// The distribution of a variable whose only definition is a VectorGaussian, Dirichlet or Wishart point-mass prior: such
-    /// a variable is a constant and is compiled as if observed at the point, so every factor that takes an observed vector or
-    /// matrix takes it (and one that needs a random one says so). Scalar point masses stay random variables with point-mass
-    /// marginals, which their factors already handle.
+    /// a variable is a constant and is compiled as if observed at the point (inside a gate too, like a variable observed
+    /// there), so every factor that takes an observed vector or matrix takes it, and one that needs a random one says so.
+    /// Scalar point masses stay random variables with point-mass marginals, which their factors already handle.
     /// </summary>
-    private static object? PointMassPrior(Variable b, List<FactorSpec> defs)
+    private static object? PointMassPrior(List<FactorSpec> defs)
     {
         if (defs.Count != 1 || defs[0].Kind != FactorKind.Prior) return null;
-        object? constant = defs[0].Parameter switch
+        return defs[0].Parameter switch
         {
             VectorGaussian { IsPointMass: true } g => g,
             Dirichlet { IsPointMass: true } d => d,
             Wishart { IsPointMass: true } w => w,
             _ => null,
         };
-        if (constant is not null && defs[0].Gate is not null)
-            throw new NotSupportedException($"'{b.Name}' has the point-mass prior {constant} inside a gate, which is not supported; define it outside the gate (it is a constant), or observe it.");
-        return constant;
     }
 
     /// <summary>The factors whose output is stored in <paramref name="b"/> (reached through the aliases linked to it, e.g. b[r] = ...).</summary>
