@@ -77,6 +77,21 @@ public class PointMassModelTests
     }
 
     [Fact]
+    public void Vmp_InitialisePrecisionToAWishartPointMass_IsWhatTheFirstUpdateSees()
+    {
+        var data = Data(10, 6);
+        var (mu, lambda) = MeanAndPrecisionModel(data);
+        lambda.InitialiseTo(Wishart.PointMass(Pdm(Lambda)));
+        var q = new InferenceEngine(new VariationalMessagePassing()) { NumberOfIterations = 1 }.Infer<VectorGaussian>(mu);
+
+        // μ is updated before the initialised Λ, with E[Λ] = Λ₀: q(μ) = N(P⁻¹(P0 m0 + Λ₀ Σx), P⁻¹), P = P0 + NΛ₀
+        var p = M(Prior0) + data.Length * M(Lambda);
+        var sum = data.Aggregate(V(new double[2]), (s, r) => s + V(r));
+        AssertClose(p.Inverse() * (M(Prior0) * V(M0) + M(Lambda) * sum), q.GetMean(), 10, "E[μ] after one sweep");
+        AssertClose(p.Inverse(), q.GetVariance(), 10, "Cov[μ] after one sweep");
+    }
+
+    [Fact]
     public void Vmp_InitialiseToAPointMass_ConvergesToTheSameFixedPoint()
     {
         var data = Data(12, 3);
@@ -95,6 +110,33 @@ public class PointMassModelTests
         AssertClose(V(muPlain.GetMean().ToArray()), muInit.GetMean(), 9, "E[μ]");
         AssertClose(Matrix<double>.Build.Dense(2, 2, (i, j) => muPlain.GetVariance()[i, j]), muInit.GetVariance(), 9, "Cov[μ]");
         AssertClose(Matrix<double>.Build.Dense(2, 2, (i, j) => lambdaPlain.GetMean()[i, j]), lambdaInit.GetMean(), 9, "E[Λ]");
+    }
+
+    [Fact]
+    public void Vmp_InitialiseWeightsToAPointMass_ReachesTheNoiseThroughTheInnerProduct()
+    {
+        // w ~ N(0, I), τ ~ Gamma(2, rate 1), y_n ~ N(wᵀx_n, 1/τ); w initialised to the point mass at v
+        double[][] xs = [[1, 0.5], [1, -1.2], [1, 2.0], [1, 0.3], [1, -0.7], [1, 1.1]];
+        double[] ys = [1.9, -0.4, 4.1, 1.5, 0.2, 2.6];
+        Range n = new Range(xs.Length).Named("n");
+        var x = Variable.Observed(xs.Select(r => Vec.FromArray(r)).ToArray(), n).Named("x");
+        var w = Variable.VectorGaussianFromMeanAndPrecision(Vec.Zero(2), PositiveDefiniteMatrix.Identity(2)).Named("w");
+        var tau = Variable.GammaFromShapeAndRate(2, 1).Named("tau");
+        var y = Variable.Array<double>(n).Named("y");
+        y[n] = Variable.GaussianFromMeanAndPrecision(Variable.InnerProduct(w, x[n]), tau);
+        y.ObservedValue = ys;
+        w.InitialiseTo(VectorGaussian.PointMass(Vec.FromArray(V0)));
+        var q = new InferenceEngine(new VariationalMessagePassing()) { NumberOfIterations = 1 }.Infer<Gamma>(tau);
+
+        // τ is updated before the initialised w, with wᵀx_n certain: q(τ) = Gamma(2 + N/2, rate 1 + ½ Σ (y_n − vᵀx_n)²)
+        double rate = 1;
+        for (int i = 0; i < xs.Length; i++)
+        {
+            double r = ys[i] - (V0[0] * xs[i][0] + V0[1] * xs[i][1]);
+            rate += 0.5 * r * r;
+        }
+        Assert.Equal(2 + xs.Length / 2.0, q.Shape, 12);
+        Assert.Equal(rate, q.Rate, 10);
     }
 
     /// <summary>w a constant (point-mass prior or observed), x ~ N(w, Λ⁻¹), y_n ~ N(x, Λy⁻¹) observed; inside an evidence gate when asked.</summary>
