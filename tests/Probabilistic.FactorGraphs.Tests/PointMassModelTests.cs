@@ -223,6 +223,28 @@ public class PointMassModelTests
         Assert.Equal("Wishart.PointMass(2 0.6; 0.6 1.5)", engine.Infer<Wishart>(lambda).ToString());
     }
 
+    [Fact]
+    public void ObservedVectorsAndMatrices_UnderTheirPriors_HaveEvidenceTheLogDensity()
+    {
+        // an observed value read as a point mass: the evidence of x ~ prior, x = x₀ is log prior(x₀), checked against
+        // the normal density written out and Math.NET's Dirichlet and Wishart (n = 2a, V = S/2)
+        double[] v = [0.3, -2.0];
+        double[] probs = [0.2, 0.5, 0.3];
+        var e1 = Variable.Bernoulli(0.5).Named("e1");
+        using (Variable.If(e1)) Variable.VectorGaussianFromMeanAndPrecision(Vec.FromArray(M0), Pdm(Prior0)).Named("vx").ObservedValue = Vec.FromArray(v);
+        var e2 = Variable.Bernoulli(0.5).Named("e2");
+        using (Variable.If(e2)) Variable.Dirichlet(2, 3, 1.5).Named("dp").ObservedValue = Vec.FromArray(probs);
+        var e3 = Variable.Bernoulli(0.5).Named("e3");
+        using (Variable.If(e3)) Variable.WishartFromShapeAndScale(3, Pdm(Scale0)).Named("wl").ObservedValue = Pdm(Lambda);
+        var engine = new InferenceEngine();
+
+        var diff = V(v) - V(M0);
+        double normal = -Math.Log(2 * Math.PI) + 0.5 * Math.Log(M(Prior0).Determinant()) - 0.5 * diff.DotProduct(M(Prior0) * diff);
+        Assert.Equal(normal, engine.Infer<Bernoulli>(e1).LogOdds, 10);
+        Assert.Equal(new MathNet.Numerics.Distributions.Dirichlet([2, 3, 1.5]).DensityLn(probs), engine.Infer<Bernoulli>(e2).LogOdds, 10);
+        Assert.Equal(Math.Log(new MathNet.Numerics.Distributions.Wishart(6, M(Scale0) / 2).Density(M(Lambda))), engine.Infer<Bernoulli>(e3).LogOdds, 10);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
