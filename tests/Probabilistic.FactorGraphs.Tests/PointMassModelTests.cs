@@ -178,6 +178,28 @@ public class PointMassModelTests
     }
 
     [Fact]
+    public void PointMassPrior_OverARange_IsTheConstantInEveryElement()
+    {
+        var data = Data(3, 13);
+        Range k = new Range(data.Length).Named("k");
+        var w = Variable.Array<Vec>(k).Named("w");
+        w[k] = Variable.Random(VectorGaussian.PointMass(Vec.FromArray(V0))).ForEach(k);
+        var x = Variable.Array<Vec>(k).Named("x");
+        x[k] = Variable.VectorGaussianFromMeanAndPrecision(w[k], Variable.Observed(Pdm(Lambda))).ForEach(k);
+        var y = Variable.Array<Vec>(k).Named("y");
+        y[k] = Variable.VectorGaussianFromMeanAndPrecision(x[k], Variable.Observed(Pdm(LambdaY))).ForEach(k);
+        y.ObservedValue = data.Select(Vec.FromArray).ToArray();
+        var engine = new InferenceEngine();
+        var post = engine.Infer<VectorGaussian[]>(x);
+
+        // each x_k alone: P = Λ + Λy, mean = P⁻¹(Λv + Λy y_k)
+        var p = M(Lambda) + M(LambdaY);
+        for (int j = 0; j < data.Length; j++)
+            AssertClose(p.Inverse() * (M(Lambda) * V(V0) + M(LambdaY) * V(data[j])), post[j].GetMean(), 9, $"E[x[{j}]]");
+        Assert.All(engine.Infer<VectorGaussian[]>(w), q => Assert.Equal(V0, q.Point.ToArray()));
+    }
+
+    [Fact]
     public void PointMassPrior_EpEvidence_EqualsChainRuleAndTheObservedModel()
     {
         var data = Data(5, 21);

@@ -103,7 +103,7 @@ internal sealed class ObservedNode : VarNode
             _ => throw new InvalidOperationException($"'{Name}' has a constant of unexpected type {constant.GetType().Name}."),
         };
         var values = new double[Count][];
-        Array.Fill(values, point);   // read-only everywhere: factors copy what they change
+        for (int j = 0; j < Count; j++) values[j] = (double[])point.Clone();   // one array per element, as an observed array has
         if (constant is Wishart) Matrices = values;
         else Vectors = values;
     }
