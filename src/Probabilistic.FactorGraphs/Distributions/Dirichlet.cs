@@ -5,12 +5,17 @@ using Probabilistic.FactorGraphs.LinearAlgebra;
 namespace Probabilistic.FactorGraphs.Distributions;
 
 /// <summary>A Dirichlet distribution over probability vectors of dimension K.</summary>
-/// <remarks>Density ∝ Π p_k^(α_k − 1): natural parameters α − 1 add under a product; all α = 1 is uniform.</remarks>
+/// <remarks>
+/// Density ∝ Π p_k^(α_k − 1): natural parameters α − 1 add under a product; all α = 1 is uniform. A point mass (Infer.NET:
+/// TotalCount = ∞) stores the point in place of α and a flag; a point mass times anything proper is the point mass, and a
+/// point mass divided by anything is the point mass.
+/// </remarks>
 public readonly struct Dirichlet : IDistribution<Dirichlet>, IEquatable<Dirichlet>
 {
     private readonly double[] _alpha;
+    private readonly bool _isPoint;
 
-    private Dirichlet(Stored _, double[] alpha) { _alpha = alpha; }
+    private Dirichlet(Stored _, double[] alpha, bool isPoint = false) { _alpha = alpha; _isPoint = isPoint; }
 
     /// <summary>Dirichlet(α), as Infer.NET's <c>new Dirichlet(params double[] pseudoCount)</c>.</summary>
     /// <exception cref="ArgumentException">No pseudo-counts, or one that is not finite and &gt; 0.</exception>
@@ -19,7 +24,7 @@ public readonly struct Dirichlet : IDistribution<Dirichlet>, IEquatable<Dirichle
     /// <summary>K.</summary>
     public int Dimension => _alpha?.Length ?? 0;
 
-    /// <summary>Pseudo-counts α (a copy).</summary>
+    /// <summary>Pseudo-counts α (a copy; the point for a point mass, as Infer.NET's PseudoCount).</summary>
     public double[] PseudoCount => (double[])_alpha.Clone();
 
     /// <summary>Dirichlet(α) with every α_k &gt; 0.</summary>
@@ -40,50 +45,103 @@ public readonly struct Dirichlet : IDistribution<Dirichlet>, IEquatable<Dirichle
         return FromPseudoCounts(a);
     }
 
+    /// <summary>All mass at the probability vector <paramref name="value"/>, as Infer.NET's <c>Dirichlet.PointMass(Vector)</c>.</summary>
+    /// <exception cref="ArgumentException">The vector is empty, has a negative entry, or does not sum to 1 (within 1e-9).</exception>
+    public static Dirichlet PointMass(Vector value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Count == 0) throw new ArgumentException("A Dirichlet point mass needs at least one dimension.", nameof(value));
+        if (value.Any(p => !(p >= 0)) || Math.Abs(value.Sum() - 1) > 1e-9)
+            throw new ArgumentException($"A Dirichlet point mass must be a probability vector (entries >= 0 summing to 1), not ({value}).", nameof(value));
+        return new(Stored.Fields, value.ToArray(), isPoint: true);
+    }
+
     /// <summary>All α_k = 1.</summary>
     public static Dirichlet Uniform(int dimension) => Symmetric(dimension, 1);
 
     internal static Dirichlet FromNaturalOwned(double[] alpha) => new(Stored.Fields, alpha);
 
-    /// <summary>α_k.</summary>
+    /// <summary>α_k (the point's entry k for a point mass).</summary>
     public double this[int k] => _alpha[k];
 
-    /// <summary>Σα.</summary>
-    public double TotalCount => _alpha.Sum();
+    /// <summary>Σα (+∞ for a point mass, as in Infer.NET).</summary>
+    public double TotalCount => _isPoint ? double.PositiveInfinity : _alpha.Sum();
 
-    /// <summary>E[p].</summary>
-    public Vector GetMean() { double s = TotalCount; return Vector.Wrap(_alpha.Select(a => a / s).ToArray()); }
+    /// <inheritdoc/>
+    public bool IsPointMass => _isPoint;
 
-    /// <summary>Var[p_k].</summary>
+    /// <summary>The point of a point mass.</summary>
+    /// <exception cref="InvalidOperationException">The distribution is not a point mass.</exception>
+    public Vector Point => _isPoint ? Vector.FromArray(_alpha) : throw new InvalidOperationException($"{this} is not a point mass.");
+
+    /// <summary>E[p] (the point for a point mass).</summary>
+    public Vector GetMean()
+    {
+        if (_isPoint) return Vector.FromArray(_alpha);
+        double s = TotalCount;
+        return Vector.Wrap(_alpha.Select(a => a / s).ToArray());
+    }
+
+    /// <summary>Var[p_k] = α_k(Σα − α_k) / ((Σα)²(Σα + 1)) (zeros for a point mass).</summary>
     public double[] GetVariance()
     {
+        if (_isPoint) return new double[Dimension];
         double s = TotalCount;
         return _alpha.Select(a => a * (s - a) / (s * s * (s + 1))).ToArray();
     }
 
-    /// <summary>E[log p_k] = ψ(α_k) − ψ(Σα).</summary>
+    /// <summary>
+    /// The most probable vector: (α_k − 1)/(Σα − K) when every α_k ≥ 1; otherwise, as Infer.NET, the mass goes to the
+    /// coordinates with α_k &gt; 1 in proportion to α_k − 1 (spread evenly over those with α_k = 1 if none exceeds 1, or all on
+    /// the largest α_k if none reaches 1), since the density is unbounded or flat on that face of the simplex.
+    /// </summary>
+    public Vector GetMode()
+    {
+        if (_isPoint) return Vector.FromArray(_alpha);
+        int k = Dimension;
+        var m = new double[k];
+        double excess = _alpha.Where(a => a > 1).Sum(a => a - 1);
+        int atLeastOne = _alpha.Count(a => a >= 1);
+        if (excess > 0)
+            for (int i = 0; i < k; i++) m[i] = _alpha[i] > 1 ? (_alpha[i] - 1) / excess : 0;
+        else if (atLeastOne > 0)
+            for (int i = 0; i < k; i++) m[i] = _alpha[i] >= 1 ? 1.0 / atLeastOne : 0;
+        else m[Array.IndexOf(_alpha, _alpha.Max())] = 1;
+        return Vector.Wrap(m);
+    }
+
+    /// <summary>E[log p_k] = ψ(α_k) − ψ(Σα) (log of the point for a point mass).</summary>
     public double[] GetMeanLog()
     {
+        if (_isPoint) return _alpha.Select(p => Math.Log(p)).ToArray();
         double d = SpecialFunctions.DiGamma(TotalCount);
         return _alpha.Select(a => SpecialFunctions.DiGamma(a) - d).ToArray();
     }
 
-    /// <summary>log density at probability vector <paramref name="p"/>.</summary>
+    /// <summary>log density at probability vector <paramref name="p"/> (with respect to Lebesgue measure on the first K − 1 coordinates).</summary>
+    /// <exception cref="ArgumentException"><paramref name="p"/> has the wrong length.</exception>
     public double GetLogProb(ReadOnlySpan<double> p)
     {
+        if (p.Length != Dimension) throw new ArgumentException($"The point has {p.Length} entries but the Dirichlet has dimension {Dimension}.", nameof(p));
+        if (_isPoint) return p.SequenceEqual(_alpha) ? 0 : double.NegativeInfinity;
         double s = -GetLogNormalizer();
-        for (int k = 0; k < Dimension; k++) s += (_alpha[k] - 1) * Math.Log(p[k]);
+        if (double.IsInfinity(s)) s = 0;   // improper: the unnormalised log density, as Infer.NET defines it
+        for (int k = 0; k < Dimension; k++) if (_alpha[k] != 1) s += (_alpha[k] - 1) * Math.Log(p[k]);   // α_k = 1: p_k⁰ = 1 even at p_k = 0
         return s;
     }
 
-    /// <inheritdoc/>
-    public bool IsPointMass => false;
+    /// <summary>log density at probability vector <paramref name="p"/>, as Infer.NET's <c>GetLogProb(Vector)</c>.</summary>
+    public double GetLogProb(Vector p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        return GetLogProb(p.Span);
+    }
 
     /// <inheritdoc/>
-    public bool IsUniform() => _alpha.All(a => a == 1);
+    public bool IsUniform() => !_isPoint && _alpha.All(a => a == 1);
 
     /// <inheritdoc/>
-    public bool IsProper() => _alpha.All(a => a > 0);
+    public bool IsProper() => _isPoint || _alpha.All(a => a > 0);
 
     /// <inheritdoc/>
     public Dirichlet CreateUniform() => Uniform(Dimension);
@@ -91,6 +149,7 @@ public readonly struct Dirichlet : IDistribution<Dirichlet>, IEquatable<Dirichle
     /// <inheritdoc/>
     public double GetLogNormalizer()
     {
+        if (_isPoint) return 0;
         if (!IsProper()) return double.PositiveInfinity;
         double s = -SpecialFunctions.GammaLn(TotalCount);
         foreach (var a in _alpha) s += SpecialFunctions.GammaLn(a);
@@ -100,6 +159,7 @@ public readonly struct Dirichlet : IDistribution<Dirichlet>, IEquatable<Dirichle
     /// <inheritdoc/>
     public double GetAverageLogSelf()
     {
+        if (_isPoint) return 0;
         var ml = GetMeanLog();
         double s = -GetLogNormalizer();
         for (int k = 0; k < Dimension; k++) s += (_alpha[k] - 1) * ml[k];
@@ -113,6 +173,7 @@ public readonly struct Dirichlet : IDistribution<Dirichlet>, IEquatable<Dirichle
     public Vector Sample(Random random)
     {
         ArgumentNullException.ThrowIfNull(random);
+        if (_isPoint) return Vector.FromArray(_alpha);
         var p = _alpha.Select(a => MathNet.Numerics.Distributions.Gamma.Sample(random, a, 1)).ToArray();
         double s = p.Sum();
         for (int k = 0; k < p.Length; k++) p[k] /= s;
@@ -120,37 +181,52 @@ public readonly struct Dirichlet : IDistribution<Dirichlet>, IEquatable<Dirichle
     }
 
     /// <inheritdoc/>
-    public Dirichlet Pow(double exponent) => exponent == 1 ? this : new(Stored.Fields, _alpha.Select(a => (a - 1) * exponent + 1).ToArray());
+    /// <remarks>A point mass raised to any power stays the point mass, as the scalar distributions do.</remarks>
+    public Dirichlet Pow(double exponent) =>
+        exponent == 1 || _isPoint ? this : new(Stored.Fields, _alpha.Select(a => (a - 1) * exponent + 1).ToArray());
 
     /// <inheritdoc/>
+    /// <remarks>A point mass times anything is the point mass.</remarks>
+    /// <exception cref="InvalidOperationException">Both are point masses at different points (the product is zero everywhere).</exception>
     public static Dirichlet operator *(Dirichlet a, Dirichlet b)
     {
+        if (a._isPoint)
+        {
+            if (b._isPoint && !a._alpha.AsSpan().SequenceEqual(b._alpha))
+                throw new InvalidOperationException($"The product of {a} and {b} is zero everywhere: two different point masses.");
+            return a;
+        }
+        if (b._isPoint) return b;
         var r = new double[a.Dimension];
         for (int k = 0; k < r.Length; k++) r[k] = a._alpha[k] + b._alpha[k] - 1;
         return new(Stored.Fields, r);
     }
 
     /// <inheritdoc/>
+    /// <remarks>A point mass divided by anything is the point mass.</remarks>
+    /// <exception cref="InvalidOperationException">The denominator is a point mass and the numerator is not.</exception>
     public static Dirichlet operator /(Dirichlet a, Dirichlet b)
     {
+        if (a._isPoint) return a;
+        if (b._isPoint) throw new InvalidOperationException($"Cannot divide {a} by the point mass {b}.");
         var r = new double[a.Dimension];
         for (int k = 0; k < r.Length; k++) r[k] = a._alpha[k] - b._alpha[k] + 1;
         return new(Stored.Fields, r);
     }
 
     /// <inheritdoc/>
-    public bool Equals(Dirichlet other) => _alpha.AsSpan().SequenceEqual(other._alpha);
+    public bool Equals(Dirichlet other) => _isPoint == other._isPoint && _alpha.AsSpan().SequenceEqual(other._alpha);
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is Dirichlet d && Equals(d);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => _alpha.Length == 0 ? 0 : HashCode.Combine(_alpha.Length, _alpha[0]);
+    public override int GetHashCode() => _alpha.Length == 0 ? 0 : HashCode.Combine(_alpha.Length, _alpha[0], _isPoint);
 
-    /// <summary>"Dirichlet(α0 α1 …)".</summary>
+    /// <summary>"Dirichlet(α0 α1 …)", or "Dirichlet.PointMass(p0 p1 …)" as the scalar types print theirs.</summary>
     public override string ToString()
     {
-        var sb = new StringBuilder("Dirichlet(");
+        var sb = new StringBuilder(_isPoint ? "Dirichlet.PointMass(" : "Dirichlet(");
         for (int k = 0; k < Dimension; k++) { if (k > 0) sb.Append(' '); sb.Append(Gaussian.F(_alpha[k])); }
         return sb.Append(')').ToString();
     }

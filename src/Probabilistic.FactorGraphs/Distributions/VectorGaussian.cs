@@ -4,7 +4,11 @@ using Probabilistic.FactorGraphs.LinearAlgebra;
 namespace Probabilistic.FactorGraphs.Distributions;
 
 /// <summary>A multivariate Gaussian in natural parameters (h = Pμ, P = Σ⁻¹).</summary>
-/// <remarks>Density ∝ exp(hᵀx − xᵀPx/2); P = 0 is uniform; a product adds h and P. Point masses are not represented.</remarks>
+/// <remarks>
+/// Density ∝ exp(hᵀx − xᵀPx/2); P = 0 is uniform; a product adds h and P. A point mass at v is stored as Infer.NET stores
+/// it: h = v and P with +∞ on the diagonal (0 elsewhere); a point mass times anything proper is the point mass, and a point
+/// mass divided by anything is the point mass (so an EP context of a point-mass marginal is that point mass).
+/// </remarks>
 public readonly struct VectorGaussian : IDistribution<VectorGaussian>
 {
     private readonly double[] _h;
@@ -39,6 +43,18 @@ public readonly struct VectorGaussian : IDistribution<VectorGaussian>
         return FromMeanAndPrecision(mean, PositiveDefiniteMatrix.Wrap(variance.Dimension, Inverse(variance.Span.ToArray(), variance.Dimension)));
     }
 
+    /// <summary>All mass at <paramref name="value"/>, as Infer.NET's <c>VectorGaussian.PointMass(Vector)</c>.</summary>
+    /// <exception cref="ArgumentException">The vector is empty.</exception>
+    public static VectorGaussian PointMass(Vector value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        int d = value.Count;
+        if (d == 0) throw new ArgumentException("A VectorGaussian point mass needs at least one dimension.", nameof(value));
+        var p = new double[d * d];
+        for (int i = 0; i < d; i++) p[i * d + i] = double.PositiveInfinity;
+        return new(value.ToArray(), p);
+    }
+
     /// <summary>The flat distribution in d dimensions.</summary>
     public static VectorGaussian Uniform(int dimension) => new(new double[dimension], new double[dimension * dimension]);
 
@@ -51,9 +67,10 @@ public readonly struct VectorGaussian : IDistribution<VectorGaussian>
     /// <summary>The precision array itself: with the immutable mean-times-precision array it identifies the value (for caches).</summary>
     internal (object, object) Identity => (_h, _p);
 
-    /// <summary>The mean P⁻¹h.</summary>
+    /// <summary>The mean P⁻¹h (the point of a point mass).</summary>
     public Vector GetMean()
     {
+        if (IsPointMass) return Vector.FromArray(_h);
         var l = Factor();
         var m = (double[])_h.Clone();
         Cholesky.SolveLower(l, Dimension, m);
@@ -61,8 +78,37 @@ public readonly struct VectorGaussian : IDistribution<VectorGaussian>
         return Vector.FromArray(m);
     }
 
-    /// <summary>The covariance P⁻¹.</summary>
-    public PositiveDefiniteMatrix GetVariance() => PositiveDefiniteMatrix.Wrap(Dimension, Inverse(_p, Dimension));
+    /// <summary>The most probable value: the mean, as in Infer.NET.</summary>
+    public Vector GetMode() => GetMean();
+
+    /// <summary>The covariance P⁻¹ (all zeros for a point mass).</summary>
+    public PositiveDefiniteMatrix GetVariance() =>
+        PositiveDefiniteMatrix.Wrap(Dimension, IsPointMass ? new double[Dimension * Dimension] : Inverse(_p, Dimension));
+
+    /// <summary>The point of a point mass.</summary>
+    /// <exception cref="InvalidOperationException">The distribution is not a point mass.</exception>
+    public Vector Point => IsPointMass ? Vector.FromArray(_h) : throw new InvalidOperationException($"{this} is not a point mass.");
+
+    /// <summary>
+    /// log density at <paramref name="x"/>: −d/2 log 2π + ½ log|P| − ½ (x − μ)ᵀP(x − μ); 0 or −∞ for a point mass, 0 for the
+    /// uniform. An improper message (P singular) gives its unnormalised log hᵀx − xᵀPx/2, as Infer.NET defines it.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="x"/> has the wrong length.</exception>
+    public double GetLogProb(Vector x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int d = Dimension;
+        if (x.Count != d) throw new ArgumentException($"The point has {x.Count} entries but the VectorGaussian has dimension {d}.", nameof(x));
+        if (IsPointMass) return x.Span.SequenceEqual(_h) ? 0 : double.NegativeInfinity;
+        double quad = 0, lin = 0;
+        for (int i = 0; i < d; i++)
+        {
+            lin += _h[i] * x[i];
+            for (int j = 0; j < d; j++) quad += x[i] * _p[i * d + j] * x[j];
+        }
+        double logNormalizer = GetLogNormalizer();
+        return lin - 0.5 * quad - (double.IsPositiveInfinity(logNormalizer) ? 0 : logNormalizer);
+    }
 
     private double[] Factor()
     {
@@ -94,6 +140,7 @@ public readonly struct VectorGaussian : IDistribution<VectorGaussian>
     public Vector Sample(Random random)
     {
         ArgumentNullException.ThrowIfNull(random);
+        if (IsPointMass) return Vector.FromArray(_h);
         int d = Dimension;
         var mean = GetMean();
         var l = Inverse(_p, d);
@@ -110,7 +157,17 @@ public readonly struct VectorGaussian : IDistribution<VectorGaussian>
     }
 
     /// <inheritdoc/>
-    public bool IsPointMass => false;
+    public bool IsPointMass
+    {
+        get
+        {
+            int d = Dimension;
+            if (d == 0) return false;
+            for (int i = 0; i < d; i++)
+                if (!double.IsPositiveInfinity(_p[i * d + i])) return false;
+            return true;
+        }
+    }
 
     /// <inheritdoc/>
     public bool IsUniform() => _p.All(x => x == 0) && _h.All(x => x == 0);
@@ -118,6 +175,7 @@ public readonly struct VectorGaussian : IDistribution<VectorGaussian>
     /// <inheritdoc/>
     public bool IsProper()
     {
+        if (IsPointMass) return true;
         var l = (double[])_p.Clone();
         return Cholesky.TryFactor(l, Dimension);
     }
@@ -128,6 +186,7 @@ public readonly struct VectorGaussian : IDistribution<VectorGaussian>
     /// <inheritdoc/>
     public double GetLogNormalizer()
     {
+        if (IsPointMass) return 0;
         var l = (double[])_p.Clone();
         if (!Cholesky.TryFactor(l, Dimension)) return double.PositiveInfinity;
         var y = (double[])_h.Clone();
@@ -140,23 +199,43 @@ public readonly struct VectorGaussian : IDistribution<VectorGaussian>
     /// <inheritdoc/>
     public double GetAverageLogSelf()
     {
+        if (IsPointMass) return 0;
         var l = Factor();
         return 0.5 * Cholesky.LogDeterminant(l, Dimension) - Dimension * (0.91893853320467274178 + 0.5);
     }
 
     /// <inheritdoc/>
-    public VectorGaussian Pow(double exponent) => exponent == 1 ? this : new(NaturalArrays.Scale(_h, exponent), NaturalArrays.Scale(_p, exponent));
+    /// <remarks>A point mass raised to any power stays the point mass, as the scalar distributions do.</remarks>
+    public VectorGaussian Pow(double exponent) =>
+        exponent == 1 || IsPointMass ? this : new(NaturalArrays.Scale(_h, exponent), NaturalArrays.Scale(_p, exponent));
 
     /// <inheritdoc/>
-    public static VectorGaussian operator *(VectorGaussian a, VectorGaussian b) =>
-        new(NaturalArrays.Add(a._h, b._h), NaturalArrays.Add(a._p, b._p));
+    /// <remarks>A point mass times anything is the point mass.</remarks>
+    /// <exception cref="InvalidOperationException">Both are point masses at different points (the product is zero everywhere).</exception>
+    public static VectorGaussian operator *(VectorGaussian a, VectorGaussian b)
+    {
+        if (a.IsPointMass)
+        {
+            if (b.IsPointMass && !a._h.AsSpan().SequenceEqual(b._h))
+                throw new InvalidOperationException($"The product of {a} and {b} is zero everywhere: two different point masses.");
+            return a;
+        }
+        return b.IsPointMass ? b : new(NaturalArrays.Add(a._h, b._h), NaturalArrays.Add(a._p, b._p));
+    }
 
     /// <inheritdoc/>
-    public static VectorGaussian operator /(VectorGaussian a, VectorGaussian b) =>
-        new(NaturalArrays.Subtract(a._h, b._h), NaturalArrays.Subtract(a._p, b._p));
+    /// <remarks>A point mass divided by anything is the point mass.</remarks>
+    /// <exception cref="InvalidOperationException">The denominator is a point mass and the numerator is not.</exception>
+    public static VectorGaussian operator /(VectorGaussian a, VectorGaussian b)
+    {
+        if (a.IsPointMass) return a;
+        if (b.IsPointMass) throw new InvalidOperationException($"Cannot divide {a} by the point mass {b}.");
+        return new(NaturalArrays.Subtract(a._h, b._h), NaturalArrays.Subtract(a._p, b._p));
+    }
 
-    /// <summary>"VectorGaussian(mean, variance)".</summary>
-    public override string ToString() => IsProper()
-        ? "VectorGaussian(" + GetMean() + ", " + GetVariance().ToString().Replace(Environment.NewLine, "; ") + ")"
+    /// <summary>"VectorGaussian(mean, variance)", or "VectorGaussian.PointMass(v)" as the scalar types print theirs.</summary>
+    public override string ToString() =>
+        IsPointMass ? "VectorGaussian.PointMass(" + Vector.Wrap(_h) + ")"
+        : IsProper() ? "VectorGaussian(" + GetMean() + ", " + GetVariance().ToString().Replace(Environment.NewLine, "; ") + ")"
         : "VectorGaussian(improper)";
 }

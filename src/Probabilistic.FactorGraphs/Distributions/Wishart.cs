@@ -7,7 +7,9 @@ namespace Probabilistic.FactorGraphs.Distributions;
 /// <summary>A Wishart distribution over d×d positive-definite matrices in shape/rate form.</summary>
 /// <remarks>
 /// Density ∝ |X|^(Shape − (d+1)/2) exp(−tr(Rate·X)): natural parameters (Shape − (d+1)/2, Rate) add under a product;
-/// Shape (d+1)/2 with Rate 0 is uniform. E[X] = Shape·Rate⁻¹.
+/// Shape (d+1)/2 with Rate 0 is uniform. E[X] = Shape·Rate⁻¹. A point mass at X₀ is stored as Infer.NET stores it: Shape
+/// = +∞ and the rate array holding X₀; a point mass times anything proper is the point mass, and a point mass divided by
+/// anything is the point mass.
 /// </remarks>
 public readonly struct Wishart : IDistribution<Wishart>
 {
@@ -43,6 +45,14 @@ public readonly struct Wishart : IDistribution<Wishart>
 
     internal static Wishart FromNatural(int d, double shape, double[] rate) => new(d, shape, rate);
 
+    /// <summary>All mass at <paramref name="value"/>, as Infer.NET's <c>Wishart.PointMass(PositiveDefiniteMatrix)</c>.</summary>
+    public static Wishart PointMass(PositiveDefiniteMatrix value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Dimension == 0) throw new ArgumentException("A Wishart point mass needs at least one dimension.", nameof(value));
+        return new(value.Dimension, double.PositiveInfinity, value.Span.ToArray());
+    }
+
     /// <summary>The flat distribution.</summary>
     public static Wishart Uniform(int dimension) => new(dimension, (dimension + 1) / 2.0, new double[dimension * dimension]);
 
@@ -51,19 +61,74 @@ public readonly struct Wishart : IDistribution<Wishart>
     /// <summary>The rate array itself: the distribution is immutable, so its identity identifies its value (for caches).</summary>
     internal object Identity => _rate;
 
-    /// <summary>E[X] = a·B⁻¹.</summary>
+    /// <summary>The point of a point mass.</summary>
+    /// <exception cref="InvalidOperationException">The distribution is not a point mass.</exception>
+    public PositiveDefiniteMatrix Point => IsPointMass
+        ? PositiveDefiniteMatrix.Wrap(Dimension, (double[])_rate.Clone())
+        : throw new InvalidOperationException($"{this} is not a point mass.");
+
+    /// <summary>E[X] = a·B⁻¹ (the point for a point mass).</summary>
     public PositiveDefiniteMatrix GetMean() => PositiveDefiniteMatrix.Wrap(Dimension, MeanValues());
+
+    /// <summary>
+    /// Var[X_ij] = a/2 (C_ij² + C_ii C_jj) with C = B⁻¹, element by element, as Infer.NET's <c>Wishart.GetVariance</c>
+    /// (with ν = 2a degrees of freedom and scale Σ = C/2 this is ν(Σ_ij² + Σ_ii Σ_jj), the usual formula); zeros for a point mass.
+    /// </summary>
+    public PositiveDefiniteMatrix GetVariance()
+    {
+        int d = Dimension;
+        var v = new double[d * d];
+        if (IsPointMass) return PositiveDefiniteMatrix.Wrap(d, v);
+        var c = VectorGaussian.Inverse(_rate, d);
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < d; j++) v[i * d + j] = 0.5 * Shape * (c[i * d + j] * c[i * d + j] + c[i * d + i] * c[j * d + j]);
+        return PositiveDefiniteMatrix.Wrap(d, v);
+    }
+
+    /// <summary>
+    /// The most probable matrix: (a − (d+1)/2)·B⁻¹ when a &gt; (d+1)/2, else the zero matrix (where the density is
+    /// largest or unbounded), as Infer.NET's <c>GetMode</c>; the point for a point mass.
+    /// </summary>
+    public PositiveDefiniteMatrix GetMode()
+    {
+        int d = Dimension;
+        if (IsPointMass) return Point;
+        if (!(Shape > (d + 1) / 2.0)) return PositiveDefiniteMatrix.Wrap(d, new double[d * d]);
+        var inv = VectorGaussian.Inverse(_rate, d);
+        for (int i = 0; i < inv.Length; i++) inv[i] *= Shape - (d + 1) / 2.0;
+        return PositiveDefiniteMatrix.Wrap(d, inv);
+    }
+
+    /// <summary>
+    /// log density at <paramref name="x"/>: (a − (d+1)/2) log|X| − tr(BX) + a log|B| − log Γ_d(a); 0 or −∞ for a point
+    /// mass, 0 for the uniform (an improper message gives its unnormalised log density, as Infer.NET defines it).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="x"/> has the wrong dimension.</exception>
+    public double GetLogProb(PositiveDefiniteMatrix x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int d = Dimension;
+        if (x.Dimension != d) throw new ArgumentException($"The matrix is {x.Dimension}×{x.Dimension} but the Wishart is {d}×{d}.", nameof(x));
+        var xs = x.Span;
+        if (IsPointMass) return xs.SequenceEqual(_rate) ? 0 : double.NegativeInfinity;
+        double tr = 0;
+        for (int i = 0; i < xs.Length; i++) tr += _rate[i] * xs[i];   // tr(BX) = Σ_ij B_ij X_ji, both symmetric
+        double logNormalizer = GetLogNormalizer();
+        return (Shape - (d + 1) / 2.0) * LogDet(xs.ToArray(), d) - tr - (double.IsPositiveInfinity(logNormalizer) ? 0 : logNormalizer);
+    }
 
     internal double[] MeanValues()
     {
+        if (IsPointMass) return (double[])_rate.Clone();
         var inv = VectorGaussian.Inverse(_rate, Dimension);
         for (int i = 0; i < inv.Length; i++) inv[i] *= Shape;
         return inv;
     }
 
-    /// <summary>E[log |X|] = Σ_i ψ(a − i/2) − log |B|.</summary>
+    /// <summary>E[log |X|] = Σ_i ψ(a − i/2) − log |B| (log |X₀| for a point mass).</summary>
     public double GetMeanLogDeterminant()
     {
+        if (IsPointMass) return LogDet(_rate, Dimension);
         double s = 0;
         for (int i = 0; i < Dimension; i++) s += SpecialFunctions.DiGamma(Shape - i / 2.0);
         return s - LogDet(_rate, Dimension);
@@ -92,6 +157,7 @@ public readonly struct Wishart : IDistribution<Wishart>
     public PositiveDefiniteMatrix Sample(Random random)
     {
         ArgumentNullException.ThrowIfNull(random);
+        if (IsPointMass) return Point;
         if (!IsProper()) throw new InvalidOperationException($"Cannot sample the improper {this}.");
         int d = Dimension;
         var l = VectorGaussian.Inverse(_rate, d);
@@ -126,7 +192,7 @@ public readonly struct Wishart : IDistribution<Wishart>
     public PositiveDefiniteMatrix Sample() => Sample(Rand.Generator);
 
     /// <inheritdoc/>
-    public bool IsPointMass => false;
+    public bool IsPointMass => double.IsPositiveInfinity(Shape);
 
     /// <inheritdoc/>
     public bool IsUniform() => Shape == (Dimension + 1) / 2.0 && _rate.All(x => x == 0);
@@ -134,6 +200,7 @@ public readonly struct Wishart : IDistribution<Wishart>
     /// <inheritdoc/>
     public bool IsProper()
     {
+        if (IsPointMass) return true;
         var l = (double[])_rate.Clone();
         return Shape > (Dimension - 1) / 2.0 && Cholesky.TryFactor(l, Dimension);
     }
@@ -142,14 +209,16 @@ public readonly struct Wishart : IDistribution<Wishart>
     public Wishart CreateUniform() => Uniform(Dimension);
 
     /// <inheritdoc/>
-    public double GetLogNormalizer() => IsProper() ? LogMultiGamma() - Shape * LogDet(_rate, Dimension) : double.PositiveInfinity;
+    public double GetLogNormalizer() => IsPointMass ? 0 : IsProper() ? LogMultiGamma() - Shape * LogDet(_rate, Dimension) : double.PositiveInfinity;
 
     /// <inheritdoc/>
-    public double GetAverageLogSelf() => (Shape - (Dimension + 1) / 2.0) * GetMeanLogDeterminant() - Shape * Dimension - GetLogNormalizer();
+    public double GetAverageLogSelf() => IsPointMass ? 0 : (Shape - (Dimension + 1) / 2.0) * GetMeanLogDeterminant() - Shape * Dimension - GetLogNormalizer();
 
-    /// <summary>E_this[log p(X)] for a normalised Wishart p.</summary>
+    /// <summary>E_this[log p(X)] for a normalised Wishart p (a point mass p: 0 if this is the same point mass, else −∞).</summary>
     public double GetAverageLog(Wishart p)
     {
+        if (p.IsPointMass) return IsPointMass && _rate.AsSpan().SequenceEqual(p._rate) ? 0 : double.NegativeInfinity;
+        if (IsPointMass) return p.GetLogProb(Point);
         var m = MeanValues();
         double tr = 0;
         for (int i = 0; i < m.Length; i++) tr += p._rate[i] * m[i];
@@ -157,22 +226,44 @@ public readonly struct Wishart : IDistribution<Wishart>
     }
 
     /// <inheritdoc/>
+    /// <remarks>A point mass raised to any power stays the point mass, as the scalar distributions do.</remarks>
     public Wishart Pow(double exponent) =>
-        exponent == 1 ? this : new(Dimension, (Shape - (Dimension + 1) / 2.0) * exponent + (Dimension + 1) / 2.0, NaturalArrays.Scale(_rate, exponent));
+        exponent == 1 || IsPointMass ? this : new(Dimension, (Shape - (Dimension + 1) / 2.0) * exponent + (Dimension + 1) / 2.0, NaturalArrays.Scale(_rate, exponent));
 
     /// <inheritdoc/>
-    public static Wishart operator *(Wishart a, Wishart b) =>
-        new(a.Dimension, a.Shape + b.Shape - (a.Dimension + 1) / 2.0, NaturalArrays.Add(a._rate, b._rate));
+    /// <remarks>A point mass times anything is the point mass.</remarks>
+    /// <exception cref="InvalidOperationException">Both are point masses at different points (the product is zero everywhere).</exception>
+    public static Wishart operator *(Wishart a, Wishart b)
+    {
+        if (a.IsPointMass)
+        {
+            if (b.IsPointMass && !a._rate.AsSpan().SequenceEqual(b._rate))
+                throw new InvalidOperationException($"The product of {a} and {b} is zero everywhere: two different point masses.");
+            return a;
+        }
+        return b.IsPointMass ? b : new(a.Dimension, a.Shape + b.Shape - (a.Dimension + 1) / 2.0, NaturalArrays.Add(a._rate, b._rate));
+    }
 
     /// <inheritdoc/>
-    public static Wishart operator /(Wishart a, Wishart b) =>
-        new(a.Dimension, a.Shape - b.Shape + (a.Dimension + 1) / 2.0, NaturalArrays.Subtract(a._rate, b._rate));
+    /// <remarks>A point mass divided by anything is the point mass.</remarks>
+    /// <exception cref="InvalidOperationException">The denominator is a point mass and the numerator is not.</exception>
+    public static Wishart operator /(Wishart a, Wishart b)
+    {
+        if (a.IsPointMass) return a;
+        if (b.IsPointMass) throw new InvalidOperationException($"Cannot divide {a} by the point mass {b}.");
+        return new(a.Dimension, a.Shape - b.Shape + (a.Dimension + 1) / 2.0, NaturalArrays.Subtract(a._rate, b._rate));
+    }
 
     /// <summary>The scale matrix S = rate⁻¹ (so the mean is Shape·S).</summary>
-    public PositiveDefiniteMatrix GetScale() => PositiveDefiniteMatrix.Wrap(Dimension, VectorGaussian.Inverse(_rate, Dimension));
+    /// <exception cref="InvalidOperationException">The distribution is a point mass, which has no scale.</exception>
+    public PositiveDefiniteMatrix GetScale() => IsPointMass
+        ? throw new InvalidOperationException($"{this} is a point mass and has no scale matrix; use Point.")
+        : PositiveDefiniteMatrix.Wrap(Dimension, VectorGaussian.Inverse(_rate, Dimension));
 
-    /// <summary>"Wishart(shape, scale)" as Infer.NET prints it, the scale's rows separated by "; ".</summary>
-    public override string ToString() => IsProper()
+    /// <summary>"Wishart(shape, scale)" as Infer.NET prints it, the scale's rows separated by "; "; "Wishart.PointMass(rows)" for a point mass.</summary>
+    public override string ToString() =>
+        IsPointMass ? "Wishart.PointMass(" + Point.ToString().Replace(Environment.NewLine, "; ") + ")"
+        : IsProper()
         ? "Wishart(" + Gaussian.F(Shape) + ", " + GetScale().ToString().Replace(Environment.NewLine, "; ") + ")"
         : "Wishart(improper)";
 }

@@ -48,6 +48,7 @@ internal static class Dist
         if (typeof(T) == typeof(Dirichlet))
         {
             var qd = (Dirichlet)(object)q; var pd = (Dirichlet)(object)p;
+            if (pd.IsPointMass) return qd.Equals(pd) ? 0 : double.NegativeInfinity;
             var ml = qd.GetMeanLog();
             double s = -pd.GetLogNormalizer();
             for (int k = 0; k < ml.Length; k++) s += (pd[k] - 1) * ml[k];
@@ -57,6 +58,7 @@ internal static class Dist
         if (typeof(T) == typeof(VectorGaussian))
         {
             var qv = (VectorGaussian)(object)q; var pv = (VectorGaussian)(object)p;
+            if (pv.IsPointMass) return qv.IsPointMass && qv.Point.SequenceEqual(pv.Point) ? 0 : double.NegativeInfinity;
             int d = qv.Dimension;
             var mq = qv.GetMean(); var vq = qv.GetVariance();
             var mp = pv.GetMean();
@@ -95,6 +97,9 @@ internal static class Dist
         if (typeof(T) == typeof(Beta)) return ((Beta)(object)p).GetLogProb(((Beta)(object)point).Point);
         if (typeof(T) == typeof(Bernoulli)) return ((Bernoulli)(object)p).GetLogProb(((Bernoulli)(object)point).Point);
         if (typeof(T) == typeof(Discrete)) return ((Discrete)(object)p).GetLogProb(((Discrete)(object)point).Point);
+        if (typeof(T) == typeof(Dirichlet)) return ((Dirichlet)(object)p).GetLogProb(((Dirichlet)(object)point).Point);
+        if (typeof(T) == typeof(VectorGaussian)) return ((VectorGaussian)(object)p).GetLogProb(((VectorGaussian)(object)point).Point);
+        if (typeof(T) == typeof(Wishart)) return ((Wishart)(object)p).GetLogProb(((Wishart)(object)point).Point);
         throw new NotSupportedException($"Observed values of a {typeof(T).Name} variable are not supported.");
     }
 

@@ -29,6 +29,24 @@ internal static partial class ModelCompiler
         _ => throw new NotSupportedException($"Factor {def.Kind} cannot define a variable."),
     };
 
+    /// <summary>
+    /// The distribution of a variable whose only definition is a VectorGaussian, Dirichlet or Wishart point-mass prior: such
+    /// a variable is a constant and is compiled as if observed at the point (inside a gate too, like a variable observed
+    /// there), so every factor that takes an observed vector or matrix takes it, and one that needs a random one says so.
+    /// Scalar point masses stay random variables with point-mass marginals, which their factors already handle.
+    /// </summary>
+    private static object? PointMassPrior(List<FactorSpec> defs)
+    {
+        if (defs.Count != 1 || defs[0].Kind != FactorKind.Prior) return null;
+        return defs[0].Parameter switch
+        {
+            VectorGaussian { IsPointMass: true } g => g,
+            Dirichlet { IsPointMass: true } d => d,
+            Wishart { IsPointMass: true } w => w,
+            _ => null,
+        };
+    }
+
     /// <summary>The factors whose output is stored in <paramref name="b"/> (reached through the aliases linked to it, e.g. b[r] = ...).</summary>
     private static IEnumerable<FactorSpec> DefiningSpecs(Variable b)
     {
@@ -190,9 +208,9 @@ internal static partial class ModelCompiler
             {
                 var f = new InnerProductFactor(name);
                 var (a, b) = (spec.Args[0], spec.Args[1]);
-                if (Resolve(a).Base.IsObserved) (a, b) = (b, a);
-                if (Resolve(a).Base.IsObserved || !Resolve(b).Base.IsObserved)
-                    throw new NotSupportedException($"InnerProduct('{spec.Args[0].Name}', '{spec.Args[1].Name}') needs one random VectorGaussian vector and one observed vector.");
+                if (model.NodeOf[Resolve(a).Base].IsObserved) (a, b) = (b, a);
+                if (model.NodeOf[Resolve(a).Base].IsObserved || !model.NodeOf[Resolve(b).Base].IsObserved)
+                    throw new NotSupportedException($"InnerProduct('{spec.Args[0].Name}', '{spec.Args[1].Name}') needs one random VectorGaussian vector and one observed vector (a variable with a point-mass prior counts as observed).");
                 var w = model.NodeOf[Resolve(a).Base] as VarNode<VectorGaussian>
                     ?? throw new NotSupportedException($"InnerProduct: '{a.Name}' must be a VectorGaussian variable.");
                 f.C = MakePort(model, f, spec, spec.Output!, caseValue, GaussianPoint());
@@ -250,7 +268,7 @@ internal static partial class ModelCompiler
         ((o, j) => Beta.PointMass(o.Doubles![j]), o => Check(o, "probability", "Beta/Bernoulli", x => x >= 0 && x <= 1, "in [0, 1]"));
 
     private static (Func<ObservedNode, int, Dirichlet>, Action<ObservedNode>) DirichletPoint(int k) =>
-        ((o, j) => throw new NotSupportedException($"Observed probability vector '{o.Name}' cannot be read as a Dirichlet here."),
+        ((o, j) => Dirichlet.PointMass(LinearAlgebra.Vector.Wrap(o.Vectors![j])),
          o =>
          {
              var ps = o.Vectors ?? throw new InvalidOperationException($"'{o.Name}' must be observed as a probability vector (Vector or double[]).");
@@ -264,7 +282,7 @@ internal static partial class ModelCompiler
          });
 
     private static (Func<ObservedNode, int, VectorGaussian>, Action<ObservedNode>) VectorPoint(int d) =>
-        ((o, j) => throw new NotSupportedException($"Observed vector '{o.Name}' cannot be read as a VectorGaussian here."),
+        ((o, j) => VectorGaussian.PointMass(LinearAlgebra.Vector.Wrap(o.Vectors![j])),
          o =>
          {
              var vs = o.Vectors ?? throw new InvalidOperationException($"'{o.Name}' must be observed as Vector values.");
@@ -273,7 +291,7 @@ internal static partial class ModelCompiler
          });
 
     private static (Func<ObservedNode, int, Wishart>, Action<ObservedNode>) WishartPoint(int d) =>
-        ((o, j) => throw new NotSupportedException($"Observed matrix '{o.Name}' cannot be read as a Wishart here."),
+        ((o, j) => Wishart.PointMass(LinearAlgebra.PositiveDefiniteMatrix.Wrap(d, o.Matrices![j])),
          o =>
          {
              var ms = o.Matrices ?? throw new InvalidOperationException($"'{o.Name}' must be observed as PositiveDefiniteMatrix values.");

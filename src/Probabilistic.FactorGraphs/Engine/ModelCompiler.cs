@@ -56,6 +56,8 @@ internal static partial class ModelCompiler
                     throw new InvalidOperationException($"Variable '{b.Name}' is constrained to be true but observed false: the model has zero probability.");
                 node = obs;
             }
+            else if (PointMassPrior(definitions[b]) is { } constant)
+                node = new ObservedNode(b) { Constant = constant };
             else
             {
                 var defs = definitions[b];
@@ -75,6 +77,8 @@ internal static partial class ModelCompiler
         foreach (var spec in specs.OrderBy(s => s.Id))
         {
             if (spec.Kind == FactorKind.ConstrainTrue) continue;
+            // a point-mass prior compiled as a constant has no factor: its value is certain, its evidence log 1 = 0
+            if (spec.Kind == FactorKind.Prior && model.NodeOf[Resolve(spec.Output!).Base] is ObservedNode { Constant: not null }) continue;
             foreach (var cases in CaseCombinations(model, spec, specs)) AddFactor(model, spec, cases, gates);
         }
         model.Gates.AddRange(gates.Values);

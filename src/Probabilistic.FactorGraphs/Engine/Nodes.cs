@@ -39,9 +39,20 @@ internal sealed class ObservedNode : VarNode
     internal double[][]? Matrices { get; private set; }
     internal bool? ForcedTrue { get; set; }
 
+    /// <summary>
+    /// A point-mass prior (<c>Variable.Random(VectorGaussian.PointMass(v))</c>, a Dirichlet or Wishart point mass) that the
+    /// compiler turned into this constant: every element of the variable holds its point, and factors read it as observed.
+    /// </summary>
+    internal object? Constant { get; init; }
+
     /// <summary>Reads the variable's current observed value (scalar or array, flattened to its plate layout).</summary>
     internal void Bind()
     {
+        if (Constant is not null)
+        {
+            BindConstant(Constant);
+            return;
+        }
         if (ForcedTrue == true && !Source.IsObserved)
         {
             Count = Space.Count;
@@ -78,6 +89,23 @@ internal sealed class ObservedNode : VarNode
             throw new InvalidOperationException($"Variable '{Name}' is constrained to be true but observed false: the model has zero probability.");
         if (Space.Rank > 0 && Count != Space.Count)
             throw new InvalidOperationException($"Variable '{Name}' is observed with {Count} values but its ranges ({Space}) have {Space.Count} elements.");
+    }
+
+    private void BindConstant(object constant)
+    {
+        Count = Space.Count;
+        Doubles = null; Bools = null; Ints = null; Vectors = null; Matrices = null;
+        double[] point = constant switch
+        {
+            VectorGaussian g => g.Point.ToArray(),
+            Dirichlet d => d.Point.ToArray(),
+            Wishart w => w.Point.Span.ToArray(),
+            _ => throw new InvalidOperationException($"'{Name}' has a constant of unexpected type {constant.GetType().Name}."),
+        };
+        var values = new double[Count][];
+        for (int j = 0; j < Count; j++) values[j] = (double[])point.Clone();   // one array per element, as an observed array has
+        if (constant is Wishart) Matrices = values;
+        else Vectors = values;
     }
 
     private T[] Flatten<T>(T[][] rows)

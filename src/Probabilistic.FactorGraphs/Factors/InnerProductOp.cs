@@ -6,10 +6,17 @@ namespace Probabilistic.FactorGraphs.Factors;
 /// <summary>Message operators for c = wᵀx with random vector w and known vector x (Bayes point machine, linear regression).</summary>
 public static partial class InnerProductOp
 {
-    /// <summary>EP message to c: N(xᵀμ, xᵀΣx) from w's context; uniform when the context is improper.</summary>
+    /// <summary>EP message to c: N(xᵀμ, xᵀΣx) from w's context (the point mass at xᵀv for w a point mass at v); uniform when the context is improper.</summary>
     public static Gaussian InnerProductAverageConditional(VectorGaussian w, ReadOnlySpan<double> x)
     {
         int d = w.Dimension;
+        if (w.IsPointMass)
+        {
+            var v = w.Point;
+            double c = 0;
+            for (int i = 0; i < d; i++) c += v[i] * x[i];
+            return Gaussian.PointMass(c);
+        }
         var l = w.PrecisionValues.ToArray();
         if (!Cholesky.TryFactor(l, d)) return Gaussian.Uniform();
         var y = x.ToArray();

@@ -176,6 +176,13 @@ public sealed class InferenceEngine
 
     private static Array PointMasses(ObservedNode o)
     {
+        if (o.Constant is { } constant)
+        {
+            // a point-mass prior compiled as a constant: its marginal is that point mass, in every element
+            var all = Array.CreateInstance(constant.GetType(), o.Count);
+            for (int j = 0; j < o.Count; j++) all.SetValue(constant, j);
+            return all;
+        }
         if (o.Doubles is { } ds) return ds.Select(Gaussian.PointMass).ToArray();
         if (o.Bools is { } bs) return bs.Select(Bernoulli.PointMass).ToArray();
         if (o.Ints is { } ks) return ks.Select(k => Discrete.PointMass(k, Math.Max(k + 1, ks.Max() + 1))).ToArray();
