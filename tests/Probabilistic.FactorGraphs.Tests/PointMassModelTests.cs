@@ -1,9 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
-using Probabilistic.FactorGraphs.Algorithms;
-using Probabilistic.FactorGraphs.Distributions;
-using Probabilistic.FactorGraphs.Models;
 using PositiveDefiniteMatrix = Probabilistic.FactorGraphs.LinearAlgebra.PositiveDefiniteMatrix;
-using Range = Probabilistic.FactorGraphs.Models.Range;
 using Vec = Probabilistic.FactorGraphs.LinearAlgebra.Vector;
 
 namespace Probabilistic.FactorGraphs.Tests;

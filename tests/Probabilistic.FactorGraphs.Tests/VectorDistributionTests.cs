@@ -1,5 +1,4 @@
 using MathNet.Numerics.LinearAlgebra;
-using Probabilistic.FactorGraphs.Distributions;
 using PositiveDefiniteMatrix = Probabilistic.FactorGraphs.LinearAlgebra.PositiveDefiniteMatrix;
 using Vec = Probabilistic.FactorGraphs.LinearAlgebra.Vector;
 
