@@ -319,4 +319,43 @@ public class PlateTests
         Assert.True(phiPost.Select(p => p[0] + p[1] - p[2] - p[3]).OrderBy(x => x).ToArray() is [< -3, > 3]);
         Assert.Equal(alpha, thetaPost[2][0], 12); // the empty document keeps its prior
     }
+
+    [Fact]
+    public void JaggedGroups_NewSizesAndData_RebindTheSameModel()
+    {
+        // the sizes are observed values: changing them (and the data) re-runs the compiled model with the new layout
+        Range outer = new Range(3).Named("g");
+        VariableArray<int> sizes = Variable.Observed(Groups.Select(r => r.Length).ToArray(), outer).Named("sizes");
+        Range inner = new Range(sizes[outer]).Named("i");
+        VariableArray<double> means = Variable.Array<double>(outer).Named("means");
+        means[outer] = Variable.GaussianFromMeanAndVariance(0, 100).ForEach(outer);
+        var x = Variable.Array(Variable.Array<double>(inner), outer).Named("x");
+        using (Variable.ForEach(outer))
+            x[outer][inner] = Variable.GaussianFromMeanAndPrecision(means[outer], 1).ForEach(inner);
+        x.ObservedValue = Groups;
+        var engine = new InferenceEngine();
+        Assert.Equal(Groups[1].Sum() / (0.01 + 5), engine.Infer<Gaussian[]>(means)[1].GetMean(), 9);
+
+        double[][] regrouped = [[1.0], [], [2.0, 4.0, 6.0, 8.0, 10.0, 12.0]];
+        sizes.ObservedValue = regrouped.Select(r => r.Length).ToArray();
+        x.ObservedValue = regrouped;
+        var post = engine.Infer<Gaussian[]>(means);
+        Assert.Equal(1.0 / 1.01, post[0].GetMean(), 9);
+        Assert.Equal(0, post[1].GetMean(), 12);
+        Assert.Equal(100, post[1].GetVariance(), 9);
+        Assert.Equal(42.0 / 6.01, post[2].GetMean(), 9);
+    }
+
+    [Fact]
+    public void RangeOfSizeZero_GivesEmptyPosteriors()
+    {
+        Range n = new Range(0).Named("n");
+        VariableArray<double> x = Variable.Array<double>(n).Named("x");
+        Variable<double> m = Variable.GaussianFromMeanAndVariance(1, 2).Named("m");
+        x[n] = Variable.GaussianFromMeanAndVariance(m, 1).ForEach(n);
+        x.ObservedValue = [];
+        var engine = new InferenceEngine();
+        Assert.Equal(1, engine.Infer<Gaussian>(m).GetMean(), 12);
+        Assert.Empty(engine.Infer<Gaussian[]>(x));
+    }
 }
