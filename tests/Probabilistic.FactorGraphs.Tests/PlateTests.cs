@@ -116,6 +116,12 @@ public class PlateTests
         var muPost = engine.Infer<Gaussian[]>(mu);
         var zPost = engine.Infer<Gaussian[][]>(z);
         Assert.Equal(Groups.Select(g => g.Length), zPost.Select(r => r.Length));
+        // printed as Infer.NET prints a jagged array: each row's elements aligned under its index
+        var printed = engine.Infer(z).ToString()!.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        Assert.Equal(Groups.Sum(g => g.Length), printed.Length);
+        Assert.StartsWith("[0] [0] Gaussian(", printed[0]);
+        Assert.StartsWith("    [1] Gaussian(", printed[1]);
+        Assert.StartsWith("[1] [0] Gaussian(", printed[3]);
         int k = 1;
         for (int g = 0; g < Groups.Length; g++, k++)
         {

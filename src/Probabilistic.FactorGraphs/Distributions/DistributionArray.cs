@@ -9,14 +9,18 @@ public sealed class DistributionArray<T> : ReadOnlyCollection<T>
     /// <summary>Wraps the marginals.</summary>
     public DistributionArray(IList<T> items) : base(items) { }
 
-    /// <summary>"[i] distribution" lines.</summary>
+    /// <summary>"[i] distribution" lines; the rows of a jagged array are indented under their index.</summary>
     public override string ToString()
     {
         var sb = new StringBuilder();
         for (int i = 0; i < Count; i++)
         {
             if (i > 0) sb.AppendLine();
-            sb.Append('[').Append(i).Append("] ").Append(this[i]);
+            string prefix = "[" + i + "] ";
+            // a nested array (a row of a jagged array) prints one element per line, aligned under its first
+            var lines = (this[i]?.ToString() ?? "").Split('\n');
+            sb.Append(prefix).Append(lines[0].TrimEnd('\r'));
+            for (int l = 1; l < lines.Length; l++) sb.AppendLine().Append(' ', prefix.Length).Append(lines[l].TrimEnd('\r'));
         }
         return sb.ToString();
     }
