@@ -6,24 +6,31 @@ namespace Probabilistic.Mixtures;
 
 public sealed partial class BayesianGaussianMixture
 {
-    /// <summary>The priors, resolved against the data.</summary>
-    private sealed record Prior(WeightPrior Type, double Gamma, double Beta0, double[] M0, double Nu0, double[] W0Inv, double LogDetW0Inv, int K, int D)
+    /// <summary>The priors, resolved against the data; <see cref="W0Inv"/> in the covariance layout of one component.</summary>
+    private sealed record Prior(WeightPrior Type, double Gamma, double Beta0, double[] M0, double Nu0, double[] W0Inv, double LogDetW0Inv, int K, int D,
+        CovarianceType Covariance)
     {
         public static Prior From(BayesianGaussianMixtureOptions o, double[] x, int n, int d)
         {
             double gamma = o.WeightConcentration ?? 1.0 / o.Components;
             if (!(gamma > 0)) throw new ArgumentOutOfRangeException(nameof(o.WeightConcentration), gamma, "The weight concentration must be > 0.");
             if (!(o.MeanPrecision > 0)) throw new ArgumentOutOfRangeException(nameof(o.MeanPrecision), o.MeanPrecision, "The mean precision must be > 0.");
+            var type = o.CovarianceType;
+            bool matrix = type is CovarianceType.Full or CovarianceType.Tied;
+            if (!matrix && type is not (CovarianceType.Diagonal or CovarianceType.Spherical))
+                throw new ArgumentOutOfRangeException(nameof(o.CovarianceType), type, "Unknown covariance type.");
             double nu0 = o.DegreesOfFreedom ?? d;
-            if (!(nu0 > d - 1)) throw new ArgumentOutOfRangeException(nameof(o.DegreesOfFreedom), nu0, $"The degrees of freedom must exceed D − 1 = {d - 1}.");
+            if (matrix && !(nu0 > d - 1)) throw new ArgumentOutOfRangeException(nameof(o.DegreesOfFreedom), nu0, $"The degrees of freedom must exceed D − 1 = {d - 1}.");
+            if (!matrix && !(nu0 > 0)) throw new ArgumentOutOfRangeException(nameof(o.DegreesOfFreedom), nu0, $"The degrees of freedom of a {type} covariance must be > 0.");
             var mean = new double[d];
             for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) mean[j] += x[i * d + j] / n;
             var m0 = o.MeanPrior ?? mean;
             if (m0.Length != d) throw new ArgumentException($"MeanPrior has {m0.Length} values; D = {d}.");
             double[] w0Inv;
+            int length = CovarianceLayout.Length(type, 1, d);
             if (o.CovariancePrior is { } cp)
             {
-                if (cp.Length != d * d) throw new ArgumentException($"CovariancePrior has {cp.Length} values; D×D = {d * d}.");
+                if (cp.Length != length) throw new ArgumentException($"CovariancePrior has {cp.Length} values; a {type} covariance in D = {d} needs {length}.");
                 w0Inv = (double[])cp.Clone();
             }
             else
@@ -34,25 +41,53 @@ public sealed partial class BayesianGaussianMixture
                         for (int b = 0; b < d; b++) w0Inv[a * d + b] += (x[i * d + a] - mean[a]) * (x[i * d + b] - mean[b]) / Math.Max(1, n - 1);
                 // A constant column would make the prior singular; give it a tiny variance as reg_covar does.
                 for (int a = 0; a < d; a++) w0Inv[a * d + a] += 1e-6;
+                if (!matrix)
+                {
+                    var diagonal = Enumerable.Range(0, d).Select(a => w0Inv[a * d + a]).ToArray();
+                    w0Inv = type == CovarianceType.Diagonal ? diagonal : [diagonal.Average()];
+                }
+            }
+            if (!matrix)
+            {
+                double logDet = 0;
+                for (int i = 0; i < length; i++)
+                {
+                    if (!(w0Inv[i] > 0) || !double.IsFinite(w0Inv[i])) throw new ArgumentException($"CovariancePrior[{i}] = {w0Inv[i]} must be positive and finite.");
+                    logDet += Math.Log(w0Inv[i]);
+                }
+                return new Prior(o.WeightPrior, gamma, o.MeanPrecision, m0, nu0, w0Inv, logDet, o.Components, d, type);
             }
             var l = (double[])w0Inv.Clone();
             if (!Cholesky.TryFactor(l, d)) throw new ArgumentException("The covariance prior is not positive definite.");
-            return new Prior(o.WeightPrior, gamma, o.MeanPrecision, m0, nu0, w0Inv, Cholesky.LogDeterminant(l, d), o.Components, d);
+            return new Prior(o.WeightPrior, gamma, o.MeanPrecision, m0, nu0, w0Inv, Cholesky.LogDeterminant(l, d), o.Components, d, type);
         }
     }
 
     /// <summary>The variational posterior: weight parameters, and Normal-Wishart (m, β, W⁻¹, ν) per component.</summary>
-    private sealed class State
+    private sealed partial class State
     {
         public int K, D;
         public double[] A = [], B = [];            // Dirichlet α (A) or Beta(a, b) sticks
         public double[] Beta = [], Nu = [], M = [], WInv = [];
         public double[] LogDetWInv = [], ExpLogDetLambda = [], ExpLogPi = [];
 
+        public CovarianceType Type;
+
         public static State Update(Prior p, SufficientStatistics s)
         {
             int k = p.K, d = p.D;
-            var st = new State { K = k, D = d, A = new double[k], B = new double[k], Beta = new double[k], Nu = new double[k], M = new double[k * d], WInv = new double[k * d * d], LogDetWInv = new double[k], ExpLogDetLambda = new double[k], ExpLogPi = new double[k] };
+            var st = new State { K = k, D = d, Type = p.Covariance, A = new double[k], B = new double[k], Beta = new double[k], Nu = new double[k], M = new double[k * d], WInv = new double[CovarianceLayout.Length(p.Covariance, k, d)], LogDetWInv = new double[k], ExpLogDetLambda = new double[k], ExpLogPi = new double[k] };
+            if (p.Covariance == CovarianceType.Full) st.UpdateFull(p, s);
+            else st.UpdateOther(p, s);
+            st.UpdateWeights(p, s);
+            return st;
+        }
+
+        /// <summary>q(μ_k, Λ_k) = Normal-Wishart per component (Bishop 10.60–10.63).</summary>
+        private void UpdateFull(Prior p, SufficientStatistics s)
+        {
+            int k = p.K, d = p.D;
+            var st = this;
             var xbarMinusM0 = new double[d];
             for (int c = 0; c < k; c++)
             {
@@ -81,6 +116,13 @@ public sealed partial class BayesianGaussianMixture
                 for (int i = 0; i < d; i++) e += SpecialFunctions.DiGamma(0.5 * (st.Nu[c] - i));
                 st.ExpLogDetLambda[c] = e;
             }
+        }
+
+        /// <summary>q(π): Dirichlet, or Beta sticks of the truncated Dirichlet process.</summary>
+        private void UpdateWeights(Prior p, SufficientStatistics s)
+        {
+            int k = p.K;
+            var st = this;
             if (p.Type == WeightPrior.DirichletDistribution)
             {
                 double total = 0;
@@ -99,7 +141,6 @@ public sealed partial class BayesianGaussianMixture
                     cumulative += SpecialFunctions.DiGamma(st.B[c]) - dg;
                 }
             }
-            return st;
         }
 
         /// <summary>
@@ -108,10 +149,8 @@ public sealed partial class BayesianGaussianMixture
         /// </summary>
         public PrecisionFactors Factors()
         {
-            var cov = new double[K * D * D];
-            for (int c = 0; c < K; c++)
-                for (int i = 0; i < D * D; i++) cov[c * D * D + i] = WInv[c * D * D + i] / Nu[c];
-            var p = new GaussianMixtureParameters(CovarianceType.Full, K, D, Enumerable.Repeat(1.0 / K, K).ToArray(), M, cov);
+            var cov = Covariances();
+            var p = new GaussianMixtureParameters(Type, K, D, Enumerable.Repeat(1.0 / K, K).ToArray(), M, cov);
             var f = PrecisionFactors.Compute(p);
             for (int c = 0; c < K; c++)
             {
@@ -145,6 +184,7 @@ public sealed partial class BayesianGaussianMixture
         /// <summary>Σ_k KL(q(μ_k, Λ_k) ‖ p(μ_k, Λ_k)) for Normal-Wishart q and p (Bishop 10.74, 10.77).</summary>
         public double KlComponents(Prior p)
         {
+            if (Type != CovarianceType.Full) return KlOther(p);
             int d = D;
             double kl = 0;
             var w = new double[d * d];
@@ -210,10 +250,16 @@ public sealed partial class BayesianGaussianMixture
                 double total = weights.Sum();
                 for (int c = 0; c < K; c++) weights[c] /= total;
             }
-            var cov = new double[K * D * D];
-            for (int c = 0; c < K; c++)
-                for (int i = 0; i < D * D; i++) cov[c * D * D + i] = WInv[c * D * D + i] / Nu[c];
-            return (weights, (double[])M.Clone(), cov);
+            return (weights, (double[])M.Clone(), Covariances());
+        }
+
+        /// <summary>(ν W)⁻¹ in the layout of the covariance type (Tied: ν is the same for every component).</summary>
+        public double[] Covariances()
+        {
+            var cov = new double[WInv.Length];
+            int block = Type switch { CovarianceType.Full => D * D, CovarianceType.Diagonal => D, CovarianceType.Spherical => 1, _ => D * D };
+            for (int i = 0; i < cov.Length; i++) cov[i] = WInv[i] / Nu[i / block];
+            return cov;
         }
     }
 }

@@ -19,12 +19,22 @@ public enum WeightPrior
 /// <param name="WeightConcentration">γ; null: 1/K.</param>
 /// <param name="MeanPrecision">β₀ (default 1).</param>
 /// <param name="MeanPrior">m₀ [D]; null: the data mean.</param>
-/// <param name="DegreesOfFreedom">ν₀; null: D.</param>
-/// <param name="CovariancePrior">W₀⁻¹ [D×D]; null: the (unbiased) sample covariance of the data.</param>
+/// <param name="DegreesOfFreedom">ν₀ (the Wishart's, or twice the Gamma shape for diagonal and spherical); null: D.</param>
+/// <param name="CovariancePrior">
+/// W₀⁻¹ in the layout of <see cref="CovarianceLayout.Length"/> for one component: [D×D] (full, tied), [D] (diagonal: twice
+/// the Gamma rate per dimension), [1] (spherical: twice the Gamma rate); null: the (unbiased) sample covariance of the
+/// data, its diagonal, or the mean of its diagonal, as scikit-learn's covariance_prior.
+/// </param>
 /// <param name="MaxIterations">Variational iterations at most.</param>
 /// <param name="Tolerance">Relative change of the ELBO per point below which the fit stops.</param>
 /// <param name="Seed">Seed of the k-means++ start.</param>
 /// <param name="Backend">Where E-steps run.</param>
+/// <param name="CovarianceType">
+/// Full: a Normal-Wishart per component; Tied: one Wishart precision shared by all components, a Gaussian mean per
+/// component; Diagonal: an independent Normal-Gamma per component and dimension; Spherical: one Gamma precision per
+/// component shared by its dimensions.
+/// </param>
+/// <param name="InitialLabels">The start: a component for each row (null: k-means++ seeded by <paramref name="Seed"/>).</param>
 public sealed record BayesianGaussianMixtureOptions(
     int Components,
     WeightPrior WeightPrior = WeightPrior.DirichletProcess,
@@ -36,12 +46,15 @@ public sealed record BayesianGaussianMixtureOptions(
     int MaxIterations = 100,
     double Tolerance = 1e-3,
     int? Seed = null,
-    IMixtureBackend? Backend = null);
+    IMixtureBackend? Backend = null,
+    CovarianceType CovarianceType = CovarianceType.Full,
+    int[]? InitialLabels = null);
 
 /// <summary>
-/// A Gaussian mixture with full covariances fitted by variational inference (scikit-learn's
-/// <c>BayesianGaussianMixture</c>; Bishop, PRML §10.2): a Dirichlet or Dirichlet-process prior on the weights and
-/// Normal-Wishart priors on the components. Each step updates q(π), q(μ, Λ) and then q(Z) (through the same
+/// A Gaussian mixture fitted by variational inference (scikit-learn's <c>BayesianGaussianMixture</c>; Bishop, PRML
+/// §10.2): a Dirichlet or Dirichlet-process prior on the weights and conjugate priors on the components (Normal-Wishart
+/// for full covariances, one shared Wishart for tied, Normal-Gamma per dimension for diagonal, Normal-Gamma with one
+/// precision per component for spherical; see <see cref="BayesianGaussianMixtureOptions.CovarianceType"/>). Each step updates q(π), q(μ, Λ) and then q(Z) (through the same
 /// <see cref="IMixtureBackend"/> E-step as EM), and the trace holds the full variational lower bound
 /// Σₙ log Σ_k ρ_nk − KL(q(π)‖p(π)) − Σ_k KL(q(μ_k,Λ_k)‖p(μ_k,Λ_k)), which never decreases.
 /// </summary>
@@ -62,7 +75,10 @@ public sealed partial class BayesianGaussianMixture
     /// <summary>Posterior means m_k [K×D].</summary>
     public double[] Means { get; private set; } = [];
 
-    /// <summary>Posterior mean covariances (ν_k W_k)⁻¹ [K×D×D] (scikit-learn's covariances_).</summary>
+    /// <summary>
+    /// Posterior mean-precision covariances (ν_k W_k)⁻¹ (scikit-learn's covariances_), in the layout of
+    /// <see cref="CovarianceLayout.Length"/> for <see cref="BayesianGaussianMixtureOptions.CovarianceType"/>.
+    /// </summary>
     public double[] Covariances { get; private set; } = [];
 
     /// <summary>The final variational lower bound, total nats.</summary>
@@ -83,8 +99,10 @@ public sealed partial class BayesianGaussianMixture
         if (n < k) throw new ArgumentException($"{n} points cannot initialise {k} components.");
         var prior = Prior.From(Options, x, n, d);
         int seed = Options.Seed ?? Random.Shared.Next();
-        var labels = k == 1 ? new int[n] : KMeans.Fit(x, n, d, k, seed).Labels;
+        var labels = Options.InitialLabels is { } given ? CheckLabels(given, n, k) : k == 1 ? new int[n] : KMeans.Fit(x, n, d, k, seed).Labels;
         var stats = EStepKernels.FromLabels(x, n, d, k, labels);
+        // Diagonal and spherical E-steps accumulate per-dimension second moments only.
+        if (prior.Covariance is CovarianceType.Diagonal or CovarianceType.Spherical) stats = DiagonalOf(stats);
         var backend = Backend;
         using var bound = backend.Bind(x, n, d, k);
         var vb = new VariationalOptimizer(bound, prior, stats);
@@ -92,6 +110,27 @@ public sealed partial class BayesianGaussianMixture
         _state = vb.State;
         (Weights, Means, Covariances) = _state.Summary(prior);
         return Trace;
+    }
+
+    private static int[] CheckLabels(int[] labels, int n, int k)
+    {
+        if (labels.Length != n) throw new ArgumentException($"InitialLabels has {labels.Length} labels for {n} rows.");
+        for (int i = 0; i < n; i++)
+            if (labels[i] < 0 || labels[i] >= k) throw new ArgumentException($"InitialLabels[{i}] = {labels[i]} is not a component in [0, {k}).");
+        return labels;
+    }
+
+    private static SufficientStatistics DiagonalOf(SufficientStatistics full)
+    {
+        int k = full.Components, d = full.Dimension;
+        var s = new SufficientStatistics(k, d, false);
+        full.Nk.CopyTo(s.Nk, 0);
+        full.Shift.CopyTo(s.Shift, 0);
+        full.Sum.CopyTo(s.Sum, 0);
+        for (int c = 0; c < k; c++)
+            for (int i = 0; i < d; i++) s.SumSquares[c * d + i] = full.SumSquares[(c * d + i) * d + i];
+        s.LogLikelihood = full.LogLikelihood;
+        return s;
     }
 
     /// <summary>Posterior component probabilities [n×K] (scikit-learn's predict_proba).</summary>

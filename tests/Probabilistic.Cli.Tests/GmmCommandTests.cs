@@ -72,5 +72,43 @@ public sealed class GmmCommandTests : IDisposable
         Assert.Contains("not a 'gaussian-mixture' model", perr);
     }
 
+    [Theory]
+    [InlineData("full")]
+    [InlineData("tied")]
+    [InlineData("diag")]
+    [InlineData("spherical")]
+    public void BayesianFitSavesAModelThatPredictReadsAndAgreesWithTheLibrary(string covariance)
+    {
+        var model = Path.Combine(_dir.FullName, $"bayes-{covariance}.json");
+        var (code, output, err) = Run("gmm", "fit", "--bayesian", "--data", Faithful(), "--k", "5", "--covariance", covariance, "--weight-prior", "process",
+            "--weight-concentration", "0.01", "--max-iter", "500", "--tol", "1e-8", "--seed", "3", "--backend", "cpu", "-o", model, "--json");
+        Assert.True(code == 0, $"{covariance}: exit {code}: {err}");
+        var json = JsonNode.Parse(output)!;
+        Assert.True(json["bayesian"]!.GetValue<bool>());
+        var trace = json["elboPerObservation"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
+        for (int i = 1; i < trace.Length; i++)
+            Assert.True(trace[i] >= trace[i - 1] - 1e-9 * Math.Abs(trace[i]), $"{covariance}: bound fell at step {i + 1}: {trace[i - 1]:R} -> {trace[i]:R}");
+
+        // The same fit through the library, from the same seed.
+        var table = Core.Data.NumericData.Load(Faithful());
+        var vb = new BayesianGaussianMixture(new BayesianGaussianMixtureOptions(5, WeightPrior.DirichletProcess, 0.01, MaxIterations: 500, Tolerance: 1e-8,
+            Seed: 3, Backend: new CpuMixtureBackend(), CovarianceType: CovarianceLayout.Parse(covariance)));
+        vb.Fit(table);
+        Assert.Equal(vb.LowerBound, json["lowerBound"]!.GetValue<double>());
+        Assert.Equal(vb.Weights, json["weights"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray());
+
+        var (pcode, labels, perr) = Run("gmm", "predict", "-m", model, "--data", Faithful(), "--json");
+        Assert.True(pcode == 0, $"{covariance}: predict exit {pcode}: {perr}");
+        var predicted = JsonNode.Parse(labels)!["labels"]!.AsArray().Select(v => v!.GetValue<int>()).ToArray();
+        Assert.Equal(vb.Predict(table.Values, table.Rows), predicted);
+
+        var (ecode, _, eerr) = Run("gmm", "fit", "--data", Faithful(), "--k", "2", "--weight-concentration", "0.1", "-o", model);
+        Assert.True(ecode == CliHost.Usage, $"--weight-concentration without --bayesian: exit {ecode}");
+        Assert.Contains("--bayesian", eerr);
+        Assert.Equal(CliHost.Usage, Run("gmm", "fit", "--bayesian", "--data", Faithful(), "--k", "2", "--weight-prior", "banana", "-o", model).Code);
+        Assert.Equal(CliHost.Usage, Run("gmm", "fit", "--bayesian", "--data", Faithful(), "--k", "2", "--restarts", "3", "-o", model).Code);
+        Assert.Equal(CliHost.Usage, Run("gmm", "fit", "--bayesian", "--data", Faithful(), "--k", "2", "--degrees-of-freedom", "0.5", "--covariance", "full", "-o", model).Code);
+    }
+
     public void Dispose() => _dir.Delete(true);
 }

@@ -94,6 +94,31 @@ public sealed class GpuBackendTests : IClassFixture<GpuBackendTests.Simulator>
         Assert.Equal(cpu.Predict(x, n), gpu.Predict(x, n));
     }
 
+    [Theory]
+    [InlineData(CovarianceType.Full)]
+    [InlineData(CovarianceType.Tied)]
+    [InlineData(CovarianceType.Diagonal)]
+    [InlineData(CovarianceType.Spherical)]
+    public void BayesianFitMatchesTheCpuFit(CovarianceType type)
+    {
+        int n = 1500;
+        var (x, _) = Data(n, type, 4);
+        BayesianGaussianMixture Fit(IMixtureBackend backend)
+        {
+            // The same seed gives the same k-means++ start labels (computed on the CPU) for both.
+            var vb = new BayesianGaussianMixture(new BayesianGaussianMixtureOptions(4, WeightConcentration: 0.01, Tolerance: 1e-6, MaxIterations: 300,
+                Seed: 11, Backend: backend, CovarianceType: type));
+            vb.Fit(x, n, 3);
+            return vb;
+        }
+        var cpu = Fit(new CpuMixtureBackend(1));
+        var gpu = Fit(_gpu);
+        Assert.True(Math.Abs(cpu.LowerBound - gpu.LowerBound) < 1e-5 * Math.Abs(cpu.LowerBound), $"{type}: final bound cpu {cpu.LowerBound:R}, gpu {gpu.LowerBound:R}");
+        Close(cpu.Weights, gpu.Weights, 1e-4, type, "weights");
+        Close(cpu.Means, gpu.Means, 1e-4, type, "means");
+        Assert.Equal(cpu.Predict(x, n), gpu.Predict(x, n));
+    }
+
     [Fact]
     public void BackendChoiceParsesAndAutoFallsBackToTheCpu()
     {

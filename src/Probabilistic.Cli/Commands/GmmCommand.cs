@@ -12,8 +12,8 @@ using Probabilistic.Mixtures.Kernels;
 
 namespace Probabilistic.Cli.Commands;
 
-/// <summary><c>prob gmm fit|predict</c>: Gaussian mixtures by EM on the CPU or GPU.</summary>
-public static class GmmCommand
+/// <summary><c>prob gmm fit|predict</c>: Gaussian mixtures by EM or variational Bayes (<c>--bayesian</c>) on the CPU or GPU.</summary>
+public static partial class GmmCommand
 {
     private sealed record StartPoint(double[] Weights, double[][] Means, double[][][] Covariances);
 
@@ -31,25 +31,39 @@ public static class GmmCommand
         var threads = new Option<int?>("--threads") { Description = "CPU threads (default: all cores)" };
         var output = new Option<string>("--output", "-o") { Description = "Where to save the model (versioned JSON)", Required = true };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (trace, parameters, timing) instead of text" };
-        var fit = new Command("fit", "Fit a Gaussian mixture by EM") { data, k, covariance, maxIter, tol, seed, restarts, init, backend, threads, output, json };
-        fit.SetAction((parse, ct) => Task.FromResult(Fit(parse, ct, data, k, covariance, maxIter, tol, seed, restarts, init, backend, threads, output, json)));
+        var bayes = new BayesOptions(
+            new Option<bool>("--bayesian") { Description = "Fit by variational inference (scikit-learn's BayesianGaussianMixture): --k is an upper bound, unneeded components get weights near 0" },
+            new Option<string>("--weight-prior") { Description = "With --bayesian: process (Dirichlet process, default) | dirichlet (Dirichlet distribution)", DefaultValueFactory = _ => "process" },
+            new Option<double?>("--weight-concentration") { Description = "With --bayesian: γ of the weight prior (default 1/K)" },
+            new Option<double?>("--mean-precision") { Description = "With --bayesian: β₀ of the mean prior (default 1)" },
+            new Option<double?>("--degrees-of-freedom") { Description = "With --bayesian: ν₀ of the precision prior (default D)" });
+        var fit = new Command("fit", "Fit a Gaussian mixture by EM, or by variational inference with --bayesian")
+        {
+            data, k, covariance, maxIter, tol, seed, restarts, init, backend, threads, output, json,
+            bayes.Bayesian, bayes.WeightPrior, bayes.WeightConcentration, bayes.MeanPrecision, bayes.DegreesOfFreedom,
+        };
+        fit.SetAction((parse, ct) => Task.FromResult(Fit(parse, ct, data, k, covariance, maxIter, tol, seed, restarts, init, backend, threads, output, json, bayes)));
 
         var model = new Option<string>("--model", "-m") { Description = "A model saved by 'prob gmm fit'", Required = true };
         var pdata = new Option<string>("--data") { Description = "Data: CSV with a header row, or .npy", Required = true };
         var proba = new Option<bool>("--proba") { Description = "Print the component probabilities of each row instead of its label" };
         var pjson = new Option<bool>("--json") { Description = "Print one JSON object" };
-        var predict = new Command("predict", "Assign rows to the components of a fitted mixture") { model, pdata, proba, pjson };
+        var predict = new Command("predict", "Assign rows to the components of a fitted mixture (EM or --bayesian)") { model, pdata, proba, pjson };
         predict.SetAction((parse, ct) => Task.FromResult(Predict(parse, model, pdata, proba, pjson)));
 
-        return new Command("gmm", "Gaussian mixture models (EM, CPU or GPU)") { fit, predict };
+        return new Command("gmm", "Gaussian mixture models (EM or variational Bayes, CPU or GPU)") { fit, predict };
     }
 
     private static int Fit(ParseResult parse, CancellationToken ct, Option<string> dataOpt, Option<int> kOpt, Option<string> covOpt,
         Option<int> maxIterOpt, Option<double> tolOpt, Option<int> seedOpt, Option<int> restartsOpt, Option<string> initOpt,
-        Option<string> backendOpt, Option<int?> threadsOpt, Option<string> outputOpt, Option<bool> jsonOpt)
+        Option<string> backendOpt, Option<int?> threadsOpt, Option<string> outputOpt, Option<bool> jsonOpt, BayesOptions bayes)
     {
         var output = parse.InvocationConfiguration.Output;
         int k = parse.GetValue(kOpt);
+        bool bayesian = parse.GetValue(bayes.Bayesian);
+        if (!bayesian)
+            foreach (var o in new Option[] { bayes.WeightPrior, bayes.WeightConcentration, bayes.MeanPrecision, bayes.DegreesOfFreedom })
+                if (parse.GetResult(o) is { Implicit: false }) throw new UsageException($"{o.Name} applies to variational fits only; add --bayesian.");
         if (k < 1) throw new UsageException($"--k must be at least 1 (got {k}).");
         CovarianceType type;
         BackendChoice choice;
@@ -63,8 +77,16 @@ public static class GmmCommand
         if (!(parse.GetValue(tolOpt) >= 0)) throw new UsageException("--tol must be >= 0.");
         if (parse.GetValue(restartsOpt) < 1) throw new UsageException("--restarts must be at least 1.");
 
+        if (bayesian)
+        {
+            if (parse.GetValue(restartsOpt) != 1) throw new UsageException("--restarts is not supported with --bayesian (one fit from the k-means++ start).");
+            if (parse.GetValue(initOpt)!.ToLowerInvariant() is not ("kmeans++" or "kmeans" or "k-means++"))
+                throw new UsageException("--bayesian starts from k-means++ only; leave out --init.");
+        }
+
         var table = NumericData.Load(parse.GetValue(dataOpt)!);
         if (table.Rows < k) throw new UsageException($"{table.Rows} rows cannot fit {k} components.");
+        if (bayesian) return FitBayesian(parse, ct, table, k, type, choice, parse.GetValue(threadsOpt), bayes, maxIterOpt, tolOpt, seedOpt, backendOpt, outputOpt, jsonOpt);
         var (initKind, means, start) = ReadInit(parse.GetValue(initOpt)!, k, table.Columns, type);
         IMixtureBackend backend;
         try { backend = MixtureBackends.Create(choice, parse.GetValue(threadsOpt)); }
@@ -146,6 +168,7 @@ public static class GmmCommand
     private static int Predict(ParseResult parse, Option<string> modelOpt, Option<string> dataOpt, Option<bool> probaOpt, Option<bool> jsonOpt)
     {
         var output = parse.InvocationConfiguration.Output;
+        if (ModelKindOf(parse.GetValue(modelOpt)!) == BayesianGaussianMixture.ModelKind) return PredictBayesian(parse, modelOpt, dataOpt, probaOpt, jsonOpt);
         var gmm = GaussianMixture.Load(parse.GetValue(modelOpt)!);
         var table = NumericData.Load(parse.GetValue(dataOpt)!);
         var p = gmm.Parameters!;
