@@ -82,7 +82,7 @@ public sealed partial class HmmTagger
             throw new ArgumentException($"semi-supervised training holds out every {every}th tagged sentence to choose its settings; {tagged.Count} tagged sentences are too few", nameof(tagged));
 
         var supervisedFit = Train(fit, options, tagSet, universalMap, cancellationToken: cancellationToken);
-        double baseline = supervisedFit.Accuracy(dev);
+        double baseline = supervisedFit.HeldOutAccuracy(dev);
         var trials = new List<SemiSupervisedTrial> { new(0, 0, baseline) };
         var best = trials[0];
         foreach (var share in semi.Shares)
@@ -92,7 +92,7 @@ public sealed partial class HmmTagger
             var scorer = new StepProgress(step =>
             {
                 var adapted = supervisedFit.WithCounts(em, step.Iteration);
-                var trial = new SemiSupervisedTrial(share, step.Iteration, adapted.Accuracy(dev));
+                var trial = new SemiSupervisedTrial(share, step.Iteration, adapted.HeldOutAccuracy(dev));
                 trials.Add(trial);
                 if (trial.HeldOutAccuracy > best.HeldOutAccuracy) best = trial;
             });
@@ -124,15 +124,18 @@ public sealed partial class HmmTagger
         return WithCounts(em, trace.Count);
     }
 
-    /// <summary>Fraction of tokens of <paramref name="gold"/> tagged correctly.</summary>
-    public double Accuracy(IReadOnlyList<TaggedSentence> gold)
+    // Fraction of held-out tokens tagged correctly; a sentence the model cannot decode (every path has probability zero,
+    // possible when deleted interpolation gives the unigram weight 0 on a tiny corpus) counts as all wrong.
+    private double HeldOutAccuracy(IReadOnlyList<TaggedSentence> gold)
     {
         long right = 0, all = 0;
         foreach (var s in gold)
         {
-            var tags = Tag(s.Words);
+            all += s.Length;
+            string[] tags;
+            try { tags = Tag(s.Words); }
+            catch (InvalidOperationException) { continue; }
             for (int i = 0; i < tags.Length; i++) if (tags[i] == s.Tags[i]) right++;
-            all += tags.Length;
         }
         return all == 0 ? 0 : (double)right / all;
     }

@@ -16,7 +16,7 @@ namespace Probabilistic.Hmm.Tagging;
 /// ε_t = (h_t + 1) / (c(t) + h_t + 1) and h_t is the number of words seen once with tag t (a Good-Turing-style
 /// estimate of the probability that tag t emits a new word).
 /// </summary>
-internal sealed class SemiSupervisedEm : IElboOptimizer
+public sealed class SemiSupervisedEm : IElboOptimizer
 {
     private readonly int _t, _s, _order;
     private readonly int[][] _wordTags;          // per vocabulary word: candidate tags (ascending)
@@ -28,6 +28,10 @@ internal sealed class SemiSupervisedEm : IElboOptimizer
     private double[] _trans;                     // P(z | x, y), dense S³
     private double[][] _emit;                    // P(w | t), parallel to _wordTags
 
+    /// <summary>
+    /// Starts from <paramref name="supervised"/> (θ₀ as above) on <paramref name="untagged"/> sentences with the tagged
+    /// counts weighted <paramref name="labelledWeight"/> (λ).
+    /// </summary>
     public SemiSupervisedEm(HmmTagger supervised, IReadOnlyList<IReadOnlyList<string>> untagged, double labelledWeight, int? maxThreads = null)
     {
         ArgumentNullException.ThrowIfNull(supervised);
@@ -435,8 +439,9 @@ internal sealed class SemiSupervisedEm : IElboOptimizer
 }
 
 /// <summary>Expected counts over untagged text: trigrams (dense (T+1)³), word–tag counts per vocabulary word, and Σ log p(s).</summary>
-internal sealed class UntaggedCounts
+public sealed class UntaggedCounts
 {
+    /// <summary>Zero counts for S = <paramref name="size"/> symbols (T tags and the boundary) and the given candidate tags.</summary>
     public UntaggedCounts(int size, int[][] wordTags)
     {
         Trigrams = new double[size * size * size];
@@ -453,6 +458,7 @@ internal sealed class UntaggedCounts
     /// <summary>Σ_s log p(s).</summary>
     public double LogLikelihood { get; set; }
 
+    /// <summary>Adds <paramref name="other"/>'s counts and log-likelihood to these.</summary>
     public void Add(UntaggedCounts other)
     {
         for (int i = 0; i < Trigrams.Length; i++) Trigrams[i] += other.Trigrams[i];
@@ -463,4 +469,4 @@ internal sealed class UntaggedCounts
 }
 
 /// <summary>λ·c_tagged + E[c_untagged]: trigram counts (dense (T+1)³) and word–tag counts over the vocabulary.</summary>
-internal sealed record CombinedCounts(double[] Trigrams, int[][] WordTags, double[][] WordTagCounts);
+public sealed record CombinedCounts(double[] Trigrams, int[][] WordTags, double[][] WordTagCounts);
