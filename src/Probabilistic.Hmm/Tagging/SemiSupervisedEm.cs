@@ -15,6 +15,12 @@ namespace Probabilistic.Hmm.Tagging;
 /// ε_t · q(w | t) with q ∝ (untagged frequency of w) · exp(the tagger's unknown-word score), where
 /// ε_t = (h_t + 1) / (c(t) + h_t + 1) and h_t is the number of words seen once with tag t (a Good-Turing-style
 /// estimate of the probability that tag t emits a new word).
+/// <para>
+/// Why the trigram state space rather than a bigram model: it is the model the tagger decodes with, and the candidate
+/// restriction keeps it small — a position costs |C_{i−2}|·|C_{i−1}|·|C_i|, not (T+1)³ — so on Brown with 1 % of the
+/// training sentences tagged (about 1M untagged tokens, 104 tags) an iteration takes about 5 s on two cores. The one limit
+/// is the dense (T+1)³ table of counts: above <see cref="TransitionModel.DenseLimit"/> tags the step refuses.
+/// </para>
 /// </summary>
 public sealed class SemiSupervisedEm : IElboOptimizer
 {
@@ -38,6 +44,8 @@ public sealed class SemiSupervisedEm : IElboOptimizer
         ArgumentNullException.ThrowIfNull(untagged);
         if (!(labelledWeight > 0 && double.IsFinite(labelledWeight)))
             throw new ArgumentOutOfRangeException(nameof(labelledWeight), labelledWeight, "the tagged counts' weight λ must be positive and finite");
+        if (supervised.SemiSupervised is not null)
+            throw new ArgumentException("the start tagger is already semi-supervised; start from the supervised tagger it came from", nameof(supervised));
         _t = supervised.Tags.Count;
         _s = _t + 1;
         _order = supervised.Options.Order;
