@@ -205,6 +205,47 @@ public class SemiSupervisedTests
         }
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(2)]
+    public void AdaptedTaggerDecodesWithTntInterpolationOfTheCombinedCounts(int order)
+    {
+        var tagger = HmmTagger.Train(Tagged, new TaggerOptions(Order: order, SuffixThetaScale: 1));
+        var adapted = tagger.Adapt(Untagged, 0.5, 1, out _, maxThreads: 1);
+        var c = adapted.SemiSupervised!;
+        var l = tagger.Transitions.Lambdas;
+        Assert.Equal(l, adapted.Transitions.Lambdas);
+        int s = tagger.Tags.Count + 1;
+        double F(int x, int y, int z) => c.Trigrams[(x * s + y) * s + z];
+        double total = c.Trigrams.Sum();
+        for (int x = 0; x < s; x++)
+        {
+            for (int y = 0; y < s; y++)
+            {
+                double fxy = Enumerable.Range(0, s).Sum(z => F(x, y, z));
+                double fy = Enumerable.Range(0, s).Sum(xx => Enumerable.Range(0, s).Sum(z => F(xx, y, z)));
+                for (int z = 0; z < s; z++)
+                {
+                    double fz = Enumerable.Range(0, s).Sum(xx => Enumerable.Range(0, s).Sum(yy => F(xx, yy, z)));
+                    double fyz = Enumerable.Range(0, s).Sum(xx => F(xx, y, z));
+                    double p = l[0] * fz / total + l[1] * (fy > 0 ? fyz / fy : 0) + (order == 3 && fxy > 0 ? l[2] * F(x, y, z) / fxy : 0);
+                    Assert.True(Math.Abs(Math.Log(p) - adapted.Transitions.Log(x, y, z)) < 1e-12 || p == 0 && double.IsNegativeInfinity(adapted.Transitions.Log(x, y, z)),
+                        $"log P({z} | {x}, {y}): decoder {adapted.Transitions.Log(x, y, z):R}, formula {Math.Log(p):R}");
+                }
+            }
+        }
+        // P(w | t) = c(w, t) / Σ_w' c(w', t) over both texts' words.
+        int w = Array.IndexOf(c.Words, "blorp");
+        var (tags, emit) = adapted.Candidates("blorp");
+        Assert.NotEmpty(tags);
+        for (int k = 0; k < tags.Length; k++)
+        {
+            double tagTotal = Enumerable.Range(0, c.Words.Length).Sum(v => c.Counts[v].Where((_, j) => c.Tags[v][j] == tags[k]).Sum());
+            double count = c.Counts[w][Array.IndexOf(c.Tags[w], tags[k])];
+            Assert.Equal(Math.Log(count / tagTotal), emit[k], 12);
+        }
+    }
+
     [Fact]
     public void BadInputIsNamed()
     {
