@@ -83,7 +83,7 @@ public static class TaggerSuite
     }
 
     /// <summary>
-    /// <c>tagger --semi [--fractions=1,5,25]</c>: semi-supervised training. Of the training sentences (the same every-10th
+    /// <c>tagger --semi [--fractions=1,5,25] [--semi-z=Z]</c>: semi-supervised training. Of the training sentences (the same every-10th
     /// split), every k-th sentence keeps its tags (k = 100 / percent) and the others give their words as untagged text;
     /// the supervised tagger on the tagged part and <see cref="HmmTagger.TrainSemiSupervised"/> (settings chosen on a
     /// slice of the tagged part, never the test split) are scored on the test split, with known/unknown split by the
@@ -94,6 +94,9 @@ public static class TaggerSuite
         var arg = Environment.GetCommandLineArgs().LastOrDefault(a => a.StartsWith("--fractions=", StringComparison.Ordinal));
         var percents = arg is null ? (context.Quick ? [1.0] : [1.0, 5.0, 25.0])
             : arg["--fractions=".Length..].Split(',').Select(x => double.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var zArg = Environment.GetCommandLineArgs().LastOrDefault(a => a.StartsWith("--semi-z=", StringComparison.Ordinal));
+        double z = zArg is null ? 0 : double.Parse(zArg["--semi-z=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        Console.WriteLine($"held-out guard: a trial must gain net tokens on the held-out slice, gained − lost > {z}·√(gained + lost)");
         var mapping = TagMapping.For(TagSet.Normalised, null);
         var all = TaggedCorpus.Read(files, CorpusFormat.Brown, mapping).ToList();
         var train = all.Where((_, i) => i % 10 != 9).ToList();
@@ -109,13 +112,13 @@ public static class TaggerSuite
             var supervised = HmmTagger.Train(tagged, new TaggerOptions());
             double supSeconds = sw.Elapsed.TotalSeconds;
             sw.Restart();
-            var result = untagged.Count > 0 ? HmmTagger.TrainSemiSupervised(tagged, untagged, new TaggerOptions(), new SemiSupervisedOptions(MaxThreads: 2)) : null;
+            var result = untagged.Count > 0 ? HmmTagger.TrainSemiSupervised(tagged, untagged, new TaggerOptions(), new SemiSupervisedOptions(MaxThreads: 2, RequiredZ: z)) : null;
             double semiSeconds = sw.Elapsed.TotalSeconds;
             var a = Score(supervised, supervised, test);
             var b = result is null ? a : Score(result.Tagger, supervised, test);
             string chosen = result is null ? "no untagged text" : result.Iterations == 0 ? "kept supervised" : $"r = {result.Share}, {result.Iterations} it.";
-            string trials = result is null ? "" : string.Join(" ", result.Trials.Select(t => $"{t.Share}/{t.Iteration}:{100 * t.HeldOutAccuracy:F2}"));
-            Console.WriteLine($"{percent}% tagged: {tagged.Count:N0} tagged / {untagged.Count:N0} untagged sentences; held-out trials (share/iteration:accuracy %) {trials}");
+            string trials = result is null ? "" : string.Join(" ", result.Trials.Select(t => $"{t.Share}/{t.Iteration}:{100 * t.HeldOutAccuracy:F2}(+{t.Gained}-{t.Lost})"));
+            Console.WriteLine($"{percent}% tagged: {tagged.Count:N0} tagged / {untagged.Count:N0} untagged sentences; held-out trials (share/iteration:accuracy % (+gained−lost tokens)) {trials}");
             if (result?.Trace is { } trace) Console.WriteLine($"  final objective per iteration (nats): {string.Join(", ", trace.Select(t => t.Elbo.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}");
             rows.Add([$"{percent}%", tagged.Sum(s => (long)s.Length).ToString("N0"), BenchContext.F(supSeconds, "F1"), BenchContext.F(semiSeconds, "F1"), chosen,
                 Pct(a.Accuracy), Pct(b.Accuracy), Pct(a.Known), Pct(b.Known), Pct(a.Unknown), Pct(b.Unknown),

@@ -25,7 +25,13 @@ public sealed record SemiSupervisedCounts(string[] Words, int[][] Tags, double[]
 /// </param>
 /// <param name="HeldOutEvery">Every this-many-th tagged sentence (the last of each group) forms the held-out slice used to choose.</param>
 /// <param name="MaxThreads">Threads for the E-step (null: all cores).</param>
-public sealed record SemiSupervisedOptions(int MaxIterations = 4, IReadOnlyList<double>? LabelledShares = null, int HeldOutEvery = 10, int? MaxThreads = null)
+/// <param name="RequiredZ">
+/// How sure the held-out slice must be: a trial is eligible only when gained − lost &gt; z·√(gained + lost) over the
+/// held-out tokens on which it and the supervised model disagree (a one-sided sign test, McNemar's; z = 1.645 is the
+/// 5 % level). 0 (the default): any net gain.
+/// </param>
+public sealed record SemiSupervisedOptions(int MaxIterations = 4, IReadOnlyList<double>? LabelledShares = null, int HeldOutEvery = 10, int? MaxThreads = null,
+    double RequiredZ = 0)
 {
     /// <summary>The shares tried.</summary>
     public IReadOnlyList<double> Shares => LabelledShares ?? [1.0, 4.0];
@@ -38,11 +44,17 @@ public sealed record SemiSupervisedOptions(int MaxIterations = 4, IReadOnlyList<
             throw new ArgumentOutOfRangeException(nameof(LabelledShares), string.Join(", ", Shares), "every share must be positive and finite, and at least one is needed");
         if (HeldOutEvery < 2) throw new ArgumentOutOfRangeException(nameof(HeldOutEvery), HeldOutEvery, "must be at least 2");
         if (MaxThreads is < 1) throw new ArgumentOutOfRangeException(nameof(MaxThreads), MaxThreads, "must be at least 1 when given");
+        if (!(RequiredZ >= 0 && double.IsFinite(RequiredZ))) throw new ArgumentOutOfRangeException(nameof(RequiredZ), RequiredZ, "must be a finite number >= 0");
     }
 }
 
 /// <summary>One (share, iteration) scored on the held-out slice; iteration 0 is the supervised model.</summary>
-public readonly record struct SemiSupervisedTrial(double Share, int Iteration, double HeldOutAccuracy);
+/// <param name="Share">The share r (0 for the supervised model).</param>
+/// <param name="Iteration">Baum-Welch iterations (0: the supervised model).</param>
+/// <param name="HeldOutAccuracy">Token accuracy on the held-out slice.</param>
+/// <param name="Gained">Held-out tokens this trial tags right and the supervised model wrong.</param>
+/// <param name="Lost">Held-out tokens the supervised model tags right and this trial wrong.</param>
+public readonly record struct SemiSupervisedTrial(double Share, int Iteration, double HeldOutAccuracy, long Gained, long Lost);
 
 /// <summary>The outcome of <see cref="HmmTagger.TrainSemiSupervised"/>.</summary>
 /// <param name="Tagger">The chosen tagger, trained on all tagged sentences: semi-supervised, or the supervised one when no trial beat it.</param>
@@ -64,7 +76,7 @@ public sealed partial class HmmTagger
     /// <paramref name="untagged"/> (see <see cref="Adapt"/>), with the weight and the number of iterations chosen by
     /// accuracy on a held-out slice of the TAGGED sentences (every <see cref="SemiSupervisedOptions.HeldOutEvery"/>-th):
     /// a supervised tagger on the rest is scored, then every share × iteration; the best trial must beat the
-    /// supervised score strictly, otherwise the supervised tagger on all tagged sentences is returned. The winner is
+    /// supervised score strictly (and pass <see cref="SemiSupervisedOptions.RequiredZ"/>'s sign test), otherwise the supervised tagger on all tagged sentences is returned. The winner is
     /// retrained on all tagged sentences with the same share and iteration count.
     /// </summary>
     public static SemiSupervisedResult TrainSemiSupervised(IReadOnlyList<TaggedSentence> tagged, IReadOnlyList<IReadOnlyList<string>> untagged,
@@ -82,8 +94,9 @@ public sealed partial class HmmTagger
             throw new ArgumentException($"semi-supervised training holds out every {every}th tagged sentence to choose its settings; {tagged.Count} tagged sentences are too few", nameof(tagged));
 
         var supervisedFit = Train(fit, options, tagSet, universalMap, cancellationToken: cancellationToken);
-        double baseline = supervisedFit.HeldOutAccuracy(dev);
-        var trials = new List<SemiSupervisedTrial> { new(0, 0, baseline) };
+        var baseRight = supervisedFit.HeldOutCorrect(dev);
+        double baseline = (double)baseRight.Count(r => r) / baseRight.Length;
+        var trials = new List<SemiSupervisedTrial> { new(0, 0, baseline, 0, 0) };
         var best = trials[0];
         foreach (var share in semi.Shares)
         {
@@ -92,9 +105,13 @@ public sealed partial class HmmTagger
             var scorer = new StepProgress(step =>
             {
                 var adapted = supervisedFit.WithCounts(em, step.Iteration);
-                var trial = new SemiSupervisedTrial(share, step.Iteration, adapted.HeldOutAccuracy(dev));
+                var right = adapted.HeldOutCorrect(dev);
+                long gained = 0, lost = 0;
+                for (int i = 0; i < right.Length; i++) { if (right[i] && !baseRight[i]) gained++; else if (!right[i] && baseRight[i]) lost++; }
+                var trial = new SemiSupervisedTrial(share, step.Iteration, (double)right.Count(r => r) / right.Length, gained, lost);
                 trials.Add(trial);
-                if (trial.HeldOutAccuracy > best.HeldOutAccuracy) best = trial;
+                bool eligible = gained - lost > 0 && gained - lost > semi.RequiredZ * Math.Sqrt(gained + lost);
+                if (eligible && trial.HeldOutAccuracy > best.HeldOutAccuracy) best = trial;
             });
             ElboDriver.Fit(em, new FitOptions(MaxIterations: semi.MaxIterations, Tolerance: 0, Progress: scorer), cancellationToken);
         }
@@ -124,20 +141,21 @@ public sealed partial class HmmTagger
         return WithCounts(em, trace.Count);
     }
 
-    // Fraction of held-out tokens tagged correctly; a sentence the model cannot decode (every path has probability zero,
+    // Per held-out token: tagged correctly? A sentence the model cannot decode (every path has probability zero,
     // possible when deleted interpolation gives the unigram weight 0 on a tiny corpus) counts as all wrong.
-    private double HeldOutAccuracy(IReadOnlyList<TaggedSentence> gold)
+    private bool[] HeldOutCorrect(IReadOnlyList<TaggedSentence> gold)
     {
-        long right = 0, all = 0;
+        var right = new bool[gold.Sum(s => s.Length)];
+        int k = 0;
         foreach (var s in gold)
         {
-            all += s.Length;
-            string[] tags;
+            string[]? tags;
             try { tags = Tag(s.Words); }
-            catch (InvalidOperationException) { continue; }
-            for (int i = 0; i < tags.Length; i++) if (tags[i] == s.Tags[i]) right++;
+            catch (InvalidOperationException) { tags = null; }
+            for (int i = 0; i < s.Length; i++, k++) right[k] = tags is not null && tags[i] == s.Tags[i];
         }
-        return all == 0 ? 0 : (double)right / all;
+        if (right.Length == 0) throw new ArgumentException("the held-out slice has no tokens");
+        return right;
     }
 
     internal HmmTagger WithCounts(SemiSupervisedEm em, int iterations)

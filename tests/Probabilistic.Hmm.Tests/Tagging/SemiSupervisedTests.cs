@@ -177,6 +177,30 @@ public class SemiSupervisedTests
     }
 
     [Fact]
+    public void SignTestThresholdDecidesWhetherAHeldOutGainCounts()
+    {
+        var sample = Path.Combine(TestPaths.ProjectDatasets(), "brown-sample");
+        var mapping = TagMapping.For(TagSet.Normalised, null);
+        var tagged = TaggedCorpus.Read([Path.Combine(sample, "ca01"), Path.Combine(sample, "cb01")], CorpusFormat.Brown, mapping).ToList();
+        var untagged = TaggedCorpus.Read(new[] { "cc06", "cd11", "ce04" }.Select(f => Path.Combine(sample, f)), CorpusFormat.Brown, mapping)
+            .Select(x => (IReadOnlyList<string>)x.Words).ToList();
+        var heldOutTokens = tagged.Where((_, i) => i % 10 == 9).Sum(x => x.Length);
+
+        var plain = HmmTagger.TrainSemiSupervised(tagged, untagged, semi: new SemiSupervisedOptions(MaxIterations: 2, MaxThreads: 2));
+        foreach (var t in plain.Trials)
+            Assert.Equal(plain.SupervisedHeldOutAccuracy + (double)(t.Gained - t.Lost) / heldOutTokens, t.HeldOutAccuracy, 12);
+        var chosen = plain.Trials.Single(t => t.Share == plain.Share && t.Iteration == plain.Iterations);
+        Assert.True(plain.Iterations > 0 && chosen.Gained > chosen.Lost, $"this sample should gain on the held-out slice: {string.Join("; ", plain.Trials)}");
+        Assert.Equal(plain.Trials.Max(t => t.HeldOutAccuracy), chosen.HeldOutAccuracy);
+
+        // A z no net gain can reach (every disagreement won would give gained − lost = √(n)·√(n)) keeps the supervised model.
+        var strict = HmmTagger.TrainSemiSupervised(tagged, untagged, semi: new SemiSupervisedOptions(MaxIterations: 2, MaxThreads: 2, RequiredZ: Math.Sqrt(heldOutTokens) + 1));
+        Assert.Equal(0, strict.Iterations);
+        Assert.Null(strict.Tagger.SemiSupervised);
+        Assert.Equal(plain.Trials, strict.Trials);
+    }
+
+    [Fact]
     public void AdaptedTaggerKnowsUntaggedWordsAndRoundTripsThroughTheModelFile()
     {
         var tagger = HmmTagger.Train(Tagged, new TaggerOptions(SuffixThetaScale: 1));
