@@ -95,7 +95,7 @@ public static class TaggerSuite
         var percents = arg is null ? (context.Quick ? [1.0] : [1.0, 5.0, 25.0])
             : arg["--fractions=".Length..].Split(',').Select(x => double.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var zArg = Environment.GetCommandLineArgs().LastOrDefault(a => a.StartsWith("--semi-z=", StringComparison.Ordinal));
-        double z = zArg is null ? 0 : double.Parse(zArg["--semi-z=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        double z = zArg is null ? new SemiSupervisedOptions().RequiredZ : double.Parse(zArg["--semi-z=".Length..], System.Globalization.CultureInfo.InvariantCulture);
         Console.WriteLine($"held-out guard: a trial must gain net tokens on the held-out slice, gained − lost > {z}·√(gained + lost)");
         var mapping = TagMapping.For(TagSet.Normalised, null);
         var all = TaggedCorpus.Read(files, CorpusFormat.Brown, mapping).ToList();

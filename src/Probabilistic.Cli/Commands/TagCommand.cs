@@ -51,7 +51,8 @@ public static class TagCommand
         var untagged = new Option<string?>("--untagged") { Description = "Untagged text (a sentence per line, tokens separated by white space): improve the supervised model by Baum-Welch on it, with the weight and iteration count chosen on every 10th tagged sentence (the supervised model is kept when no choice beats it there)" };
         var untaggedFormat = new Option<TagStreamFormat>("--untagged-format") { Description = "Layout of --untagged: text, conll or wordtag (tags ignored)", DefaultValueFactory = _ => TagStreamFormat.Text };
         var semiIterations = new Option<int>("--semi-iterations") { Description = "With --untagged: Baum-Welch iterations tried at most (each scored on the held-out slice)", DefaultValueFactory = _ => 4 };
-        var command = new Command("train", "Train a tagger on tagged files and save it") { format, order, tagset, tagMap, output, untagged, untaggedFormat, semiIterations, files };
+        var semiZ = new Option<double>("--semi-z") { Description = "With --untagged: a Baum-Welch setting must beat the supervised model on the held-out slice by gained − lost > Z·√(gained + lost) tokens (a sign test; 0: any net gain)", DefaultValueFactory = _ => 1.645 };
+        var command = new Command("train", "Train a tagger on tagged files and save it") { format, order, tagset, tagMap, output, untagged, untaggedFormat, semiIterations, semiZ, files };
         command.SetAction((parse, ct) =>
         {
             int o = parse.GetValue(order);
@@ -66,7 +67,11 @@ public static class TagCommand
             int maxSemi = parse.GetValue(semiIterations);
             if (untaggedPath is null && parse.GetResult(semiIterations) is { Implicit: false })
                 throw new UsageException("--semi-iterations needs --untagged FILE");
+            if (untaggedPath is null && parse.GetResult(semiZ) is { Implicit: false })
+                throw new UsageException("--semi-z needs --untagged FILE");
             if (maxSemi < 1) throw new UsageException($"--semi-iterations must be at least 1, not {maxSemi}");
+            double z = parse.GetValue(semiZ);
+            if (!(z >= 0 && double.IsFinite(z))) throw new UsageException($"--semi-z must be a finite number >= 0, not {z}");
             HmmTagger tagger;
             if (untaggedPath is null)
             {
@@ -80,7 +85,7 @@ public static class TagCommand
                 using (var reader = DataFiles.OpenText(untaggedPath))
                     raw = ReadSentences(reader, untaggedPath, parse.GetValue(untaggedFormat)).Select(w => (IReadOnlyList<string>)w).ToList();
                 if (raw.Sum(r => r.Count) == 0) throw new DataFormatException(untaggedPath, null, "the untagged file has no tokens");
-                var result = HmmTagger.TrainSemiSupervised(tagged, raw, new TaggerOptions(Order: o), new SemiSupervisedOptions(MaxIterations: maxSemi), set, mapping.Table, ct);
+                var result = HmmTagger.TrainSemiSupervised(tagged, raw, new TaggerOptions(Order: o), new SemiSupervisedOptions(MaxIterations: maxSemi, RequiredZ: z), set, mapping.Table, ct);
                 tagger = result.Tagger;
                 var trials = string.Join(", ", result.Trials.Skip(1).Select(t => $"r={t.Share.ToString(CultureInfo.InvariantCulture)}/{t.Iteration}: {100 * t.HeldOutAccuracy:F2} %"));
                 error.WriteLine($"prob tag train: semi-supervised on {raw.Count:N0} untagged sentences; held-out accuracy supervised {100 * result.SupervisedHeldOutAccuracy:F2} %, {trials}; " +
