@@ -23,6 +23,7 @@ public static class TaggerSuite
         var files = Directory.GetFiles(brown).Where(f => Regex.IsMatch(Path.GetFileName(f), "^c[a-r][0-9][0-9]$"))
             .OrderBy(f => f, StringComparer.Ordinal).ToList();
         var universalMap = Path.Combine(BenchContext.ProjectRoot(), "datasets", "universal-tags", "en-brown.map");
+        if (Environment.GetCommandLineArgs().Contains("--semi")) return Semi(context, files);
 
         var rows = new List<IReadOnlyList<string>>();
         var results = new Dictionary<string, Measured>();
@@ -79,6 +80,64 @@ public static class TaggerSuite
             pomegranateAccuracy = (double?)pome?["viterbi_accuracy"], pomegranateTokensPerSecond = pome is null ? (double?)null : BestRate(pome["viterbi_tok_per_s"]),
         }));
         return 0;
+    }
+
+    /// <summary>
+    /// <c>tagger --semi [--fractions=1,5,25] [--semi-z=Z]</c>: semi-supervised training. Of the training sentences (the same every-10th
+    /// split), every k-th sentence keeps its tags (k = 100 / percent) and the others give their words as untagged text;
+    /// the supervised tagger on the tagged part and <see cref="HmmTagger.TrainSemiSupervised"/> (settings chosen on a
+    /// slice of the tagged part, never the test split) are scored on the test split, with known/unknown split by the
+    /// tagged lexicon for both, so the columns cover the same tokens.
+    /// </summary>
+    private static int Semi(BenchContext context, List<string> files)
+    {
+        var arg = Environment.GetCommandLineArgs().LastOrDefault(a => a.StartsWith("--fractions=", StringComparison.Ordinal));
+        var percents = arg is null ? (context.Quick ? [1.0] : [1.0, 5.0, 25.0])
+            : arg["--fractions=".Length..].Split(',').Select(x => double.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var zArg = Environment.GetCommandLineArgs().LastOrDefault(a => a.StartsWith("--semi-z=", StringComparison.Ordinal));
+        double z = zArg is null ? new SemiSupervisedOptions().RequiredZ : double.Parse(zArg["--semi-z=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        Console.WriteLine($"held-out guard: a trial must gain net tokens on the held-out slice, gained − lost > {z}·√(gained + lost)");
+        var mapping = TagMapping.For(TagSet.Normalised, null);
+        var all = TaggedCorpus.Read(files, CorpusFormat.Brown, mapping).ToList();
+        var train = all.Where((_, i) => i % 10 != 9).ToList();
+        var test = all.Where((_, i) => i % 10 == 9).ToList();
+        var rows = new List<IReadOnlyList<string>>();
+        var json = new List<object>();
+        foreach (var percent in percents)
+        {
+            int every = (int)Math.Round(100 / percent);
+            var tagged = train.Where((_, i) => i % every == 0).ToList();
+            var untagged = train.Where((_, i) => i % every != 0).Select(s => (IReadOnlyList<string>)s.Words).ToList();
+            var sw = Stopwatch.StartNew();
+            var supervised = HmmTagger.Train(tagged, new TaggerOptions());
+            double supSeconds = sw.Elapsed.TotalSeconds;
+            sw.Restart();
+            var result = untagged.Count > 0 ? HmmTagger.TrainSemiSupervised(tagged, untagged, new TaggerOptions(), new SemiSupervisedOptions(MaxThreads: 2, RequiredZ: z)) : null;
+            double semiSeconds = sw.Elapsed.TotalSeconds;
+            var a = Score(supervised, supervised, test);
+            var b = result is null ? a : Score(result.Tagger, supervised, test);
+            string chosen = result is null ? "no untagged text" : result.Iterations == 0 ? "kept supervised" : $"r = {result.Share}, {result.Iterations} it.";
+            string trials = result is null ? "" : string.Join(" ", result.Trials.Select(t => $"{t.Share}/{t.Iteration}:{100 * t.HeldOutAccuracy:F2}(+{t.Gained}-{t.Lost})"));
+            Console.WriteLine($"{percent}% tagged: {tagged.Count:N0} tagged / {untagged.Count:N0} untagged sentences; held-out trials (share/iteration:accuracy % (+gained−lost tokens)) {trials}");
+            if (result?.Trace is { } trace) Console.WriteLine($"  final objective per iteration (nats): {string.Join(", ", trace.Select(t => t.Elbo.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}");
+            rows.Add([$"{percent}%", tagged.Sum(s => (long)s.Length).ToString("N0"), BenchContext.F(supSeconds, "F1"), BenchContext.F(semiSeconds, "F1"), chosen,
+                Pct(a.Accuracy), Pct(b.Accuracy), Pct(a.Known), Pct(b.Known), Pct(a.Unknown), Pct(b.Unknown),
+                BenchContext.F(a.TokensPerSecond, "N0"), BenchContext.F(b.TokensPerSecond, "N0")]);
+            json.Add(new { percent, supervised = a.Accuracy, semi = b.Accuracy, supervisedUnknown = a.Unknown, semiUnknown = b.Unknown, share = result?.Share, iterations = result?.Iterations ?? 0 });
+        }
+        BenchContext.PrintTable(["tagged", "tagged tokens", "sup. train s", "semi train s", "chosen", "sup. acc.", "semi acc.", "sup. known", "semi known", "sup. unknown", "semi unknown", "sup. tag tok/s", "semi tag tok/s"], rows);
+        Console.WriteLine("known / unknown: by the tagged lexicon (the same tokens in both columns)");
+        Console.WriteLine(BenchContext.Json(new { suite = "tagger-semi", rows = json }));
+        return 0;
+    }
+
+    private static (double Accuracy, double Known, double Unknown, double TokensPerSecond) Score(HmmTagger tagger, HmmTagger supervised, List<TaggedSentence> test)
+    {
+        var predicted = new string[test.Count][];
+        double seconds = BenchContext.MinSeconds(2, () => { for (int i = 0; i < test.Count; i++) predicted[i] = tagger.Tag(test[i].Words); }, warmUp: true);
+        var e = new TaggingEvaluation();
+        for (int i = 0; i < test.Count; i++) e.Add(test[i].Tags, predicted[i], test[i].Words.Select(supervised.IsKnown).ToArray());
+        return (e.Accuracy, e.KnownAccuracy, e.UnknownAccuracy, test.Sum(x => (long)x.Length) / seconds);
     }
 
     private sealed record Measured(int Tags, double TrainSeconds, double TokensPerSecond, double TokensPerSecondParallel, double Accuracy, double Known, double Unknown,

@@ -106,6 +106,45 @@ public sealed class TagCommandTests : IDisposable
     }
 
     [Fact]
+    public void SemiSupervisedTrainRoundTripsAndMatchesTheLibrary()
+    {
+        // Tagged: ca01 and cb01; untagged: the words of cc06, cd11 and ce04 (tags stripped), a sentence per line.
+        var mapping = Probabilistic.Hmm.Tagging.TagMapping.Normalised;
+        var tagged = Probabilistic.Hmm.Tagging.TaggedCorpus.Read([Sample("ca01"), Sample("cb01")], Probabilistic.Hmm.Tagging.CorpusFormat.Brown, mapping).ToList();
+        var raw = Probabilistic.Hmm.Tagging.TaggedCorpus.Read([Sample("cc06"), Sample("cd11"), Sample("ce04")], Probabilistic.Hmm.Tagging.CorpusFormat.Brown, mapping)
+            .Select(x => (IReadOnlyList<string>)x.Words).ToList();
+        var untagged = Path.Combine(_dir, "untagged.txt");
+        File.WriteAllLines(untagged, raw.Select(w => string.Join(' ', w)));
+        var model = Path.Combine(_dir, "semi.json");
+        var (code, _, err) = Run(null, "tag", "train", "-o", model, "--untagged", untagged, "--semi-iterations", "2", "--semi-z", "0", Sample("ca01"), Sample("cb01"));
+        Assert.True(code == 0, $"train --untagged exited {code}: {err}");
+        Assert.Contains("semi-supervised on", err);
+
+        var expected = Probabilistic.Hmm.Tagging.HmmTagger.TrainSemiSupervised(tagged, raw, new Probabilistic.Hmm.Tagging.TaggerOptions(),
+            new Probabilistic.Hmm.Tagging.SemiSupervisedOptions(MaxIterations: 2, RequiredZ: 0));
+        Assert.True(expected.Iterations > 0, "with --semi-z 0 this sample takes a Baum-Welch step, so the semi-supervised file is exercised");
+        var loaded = Probabilistic.Hmm.Tagging.TaggerModelFile.Load(model);
+        Assert.Equal(expected.Iterations, loaded.SemiSupervised?.Iterations ?? 0);
+        Assert.Equal(2, JsonDocument.Parse(File.ReadAllText(model)).RootElement.GetProperty("version").GetInt32());
+        var test = Probabilistic.Hmm.Tagging.TaggedCorpus.Read([Sample("cm01")], Probabilistic.Hmm.Tagging.CorpusFormat.Brown, mapping).ToList();
+        var stdin = string.Join('\n', test.Select(t => string.Join(' ', t.Words))) + "\n";
+        (code, var output, err) = Run(stdin, "tag", "-m", model);
+        Assert.True(code == 0, $"tag exited {code}: {err}");
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(test.Count, lines.Length);
+        for (int i = 0; i < test.Count; i++)
+            Assert.Equal(string.Join(' ', test[i].Words.Zip(expected.Tagger.Tag(test[i].Words), (w, t) => $"{w}/{t}")), lines[i]);
+
+        Assert.Equal(CliHost.Usage, Run(null, "tag", "train", "--semi-iterations", "3", "-o", Path.Combine(_dir, "x.json"), Sample("ca01")).Code);
+        Assert.Equal(CliHost.Usage, Run(null, "tag", "train", "--semi-z", "1", "-o", Path.Combine(_dir, "x.json"), Sample("ca01")).Code);
+        Assert.Equal(CliHost.Usage, Run(null, "tag", "train", "--untagged", untagged, "--semi-z", "-1", "-o", Path.Combine(_dir, "x.json"), Sample("ca01")).Code);
+        Assert.Equal(CliHost.Usage, Run(null, "tag", "train", "--untagged", untagged, "--semi-iterations", "0", "-o", Path.Combine(_dir, "x.json"), Sample("ca01")).Code);
+        (code, _, err) = Run(null, "tag", "train", "--untagged", Path.Combine(_dir, "none.txt"), "-o", Path.Combine(_dir, "x.json"), Sample("ca01"));
+        Assert.Equal(CliHost.BadInput, code);
+        Assert.Contains("none.txt", err);
+    }
+
+    [Fact]
     public void UsageErrorsExitWithTwo()
     {
         Assert.Equal(CliHost.Usage, Run(null, "tag", "train", "--bogus", "-o", "x.json", Sample("ca01")).Code);

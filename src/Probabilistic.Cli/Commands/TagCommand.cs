@@ -48,7 +48,11 @@ public static class TagCommand
         var tagMap = new Option<string?>("--tag-map") { Description = "Brown-to-universal map (default: datasets/universal-tags/en-brown.map)" };
         var output = new Option<string>("--output", "-o") { Description = "Model file to write (written atomically)", Required = true };
         var files = new Argument<string[]>("files") { Description = "Tagged files or directories (expanded to their files in name order)", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("train", "Train a tagger on tagged files and save it") { format, order, tagset, tagMap, output, files };
+        var untagged = new Option<string?>("--untagged") { Description = "Untagged text (a sentence per line, tokens separated by white space): improve the supervised model by Baum-Welch on it, with the weight and iteration count chosen on every 10th tagged sentence (the supervised model is kept when no choice beats it there)" };
+        var untaggedFormat = new Option<TagStreamFormat>("--untagged-format") { Description = "Layout of --untagged: text, conll or wordtag (tags ignored)", DefaultValueFactory = _ => TagStreamFormat.Text };
+        var semiIterations = new Option<int>("--semi-iterations") { Description = "With --untagged: Baum-Welch iterations tried at most (each scored on the held-out slice)", DefaultValueFactory = _ => 4 };
+        var semiZ = new Option<double>("--semi-z") { Description = "With --untagged: a Baum-Welch setting must beat the supervised model on the held-out slice by gained − lost > Z·√(gained + lost) tokens (a sign test; 0: any net gain)", DefaultValueFactory = _ => 1.645 };
+        var command = new Command("train", "Train a tagger on tagged files and save it") { format, order, tagset, tagMap, output, untagged, untaggedFormat, semiIterations, semiZ, files };
         command.SetAction((parse, ct) =>
         {
             int o = parse.GetValue(order);
@@ -59,8 +63,35 @@ public static class TagCommand
             var error = parse.InvocationConfiguration.Error;
             var sw = Stopwatch.StartNew();
             var progress = new StderrProgress(t => error.WriteLine($"prob tag train: {t:N0} tokens read"));
-            var tagger = HmmTagger.Train(TaggedCorpus.Read(paths, parse.GetValue(format), mapping), new TaggerOptions(Order: o), set,
-                mapping.Table, progress, ct);
+            var untaggedPath = parse.GetValue(untagged);
+            int maxSemi = parse.GetValue(semiIterations);
+            if (untaggedPath is null && parse.GetResult(semiIterations) is { Implicit: false })
+                throw new UsageException("--semi-iterations needs --untagged FILE");
+            if (untaggedPath is null && parse.GetResult(semiZ) is { Implicit: false })
+                throw new UsageException("--semi-z needs --untagged FILE");
+            if (maxSemi < 1) throw new UsageException($"--semi-iterations must be at least 1, not {maxSemi}");
+            double z = parse.GetValue(semiZ);
+            if (!(z >= 0 && double.IsFinite(z))) throw new UsageException($"--semi-z must be a finite number >= 0, not {z}");
+            HmmTagger tagger;
+            if (untaggedPath is null)
+            {
+                tagger = HmmTagger.Train(TaggedCorpus.Read(paths, parse.GetValue(format), mapping), new TaggerOptions(Order: o), set,
+                    mapping.Table, progress, ct);
+            }
+            else
+            {
+                var tagged = TaggedCorpus.Read(paths, parse.GetValue(format), mapping).ToList();
+                List<IReadOnlyList<string>> raw;
+                using (var reader = DataFiles.OpenText(untaggedPath))
+                    raw = ReadSentences(reader, untaggedPath, parse.GetValue(untaggedFormat)).Select(w => (IReadOnlyList<string>)w).ToList();
+                if (raw.Sum(r => r.Count) == 0) throw new DataFormatException(untaggedPath, null, "the untagged file has no tokens");
+                var result = HmmTagger.TrainSemiSupervised(tagged, raw, new TaggerOptions(Order: o), new SemiSupervisedOptions(MaxIterations: maxSemi, RequiredZ: z), set, mapping.Table, ct);
+                tagger = result.Tagger;
+                var trials = string.Join(", ", result.Trials.Skip(1).Select(t => $"r={t.Share.ToString(CultureInfo.InvariantCulture)}/{t.Iteration}: {100 * t.HeldOutAccuracy:F2} %"));
+                error.WriteLine($"prob tag train: semi-supervised on {raw.Count:N0} untagged sentences; held-out accuracy supervised {100 * result.SupervisedHeldOutAccuracy:F2} %, {trials}; " +
+                                (result.Iterations == 0 ? "kept the supervised model (no Baum-Welch setting beat it on the held-out slice)"
+                                    : $"chose share {result.Share!.Value.ToString(CultureInfo.InvariantCulture)} (λ = {tagger.SemiSupervised!.LabelledWeight.ToString("G4", CultureInfo.InvariantCulture)}), {result.Iterations} iteration(s); objective {string.Join(" -> ", result.Trace!.Select(t => t.Elbo.ToString("F1", CultureInfo.InvariantCulture)))} nats"));
+            }
             var path = parse.GetValue(output)!;
             TaggerModelFile.Save(path, tagger);
             error.WriteLine($"prob tag train: {tagger.Lexicon.TokenCount:N0} tokens, {tagger.Lexicon.Count:N0} words, {tagger.Tags.Count} tags, " +

@@ -10,19 +10,20 @@ namespace Probabilistic.Hmm.Tagging;
 /// Train with <see cref="Train"/>, tag with <see cref="Tag(IReadOnlyList{string})"/>, save with <see cref="TaggerModelFile"/>.
 /// Tagging is thread-safe.
 /// </summary>
-public sealed class HmmTagger
+public sealed partial class HmmTagger
 {
     private const int UnknownCacheLimit = 200_000;
 
     private readonly int[][] _knownTags;        // per word id: candidate tags
     private readonly double[][] _knownEmit;     // per word id: log P(w | t)
+    private readonly Dictionary<string, int>? _adaptedIndex; // after semi-supervised training: the vocabulary of both texts
     private readonly double[] _logTagPrior;     // log P(t) over training tokens
     private readonly ConcurrentDictionary<string, (int[] Tags, double[] Emit)> _unknownCache = new(StringComparer.Ordinal);
     private int _unknownCacheCount;
     private readonly ThreadLocal<TrigramViterbi> _decoder = new(() => new TrigramViterbi());
 
     internal HmmTagger(string[] tags, TagSet tagSet, IReadOnlyDictionary<string, string>? universalMap,
-        TaggerOptions options, Lexicon lexicon, TransitionCounts counts)
+        TaggerOptions options, Lexicon lexicon, TransitionCounts counts, SemiSupervisedCounts? semiSupervised = null)
     {
         options.Validate();
         Tags = tags;
@@ -34,6 +35,13 @@ public sealed class HmmTagger
         Transitions = new TransitionModel(counts, options.Order);
         Suffixes = SuffixModel.Build(lexicon, options.RareWordThreshold, options.MaxSuffixLength, options.SuffixThetaScale);
         _logTagPrior = lexicon.TagTotals.Select(c => Math.Log((double)c / lexicon.TokenCount)).ToArray();
+        SemiSupervised = semiSupervised;
+        if (semiSupervised is not null)
+        {
+            Transitions = new TransitionModel(semiSupervised.Trigrams, tags.Length, options.Order, Transitions.Lambdas);
+            (_adaptedIndex, _knownTags, _knownEmit) = AdaptedEmissions(semiSupervised, tags.Length, options.UnknownTagRatio);
+            return;
+        }
         _knownTags = lexicon.Tags;
         _knownEmit = new double[lexicon.Count][];
         for (int w = 0; w < lexicon.Count; w++)
@@ -74,8 +82,10 @@ public sealed class HmmTagger
         ? TagMapping.FromTable(UniversalMap)
         : TagMapping.For(TagSet, null);
 
-    /// <summary>True when <paramref name="word"/> was seen in training.</summary>
-    public bool IsKnown(string word) => Lexicon.IndexOf(word) >= 0;
+    /// <summary>True when <paramref name="word"/> was seen in training (after semi-supervised training: in the tagged or the untagged text).</summary>
+    public bool IsKnown(string word) => KnownIndex(word) >= 0;
+
+    private int KnownIndex(string word) => _adaptedIndex is null ? Lexicon.IndexOf(word) : _adaptedIndex.GetValueOrDefault(word, -1);
 
     /// <summary>
     /// Trains from sentences whose tags are already in the target tag set. <paramref name="progress"/> receives the
@@ -153,7 +163,7 @@ public sealed class HmmTagger
     /// </summary>
     public (int[] Tags, double[] LogEmissions) Candidates(string word, bool sentenceInitial = false)
     {
-        int id = Lexicon.IndexOf(word);
+        int id = KnownIndex(word);
         if (id >= 0) return (_knownTags[id], _knownEmit[id]);
         // A capital at the start of a sentence says little: an unseen "Wards" there is read as the known "wards" when
         // that exists, else the capitalised and lower-case suffix evidence are averaged.
@@ -161,7 +171,7 @@ public sealed class HmmTagger
         string? lower = initialCapital ? char.ToLowerInvariant(word[0]) + word[1..] : null;
         if (lower is not null)
         {
-            int lowerId = Lexicon.IndexOf(lower);
+            int lowerId = KnownIndex(lower);
             if (lowerId >= 0) return (_knownTags[lowerId], _knownEmit[lowerId]);
         }
         var key = lower is null ? word : "\u0001" + word;

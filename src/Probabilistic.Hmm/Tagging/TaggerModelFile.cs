@@ -12,14 +12,28 @@ public static class TaggerModelFile
     /// <summary>The model kind in the file header.</summary>
     public const string Kind = "hmm-tagger";
 
-    /// <summary>The file-format version this build reads and writes.</summary>
+    /// <summary>The file-format version of a supervised tagger (this build reads it and writes it for supervised taggers).</summary>
     public const int Version = 1;
+
+    /// <summary>
+    /// The version of a semi-supervised tagger's file: version 1 plus <see cref="Data.SemiSupervised"/>. A build that reads
+    /// only version 1 refuses it rather than silently dropping the Baum-Welch counts.
+    /// </summary>
+    public const int SemiSupervisedVersion = 2;
+
+    /// <summary>A semi-supervised tagger's fractional counts (see <see cref="SemiSupervisedCounts"/>).</summary>
+    /// <param name="Words">The vocabulary of both texts.</param>
+    /// <param name="WordTagCounts">Per word: (tag, count) pairs, flattened.</param>
+    /// <param name="Trigrams">(x, y, z, count) quadruples, flattened, positive counts only.</param>
+    /// <param name="LabelledWeight">λ on the tagged counts.</param>
+    /// <param name="Iterations">Baum-Welch iterations run.</param>
+    public sealed record SemiSupervisedData(string[] Words, double[][] WordTagCounts, double[] Trigrams, double LabelledWeight, int Iterations);
 
     /// <summary>The serialised form.</summary>
     public sealed record Data(
         int Order, TagSet TagSet, int RareWordThreshold, int MaxSuffixLength, double BeamRatio, double UnknownTagRatio, double? SuffixThetaScale,
         string[] Tags, Dictionary<string, string>? UniversalMap,
-        string[] Words, int[][] WordTagCounts, long[] Trigrams);
+        string[] Words, int[][] WordTagCounts, long[] Trigrams, SemiSupervisedData? SemiSupervised = null);
 
     /// <summary>Writes <paramref name="tagger"/> to <paramref name="path"/> (temporary file, then rename).</summary>
     public static void Save(string path, HmmTagger tagger)
@@ -37,14 +51,23 @@ public static class TaggerModelFile
         var o = tagger.Options;
         var data = new Data(o.Order, tagger.TagSet, o.RareWordThreshold, o.MaxSuffixLength, o.BeamRatio, o.UnknownTagRatio, o.SuffixThetaScale,
             tagger.Tags.ToArray(), tagger.UniversalMap?.ToDictionary(p => p.Key, p => p.Value),
-            lex.Words, wordTags, tri.ToArray());
-        ModelFile.Save(path, Kind, Version, data);
+            lex.Words, wordTags, tri.ToArray(), Semi(tagger.SemiSupervised, tagger.Tags.Count));
+        ModelFile.Save(path, Kind, data.SemiSupervised is null ? Version : SemiSupervisedVersion, data);
     }
 
     /// <summary>Reads a tagger, refusing another kind or version, corrupt JSON, or inconsistent counts (naming the file).</summary>
     public static HmmTagger Load(string path)
     {
-        var d = ModelFile.Load<Data>(path, Kind, Version);
+        Data d;
+        try
+        {
+            d = ModelFile.Load<Data>(path, Kind, Version);
+        }
+        catch (ModelFormatException e) when (e.Reason.StartsWith($"is a version {SemiSupervisedVersion} ", StringComparison.Ordinal))
+        {
+            d = ModelFile.Load<Data>(path, Kind, SemiSupervisedVersion);
+            if (d.SemiSupervised is null) throw new ModelFormatException(path, $"a version {SemiSupervisedVersion} tagger file without its semi-supervised counts");
+        }
         try
         {
             if (d.Tags is null || d.Words is null || d.WordTagCounts is null || d.Trigrams is null)
@@ -73,11 +96,55 @@ public static class TaggerModelFile
                 trigramCounts.Add((int)x, (int)y, (int)z, c);
             }
             var options = new TaggerOptions(d.Order, d.RareWordThreshold, d.MaxSuffixLength, d.BeamRatio, d.UnknownTagRatio, d.SuffixThetaScale);
-            return new HmmTagger(d.Tags, d.TagSet, d.UniversalMap, options, lexicon, trigramCounts);
+            return new HmmTagger(d.Tags, d.TagSet, d.UniversalMap, options, lexicon, trigramCounts, FromData(path, d.SemiSupervised, t));
         }
         catch (ArgumentException e)
         {
             throw new ModelFormatException(path, $"inconsistent model: {e.Message}", e);
         }
+    }
+
+    private static SemiSupervisedData? Semi(SemiSupervisedCounts? c, int tagCount)
+    {
+        if (c is null) return null;
+        int s = tagCount + 1;
+        var pairs = new double[c.Words.Length][];
+        for (int w = 0; w < pairs.Length; w++)
+        {
+            pairs[w] = new double[2 * c.Tags[w].Length];
+            for (int k = 0; k < c.Tags[w].Length; k++) { pairs[w][2 * k] = c.Tags[w][k]; pairs[w][2 * k + 1] = c.Counts[w][k]; }
+        }
+        var tri = new List<double>();
+        for (int i = 0; i < c.Trigrams.Length; i++)
+            if (c.Trigrams[i] > 0) { tri.Add(i / s / s); tri.Add(i / s % s); tri.Add(i % s); tri.Add(c.Trigrams[i]); }
+        return new SemiSupervisedData(c.Words, pairs, tri.ToArray(), c.LabelledWeight, c.Iterations);
+    }
+
+    private static SemiSupervisedCounts? FromData(string path, SemiSupervisedData? d, int tagCount)
+    {
+        if (d is null) return null;
+        if (d.Words is null || d.WordTagCounts is null || d.Trigrams is null || d.Words.Length != d.WordTagCounts.Length)
+            throw new ModelFormatException(path, "the semi-supervised counts lack words, word-tag counts or trigrams, or their lengths differ");
+        if (d.Trigrams.Length % 4 != 0) throw new ModelFormatException(path, "the semi-supervised trigram list is not made of (x, y, z, count) quadruples");
+        int s = tagCount + 1;
+        var tags = new int[d.Words.Length][];
+        var counts = new double[d.Words.Length][];
+        for (int w = 0; w < tags.Length; w++)
+        {
+            var p = d.WordTagCounts[w];
+            if (p is null || p.Length % 2 != 0) throw new ModelFormatException(path, $"semi-supervised word '{d.Words[w]}' has a missing or odd-length tag/count list");
+            tags[w] = new int[p.Length / 2];
+            counts[w] = new double[p.Length / 2];
+            for (int k = 0; k < tags[w].Length; k++) { tags[w][k] = (int)p[2 * k]; counts[w][k] = p[2 * k + 1]; }
+        }
+        var tri = new double[s * s * s];
+        for (int i = 0; i < d.Trigrams.Length; i += 4)
+        {
+            double x = d.Trigrams[i], y = d.Trigrams[i + 1], z = d.Trigrams[i + 2], c = d.Trigrams[i + 3];
+            if (!(x >= 0 && x < s && y >= 0 && y < s && z >= 0 && z < s && c > 0 && double.IsFinite(c)) || x != Math.Floor(x) || y != Math.Floor(y) || z != Math.Floor(z))
+                throw new ModelFormatException(path, $"semi-supervised trigram ({x}, {y}, {z}) with count {c} is out of range for {tagCount} tags");
+            tri[((int)x * s + (int)y) * s + (int)z] = c;
+        }
+        return new SemiSupervisedCounts(d.Words, tags, counts, tri, d.LabelledWeight, d.Iterations);
     }
 }

@@ -68,6 +68,55 @@ public sealed class TransitionModel
         }
     }
 
+    /// <summary>
+    /// The same interpolation over fractional counts (dense, indexed [(x·S + y)·S + z], S = T + 1), as after
+    /// semi-supervised training, with given weights (λ1, λ2[, λ3]) — deleted interpolation needs whole counts, so the
+    /// caller passes the weights of the tagged data.
+    /// </summary>
+    internal TransitionModel(double[] trigramCounts, int tagCount, int order, IReadOnlyList<double> lambdas)
+    {
+        if (order is not (2 or 3)) throw new ArgumentOutOfRangeException(nameof(order), order, "order must be 2 or 3");
+        if (tagCount > DenseLimit) throw new NotSupportedException($"fractional counts need the dense table; {tagCount} tags is above {DenseLimit}");
+        if (lambdas.Count != order) throw new ArgumentException($"an order-{order} model needs {order} weights, not {lambdas.Count}", nameof(lambdas));
+        Order = order;
+        TagCount = tagCount;
+        _s = tagCount + 1;
+        int s = _s;
+        if (trigramCounts.Length != s * s * s) throw new ArgumentException($"expected {s * s * s} trigram counts, got {trigramCounts.Length}", nameof(trigramCounts));
+        Lambdas = lambdas.ToArray();
+        var uni = new double[s];
+        var bi = new double[s * s];
+        var biContext = new double[s];
+        var triContext = new double[s * s];
+        double total = 0;
+        for (int xy = 0; xy < s * s; xy++)
+        {
+            for (int z = 0; z < s; z++)
+            {
+                double c = trigramCounts[xy * s + z];
+                uni[z] += c;
+                bi[(xy % s) * s + z] += c;
+                biContext[xy % s] += c;
+                triContext[xy] += c;
+                total += c;
+            }
+        }
+        _mix2 = new double[s * s];
+        for (int y = 0; y < s; y++)
+            for (int z = 0; z < s; z++)
+                _mix2[y * s + z] = lambdas[0] * uni[z] / total + lambdas[1] * (biContext[y] > 0 ? bi[y * s + z] / biContext[y] : 0);
+        if (order == 2)
+        {
+            _dense = _mix2.Select(p => Math.Log(p)).ToArray();
+            return;
+        }
+        Lambda3 = lambdas[2];
+        _dense = new double[s * s * s];
+        for (int xy = 0; xy < s * s; xy++)
+            for (int z = 0; z < s; z++)
+                _dense[xy * s + z] = Math.Log(_mix2[(xy % s) * s + z] + (triContext[xy] > 0 ? Lambda3 * trigramCounts[xy * s + z] / triContext[xy] : 0));
+    }
+
     /// <summary>2 or 3.</summary>
     public int Order { get; }
 
