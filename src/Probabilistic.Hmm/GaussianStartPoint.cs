@@ -16,7 +16,9 @@ public sealed record GaussianStartPoint(double[] Start, double[][] Transitions, 
 
     /// <summary>
     /// The model this start point describes with covariances of <paramref name="type"/>: a full matrix is reduced to
-    /// its diagonal (or the mean of its diagonal) for the diagonal and spherical types.
+    /// its diagonal (or the mean of its diagonal) for the diagonal and spherical types; for the tied type the K
+    /// matrices are averaged into the one shared matrix (exact when the file repeats one matrix, as hmmlearn's tied
+    /// <c>covars_</c> expanded per state does).
     /// </summary>
     public HiddenMarkovModel<GaussianEmission, GaussianStatistics> ToModel(CovarianceType type, double regularization = 0, string name = "start point")
     {
@@ -50,7 +52,7 @@ public sealed record GaussianStartPoint(double[] Start, double[][] Transitions, 
             }
             s++;
         }
-        var cov = new double[k * GaussianEmission.CovarianceLength(type, d)];
+        var cov = new double[GaussianEmission.CovarianceArrayLength(type, k, d)];
         for (int j = 0; j < k; j++)
             for (int i = 0; i < d; i++)
             {
@@ -59,6 +61,7 @@ public sealed record GaussianStartPoint(double[] Start, double[][] Transitions, 
                 {
                     case CovarianceType.Full: for (int m = 0; m < d; m++) cov[j * d * d + i * d + m] = full[j * d * d + i * d + m]; break;
                     case CovarianceType.Diagonal: cov[j * d + i] = diag; break;
+                    case CovarianceType.Tied: for (int m = 0; m < d; m++) cov[i * d + m] += full[j * d * d + i * d + m] / k; break;
                     default: cov[j] += diag / d; break;
                 }
             }

@@ -3,7 +3,9 @@ using Probabilistic.Hmm.Emissions;
 
 namespace Probabilistic.Hmm;
 
-/// <summary>The JSON payload of an HMM model file (kind "hmm", version 1). Fields not used by a family are null.</summary>
+/// <summary>
+/// The JSON payload of an HMM model file (kind "hmm", version 1, or 2 for a tied covariance). Fields not used by a family are null.
+/// </summary>
 public sealed record HmmFileData
 {
     /// <summary>"categorical", "gaussian", "poisson".</summary>
@@ -26,7 +28,10 @@ public sealed record HmmFileData
     public CovarianceType? CovarianceType { get; init; }
     /// <summary>Gaussian: K rows of D means.</summary>
     public double[][]? Means { get; init; }
-    /// <summary>Gaussian: K covariances, each flattened in the layout of the covariance type (D×D, D or 1 values).</summary>
+    /// <summary>
+    /// Gaussian: K covariances, each flattened in the layout of the covariance type (D×D, D or 1 values); tied: one row,
+    /// the shared D×D matrix.
+    /// </summary>
     public double[][]? Covariances { get; init; }
     /// <summary>Gaussian: covariance regularisation.</summary>
     public double Regularization { get; init; }
@@ -46,12 +51,25 @@ public static class HmmModelFile
     /// <summary>The model-file kind.</summary>
     public const string Kind = "hmm";
 
-    /// <summary>The format version this build writes and reads.</summary>
-    public const int Version = 1;
+    /// <summary>
+    /// The newest format version this build writes and reads. Version 2 added the tied covariance (one shared matrix in
+    /// <see cref="HmmFileData.Covariances"/>); only tied models are written as version 2, every other model is still
+    /// written as version 1 so that builds that read only version 1 keep reading them and refuse a tied file by its version.
+    /// </summary>
+    public const int Version = 2;
+
+    /// <summary>The oldest format version this build reads.</summary>
+    public const int OldestVersion = 1;
 
     /// <summary>Saves any of this library's HMMs (atomically); <paramref name="symbols"/> names the categories of a categorical model.</summary>
-    public static void Save(string path, IHiddenMarkovModel model, IReadOnlyList<string>? symbols = null) =>
-        ModelFile.Save(path, Kind, Version, ToData(model, symbols));
+    public static void Save(string path, IHiddenMarkovModel model, IReadOnlyList<string>? symbols = null)
+    {
+        var data = ToData(model, symbols);
+        ModelFile.Save(path, Kind, VersionFor(data), data);
+    }
+
+    /// <summary>The version a payload is written as: 2 when it needs the tied covariance, else 1.</summary>
+    public static int VersionFor(HmmFileData data) => data.CovarianceType == CovarianceType.Tied ? 2 : 1;
 
     /// <summary>The payload for a model.</summary>
     public static HmmFileData ToData(IHiddenMarkovModel model, IReadOnlyList<string>? symbols = null)
@@ -69,7 +87,8 @@ public static class HmmModelFile
             },
             HiddenMarkovModel<GaussianEmission, GaussianStatistics> g => data with
             {
-                CovarianceType = g.Emission.CovarianceType, Means = Rows(g.Emission.Means, k), Covariances = Rows(g.Emission.Covariances, k),
+                CovarianceType = g.Emission.CovarianceType, Means = Rows(g.Emission.Means, k),
+                Covariances = Rows(g.Emission.Covariances, g.Emission.CovarianceType == CovarianceType.Tied ? 1 : k),
                 Regularization = g.Emission.Regularization,
             },
             HiddenMarkovModel<PoissonEmission, PoissonStatistics> p => data with { Rates = Rows(p.Emission.Rates, k) },
@@ -86,12 +105,23 @@ public static class HmmModelFile
     /// <summary>Loads a model file, refusing (with <see cref="ModelFormatException"/> and the reason) one whose parameters do not form a valid model.</summary>
     public static (IHiddenMarkovModel Model, HmmFileData Data) Load(string path)
     {
-        var data = ModelFile.Load<HmmFileData>(path, Kind, Version);
+        HmmFileData data;
+        int version = OldestVersion;
         try
         {
+            data = ModelFile.Load<HmmFileData>(path, Kind, OldestVersion);
+        }
+        catch (ModelFormatException e) when (e.Reason.StartsWith($"is a version {Version} ", StringComparison.Ordinal))
+        {
+            data = ModelFile.Load<HmmFileData>(path, Kind, version = Version);
+        }
+        try
+        {
+            if (version < VersionFor(data))
+                throw new ArgumentException($"'covarianceType' is {data.CovarianceType}, which needs format version {VersionFor(data)}, but the file says version {version}.");
             return (FromData(data), data);
         }
-        catch (Exception e) when (e is ArgumentException or NullReferenceException or IndexOutOfRangeException)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or NullReferenceException or IndexOutOfRangeException)
         {
             throw new ModelFormatException(path, e.Message, e);
         }
@@ -121,13 +151,16 @@ public static class HmmModelFile
                     var type = data.CovarianceType ?? throw new ArgumentException("A Gaussian model file needs 'covarianceType'.");
                     int d = data.Dimension;
                     var means = Flatten(Require(data.Means, "means", k), "means", d);
-                    var covs = Flatten(Require(data.Covariances, "covariances", k), "covariances", GaussianEmission.CovarianceLength(type, d));
+                    var covs = type == CovarianceType.Tied
+                        ? Flatten(RequireTied(data.Covariances), "covariances", d * d)
+                        : Flatten(Require(data.Covariances, "covariances", k), "covariances", GaussianEmission.CovarianceLength(type, d));
                     return new HiddenMarkovModel<GaussianEmission, GaussianStatistics>(start, transitions,
                         GaussianEmission.FromParameters(k, d, type, means, covs, data.Regularization));
                 }
             case "gmm":
                 {
                     var type = data.CovarianceType ?? throw new ArgumentException("A GMM model file needs 'covarianceType'.");
+                    if (type == CovarianceType.Tied) throw new NotSupportedException("A GMM-HMM file with 'covarianceType' Tied is not supported (tied covariances exist for Gaussian HMMs only).");
                     int d = data.Dimension, c = data.Components ?? throw new ArgumentException("A GMM model file needs 'components'.");
                     if (c < 1) throw new ArgumentException($"'components' is {c}; a mixture needs at least one.");
                     var means = Flatten(Require(data.Means, "means", k * c), "means", d);
@@ -148,6 +181,13 @@ public static class HmmModelFile
     {
         if (values is null) throw new ArgumentException($"'{name}' is missing.");
         if (values.Length != rows) throw new ArgumentException($"'{name}' has {values.Length} entries but the model needs {rows} (one per state{(name is "means" or "covariances" ? " or mixture component" : "")}).");
+        return values;
+    }
+
+    private static double[][] RequireTied(double[][]? values)
+    {
+        if (values is null) throw new ArgumentException("'covariances' is missing.");
+        if (values.Length != 1) throw new ArgumentException($"'covariances' has {values.Length} entries but a tied model has one (the shared D×D matrix).");
         return values;
     }
 

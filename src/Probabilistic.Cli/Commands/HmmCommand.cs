@@ -54,8 +54,8 @@ public static class HmmCommand
         var states = new Option<int>("--states") { Description = "Number of hidden states", Required = true };
         var emission = new Option<string>("--emission") { Description = "categorical | gaussian | gmm | poisson", Required = true };
         emission.AcceptOnlyFromAmong(Families);
-        var covariance = new Option<string>("--covariance") { Description = "Gaussian covariance: full | diag | spherical", DefaultValueFactory = _ => "full" };
-        covariance.AcceptOnlyFromAmong("full", "diag", "spherical");
+        var covariance = new Option<string>("--covariance") { Description = "Gaussian covariance: full | diag | spherical | tied (one full matrix shared by all states; not for gmm)", DefaultValueFactory = _ => "full" };
+        covariance.AcceptOnlyFromAmong("full", "diag", "spherical", "tied");
         var maxIter = new Option<int>("--max-iter") { Description = "Baum-Welch iterations at most", DefaultValueFactory = _ => 100 };
         var tol = new Option<double>("--tol") { Description = "Relative tolerance on the log-likelihood per observation (0: run all iterations)", DefaultValueFactory = _ => 1e-6 };
         var seed = new Option<int>("--seed") { Description = "Seed for the random start", DefaultValueFactory = _ => 1 };
@@ -100,7 +100,9 @@ public static class HmmCommand
                 {
                     int c = parse.GetValue(mixtures);
                     if (c < 1) throw new UsageException("--components must be at least 1");
-                    var type = parse.GetValue(covariance) switch { "diag" => CovarianceType.Diagonal, "spherical" => CovarianceType.Spherical, _ => CovarianceType.Full };
+                    var type = ParseCovariance(parse.GetValue(covariance));
+                    if (type == CovarianceType.Tied)
+                        throw new UsageException("--covariance tied is not supported with --emission gmm (tied covariances are for --emission gaussian); use full, diag or spherical");
                     var components = GaussianStart(set, k * c, type, parse.GetValue(reg), parse.GetValue(seed)).Emission;
                     var model = new HiddenMarkovModel<GaussianMixtureEmission, GaussianMixtureStatistics>(Uniform(k), StickyTransitions(k),
                         GaussianMixtureEmission.Create(k, c, Enumerable.Repeat(1.0 / c, k * c).ToArray(), components, parse.GetValue(pseudo)));
@@ -108,7 +110,7 @@ public static class HmmCommand
                 }
                 else
                 {
-                    var type = parse.GetValue(covariance) switch { "diag" => CovarianceType.Diagonal, "spherical" => CovarianceType.Spherical, _ => CovarianceType.Full };
+                    var type = ParseCovariance(parse.GetValue(covariance));
                     var initPath = parse.GetValue(init);
                     var model = initPath is not null
                         ? GaussianStartPoint.Read(initPath).ToModel(type, parse.GetValue(reg), initPath)
@@ -286,7 +288,12 @@ public static class HmmCommand
         return rows.SelectMany(r => set.Values.AsSpan((int)(r * set.Dimension), set.Dimension).ToArray()).ToArray();
     }
 
-    /// <summary>Means = K random observations, every covariance = the data's covariance (+ r I), uniform π, sticky A.</summary>
+    private static CovarianceType ParseCovariance(string? name) => name switch
+    {
+        "diag" => CovarianceType.Diagonal, "spherical" => CovarianceType.Spherical, "tied" => CovarianceType.Tied, _ => CovarianceType.Full,
+    };
+
+    /// <summary>Means = K random observations, every covariance = the data's covariance (+ r I) (tied: that one matrix), uniform π, sticky A.</summary>
     private static HiddenMarkovModel<GaussianEmission, GaussianStatistics> GaussianStart(SequenceSet set, int k, CovarianceType type, double reg, int seed)
     {
         int d = set.Dimension;
@@ -300,11 +307,11 @@ public static class HmmCommand
         for (int a = 0; a < d; a++) cov[a * d + a] += Math.Max(reg, 1e-9);
         double[] one = type switch
         {
-            CovarianceType.Full => cov,
+            CovarianceType.Full or CovarianceType.Tied => cov,
             CovarianceType.Diagonal => Enumerable.Range(0, d).Select(a => cov[a * d + a]).ToArray(),
             _ => [Enumerable.Range(0, d).Average(a => cov[a * d + a])],
         };
         return new HiddenMarkovModel<GaussianEmission, GaussianStatistics>(Uniform(k), StickyTransitions(k),
-            GaussianEmission.FromParameters(k, d, type, PickRows(set, k, seed), Enumerable.Repeat(one, k).SelectMany(c => c).ToArray(), reg));
+            GaussianEmission.FromParameters(k, d, type, PickRows(set, k, seed), type == CovarianceType.Tied ? one : Enumerable.Repeat(one, k).SelectMany(c => c).ToArray(), reg));
     }
 }

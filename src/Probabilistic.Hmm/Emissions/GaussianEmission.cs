@@ -13,12 +13,17 @@ public enum CovarianceType
     Diagonal,
     /// <summary>One variance per state shared by all dimensions.</summary>
     Spherical,
+    /// <summary>
+    /// One full D×D covariance shared by all states (hmmlearn's <c>"tied"</c>): the covariance array holds that one
+    /// matrix, D×D values, not K copies. Appended last so the values of the other types (and model files) keep their meaning.
+    /// </summary>
+    Tied,
 }
 
 /// <summary>
 /// Posterior-weighted moments per state, taken about a reference point r_k (the state's mean when the statistics
 /// were made) so that the covariance does not suffer cancellation: N_k = Σγ, S1 = Σγ(x−r), S2 = Σγ(x−r)(x−r)ᵀ
-/// (full) or its diagonal.
+/// (full and tied; tied keeps one matrix per state about that state's own mean and sums them in the M-step) or its diagonal.
 /// </summary>
 public sealed class GaussianStatistics(int states, int dimension, bool full)
 {
@@ -28,20 +33,22 @@ public sealed class GaussianStatistics(int states, int dimension, bool full)
     /// <summary>Σ_t γ_tk (x_t − r_k), K×D.</summary>
     public double[] First { get; } = new double[states * dimension];
 
-    /// <summary>Σ_t γ_tk (x_t − r_k)(x_t − r_k)ᵀ, K×D×D (full) or K×D (diagonal, spherical).</summary>
+    /// <summary>Σ_t γ_tk (x_t − r_k)(x_t − r_k)ᵀ, K×D×D (full, tied; lower triangle filled) or K×D (diagonal, spherical).</summary>
     public double[] Second { get; } = new double[states * dimension * (full ? dimension : 1)];
 }
 
 /// <summary>
-/// Gaussian emissions N(x; μ_k, Σ_k) with full, diagonal or spherical covariances (hmmlearn's GaussianHMM).
+/// Gaussian emissions N(x; μ_k, Σ_k) with full, diagonal, spherical or tied covariances (hmmlearn's GaussianHMM).
 /// The M-step is the MAP estimate under the penalty −½·r·tr(Σ_k⁻¹) (an inverse-Wishart-type prior), which gives
-/// Σ_k = (S_k + r I)/N_k; r = <see cref="Regularization"/> = 0 is maximum likelihood.
+/// Σ_k = (S_k + r I)/N_k; r = <see cref="Regularization"/> = 0 is maximum likelihood. Tied: one Σ shared by all
+/// states with one penalty −½·r·tr(Σ⁻¹), so Σ = (Σ_k S_k + r I)/Σ_k N_k with S_k about the new mean of state k
+/// (hmmlearn's <c>_do_mstep</c>: (covars_prior + Σ_c cv_num[c]) / (cvweight + Σ_c post[c])).
 /// </summary>
 public sealed class GaussianEmission : IEmissionModel<GaussianEmission, GaussianStatistics>
 {
     private readonly double[] _means;        // K×D
-    private readonly double[] _covariances;  // K×D×D, K×D or K
-    private readonly double[] _whiten;       // full: K×D×D inverse Cholesky factors; diag/spherical: K×D precisions
+    private readonly double[] _covariances;  // K×D×D, K×D, K, or D×D (tied)
+    private readonly double[] _whiten;       // full: K×D×D inverse Cholesky factors; tied: one D×D; diag/spherical: K×D precisions
     private readonly double[] _logNorm;      // K: −½(D log 2π + log det Σ_k)
 
     private GaussianEmission(double[] means, double[] covariances, int states, int dimension, CovarianceType type, double regularization)
@@ -54,28 +61,34 @@ public sealed class GaussianEmission : IEmissionModel<GaussianEmission, Gaussian
         _covariances = covariances;
         if (states < 1 || dimension < 1) throw new ArgumentException($"A Gaussian emission needs at least one state and one dimension (got {states}, {dimension}).");
         if (means.Length != states * dimension) throw new ArgumentException($"The means hold {means.Length} values, not {states}×{dimension}.");
+        if (!Enum.IsDefined(type)) throw new ArgumentException($"Unknown covariance type {(int)type}; use Full, Diagonal, Spherical or Tied.");
         int per = CovarianceLength(type, dimension);
-        if (covariances.Length != states * per) throw new ArgumentException($"The {type} covariances hold {covariances.Length} values, not {states}×{per}.");
+        if (type == CovarianceType.Tied)
+        {
+            if (covariances.Length != per) throw new ArgumentException($"The tied covariance holds {covariances.Length} values, not {dimension}×{dimension} (one matrix shared by all states).");
+        }
+        else if (covariances.Length != states * per) throw new ArgumentException($"The {type} covariances hold {covariances.Length} values, not {states}×{per}.");
         if (!(regularization >= 0) || double.IsInfinity(regularization)) throw new ArgumentException($"The covariance regularisation must be finite and >= 0 (got {regularization}).");
         foreach (var m in means) if (!double.IsFinite(m)) throw new ArgumentException($"A mean is {m}; means must be finite.");
-        _whiten = new double[type == CovarianceType.Full ? states * dimension * dimension : states * dimension];
+        _whiten = new double[type switch
+        {
+            CovarianceType.Full => states * dimension * dimension,
+            CovarianceType.Tied => dimension * dimension,
+            _ => states * dimension,
+        }];
         _logNorm = new double[states];
         int d = dimension;
         var factor = new double[d * d];
         for (int k = 0; k < states; k++)
         {
-            if (type == CovarianceType.Full)
+            if (type == CovarianceType.Tied)
             {
-                covariances.AsSpan(k * d * d, d * d).CopyTo(factor);
-                for (int i = 0; i < d; i++)
-                    for (int j = 0; j < i; j++)
-                        if (Math.Abs(factor[i * d + j] - factor[j * d + i]) > 1e-9 * (1 + Math.Abs(factor[i * d + j])))
-                            throw new ArgumentException($"The covariance of state {k} is not symmetric at ({i},{j}).");
-                if (!Cholesky.TryFactor(factor, d))
-                    throw new ArgumentException($"The covariance of state {k} is not positive definite; increase the covariance regularisation or check the data for duplicated or constant columns.");
-                Cholesky.InvertLower(factor, d, _whiten.AsSpan(k * d * d, d * d));
-                _logNorm[k] = -0.5 * (d * GaussianMath.Log2Pi + Cholesky.LogDeterminant(factor, d));
+                // One factor for all states: the normaliser is the same for every state.
+                if (k == 0) _logNorm[0] = FactorMatrix(covariances.AsSpan(0, d * d), factor, d, _whiten.AsSpan(0, d * d), "The tied (shared) covariance");
+                else _logNorm[k] = _logNorm[0];
             }
+            else if (type == CovarianceType.Full)
+                _logNorm[k] = FactorMatrix(covariances.AsSpan(k * d * d, d * d), factor, d, _whiten.AsSpan(k * d * d, d * d), $"The covariance of state {k}");
             else
             {
                 double logDet = 0;
@@ -92,8 +105,23 @@ public sealed class GaussianEmission : IEmissionModel<GaussianEmission, Gaussian
         }
     }
 
+    /// <summary>Checks symmetry and positive definiteness of one D×D matrix, writes L⁻¹ to <paramref name="whiten"/>, returns −½(D log 2π + log det Σ).</summary>
+    private static double FactorMatrix(ReadOnlySpan<double> covariance, double[] factor, int d, Span<double> whiten, string name)
+    {
+        covariance.CopyTo(factor);
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < i; j++)
+                if (Math.Abs(factor[i * d + j] - factor[j * d + i]) > 1e-9 * (1 + Math.Abs(factor[i * d + j])))
+                    throw new ArgumentException($"{name} is not symmetric at ({i},{j}).");
+        if (!Cholesky.TryFactor(factor, d))
+            throw new ArgumentException($"{name} is not positive definite; increase the covariance regularisation or check the data for duplicated or constant columns.");
+        Cholesky.InvertLower(factor, d, whiten);
+        return -0.5 * (d * GaussianMath.Log2Pi + Cholesky.LogDeterminant(factor, d));
+    }
+
     /// <summary>
-    /// From flat arrays: means K×D; covariances K×D×D (full), K×D (diagonal) or K (spherical).
+    /// From flat arrays: means K×D; covariances K×D×D (full), K×D (diagonal), K (spherical) or D×D (tied: the one
+    /// matrix shared by all states, row-major).
     /// </summary>
     public static GaussianEmission FromParameters(int states, int dimension, CovarianceType type, double[] means, double[] covariances, double regularization = 0)
         => new((double[])means.Clone(), (double[])covariances.Clone(), states, dimension, type, regularization);
@@ -102,13 +130,20 @@ public sealed class GaussianEmission : IEmissionModel<GaussianEmission, Gaussian
     public static GaussianEmission Univariate(double[] means, double[] variances, double regularization = 0)
         => FromParameters(means.Length, 1, CovarianceType.Diagonal, means, variances, regularization);
 
-    /// <summary>Values per state's covariance for a type and dimension.</summary>
+    /// <summary>
+    /// Values per state's covariance for a type and dimension; for <see cref="CovarianceType.Tied"/>, the D×D values of
+    /// the one shared matrix (the whole covariance array, see <see cref="CovarianceArrayLength"/>).
+    /// </summary>
     public static int CovarianceLength(CovarianceType type, int dimension) => type switch
     {
-        CovarianceType.Full => dimension * dimension,
+        CovarianceType.Full or CovarianceType.Tied => dimension * dimension,
         CovarianceType.Diagonal => dimension,
         _ => 1,
     };
+
+    /// <summary>Values in the whole covariance array: K × <see cref="CovarianceLength"/>, or D×D for tied.</summary>
+    public static int CovarianceArrayLength(CovarianceType type, int states, int dimension) =>
+        type == CovarianceType.Tied ? dimension * dimension : states * CovarianceLength(type, dimension);
 
     /// <inheritdoc/>
     public int StateCount { get; }
@@ -128,7 +163,10 @@ public sealed class GaussianEmission : IEmissionModel<GaussianEmission, Gaussian
     /// <summary>Means, K×D row-major (a copy).</summary>
     public double[] Means => (double[])_means.Clone();
 
-    /// <summary>Covariances in the layout of <see cref="CovarianceType"/> (a copy).</summary>
+    /// <summary>
+    /// Covariances in the layout of <see cref="CovarianceType"/> (a copy): K×D×D, K×D, K, or for tied the one shared
+    /// D×D matrix once (use <see cref="FullCovariance"/> for any state's matrix whatever the type).
+    /// </summary>
     public double[] Covariances => (double[])_covariances.Clone();
 
     /// <summary>The full D×D covariance of state <paramref name="k"/>, whatever the type.</summary>
@@ -141,6 +179,7 @@ public sealed class GaussianEmission : IEmissionModel<GaussianEmission, Gaussian
                 c[i * d + j] = CovarianceType switch
                 {
                     CovarianceType.Full => _covariances[k * d * d + i * d + j],
+                    CovarianceType.Tied => _covariances[i * d + j],
                     CovarianceType.Diagonal => i == j ? _covariances[k * d + i] : 0,
                     _ => i == j ? _covariances[k] : 0,
                 };
@@ -163,10 +202,10 @@ public sealed class GaussianEmission : IEmissionModel<GaussianEmission, Gaussian
     public void LogLikelihoods(ReadOnlySpan<double> observations, int steps, Span<double> logProb)
     {
         int k = StateCount, d = Dimension;
-        if (d == 1 && CovarianceType != CovarianceType.Full)
+        if (d == 1 && CovarianceType is CovarianceType.Diagonal or CovarianceType.Spherical)
         {
             // Scalar observations: one multiply-add chain per state, contiguous over states (_whiten holds 1/σ²
-            // here; for a full 1×1 covariance it holds the inverse Cholesky factor 1/σ and takes the general path).
+            // here; for a full or tied 1×1 covariance it holds the inverse Cholesky factor 1/σ and takes the general path).
             ReadOnlySpan<double> mu = _means, prec = _whiten, norm = _logNorm;
             for (int t = 0; t < steps; t++)
             {
@@ -181,6 +220,7 @@ public sealed class GaussianEmission : IEmissionModel<GaussianEmission, Gaussian
             return;
         }
         Span<double> diff = stackalloc double[d];
+        bool matrix = CovarianceType is CovarianceType.Full or CovarianceType.Tied, tied = CovarianceType == CovarianceType.Tied;
         for (int t = 0; t < steps; t++)
         {
             var x = observations.Slice(t * d, d);
@@ -188,10 +228,11 @@ public sealed class GaussianEmission : IEmissionModel<GaussianEmission, Gaussian
             {
                 var mu = _means.AsSpan(s * d, d);
                 double q = 0;
-                if (CovarianceType == CovarianceType.Full)
+                if (matrix)
                 {
+                    // q = ‖L⁻¹(x − μ_s)‖², L the Cholesky factor of Σ_s (tied: the one shared factor).
                     for (int i = 0; i < d; i++) diff[i] = x[i] - mu[i];
-                    var w = _whiten.AsSpan(s * d * d, d * d);
+                    var w = _whiten.AsSpan(tied ? 0 : s * d * d, d * d);
                     for (int i = 0; i < d; i++)
                     {
                         double y = 0;
@@ -210,14 +251,14 @@ public sealed class GaussianEmission : IEmissionModel<GaussianEmission, Gaussian
     }
 
     /// <inheritdoc/>
-    public GaussianStatistics CreateStatistics() => new(StateCount, Dimension, CovarianceType == CovarianceType.Full);
+    public GaussianStatistics CreateStatistics() => new(StateCount, Dimension, CovarianceType is CovarianceType.Full or CovarianceType.Tied);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Accumulate(GaussianStatistics stats, ReadOnlySpan<double> observations, int steps, ReadOnlySpan<double> posteriors)
     {
         int k = StateCount, d = Dimension;
-        bool full = CovarianceType == CovarianceType.Full;
+        bool full = CovarianceType is CovarianceType.Full or CovarianceType.Tied;
         var w = stats.Weight; var s1 = stats.First; var s2 = stats.Second;
         if (d == 1)
         {
@@ -269,16 +310,26 @@ public sealed class GaussianEmission : IEmissionModel<GaussianEmission, Gaussian
     public GaussianEmission Maximize(GaussianStatistics stats)
     {
         int k = StateCount, d = Dimension;
-        bool full = CovarianceType == CovarianceType.Full;
+        bool full = CovarianceType == CovarianceType.Full, tied = CovarianceType == CovarianceType.Tied;
         var means = (double[])_means.Clone();
         var covs = (double[])_covariances.Clone();
         var shift = new double[d];
+        var pooled = tied ? new double[d * d] : null; // tied: Σ_k (S2_k − N_k δ_k δ_kᵀ), lower triangle
+        double pooledWeight = 0;
         for (int s = 0; s < k; s++)
         {
             double n = stats.Weight[s];
             if (!(n > 1e-300)) continue; // an unused state keeps its parameters
             for (int i = 0; i < d; i++) { shift[i] = stats.First[s * d + i] / n; means[s * d + i] = _means[s * d + i] + shift[i]; }
-            if (full)
+            if (pooled is not null)
+            {
+                // Σ_t γ (x − μ')(x − μ')ᵀ = S2 − N δδᵀ with δ = μ' − r (the statistics are about r = the old mean).
+                pooledWeight += n;
+                for (int i = 0; i < d; i++)
+                    for (int j = 0; j <= i; j++)
+                        pooled[i * d + j] += stats.Second[s * d * d + i * d + j] - n * shift[i] * shift[j];
+            }
+            else if (full)
             {
                 for (int i = 0; i < d; i++)
                     for (int j = 0; j <= i; j++)
@@ -301,6 +352,15 @@ public sealed class GaussianEmission : IEmissionModel<GaussianEmission, Gaussian
                 if (CovarianceType == CovarianceType.Spherical) covs[s] = total / d + Regularization / n;
             }
         }
+        if (pooled is not null && pooledWeight > 1e-300)
+            for (int i = 0; i < d; i++)
+                for (int j = 0; j <= i; j++)
+                {
+                    // Tied MAP: Σ = (Σ_k S_k + r I)/Σ_k N_k.
+                    double c = (pooled[i * d + j] + (i == j ? Regularization : 0)) / pooledWeight;
+                    covs[i * d + j] = c;
+                    covs[j * d + i] = c;
+                }
         try
         {
             return new GaussianEmission(means, covs, k, d, CovarianceType, Regularization);
@@ -317,6 +377,11 @@ public sealed class GaussianEmission : IEmissionModel<GaussianEmission, Gaussian
         if (Regularization == 0) return 0;
         double trace = 0;
         int d = Dimension;
+        if (CovarianceType == CovarianceType.Tied)
+        {
+            foreach (var v in _whiten) trace += v * v; // one shared Σ, one penalty −½ r tr(Σ⁻¹) = −½ r ‖L⁻¹‖²_F
+            return -0.5 * Regularization * trace;
+        }
         for (int s = 0; s < StateCount; s++)
         {
             if (CovarianceType == CovarianceType.Full)

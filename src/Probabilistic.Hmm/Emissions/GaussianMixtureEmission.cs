@@ -16,7 +16,7 @@ public sealed class GaussianMixtureStatistics(GaussianStatistics components, int
 /// <summary>
 /// A Gaussian mixture per state (hmmlearn's GMMHMM): p(x | k) = Σ_m w_km N(x; μ_km, Σ_km). The K·M components are held
 /// as one <see cref="GaussianEmission"/> (so full, diagonal and spherical covariances and the regularised M-step come
-/// from there); the mixture weights take a Dirichlet pseudo-count.
+/// from there; tied covariances are refused by <see cref="Create"/>); the mixture weights take a Dirichlet pseudo-count.
 /// </summary>
 public sealed class GaussianMixtureEmission : IEmissionModel<GaussianMixtureEmission, GaussianMixtureStatistics>
 {
@@ -26,6 +26,11 @@ public sealed class GaussianMixtureEmission : IEmissionModel<GaussianMixtureEmis
 
     private GaussianMixtureEmission(GaussianEmission components, double[] weights, int states, int perState, double pseudocount)
     {
+        ArgumentNullException.ThrowIfNull(components);
+        if (components.CovarianceType == CovarianceType.Tied)
+            throw new NotSupportedException("A GMM-HMM with tied covariances is not supported: hmmlearn's GMMHMM \"tied\" shares one matrix among the "
+                + "components of each state, while Tied here would share one matrix across all K·M components of all states. Use Full, Diagonal or "
+                + "Spherical components, or a Gaussian HMM with Tied.");
         _components = components;
         _weights = weights;
         StateCount = states;
