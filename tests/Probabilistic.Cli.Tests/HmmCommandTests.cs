@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Probabilistic.Cli.Commands;
+using Probabilistic.Core.Numerics;
 
 namespace Probabilistic.Cli.Tests;
 
@@ -65,6 +66,63 @@ public sealed class HmmCommandTests : IDisposable
         // The regime changes every 15 steps; the decoded state must change exactly there.
         for (int t = 1; t < 60; t++)
             Assert.True((first[t] != first[t - 1]) == (t % 15 == 0), $"decoded state change at t={t} does not match the regime switch");
+    }
+
+    /// <summary>Two 2-D regimes with one shared correlated covariance [1, 0.5; 0.5, 1], in three sequences.</summary>
+    private string TiedText()
+    {
+        var random = new Random(9);
+        var lines = new List<string>();
+        for (int n = 0; n < 3; n++)
+        {
+            if (n > 0) lines.Add("");
+            for (int t = 0; t < 80; t++)
+            {
+                double m = t / 20 % 2 == 0 ? -3.0 : 3.0;
+                double z0 = random.NextGaussian(), z1 = random.NextGaussian();
+                // x = μ + L z with L the Cholesky factor of [1, 0.5; 0.5, 1]: [1, 0; 0.5, √0.75].
+                double x0 = m + z0, x1 = -m + 0.5 * z0 + Math.Sqrt(0.75) * z1;
+                lines.Add(string.Create(CultureInfo.InvariantCulture, $"{x0:R} {x1:R}"));
+            }
+        }
+        return Write("tied.txt", string.Join('\n', lines));
+    }
+
+    [Fact]
+    public void TiedCovarianceFitScoreRoundTrip()
+    {
+        var data = TiedText();
+        var model = Path.Combine(_dir, "tied.json");
+        var fit = Run("hmm", "fit", "--data", data, "--states", "2", "--emission", "gaussian", "--covariance", "tied", "--seed", "3", "-o", model, "--json");
+        Assert.True(fit.Code == 0, $"fit failed: {fit.Err}");
+        using var doc = JsonDocument.Parse(fit.Out);
+        var trace = doc.RootElement.GetProperty("trace").EnumerateArray().Select(s => s.GetProperty("elbo").GetDouble()).ToArray();
+        for (int i = 1; i < trace.Length; i++) Assert.True(trace[i] >= trace[i - 1] - 1e-9 * Math.Abs(trace[i]), $"fit trace fell at {i + 1}");
+        double final = doc.RootElement.GetProperty("finalLogLikelihood").GetDouble();
+
+        // The saved file: version 2, covariance type Tied, one shared 2×2 matrix that is symmetric with a positive
+        // correlation (the data's is 0.5; 240 points give a standard error of about (1 − 0.5²)/√240 ≈ 0.05).
+        var file = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(model))!;
+        Assert.Equal(2, file["version"]!.GetValue<int>());
+        Assert.Equal("Tied", file["model"]!["covarianceType"]!.GetValue<string>());
+        var covs = file["model"]!["covariances"]!.AsArray();
+        var shared = Assert.Single(covs)!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
+        Assert.Equal(4, shared.Length);
+        Assert.Equal(shared[1], shared[2]);
+        double correlation = shared[1] / Math.Sqrt(shared[0] * shared[3]);
+        Assert.True(Math.Abs(correlation - 0.5) < 0.2, $"fitted correlation {correlation:F3}, data 0.5");
+
+        var score = Run("hmm", "score", "-m", model, "--data", data, "--json");
+        Assert.True(score.Code == 0, score.Err);
+        Assert.Equal(final, JsonDocument.Parse(score.Out).RootElement.GetProperty("total").GetDouble(), 6);
+    }
+
+    [Fact]
+    public void TiedCovarianceWithGmmIsAUsageError()
+    {
+        var r = Run("hmm", "fit", "--data", TiedText(), "--states", "2", "--emission", "gmm", "--covariance", "tied", "-o", Path.Combine(_dir, "g.json"));
+        Assert.Equal(CliHost.Usage, r.Code);
+        Assert.Contains("--covariance tied is not supported with --emission gmm", r.Err);
     }
 
     [Fact]
