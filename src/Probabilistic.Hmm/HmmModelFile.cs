@@ -111,8 +111,11 @@ public static class HmmModelFile
         {
             data = ModelFile.Load<HmmFileData>(path, Kind, OldestVersion);
         }
-        catch (ModelFormatException e) when (e.Reason.StartsWith($"is a version {Version} ", StringComparison.Ordinal))
+        catch (ModelFormatException e) when (e.Reason.StartsWith("is a version ", StringComparison.Ordinal))
         {
+            // Not version 1: version 2 (tied), or a version this build does not know, which is refused naming both.
+            if (!e.Reason.StartsWith($"is a version {Version} ", StringComparison.Ordinal))
+                throw new ModelFormatException(path, e.Reason.Replace($"this build reads version {OldestVersion}", $"this build reads versions {OldestVersion} and {Version}", StringComparison.Ordinal), e);
             data = ModelFile.Load<HmmFileData>(path, Kind, version = Version);
         }
         try

@@ -188,7 +188,7 @@ public sealed class TiedCovarianceTests : IDisposable
     }
 
     [Fact]
-    public void TiedFileMarkedVersion1OrWithKMatricesIsRefused()
+    public void TiedFileMarkedVersion1OrWithKMatricesOrAnUnknownVersionIsRefused()
     {
         HmmModelFile.Save(_path, Tied3());
         var root = JsonNode.Parse(File.ReadAllText(_path))!;
@@ -202,6 +202,11 @@ public sealed class TiedCovarianceTests : IDisposable
         File.WriteAllText(_path, root.ToJsonString());
         e = Assert.Throws<ModelFormatException>(() => HmmModelFile.Load(_path));
         Assert.Contains("a tied model has one", e.Message);
+
+        root["version"] = 3;
+        File.WriteAllText(_path, root.ToJsonString());
+        e = Assert.Throws<ModelFormatException>(() => HmmModelFile.Load(_path));
+        Assert.Contains("is a version 3 'hmm' file; this build reads versions 1 and 2", e.Message);
     }
 
     [Fact]
