@@ -35,9 +35,10 @@ public class ErrorTests
     }
 
     [Fact]
-    public void Ep_GatedVectorGaussianOnOutsideWeights_IsRefusedNamingFactorAndVariable()
+    public void Ep_GatedInnerProductOnOutsideWeights_IsTheExactPosterior()
     {
-        // an outside VectorGaussian has no mixture projection here: the refusal names the factor, the variable and the way out
+        // w ~ N(0, I) touched only by the gated observation: its cavity in the gate is its prior, so the case evidence is
+        // exact (y = wᵀx + N(0, 1) ~ N(0, |x|² + 1)) and w's marginal is the moment-matched exact posterior mixture
         var w = Variable.VectorGaussianFromMeanAndPrecision(
             LinearAlgebra.Vector.FromArray(0.0, 0.0), LinearAlgebra.PositiveDefiniteMatrix.IdentityScaledBy(2, 1.0)).Named("w");
         var c = Variable.Bernoulli(0.5).Named("c");
@@ -46,10 +47,29 @@ public class ErrorTests
             var y = Variable.InnerProduct(w, Variable.Observed(LinearAlgebra.Vector.FromArray(1.0, 2.0)).Named("x")).Named("y");
             Variable.GaussianFromMeanAndVariance(y, 1.0).ObservedValue = 0.5;
         }
-        var ex = Assert.Throws<NotSupportedException>(() => new InferenceEngine().Infer(w));
-        Assert.Contains("InnerProduct", ex.Message);
-        Assert.Contains("'w'", ex.Message);
-        Assert.Contains("VariationalMessagePassing", ex.Message);
+        var engine = new InferenceEngine();
+        var qw = engine.Infer<VectorGaussian>(w);
+        double qc = engine.Infer<Bernoulli>(c).GetProbTrue();
+
+        // an empty case contributes evidence 1: P(c | y) = Z1 / (Z1 + 1), Z1 = N(0.5; 0, 6)
+        double z1 = Math.Exp(-0.5 * 0.25 / 6) / Math.Sqrt(2 * Math.PI * 6);
+        double a = z1 / (z1 + 1);
+        Assert.True(Math.Abs(qc - a) < 1e-12, $"P(c | y) {qc} vs {a}");
+        // given c: posterior N(Σ x y / 6, I − x xᵀ/6) with x = (1, 2); the marginal matches the mixture's two moments
+        double[] x = [1, 2];
+        var mean = qw.GetMean();
+        var cov = qw.GetVariance();
+        for (int i = 0; i < 2; i++)
+        {
+            double mi = a * x[i] * 0.5 / 6;
+            Assert.True(Math.Abs(mean[i] - mi) < 1e-12, $"E[w{i}] {mean[i]} vs {mi}");
+            for (int j = 0; j < 2; j++)
+            {
+                double second = a * ((i == j ? 1 : 0) - x[i] * x[j] / 6 + (x[i] * 0.5 / 6) * (x[j] * 0.5 / 6)) + (1 - a) * (i == j ? 1 : 0);
+                double cij = second - mi * (a * x[j] * 0.5 / 6);
+                Assert.True(Math.Abs(cov[i, j] - cij) < 1e-12, $"Cov[w{i}, w{j}] {cov[i, j]} vs {cij}");
+            }
+        }
     }
 
     [Fact]

@@ -46,8 +46,9 @@ public class NestedGateTests
     public void Vmp_IfInsideIf_EqualsMeanFieldCoordinateAscentAndItsBound(bool innerSelectorInsideOuterGate)
     {
         // s1 ~ B(0.6), s2 ~ B(0.3), μ ~ N(0, 4); y_n ~ N(μ, 1) if s1 ∧ s2, N(μ, 1/4) if s1 ∧ ¬s2, N(0, 9) if ¬s1.
-        // With s2 created inside If(s1) its prior is unconditional (like any gate-local variable's definition), so the
-        // mean-field problem is the same; only the engine's update order (creation order) differs: s1, μ, s2.
+        // With s2 created inside If(s1) it exists only in that case, as in Infer.NET: q(s2) is conditional on s1 = true, its
+        // prior and entropy enter the bound weighted by q(s1), and its update is not weighted by q(s1). The engine's update
+        // order is creation order: s1, μ, s2 (s1, s2, μ when s2 is created first).
         double[] y = [0.8, 1.9, 1.2, 0.3, 2.4, 1.1, -0.4];
         Range n = new Range(y.Length).Named("n");
         var x = Variable.Array<double>(n).Named("y");
@@ -96,15 +97,16 @@ public class NestedGateTests
         double p1 = 0.6, p2 = 0.3, m = 0, v = 4;
         double Elbo()
         {
-            double s = BernoulliAverageLogPrior(p1, 0.6) + BernoulliAverageLogPrior(p2, 0.3) + AverageLogGaussianPrior(m, v, 0, 4);
+            double s2Terms = BernoulliAverageLogPrior(p2, 0.3) + BernoulliEntropy(p2);
+            double s = BernoulliAverageLogPrior(p1, 0.6) + AverageLogGaussianPrior(m, v, 0, 4) + (innerSelectorInsideOuterGate ? p1 : 1) * s2Terms;
             foreach (var yn in y)
                 s += p1 * p2 * AverageLogNormal(yn, m, v, 1) + p1 * (1 - p2) * AverageLogNormal(yn, m, v, 0.25)
                      + (1 - p1) * AverageLogNormal(yn, 0, 0, 9);
-            return s + BernoulliEntropy(p1) + BernoulliEntropy(p2) + GaussianEntropy(v);
+            return s + BernoulliEntropy(p1) + GaussianEntropy(v);
         }
         void UpdateS1()
         {
-            double l1 = Logit(0.6);
+            double l1 = Logit(0.6) + (innerSelectorInsideOuterGate ? BernoulliAverageLogPrior(p2, 0.3) + BernoulliEntropy(p2) : 0);
             foreach (var yn in y)
                 l1 += p2 * AverageLogNormal(yn, m, v, 1) + (1 - p2) * AverageLogNormal(yn, m, v, 0.25) - AverageLogNormal(yn, 0, 0, 9);
             p1 = Sigmoid(l1);
@@ -112,7 +114,8 @@ public class NestedGateTests
         void UpdateS2()
         {
             double l2 = Logit(0.3);
-            foreach (var yn in y) l2 += p1 * (AverageLogNormal(yn, m, v, 1) - AverageLogNormal(yn, m, v, 0.25));
+            double weight = innerSelectorInsideOuterGate ? 1 : p1;
+            foreach (var yn in y) l2 += weight * (AverageLogNormal(yn, m, v, 1) - AverageLogNormal(yn, m, v, 0.25));
             p2 = Sigmoid(l2);
         }
         void UpdateMu()
@@ -137,7 +140,9 @@ public class NestedGateTests
         AssertClose(m, qm.GetMean(), 1e-9, "E[mu]");
         AssertClose(v, qm.GetVariance(), 1e-9, "Var[mu]");
         AssertClose(Elbo(), engine.LastTrace!.FinalElbo, 1e-9, "ELBO");
-        Assert.InRange(q2, 1e-3, 1 - 1e-3); // the fixed point is interior: both gates' weights matter
+        // with s2 outside both gates the fixed point is interior, so both gates' weights matter; created inside If(s1), s2 is
+        // conditional on s1 = true, which these data make nearly certain
+        if (!innerSelectorInsideOuterGate) Assert.InRange(q2, 1e-3, 1 - 1e-3);
     }
 
     // ---------------------------------------------------------------- EP, model-selection tree
@@ -498,44 +503,58 @@ public class NestedGateTests
     }
 
     [Fact]
-    public void Ep_NestedGateOnOutsideSelector_IsRefusedNamingBothSelectorsAndVmp()
+    public void Ep_NestedGateOnOutsideSelector_EqualsEnumeration()
     {
+        // s2 lives outside the gate on s1 that holds the gate on s2, so EP enters it into the case s1 = true; a Bernoulli is
+        // closed under mixtures and the compound gate is the only factor joining s1 and s2, so EP is exact here
         var s1 = Variable.Bernoulli(0.5).Named("s1");
-        var s2 = Variable.Bernoulli(0.5).Named("s2");
+        var s2 = Variable.Bernoulli(0.4).Named("s2");
         using (Variable.If(s1))
         {
             using (Variable.If(s2)) Variable.GaussianFromMeanAndVariance(0, 1).ObservedValue = 0.3;
             using (Variable.IfNot(s2)) Variable.GaussianFromMeanAndVariance(1, 1).ObservedValue = 0.3;
         }
         using (Variable.IfNot(s1)) Variable.GaussianFromMeanAndVariance(2, 1).ObservedValue = 0.3;
-        var ex = Assert.Throws<NotSupportedException>(() => new InferenceEngine().Infer(s1));
-        Assert.Contains("'s1'", ex.Message);
-        Assert.Contains("'s2'", ex.Message);
-        Assert.Contains("VariationalMessagePassing", ex.Message);
-        // VMP runs the same model
-        var vmp = new InferenceEngine(new VariationalMessagePassing()) { NumberOfIterations = 50 };
-        var q = vmp.Infer<Bernoulli>(s1).GetProbTrue();
-        Assert.InRange(q, 0.0, 1.0);
-        AssertMonotone(vmp);
+        var engine = new InferenceEngine();
+        double q1 = engine.Infer<Bernoulli>(s1).GetProbTrue(), q2 = engine.Infer<Bernoulli>(s2).GetProbTrue();
+        double logZ = engine.LastTrace!.FinalElbo;
+
+        // enumeration of (s1, s2): p(s1, s2, y) = p(s1) p(s2) N(y; μ(s1, s2), 1)
+        double N(double x, double m) => Math.Exp(-0.5 * (x - m) * (x - m)) / Math.Sqrt(2 * Math.PI);
+        double p11 = 0.5 * 0.4 * N(0.3, 0), p10 = 0.5 * 0.6 * N(0.3, 1), p01 = 0.5 * 0.4 * N(0.3, 2), p00 = 0.5 * 0.6 * N(0.3, 2);
+        double z = p11 + p10 + p01 + p00;
+        AssertClose((p11 + p10) / z, q1, 1e-12, "P(s1 | y)");
+        AssertClose((p11 + p01) / z, q2, 1e-12, "P(s2 | y)");
+        AssertClose(Math.Log(z), logZ, 1e-12, "log evidence");
     }
 
     [Fact]
-    public void Ep_NestedGateTouchingAnOutsideVariable_IsRefusedNamingBothSelectors()
+    public void Ep_NestedGateTouchingAnOutsideVariable_EqualsTheExactPosterior()
     {
+        // μ ~ N(0, 1) has no other factor, so its cavity in the gate is its prior: every case evidence is exact, the
+        // selectors' posteriors are exact, and μ's marginal is the moment-matched exact posterior mixture
         var mu = Variable.GaussianFromMeanAndVariance(0, 1).Named("mu");
         var s1 = Variable.Bernoulli(0.5).Named("s1");
+        Variable<bool> s2;
         using (Variable.If(s1))
         {
-            var s2 = Variable.Bernoulli(0.5).Named("s2");
+            s2 = Variable.Bernoulli(0.5).Named("s2");
             using (Variable.If(s2)) Variable.GaussianFromMeanAndVariance(mu, 1.0).ObservedValue = 0.3;
             using (Variable.IfNot(s2)) Variable.GaussianFromMeanAndVariance(1, 1).ObservedValue = 0.3;
         }
         using (Variable.IfNot(s1)) Variable.GaussianFromMeanAndVariance(2, 1).ObservedValue = 0.3;
-        var ex = Assert.Throws<NotSupportedException>(() => new InferenceEngine().Infer(s1));
-        Assert.Contains("'s1'", ex.Message);
-        Assert.Contains("'s2'", ex.Message);
-        Assert.Contains("'mu'", ex.Message);
-        Assert.Contains("VariationalMessagePassing", ex.Message);
+        var engine = new InferenceEngine();
+        double q1 = engine.Infer<Bernoulli>(s1).GetProbTrue(), q2 = engine.Infer<Bernoulli>(s2).GetProbTrue();
+        var qm = engine.Infer<Gaussian>(mu);
+
+        double N(double x, double m, double v) => Math.Exp(-0.5 * (x - m) * (x - m) / v) / Math.Sqrt(2 * Math.PI * v);
+        double w11 = 0.25 * N(0.3, 0, 2), w10 = 0.25 * N(0.3, 1, 1), w0 = 0.5 * N(0.3, 2, 1), z = w11 + w10 + w0;
+        AssertClose((w11 + w10) / z, q1, 1e-12, "P(s1 | y)");
+        AssertClose(w11 / (w11 + w10), q2, 1e-12, "P(s2 | s1, y): s2 lives in case s1 = true");
+        // μ given s1 ∧ s2 is N(0.15, 0.5); otherwise its prior N(0, 1)
+        double a = w11 / z, mean = a * 0.15, second = a * (0.5 + 0.15 * 0.15) + (1 - a) * 1;
+        AssertClose(mean, qm.GetMean(), 1e-12, "E[mu | y]");
+        AssertClose(second - mean * mean, qm.GetVariance(), 1e-12, "Var[mu | y]");
     }
 
     [Fact]
@@ -553,7 +572,7 @@ public class NestedGateTests
     }
 
     [Fact]
-    public void Vmp_DeterministicInsideGateDefiningAnOutsideVariable_IsRefused()
+    public void Vmp_DeterministicDefiningAVariableInOneCaseOnly_IsRefusedWhereItIsReadOutside()
     {
         var a = Variable.GaussianFromMeanAndVariance(0, 1).Named("a");
         var b = Variable.GaussianFromMeanAndVariance(0, 1).Named("b");
@@ -562,10 +581,11 @@ public class NestedGateTests
         using (Variable.If(c)) s.SetTo(a + b);
         using (Variable.IfNot(c)) Variable.GaussianFromMeanAndVariance(0, 1).ObservedValue = 0.1;
         Variable.GaussianFromMeanAndVariance(s, 1.0).ObservedValue = 0.5;
-        var ex = Assert.Throws<NotSupportedException>(() => new InferenceEngine(new VariationalMessagePassing()).Infer(a));
+        // s is defined only in case c = true, so it exists only there (as in Infer.NET), and the observation outside reads it
+        var ex = Assert.Throws<InvalidOperationException>(() => new InferenceEngine(new VariationalMessagePassing()).Infer(a));
         Assert.Contains("'s'", ex.Message);
-        Assert.Contains("'c'", ex.Message);
-        Assert.Contains("created outside the gate", ex.Message);
+        Assert.Contains("'c' = true", ex.Message);
+        Assert.Contains("define it in every case", ex.Message);
     }
 
     [Fact]
@@ -585,21 +605,28 @@ public class NestedGateTests
     }
 
     [Fact]
-    public void Ep_SwitchNestedInIf_IsRefusedNamingBothSelectors()
+    public void Ep_SwitchNestedInIf_EqualsEnumeration()
     {
-        var s = Variable.Bernoulli(0.5).Named("s");
+        // z lives in case s = true, where a Switch on it picks an observed mean: every variable is discrete, each case's
+        // evidence is exact, so EP's answers are the enumerated ones
+        var s = Variable.Bernoulli(0.3).Named("s");
         Range k = new Range(2).Named("k");
         var means = Variable.Observed(new[] { -1.0, 1.0 }, k).Named("means");
+        Variable<int> z;
         using (Variable.If(s))
         {
-            var z = Variable.DiscreteUniform(k).Named("z");
+            z = Variable.Discrete(k, 0.25, 0.75).Named("z");
             using (Variable.Switch(z)) Variable.GaussianFromMeanAndVariance(means[z], 1.0).ObservedValue = 0.2;
         }
         using (Variable.IfNot(s)) Variable.GaussianFromMeanAndVariance(0, 4).ObservedValue = 0.2;
-        var ex = Assert.Throws<NotSupportedException>(() => new InferenceEngine().Infer(s));
-        Assert.Contains("'s'", ex.Message);
-        Assert.Contains("'z'", ex.Message);
-        Assert.Contains("Switch", ex.Message);
-        Assert.Contains("VariationalMessagePassing", ex.Message);
+        var engine = new InferenceEngine();
+        double qs = engine.Infer<Bernoulli>(s).GetProbTrue();
+        double qz1 = engine.Infer<Discrete>(z)[1];
+
+        double N(double x, double m, double v) => Math.Exp(-0.5 * (x - m) * (x - m) / v) / Math.Sqrt(2 * Math.PI * v);
+        double z0 = 0.3 * 0.25 * N(0.2, -1, 1), z1 = 0.3 * 0.75 * N(0.2, 1, 1), off = 0.7 * N(0.2, 0, 4);
+        AssertClose((z0 + z1) / (z0 + z1 + off), qs, 1e-12, "P(s | y)");
+        AssertClose(z1 / (z0 + z1), qz1, 1e-12, "P(z = 1 | s, y): z lives in case s = true");
+        AssertClose(Math.Log(z0 + z1 + off), engine.LastTrace!.FinalElbo, 1e-12, "log evidence");
     }
 }

@@ -112,6 +112,29 @@ public readonly struct Bernoulli : IDistribution<Bernoulli>, IEquatable<Bernoull
     }
 
     /// <inheritdoc/>
+    public double GetAverageLog(Bernoulli p)
+    {
+        double t = GetProbTrue();
+        return MixtureMoments.Mul(t, p.GetLogProbTrue()) + MixtureMoments.Mul(1 - t, p.GetLogProbFalse());
+    }
+
+    /// <inheritdoc/>
+    public double GetLogProbAtPointOf(Bernoulli point) => GetLogProb(point.Point);
+
+    /// <inheritdoc/>
+    public static Bernoulli ProjectMixture(ReadOnlySpan<double> weights, ReadOnlySpan<Bernoulli> components)
+    {
+        if (MixtureMoments.Single(weights) is int only) return components[only];
+        double p = 0;
+        for (int c = 0; c < weights.Length; c++) if (weights[c] > 0) p += weights[c] * components[c].GetProbTrue();
+        return FromProbTrue(Math.Clamp(p, 0, 1));
+    }
+
+    /// <inheritdoc/>
+    public static Bernoulli PointMassAt(Array values, int index, Bernoulli like) =>
+        values is bool[] b ? PointMass(b[index]) : throw MixtureMoments.WrongValues(values, "bool");
+
+    /// <inheritdoc/>
     public bool Equals(Bernoulli other) => LogOdds.Equals(other.LogOdds);
 
     /// <inheritdoc/>

@@ -139,6 +139,33 @@ public readonly struct Beta : IDistribution<Beta>, ICanGetMeanAndVariance, IEqua
     }
 
     /// <inheritdoc/>
+    public double GetAverageLog(Beta p)
+    {
+        if (p.IsPointMass) return IsPointMass && Point == p.Point ? 0 : double.NegativeInfinity;
+        var (l1, l0) = GetMeanLogs();
+        return MixtureMoments.Mul(p.TrueCount - 1, l1) + MixtureMoments.Mul(p.FalseCount - 1, l0) - p.GetLogNormalizer();
+    }
+
+    /// <inheritdoc/>
+    public double GetLogProbAtPointOf(Beta point) => GetLogProb(point.Point);
+
+    /// <inheritdoc/>
+    public static Beta ProjectMixture(ReadOnlySpan<double> weights, ReadOnlySpan<Beta> components)
+    {
+        if (MixtureMoments.Single(weights) is int only) return components[only];
+        var (m, v) = MixtureMoments.MeanAndVariance(weights, components, static g => g.GetMean(), static g => g.GetVariance());
+        return FromMeanAndVariance(m, v);
+    }
+
+    /// <inheritdoc/>
+    public static Beta PointMassAt(Array values, int index, Beta like)
+    {
+        if (values is not double[] d) throw MixtureMoments.WrongValues(values, "double");
+        if (!(d[index] >= 0 && d[index] <= 1)) throw new ArgumentOutOfRangeException(null, $"is {d[index]}, outside a Beta's support [0, 1]");
+        return PointMass(d[index]);
+    }
+
+    /// <inheritdoc/>
     public bool Equals(Beta other) => TrueCount.Equals(other.TrueCount) && FalseCount.Equals(other.FalseCount);
 
     /// <inheritdoc/>

@@ -215,6 +215,54 @@ public readonly struct Dirichlet : IDistribution<Dirichlet>, IEquatable<Dirichle
     }
 
     /// <inheritdoc/>
+    public double GetAverageLog(Dirichlet p)
+    {
+        if (p.IsPointMass) return Equals(p) ? 0 : double.NegativeInfinity;
+        var ml = GetMeanLog();
+        double s = -p.GetLogNormalizer();
+        for (int k = 0; k < ml.Length; k++) s += MixtureMoments.Mul(p[k] - 1, ml[k]);
+        return s;
+    }
+
+    /// <inheritdoc/>
+    public double GetLogProbAtPointOf(Dirichlet point) => GetLogProb(point.Point);
+
+    /// <inheritdoc/>
+    /// <remarks>Matches E[p_k] and Σ_k E[p_k²] = (α0 Σ m_k² + 1)/(α0 + 1) (Minka, "Estimating a Dirichlet distribution", 2000).</remarks>
+    public static Dirichlet ProjectMixture(ReadOnlySpan<double> weights, ReadOnlySpan<Dirichlet> components)
+    {
+        if (MixtureMoments.Single(weights) is int only) return components[only];
+        double[]? m = null;
+        double s = 0;
+        for (int c = 0; c < weights.Length; c++)
+        {
+            if (weights[c] == 0) continue;
+            var d = components[c];
+            var mc = d.GetMean();
+            var vc = d.GetVariance();
+            m ??= new double[mc.Count];
+            for (int k = 0; k < mc.Count; k++) { m[k] += weights[c] * mc[k]; s += weights[c] * (vc[k] + mc[k] * mc[k]); }
+        }
+        double mm = 0;
+        foreach (var mk in m!) mm += mk * mk;
+        double a0 = (1 - s) / (s - mm);
+        return FromPseudoCounts(m.Select(mk => mk * a0).ToArray());
+    }
+
+    /// <inheritdoc/>
+    public static Dirichlet PointMassAt(Array values, int index, Dirichlet like)
+    {
+        var v = values switch
+        {
+            Vector[] vs => vs[index],
+            double[][] ds => Vector.FromArray(ds[index]),
+            _ => throw MixtureMoments.WrongValues(values, "a probability Vector"),
+        };
+        if (v.Count != like.Dimension) throw new ArgumentException($"has {v.Count} entries, but the Dirichlet has {like.Dimension}");
+        return PointMass(v);
+    }
+
+    /// <inheritdoc/>
     public bool Equals(Dirichlet other) => _isPoint == other._isPoint && _alpha.AsSpan().SequenceEqual(other._alpha);
 
     /// <inheritdoc/>

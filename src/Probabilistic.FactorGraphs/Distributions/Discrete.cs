@@ -170,6 +170,41 @@ public readonly struct Discrete : IDistribution<Discrete>, IEquatable<Discrete>
     }
 
     /// <inheritdoc/>
+    public double GetAverageLog(Discrete p)
+    {
+        double s = 0;
+        for (int k = 0; k < Dimension; k++) s += MixtureMoments.Mul(this[k], p.GetLogProb(k));
+        return s;
+    }
+
+    /// <inheritdoc/>
+    public double GetLogProbAtPointOf(Discrete point) => GetLogProb(point.Point);
+
+    /// <inheritdoc/>
+    public static Discrete ProjectMixture(ReadOnlySpan<double> weights, ReadOnlySpan<Discrete> components)
+    {
+        if (MixtureMoments.Single(weights) is int only) return components[only];
+        double[]? p = null;
+        for (int c = 0; c < weights.Length; c++)
+        {
+            if (weights[c] == 0) continue;
+            var pc = components[c].GetProbs();
+            p ??= new double[pc.Length];
+            for (int k = 0; k < pc.Length; k++) p[k] += weights[c] * pc[k];
+        }
+        return FromProbs(p!);
+    }
+
+    /// <inheritdoc/>
+    public static Discrete PointMassAt(Array values, int index, Discrete like)
+    {
+        if (values is not int[] k) throw MixtureMoments.WrongValues(values, "int");
+        if ((uint)k[index] >= (uint)like.Dimension)
+            throw new ArgumentOutOfRangeException(null, $"is {k[index]}, outside the support of its Discrete distribution (0..{like.Dimension - 1})");
+        return PointMass(k[index], like.Dimension);
+    }
+
+    /// <inheritdoc/>
     public bool Equals(Discrete other) => GetProbs().AsSpan().SequenceEqual(other.GetProbs());
 
     /// <inheritdoc/>

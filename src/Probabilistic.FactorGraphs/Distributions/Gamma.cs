@@ -138,6 +138,47 @@ public readonly struct Gamma : IDistribution<Gamma>, ICanGetMeanAndVariance, IEq
     }
 
     /// <inheritdoc/>
+    public double GetAverageLog(Gamma p)
+    {
+        if (p.IsPointMass) return IsPointMass && Point == p.Point ? 0 : double.NegativeInfinity;
+        return (p.Shape - 1) * GetMeanLog() - p.Rate * GetMean() - p.GetLogNormalizer();
+    }
+
+    /// <inheritdoc/>
+    public double GetLogProbAtPointOf(Gamma point) => GetLogProb(point.Point);
+
+    /// <inheritdoc/>
+    public static Gamma ProjectMixture(ReadOnlySpan<double> weights, ReadOnlySpan<Gamma> components)
+    {
+        if (MixtureMoments.Single(weights) is int only) return components[only];
+        var (m, v) = MixtureMoments.MeanAndVariance(weights, components, static g => g.GetMean(), static g => g.GetVariance());
+        return FromMeanAndVariance(m, v);
+    }
+
+    /// <inheritdoc/>
+    public static Gamma PointMassAt(Array values, int index, Gamma like)
+    {
+        if (values is not double[] d) throw MixtureMoments.WrongValues(values, "double");
+        if (!(d[index] >= 0) || double.IsPositiveInfinity(d[index])) throw new ArgumentOutOfRangeException(null, $"is {d[index]}, outside a Gamma's support [0, ∞)");
+        return PointMass(d[index]);
+    }
+
+    /// <summary>
+    /// numerator / denominator, kept proper: when the ratio would have a negative shape − 1 or rate, the message keeps the
+    /// posterior's mean with as little information as it can, as Infer.NET's <c>SetToRatio(numerator, denominator,
+    /// forceProper: true)</c> does for EP messages from non-conjugate factors.
+    /// </summary>
+    public static Gamma ProperRatio(Gamma numerator, Gamma denominator)
+    {
+        if (numerator.IsPointMass || denominator.IsPointMass) return numerator / denominator;
+        if (numerator.Rate == 0) return new(Stored.Fields, 1 + Math.Max(0, numerator.Shape - denominator.Shape), 0);
+        if (numerator.Shape >= denominator.Shape && numerator.Rate >= denominator.Rate) return numerator / denominator;
+        double mean = numerator.Shape > 0 ? numerator.GetMean() : double.Epsilon;
+        double shape = mean * denominator.Rate + (1 - denominator.Shape);
+        return shape < 1 ? new(Stored.Fields, 1, denominator.Shape / mean - denominator.Rate) : new(Stored.Fields, shape, 0);
+    }
+
+    /// <inheritdoc/>
     public bool Equals(Gamma other) => Shape.Equals(other.Shape) && Rate.Equals(other.Rate);
 
     /// <inheritdoc/>

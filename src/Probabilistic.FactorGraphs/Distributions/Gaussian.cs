@@ -141,6 +141,41 @@ public readonly struct Gaussian : IDistribution<Gaussian>, ICanGetMeanAndVarianc
     }
 
     /// <inheritdoc/>
+    public double GetAverageLog(Gaussian p)
+    {
+        if (p.IsPointMass) return IsPointMass && Point == p.Point ? 0 : double.NegativeInfinity;
+        double d = GetMean() - p.GetMean();
+        return -HalfLog2Pi + 0.5 * Math.Log(p.Precision) - 0.5 * p.Precision * (GetVariance() + d * d);
+    }
+
+    /// <inheritdoc/>
+    public double GetLogProbAtPointOf(Gaussian point) => GetLogProb(point.Point);
+
+    /// <inheritdoc/>
+    public static Gaussian ProjectMixture(ReadOnlySpan<double> weights, ReadOnlySpan<Gaussian> components)
+    {
+        if (MixtureMoments.Single(weights) is int only) return components[only];
+        var (m, v) = MixtureMoments.MeanAndVariance(weights, components, static g => g.GetMean(), static g => g.GetVariance());
+        return v > 0 ? FromMeanAndVariance(m, v) : PointMass(m);
+    }
+
+    /// <inheritdoc/>
+    public static Gaussian PointMassAt(Array values, int index, Gaussian like) =>
+        values is double[] d ? PointMass(d[index]) : throw MixtureMoments.WrongValues(values, "double");
+
+    /// <summary>
+    /// numerator / denominator, kept proper: when the ratio's precision would be negative (a posterior wider than its
+    /// context), the message is flat with the linear term that moves the context's mean to the posterior's, as Infer.NET's
+    /// <c>SetToRatio(numerator, denominator, forceProper: true)</c> does for EP messages from non-conjugate factors.
+    /// </summary>
+    public static Gaussian ProperRatio(Gaussian numerator, Gaussian denominator)
+    {
+        if (numerator.IsPointMass || denominator.IsPointMass || numerator.Precision >= denominator.Precision) return numerator / denominator;
+        double h = numerator.IsUniform() ? -denominator.MeanTimesPrecision : numerator.GetMean() * denominator.Precision - denominator.MeanTimesPrecision;
+        return FromNatural(h, 0);
+    }
+
+    /// <inheritdoc/>
     public bool Equals(Gaussian other) => MeanTimesPrecision.Equals(other.MeanTimesPrecision) && Precision.Equals(other.Precision);
 
     /// <inheritdoc/>

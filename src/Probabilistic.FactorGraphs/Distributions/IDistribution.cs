@@ -2,7 +2,9 @@ namespace Probabilistic.FactorGraphs.Distributions;
 
 /// <summary>
 /// An exponential-family distribution in natural parameters, closed under product, ratio and power, so that
-/// the message-passing engine can multiply and divide messages generically.
+/// the message-passing engine can multiply and divide messages generically. What the engine needs of a distribution
+/// beyond that (its expected log density, its moment-matched projection of a mixture, its point masses at observed
+/// values) is declared here too, so the engine never switches over distribution types.
 /// </summary>
 /// <typeparam name="T">The implementing struct.</typeparam>
 public interface IDistribution<T> where T : struct, IDistribution<T>
@@ -33,6 +35,27 @@ public interface IDistribution<T> where T : struct, IDistribution<T>
 
     /// <summary>E_this[log this] = −entropy (for a point mass of a continuous variable, 0).</summary>
     double GetAverageLogSelf();
+
+    /// <summary>E_this[log p(x)] for a normalised <paramref name="p"/> of the same family (VMP's expected log prior).</summary>
+    double GetAverageLog(T p);
+
+    /// <summary>log this(x) at the point of the point mass <paramref name="point"/>, this normalised.</summary>
+    double GetLogProbAtPointOf(T point);
+
+    /// <summary>
+    /// The member of the family with the moments of the mixture Σ_c w_c q_c (weights summing to 1): the projection an EP
+    /// gate takes (Minka &amp; Winn, "Gates", 2008). Components with weight 0 are ignored; a single weighted component is
+    /// returned as it is.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The family has no moment-matched projection here.</exception>
+    static abstract T ProjectMixture(ReadOnlySpan<double> weights, ReadOnlySpan<T> components);
+
+    /// <summary>
+    /// The point mass at element <paramref name="index"/> of an observed value array (double[] for scalar densities,
+    /// bool[], int[], Vector[], PositiveDefiniteMatrix[]), shaped like <paramref name="like"/> (its dimension).
+    /// </summary>
+    /// <exception cref="ArgumentException">The array holds values of another type, or a value outside the support.</exception>
+    static abstract T PointMassAt(Array values, int index, T like);
 }
 
 /// <summary>Distributions with a scalar mean and variance.</summary>

@@ -233,6 +233,76 @@ public readonly struct VectorGaussian : IDistribution<VectorGaussian>
         return new(NaturalArrays.Subtract(a._h, b._h), NaturalArrays.Subtract(a._p, b._p));
     }
 
+    private const double HalfLog2Pi = 0.91893853320467274178;
+
+    /// <inheritdoc/>
+    public double GetAverageLog(VectorGaussian p)
+    {
+        if (p.IsPointMass) return IsPointMass && Point.SequenceEqual(p.Point) ? 0 : double.NegativeInfinity;
+        int d = Dimension;
+        var mq = GetMean();
+        var vq = GetVariance();
+        var mp = p.GetMean();
+        var pp = p._p;
+        double tr = 0, quad = 0;
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < d; j++)
+            {
+                tr += pp[i * d + j] * vq[i, j];
+                quad += (mq[i] - mp[i]) * pp[i * d + j] * (mq[j] - mp[j]);
+            }
+        var l = (double[])pp.Clone();
+        Cholesky.TryFactor(l, d);
+        return -d * HalfLog2Pi + 0.5 * Cholesky.LogDeterminant(l, d) - 0.5 * (tr + quad);
+    }
+
+    /// <inheritdoc/>
+    public double GetLogProbAtPointOf(VectorGaussian point) => GetLogProb(point.Point);
+
+    /// <inheritdoc/>
+    /// <remarks>Mean m̄ = Σ w m_c and covariance Σ w (Σ_c + (m_c − m̄)(m_c − m̄)ᵀ).</remarks>
+    public static VectorGaussian ProjectMixture(ReadOnlySpan<double> weights, ReadOnlySpan<VectorGaussian> components)
+    {
+        if (MixtureMoments.Single(weights) is int only) return components[only];
+        int d = 0;
+        var means = new double[weights.Length][];
+        var covs = new PositiveDefiniteMatrix[weights.Length];
+        for (int c = 0; c < weights.Length; c++)
+        {
+            if (weights[c] == 0) continue;
+            d = components[c].Dimension;
+            means[c] = components[c].GetMean().ToArray();
+            covs[c] = components[c].GetVariance();
+        }
+        var m = new double[d];
+        for (int c = 0; c < weights.Length; c++)
+            if (weights[c] > 0) for (int k = 0; k < d; k++) m[k] += weights[c] * means[c][k];
+        var cov = new double[d * d];
+        for (int c = 0; c < weights.Length; c++)
+        {
+            if (weights[c] == 0) continue;
+            for (int r = 0; r < d; r++)
+                for (int k = 0; k < d; k++)
+                    cov[r * d + k] += weights[c] * (covs[c][r, k] + (means[c][r] - m[r]) * (means[c][k] - m[k]));
+        }
+        for (int r = 0; r < d; r++)
+            for (int k = 0; k < r; k++) cov[r * d + k] = cov[k * d + r] = 0.5 * (cov[r * d + k] + cov[k * d + r]);
+        return FromMeanAndVariance(Vector.FromArray(m), PositiveDefiniteMatrix.Wrap(d, cov));
+    }
+
+    /// <inheritdoc/>
+    public static VectorGaussian PointMassAt(Array values, int index, VectorGaussian like)
+    {
+        var v = values switch
+        {
+            Vector[] vs => vs[index],
+            double[][] ds => Vector.FromArray(ds[index]),
+            _ => throw MixtureMoments.WrongValues(values, "Vector"),
+        };
+        if (v.Count != like.Dimension) throw new ArgumentException($"has {v.Count} entries, but the VectorGaussian has dimension {like.Dimension}");
+        return PointMass(v);
+    }
+
     /// <summary>"VectorGaussian(mean, variance)", or "VectorGaussian.PointMass(v)" as the scalar types print theirs.</summary>
     public override string ToString() =>
         IsPointMass ? "VectorGaussian.PointMass(" + Vector.Wrap(_h) + ")"

@@ -226,6 +226,27 @@ public readonly struct Wishart : IDistribution<Wishart>
     }
 
     /// <inheritdoc/>
+    public double GetLogProbAtPointOf(Wishart point) => GetLogProb(point.Point);
+
+    /// <inheritdoc/>
+    /// <remarks>A Wishart mixture is not projected here: EP gates over Wishart variables are refused before inference.</remarks>
+    public static Wishart ProjectMixture(ReadOnlySpan<double> weights, ReadOnlySpan<Wishart> components)
+    {
+        if (MixtureMoments.Single(weights) is int only) return components[only];
+        throw new NotSupportedException("A mixture of Wisharts has no moment-matched projection here.");
+    }
+
+    /// <inheritdoc/>
+    public static Wishart PointMassAt(Array values, int index, Wishart like)
+    {
+        if (values is not PositiveDefiniteMatrix[] ms) throw MixtureMoments.WrongValues(values, "PositiveDefiniteMatrix");
+        var m = ms[index];
+        if (m.Dimension != like.Dimension) throw new ArgumentException($"is {m.Dimension}×{m.Dimension}, but the Wishart is {like.Dimension}×{like.Dimension}");
+        if (!Cholesky.TryFactor(m.Span.ToArray(), m.Dimension)) throw new ArgumentException("is not positive definite");
+        return PointMass(m);
+    }
+
+    /// <inheritdoc/>
     /// <remarks>A point mass raised to any power stays the point mass, as the scalar distributions do.</remarks>
     public Wishart Pow(double exponent) =>
         exponent == 1 || IsPointMass ? this : new(Dimension, (Shape - (Dimension + 1) / 2.0) * exponent + (Dimension + 1) / 2.0, NaturalArrays.Scale(_rate, exponent));

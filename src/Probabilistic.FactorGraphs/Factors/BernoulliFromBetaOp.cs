@@ -57,7 +57,7 @@ public static class BernoulliFromBetaOp
     {
         var (l1, l0) = probTrue.GetMeanLogs();
         double t = sample.GetProbTrue();
-        return Engine.Dist.Mul(t, l1) + Engine.Dist.Mul(1 - t, l0);
+        return MessageMath.Mul(t, l1) + MessageMath.Mul(1 - t, l0);
     }
 }
 
@@ -119,7 +119,7 @@ public static class DiscreteFromDirichletOp
     {
         var ml = probs.GetMeanLog();
         double s = 0;
-        for (int j = 0; j < ml.Length; j++) s += Engine.Dist.Mul(sample[j], ml[j]);
+        for (int j = 0; j < ml.Length; j++) s += MessageMath.Mul(sample[j], ml[j]);
         return s;
     }
 }

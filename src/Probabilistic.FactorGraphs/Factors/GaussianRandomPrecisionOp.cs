@@ -40,6 +40,19 @@ public static class GaussianRandomPrecisionOp
         return (toSample, toMean, toPrec, q.LogZ);
     }
 
+    /// <summary>
+    /// The messages of <see cref="Messages"/> kept proper, as Infer.NET's GaussianOp keeps them (ForceProper): a point far in
+    /// the tail of the Student-t likelihood would otherwise send a negative precision, and a plate of such messages updated
+    /// together an improper marginal. Where the exact messages are proper the two agree.
+    /// </summary>
+    public static (Gaussian ToSample, Gaussian ToMean, Gamma ToPrecision) ProperMessages(Gaussian sample, Gaussian mean, Gamma precision)
+    {
+        var m = Messages(sample, mean, precision);
+        return (sample.IsPointMass ? m.ToSample : Gaussian.ProperRatio(sample * m.ToSample, sample),
+                mean.IsPointMass ? m.ToMean : Gaussian.ProperRatio(mean * m.ToMean, mean),
+                Gamma.ProperRatio(precision * m.ToPrecision, precision));
+    }
+
     /// <summary>log ∫ f Π contexts (contexts normalised) alone: the EP evidence term, without the moments of the messages.</summary>
     /// <exception cref="InvalidOperationException">A context is improper.</exception>
     public static double LogAverageFactor(Gaussian sample, Gaussian mean, Gamma precision)

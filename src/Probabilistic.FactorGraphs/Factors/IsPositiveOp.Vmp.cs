@@ -83,9 +83,9 @@ public static partial class BooleanOps
     /// </summary>
     public static Bernoulli AAverageLogarithm(Func<bool, bool, bool> f, Bernoulli c, Bernoulli b)
     {
-        var (ct, cf) = Engine.Dist.LogWeights(c);
+        var (ct, cf) = MessageMath.LogWeights(c);
         double pb = b.GetProbTrue();
-        double L(bool av) => Engine.Dist.Mul(pb, f(av, true) ? ct : cf) + Engine.Dist.Mul(1 - pb, f(av, false) ? ct : cf);
+        double L(bool av) => MessageMath.Mul(pb, f(av, true) ? ct : cf) + MessageMath.Mul(1 - pb, f(av, false) ? ct : cf);
         double lt = L(true), lf = L(false);
         if (double.IsNegativeInfinity(lt) && double.IsNegativeInfinity(lf))
             throw new InvalidOperationException("no value of the argument is consistent with the output given the other argument's distribution (the factorised q has zero probability)");

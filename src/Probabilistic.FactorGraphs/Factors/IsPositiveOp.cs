@@ -25,7 +25,7 @@ public static partial class IsPositiveOp
     {
         if (x.IsPointMass || !x.IsProper()) return Gaussian.Uniform();
         double mu = x.GetMean(), v = x.GetVariance(), sd = Math.Sqrt(v), z = mu / sd;
-        var (lt, lf) = Engine.Dist.LogWeights(isPositive);
+        var (lt, lf) = MessageMath.LogWeights(isPositive);
         double lpz = LogNormalCdf(z), lnz = LogNormalCdf(-z);
         double logPhi = -HalfLog2Pi - 0.5 * z * z;
         double a1 = lt + lpz, a0 = lf + lnz, lz = Core.Numerics.LogSpace.LogAddExp(a1, a0);
@@ -51,7 +51,7 @@ public static partial class IsPositiveOp
     /// <summary>log Σ_c ∫ δ(c = (x &gt; 0)) ctxC(c) ctxX(x) dx, unnormalised contexts.</summary>
     public static double LogAverageFactor(Bernoulli isPositive, Gaussian x)
     {
-        var (lt, lf) = Engine.Dist.LogWeights(isPositive);
+        var (lt, lf) = MessageMath.LogWeights(isPositive);
         if (x.IsPointMass) return x.Point > 0 ? lt : lf;
         double z = x.GetMean() / Math.Sqrt(x.GetVariance());
         return x.GetLogNormalizer() + Core.Numerics.LogSpace.LogAddExp(lt + LogNormalCdf(z), lf + LogNormalCdf(-z));
@@ -73,9 +73,9 @@ public static partial class BooleanOps
     /// </summary>
     public static (Bernoulli ToC, Bernoulli ToA, Bernoulli ToB, double LogZ) Messages(Func<bool, bool, bool> f, Bernoulli c, Bernoulli a, Bernoulli b)
     {
-        var (ct, cf) = Engine.Dist.LogWeights(c);
-        var (at, af) = Engine.Dist.LogWeights(a);
-        var (bt, bf) = Engine.Dist.LogWeights(b);
+        var (ct, cf) = MessageMath.LogWeights(c);
+        var (at, af) = MessageMath.LogWeights(a);
+        var (bt, bf) = MessageMath.LogWeights(b);
         double W(bool v, double t, double fl) => v ? t : fl;
         double cT = double.NegativeInfinity, cF = double.NegativeInfinity, aT = cT, aF = cT, bT = cT, bF = cT, z = cT;
         foreach (bool av in (ReadOnlySpan<bool>)[true, false])

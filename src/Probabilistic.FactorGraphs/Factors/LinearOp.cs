@@ -27,10 +27,10 @@ public static partial class LinearOp
     {
         static bool Ok(Gaussian g) => g.IsPointMass || g.Precision > 0;
         if (Ok(a) && Ok(b))
-            return a.GetLogNormalizer() + b.GetLogNormalizer() + Engine.Dist.LogAverageWithContext(SumAverageConditional(a, b, sign), c);
+            return a.GetLogNormalizer() + b.GetLogNormalizer() + MessageMath.LogAverageWithContext(SumAverageConditional(a, b, sign), c);
         if (Ok(c) && Ok(b))
-            return c.GetLogNormalizer() + b.GetLogNormalizer() + Engine.Dist.LogAverageWithContext(AAverageConditional(c, b, sign), a);
-        return c.GetLogNormalizer() + a.GetLogNormalizer() + Engine.Dist.LogAverageWithContext(BAverageConditional(c, a, sign), b);
+            return c.GetLogNormalizer() + b.GetLogNormalizer() + MessageMath.LogAverageWithContext(AAverageConditional(c, b, sign), a);
+        return c.GetLogNormalizer() + a.GetLogNormalizer() + MessageMath.LogAverageWithContext(BAverageConditional(c, a, sign), b);
     }
 
     /// <summary>EP message to c = k·a: natural parameters (h/k, p/k²).</summary>

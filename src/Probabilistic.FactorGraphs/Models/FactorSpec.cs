@@ -1,24 +1,6 @@
-using Probabilistic.FactorGraphs.Distributions;
+using Probabilistic.FactorGraphs.Engine;
 
 namespace Probabilistic.FactorGraphs.Models;
-
-/// <summary>The factors the modelling API can create.</summary>
-internal enum FactorKind
-{
-    Prior,              // Output ~ fixed distribution (Parameter)
-    Gaussian,           // Output ~ N(Args[0] mean, 1/Args[1] precision)
-    BernoulliFromBeta,  // Output ~ Bernoulli(Args[0])
-    DiscreteFromDirichlet, // Output ~ Discrete(Args[0])
-    And, Or, Not,
-    IsPositive,         // Output = Args[0] > 0
-    Plus, Minus,        // Output = Args[0] ± Args[1]
-    Scale,              // Output = Args[0] * constant (Parameter)
-    ConstrainTrue,      // Args[0] == true
-    InnerProduct,       // Output = Args[0]ᵀ Args[1]
-    VectorGaussian,     // Output ~ N(Args[0] mean vector, Args[1]⁻¹ Wishart precision)
-    Poisson,            // Output (an observed count) ~ Poisson(Args[0] mean)
-    Product,            // Output = Args[0] * Args[1], both random doubles when created
-}
 
 /// <summary>
 /// One gate the factor sits in: the selector, the case value (−1: a Switch, expanded per value), and the enclosing gate
@@ -45,16 +27,16 @@ internal sealed class FactorSpec
 {
     private static int _nextId;
     internal int Id { get; } = Interlocked.Increment(ref _nextId);
-    internal FactorKind Kind { get; }
+    internal FactorDefinition Definition { get; }
     internal Variable? Output { get; }
     internal Variable[] Args { get; }
     internal object? Parameter { get; }
     internal List<Range> Plates { get; }
     internal GateFrame? Gate { get; }
 
-    internal FactorSpec(FactorKind kind, Variable? output, Variable[] args, object? parameter)
+    internal FactorSpec(FactorDefinition definition, Variable? output, Variable[] args, object? parameter)
     {
-        Kind = kind;
+        Definition = definition;
         Output = output;
         Args = args;
         Parameter = parameter;
@@ -84,24 +66,7 @@ internal sealed class FactorSpec
 
     internal IEnumerable<Variable> AllVariables => Output is null ? Args : Args.Prepend(Output);
 
-    internal string Describe() => Kind switch
-    {
-        FactorKind.Prior => Parameter switch
-        {
-            Gaussian => "Gaussian prior",
-            Gamma => "Gamma prior",
-            Beta => "Beta prior",
-            Bernoulli => "Bernoulli prior",
-            Discrete => "Discrete prior",
-            Dirichlet => "Dirichlet prior",
-            VectorGaussian => "VectorGaussian prior",
-            Wishart => "Wishart prior",
-            _ => "prior",
-        },
-        FactorKind.Poisson => "Poisson",
-        FactorKind.Product => "Product",
-        _ => Kind.ToString(),
-    };
+    internal string Describe() => Parameter is ITypedParameter typed ? typed.Describe() : Definition.Name;
 }
 
 /// <summary>The ambient stacks of <c>using (Variable.ForEach(r))</c> and <c>using (Variable.If(c))</c> blocks, per thread.</summary>

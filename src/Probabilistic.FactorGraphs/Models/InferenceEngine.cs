@@ -85,7 +85,8 @@ public sealed class InferenceEngine
     private sealed class State
     {
         internal required CompiledModel Model { get; init; }
-        internal required MessagePassing Runner { get; init; }
+        internal required IElboOptimizer Runner { get; init; }
+        internal required Action Bind { get; init; }
         internal long ObservationVersion { get; set; } = -1;
         internal int Iterations { get; set; }
         internal double Tolerance { get; set; }
@@ -105,13 +106,22 @@ public sealed class InferenceEngine
         {
             _cache.RemoveAll(s => s.Model.ModelVersion != Variable.ModelVersion);
             var model = ModelCompiler.Compile(variable, vmp);
-            state = new State { Model = model, Runner = new MessagePassing(model) };
+            if (vmp)
+            {
+                var schedule = new VmpSchedule(model);
+                state = new State { Model = model, Runner = schedule, Bind = schedule.Bind };
+            }
+            else
+            {
+                var schedule = new EpSchedule(model);
+                state = new State { Model = model, Runner = schedule, Bind = schedule.Bind };
+            }
             _cache.Add(state);
         }
         long obsVersion = Variable.ObservationVersion;
         if (state.ObservationVersion != obsVersion || state.Iterations != NumberOfIterations || state.Tolerance != Tolerance)
         {
-            state.Runner.Bind();
+            state.Bind();
             state.Trace = ElboDriver.Fit(state.Runner, new FitOptions(MaxIterations: NumberOfIterations, Tolerance: Tolerance, Seed: 0));
             state.ObservationVersion = obsVersion;
             state.Iterations = NumberOfIterations;
@@ -124,20 +134,7 @@ public sealed class InferenceEngine
     private static object Marginal(State state, VarNode node, Variable variable, bool wantArray)
     {
         int? element = ModelCompiler.ConstantElement(state.Model, variable);
-        object all = node switch
-        {
-            VarNode<Gaussian> n => n.Marginal.Clone(),
-            VarNode<Gamma> n => n.Marginal.Clone(),
-            VarNode<Beta> n => n.Marginal.Clone(),
-            VarNode<Bernoulli> n => n.Marginal.Clone(),
-            VarNode<Discrete> n => Normalised(n.Marginal),
-            VarNode<Dirichlet> n => n.Marginal.Clone(),
-            VarNode<VectorGaussian> n => n.Marginal.Clone(),
-            VarNode<Wishart> n => n.Marginal.Clone(),
-            ObservedNode o => PointMasses(o),
-            _ => throw new InvalidOperationException(),
-        };
-        var array = (Array)all;
+        var array = node is ObservedNode o ? PointMasses(o) : node.MarginalsCopy();
         if (element is int e) return array.GetValue(e)!;
         if (wantArray) return Shape(array, node, variable);
         if (array.Length != 1) throw new InvalidOperationException($"'{variable.Name}' is an array of {array.Length}; infer it as an array type (e.g. Gaussian[]).");
@@ -172,20 +169,12 @@ public sealed class InferenceEngine
         return jagged;
     }
 
-    private static Discrete[] Normalised(Discrete[] d) => d.Select(x => Discrete.FromProbs(x.GetProbs())).ToArray();
-
     private static Array PointMasses(ObservedNode o)
     {
-        if (o.Constant is { } constant)
-        {
-            // a point-mass prior compiled as a constant: its marginal is that point mass, in every element
-            var all = Array.CreateInstance(constant.GetType(), o.Count);
-            for (int j = 0; j < o.Count; j++) all.SetValue(constant, j);
-            return all;
-        }
-        if (o.Doubles is { } ds) return ds.Select(Gaussian.PointMass).ToArray();
-        if (o.Bools is { } bs) return bs.Select(Bernoulli.PointMass).ToArray();
-        if (o.Ints is { } ks) return ks.Select(k => Discrete.PointMass(k, Math.Max(k + 1, ks.Max() + 1))).ToArray();
-        throw new NotSupportedException($"Cannot report the observed value of '{o.Name}' as a distribution.");
+        // a point-mass prior compiled as a constant: its marginal is that point mass, in every element
+        if (o.Constant is { } constant) return ObservedValues.Fill(constant, o.Count);
+        int dimension = o.Ints is { Length: > 0 } ks ? ks.Max() + 1 : 1;
+        return ObservedValues.AsPointMasses(o.Values, dimension)
+            ?? throw new NotSupportedException($"Cannot report the observed value of '{o.Name}' as a distribution.");
     }
 }

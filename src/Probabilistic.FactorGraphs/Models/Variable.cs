@@ -31,6 +31,9 @@ public abstract partial class Variable
     internal Variable? IndexVariable { get; private protected init; }
     internal object? Initialiser { get; private protected set; }
 
+    /// <summary>A variable whose observed value (a distribution, or an array of them) gives the initial marginals.</summary>
+    internal Variable? InitialiserVariable { get; private protected set; }
+
     /// <summary>Changes whenever a factor is added anywhere: compiled graphs are rebuilt only then.</summary>
     internal static long ModelVersion => Interlocked.Read(ref _modelVersion);
 

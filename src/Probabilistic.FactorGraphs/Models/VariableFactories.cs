@@ -1,4 +1,5 @@
 using Probabilistic.FactorGraphs.Distributions;
+using Probabilistic.FactorGraphs.Engine;
 
 namespace Probabilistic.FactorGraphs.Models;
 
@@ -78,7 +79,7 @@ public abstract partial class Variable
     public static Variable<bool> Bernoulli(double probTrue) => Random(Distributions.Bernoulli.FromProbTrue(probTrue));
 
     /// <summary>x ~ Bernoulli(p) with a random (Beta) probability.</summary>
-    public static Variable<bool> Bernoulli(Variable<double> probTrue) => Derived<bool>(FactorKind.BernoulliFromBeta, probTrue);
+    public static Variable<bool> Bernoulli(Variable<double> probTrue) => Derived<bool>(BernoulliFromBetaFactor.Definition, probTrue);
 
     /// <summary>p ~ Beta(trueCount, falseCount).</summary>
     public static Variable<double> Beta(double trueCount, double falseCount) => Random(Distributions.Beta.FromCounts(trueCount, falseCount));
@@ -90,19 +91,19 @@ public abstract partial class Variable
     public static Variable<double> GaussianFromMeanAndVariance(Variable<double> mean, double variance)
     {
         if (!(variance > 0) || double.IsInfinity(variance)) throw new ArgumentOutOfRangeException(nameof(variance), variance, "The variance must be finite and > 0.");
-        return Derived<double>(FactorKind.Gaussian, mean, Constant(1 / variance));
+        return Derived<double>(GaussianFactor.Definition, mean, Constant(1 / variance));
     }
 
     /// <summary>x ~ N(mean, variance) with a random mean and an observed (possibly changing) variance.</summary>
     public static Variable<double> GaussianFromMeanAndVariance(Variable<double> mean, Variable<double> variance) =>
-        DerivedWith<double>(FactorKind.Gaussian, "variance", mean, variance);
+        Derived<double>(GaussianFactor.VarianceDefinition, mean, variance);
 
     /// <summary>x ~ N(mean, 1/precision).</summary>
     public static Variable<double> GaussianFromMeanAndPrecision(double mean, double precision) => Random(Gaussian.FromMeanAndPrecision(mean, precision));
 
     /// <summary>x ~ N(mean, 1/precision) with a random mean and/or precision.</summary>
     public static Variable<double> GaussianFromMeanAndPrecision(Variable<double> mean, Variable<double> precision) =>
-        Derived<double>(FactorKind.Gaussian, mean, precision);
+        Derived<double>(GaussianFactor.Definition, mean, precision);
 
     /// <summary>x ~ Gamma(shape, scale).</summary>
     public static Variable<double> GammaFromShapeAndScale(double shape, double scale) => Random(Distributions.Gamma.FromShapeAndScale(shape, scale));
@@ -114,7 +115,7 @@ public abstract partial class Variable
     /// An observed count x ~ Poisson(mean), p(x) = mean^x e^(−mean) / x!, with a Gamma (or known) mean. The count must be
     /// observed (int, or int[] over a range); EP and VMP messages to the mean are exact.
     /// </summary>
-    public static Variable<int> Poisson(Variable<double> mean) => Derived<int>(FactorKind.Poisson, mean);
+    public static Variable<int> Poisson(Variable<double> mean) => Derived<int>(PoissonFactor.Definition, mean);
 
     /// <summary>a·b: a scale when one side is observed now, else a product of two random doubles (VMP; EP needs one side observed).</summary>
     public static Variable<double> Product(Variable<double> a, Variable<double> b)
@@ -123,11 +124,21 @@ public abstract partial class Variable
         ArgumentNullException.ThrowIfNull(b);
         if (b.IsObserved && !a.IsObserved) return Scaled<double>(a, b.ObservedValue);
         if (a.IsObserved && !b.IsObserved) return Scaled<double>(b, a.ObservedValue);
-        return Derived<double>(FactorKind.Product, a, b);
+        return Derived<double>(ProductFactor.Definition, a, b);
     }
 
     /// <summary>x ~ Discrete(probs) over {0..K−1}.</summary>
     public static Variable<int> Discrete(params double[] probs) => Random(Distributions.Discrete.FromProbs(probs));
+
+    /// <summary>x ~ Discrete(probs) over the values of <paramref name="valueRange"/> (Infer.NET's <c>Variable.Discrete(Range, double[])</c>).</summary>
+    public static Variable<int> Discrete(Range valueRange, params double[] probs)
+    {
+        ArgumentNullException.ThrowIfNull(valueRange);
+        ArgumentNullException.ThrowIfNull(probs);
+        if (valueRange.FixedSize is int k && k != probs.Length)
+            throw new ArgumentException($"Range '{valueRange.Name}' has {k} values but {probs.Length} probabilities were given.", nameof(probs));
+        return Random(Distributions.Discrete.FromProbs(probs));
+    }
 
     /// <summary>x ~ uniform over {0..K−1}.</summary>
     public static Variable<int> DiscreteUniform(int valueCount) => Random(Distributions.Discrete.Uniform(valueCount));
@@ -146,25 +157,26 @@ public abstract partial class Variable
     public static Variable<LinearAlgebra.Vector> DirichletSymmetric(int dimension, double alpha) => Random(Distributions.Dirichlet.Symmetric(dimension, alpha));
 
     /// <summary>x ~ the given Gaussian.</summary>
-    public static Variable<double> Random(Gaussian prior) => Prior<double>(prior);
+    public static Variable<double> Random(Gaussian prior) => Prior<double, Gaussian>(prior);
 
     /// <summary>x ~ the given Gamma.</summary>
-    public static Variable<double> Random(Gamma prior) => Prior<double>(prior);
+    public static Variable<double> Random(Gamma prior) => Prior<double, Gamma>(prior);
 
     /// <summary>x ~ the given Beta.</summary>
-    public static Variable<double> Random(Beta prior) => Prior<double>(prior);
+    public static Variable<double> Random(Beta prior) => Prior<double, Beta>(prior);
 
     /// <summary>x ~ the given Bernoulli.</summary>
-    public static Variable<bool> Random(Bernoulli prior) => Prior<bool>(prior);
+    public static Variable<bool> Random(Bernoulli prior) => Prior<bool, Bernoulli>(prior);
 
     /// <summary>x ~ the given Discrete.</summary>
-    public static Variable<int> Random(Discrete prior) => Prior<int>(prior);
+    public static Variable<int> Random(Discrete prior) => Prior<int, Discrete>(prior);
 
     /// <summary>p ~ the given Dirichlet.</summary>
-    public static Variable<LinearAlgebra.Vector> Random(Dirichlet prior) => Prior<LinearAlgebra.Vector>(prior);
+    public static Variable<LinearAlgebra.Vector> Random(Dirichlet prior) => Prior<LinearAlgebra.Vector, Dirichlet>(prior, constantWhenPointMass: true);
 
     /// <summary>x ~ prior, with the value type named explicitly (Infer.NET's <c>Variable.Random&lt;T, TDist&gt;</c>).</summary>
-    public static Variable<T> Random<T, TDist>(TDist prior) where TDist : struct, IDistribution<TDist> => Prior<T>(prior);
+    public static Variable<T> Random<T, TDist>(TDist prior) where TDist : struct, IDistribution<TDist> =>
+        Prior<T, TDist>(prior, constantWhenPointMass: prior is Distributions.VectorGaussian or Distributions.Dirichlet or Distributions.Wishart);
 
     /// <summary>w ~ N(mean, precision⁻¹), a vector.</summary>
     public static Variable<LinearAlgebra.Vector> VectorGaussianFromMeanAndPrecision(LinearAlgebra.Vector mean, LinearAlgebra.PositiveDefiniteMatrix precision) =>
@@ -175,18 +187,18 @@ public abstract partial class Variable
         Random(Distributions.VectorGaussian.FromMeanAndVariance(mean, variance));
 
     /// <summary>w ~ the given VectorGaussian.</summary>
-    public static Variable<LinearAlgebra.Vector> Random(VectorGaussian prior) => Prior<LinearAlgebra.Vector>(prior);
+    public static Variable<LinearAlgebra.Vector> Random(VectorGaussian prior) => Prior<LinearAlgebra.Vector, VectorGaussian>(prior, constantWhenPointMass: true);
 
     /// <summary>Λ ~ Wishart(shape, scale).</summary>
     public static Variable<LinearAlgebra.PositiveDefiniteMatrix> WishartFromShapeAndScale(double shape, LinearAlgebra.PositiveDefiniteMatrix scale) =>
         Random(Distributions.Wishart.FromShapeAndScale(shape, scale));
 
     /// <summary>Λ ~ the given Wishart.</summary>
-    public static Variable<LinearAlgebra.PositiveDefiniteMatrix> Random(Wishart prior) => Prior<LinearAlgebra.PositiveDefiniteMatrix>(prior);
+    public static Variable<LinearAlgebra.PositiveDefiniteMatrix> Random(Wishart prior) => Prior<LinearAlgebra.PositiveDefiniteMatrix, Wishart>(prior, constantWhenPointMass: true);
 
     /// <summary>x ~ N(mean, precision⁻¹) with a random VectorGaussian mean and Wishart precision (VMP).</summary>
     public static Variable<LinearAlgebra.Vector> VectorGaussianFromMeanAndPrecision(Variable<LinearAlgebra.Vector> mean, Variable<LinearAlgebra.PositiveDefiniteMatrix> precision) =>
-        Derived<LinearAlgebra.Vector>(FactorKind.VectorGaussian, mean, precision);
+        Derived<LinearAlgebra.Vector>(VectorGaussianFactor.Definition, mean, precision);
 
     /// <summary>p ~ Dirichlet(pseudoCounts) over the values of <paramref name="valueRange"/> (Infer.NET's vector-valued form).</summary>
     public static Variable<LinearAlgebra.Vector> Dirichlet(Range valueRange, double[] pseudoCounts)
@@ -195,25 +207,25 @@ public abstract partial class Variable
         ArgumentNullException.ThrowIfNull(pseudoCounts);
         if (valueRange.FixedSize is int k && k != pseudoCounts.Length)
             throw new ArgumentException($"Range '{valueRange.Name}' has {k} values but {pseudoCounts.Length} pseudo-counts were given.", nameof(pseudoCounts));
-        return Prior<LinearAlgebra.Vector>(Distributions.Dirichlet.FromPseudoCounts(pseudoCounts));
+        return Prior<LinearAlgebra.Vector, Dirichlet>(Distributions.Dirichlet.FromPseudoCounts(pseudoCounts), constantWhenPointMass: true);
     }
 
     /// <summary>x ~ Discrete(p) with a random (Dirichlet) probability vector.</summary>
-    public static Variable<int> Discrete(Variable<LinearAlgebra.Vector> probs) => Derived<int>(FactorKind.DiscreteFromDirichlet, probs);
+    public static Variable<int> Discrete(Variable<LinearAlgebra.Vector> probs) => Derived<int>(DiscreteFromDirichletFactor.Definition, probs);
 
     /// <summary>The inner product aᵀb of a random vector and an observed one.</summary>
-    public static Variable<double> InnerProduct(Variable<LinearAlgebra.Vector> a, Variable<LinearAlgebra.Vector> b) => Derived<double>(FactorKind.InnerProduct, a, b);
+    public static Variable<double> InnerProduct(Variable<LinearAlgebra.Vector> a, Variable<LinearAlgebra.Vector> b) => Derived<double>(InnerProductFactor.Definition, a, b);
 
     // ---- deterministic factors and constraints ----
 
     /// <summary>x &gt; 0.</summary>
-    public static Variable<bool> IsPositive(Variable<double> x) => Derived<bool>(FactorKind.IsPositive, x);
+    public static Variable<bool> IsPositive(Variable<double> x) => Derived<bool>(IsPositiveFactor.Definition, x);
 
     /// <summary>Constrains a bool variable to be true (its factor is 1 when true, 0 otherwise).</summary>
     public static void ConstrainTrue(Variable<bool> condition)
     {
         ArgumentNullException.ThrowIfNull(condition);
-        _ = new FactorSpec(FactorKind.ConstrainTrue, null, [condition], null);
+        _ = new FactorSpec(ConstrainTrueFactor.Definition, null, [condition], null);
     }
 
     /// <summary>Constrains a bool variable to be false.</summary>
@@ -252,20 +264,20 @@ public abstract partial class Variable
 
     // ---- helpers ----
 
-    internal static Variable<T> Prior<T>(object distribution)
+    internal static Variable<T> Prior<T, TDist>(TDist distribution, bool constantWhenPointMass = false) where TDist : struct, IDistribution<TDist>
     {
         var v = new Variable<T>();
-        _ = new FactorSpec(FactorKind.Prior, v, [], distribution);
+        _ = new FactorSpec(PriorFactor.Definition, v, [], new Prior<TDist>(distribution, constantWhenPointMass));
         return v;
     }
 
-    internal static Variable<T> Derived<T>(FactorKind kind, params Variable[] args) => DerivedWith<T>(kind, null, args);
+    internal static Variable<T> Derived<T>(FactorDefinition definition, params Variable[] args) => DerivedWith<T>(definition, null, args);
 
-    internal static Variable<T> DerivedWith<T>(FactorKind kind, object? parameter, params Variable[] args)
+    internal static Variable<T> DerivedWith<T>(FactorDefinition definition, object? parameter, params Variable[] args)
     {
         foreach (var a in args) ArgumentNullException.ThrowIfNull(a);
         var v = new Variable<T>();
-        var spec = new FactorSpec(kind, v, args, parameter);
+        var spec = new FactorSpec(definition, v, args, parameter);
         AdoptPlates(v, spec);
         return v;
     }
@@ -273,7 +285,7 @@ public abstract partial class Variable
     internal static Variable<T> Scaled<T>(Variable a, double factor)
     {
         var v = new Variable<T>();
-        var spec = new FactorSpec(FactorKind.Scale, v, [a], factor);
+        var spec = new FactorSpec(ScaleFactor.Definition, v, [a], factor);
         AdoptPlates(v, spec);
         return v;
     }

@@ -1,4 +1,5 @@
 using Probabilistic.FactorGraphs.Distributions;
+using Probabilistic.FactorGraphs.Engine;
 
 namespace Probabilistic.FactorGraphs.Models;
 
@@ -102,19 +103,19 @@ public class Variable<T> : Variable
     public static implicit operator Variable<T>(T value) => Variable.Constant(value);
 
     /// <summary>Logical and of two bool variables.</summary>
-    public static Variable<bool> operator &(Variable<T> a, Variable<T> b) => Variable.Derived<bool>(FactorKind.And, Bools(a, "&"), Bools(b, "&"));
+    public static Variable<bool> operator &(Variable<T> a, Variable<T> b) => Variable.Derived<bool>(BooleanFactor.And, Bools(a, "&"), Bools(b, "&"));
 
     /// <summary>Logical or of two bool variables.</summary>
-    public static Variable<bool> operator |(Variable<T> a, Variable<T> b) => Variable.Derived<bool>(FactorKind.Or, Bools(a, "|"), Bools(b, "|"));
+    public static Variable<bool> operator |(Variable<T> a, Variable<T> b) => Variable.Derived<bool>(BooleanFactor.Or, Bools(a, "|"), Bools(b, "|"));
 
     /// <summary>Logical not of a bool variable.</summary>
-    public static Variable<bool> operator !(Variable<T> a) => Variable.Derived<bool>(FactorKind.Not, Bools(a, "!"));
+    public static Variable<bool> operator !(Variable<T> a) => Variable.Derived<bool>(BooleanFactor.Not, Bools(a, "!"));
 
     /// <summary>Sum of two double variables.</summary>
-    public static Variable<T> operator +(Variable<T> a, Variable<T> b) => Variable.Derived<T>(FactorKind.Plus, Doubles(a, "+"), Doubles(b, "+"));
+    public static Variable<T> operator +(Variable<T> a, Variable<T> b) => Variable.Derived<T>(LinearFactor.Plus, Doubles(a, "+"), Doubles(b, "+"));
 
     /// <summary>Difference of two double variables.</summary>
-    public static Variable<T> operator -(Variable<T> a, Variable<T> b) => Variable.Derived<T>(FactorKind.Minus, Doubles(a, "-"), Doubles(b, "-"));
+    public static Variable<T> operator -(Variable<T> a, Variable<T> b) => Variable.Derived<T>(LinearFactor.Minus, Doubles(a, "-"), Doubles(b, "-"));
 
     /// <summary>
     /// Product of two double variables (Infer.NET's <c>Variable.Product</c>). With one side observed when the product is

@@ -50,7 +50,7 @@ internal static partial class ModelCompiler
         return (b, indices);
     }
 
-    private static PlateSpace SpaceOf(CompiledModel model, IEnumerable<Range> ranges)
+    internal static PlateSpace SpaceOf(CompiledModel model, IEnumerable<Range> ranges)
     {
         var ordered = PlateSpace.Ordered(ranges);
         var space = new PlateSpace(ordered);
@@ -59,17 +59,17 @@ internal static partial class ModelCompiler
         return space;
     }
 
-    private static PlateSpace SpaceOf(CompiledModel model, FactorSpec spec) => SpaceOf(model, spec.Plates);
+    internal static PlateSpace SpaceOf(CompiledModel model, FactorSpec spec) => SpaceOf(model, spec.Plates);
 
     /// <summary>How a factor's instances reach the elements of a variable.</summary>
-    private readonly record struct Indexer(bool Scalar, Func<int[]?>? MapBuilder);
+    internal readonly record struct Indexer(bool Scalar, Func<int[]?>? MapBuilder);
 
     /// <summary>
     /// The instance → element map of <paramref name="v"/> (an element expression or a whole variable) in a factor over
     /// <paramref name="factorSpace"/>. Ranges pick the factor's coordinate on that range, constants and observed index
     /// arrays are read at bind time, and the Switch selector is the case value.
     /// </summary>
-    private static Indexer IndexerFor(CompiledModel model, Variable v, PlateSpace factorSpace, FactorSpec spec, GateCases cases, string factorName)
+    internal static Indexer IndexerFor(CompiledModel model, Variable v, PlateSpace factorSpace, FactorSpec spec, GateCases cases, string factorName)
     {
         var (b, indices) = ResolveIndices(v);
         var node = model.NodeOf[b];

@@ -1,6 +1,7 @@
 using Probabilistic.Core.Numerics;
 using Probabilistic.FactorGraphs.Distributions;
 using Probabilistic.FactorGraphs.Factors;
+using Probabilistic.FactorGraphs.LinearAlgebra;
 
 namespace Probabilistic.FactorGraphs.Engine;
 
@@ -10,41 +11,64 @@ namespace Probabilistic.FactorGraphs.Engine;
 /// </summary>
 internal sealed class VectorGaussianFactor : FactorNode
 {
-    internal VectorGaussianFactor(string description, int dimension) : base(description) { Dimension = dimension; }
+    internal static readonly FactorDefinition Definition = new("VectorGaussian", b => new VectorGaussianFactor(b), b => new VarNode<VectorGaussian>(b.OutputBase, VectorGaussian.Uniform(DimensionOf(b))));
+
+    private readonly IReadOnlyList<IPort> _ports;
+
+    private VectorGaussianFactor(FactorBuilder b) : base(b.Description)
+    {
+        Dimension = DimensionOf(b);
+        var like = VectorGaussian.Uniform(Dimension);
+        X = b.Port(this, b.Output, "sample", like);
+        Mean = b.Port(this, b.Arg(0), "mean", like);
+        Prec = b.Port(this, b.Arg(1), "precision", Wishart.Uniform(Dimension));
+        _ports = [X, Mean, Prec];
+    }
+
+    /// <summary>The dimension: from the mean (a prior or observed vector), the sample, or the precision.</summary>
+    private static int DimensionOf(FactorBuilder b)
+    {
+        foreach (var v in new[] { b.Arg(0), b.Output, b.Arg(1) })
+        {
+            switch (b.ObservedValue(v))
+            {
+                case Vector x: return x.Count;
+                case Vector[] xs when xs.Length > 0: return xs[0].Count;
+                case PositiveDefiniteMatrix m: return m.Dimension;
+                case PositiveDefiniteMatrix[] ms when ms.Length > 0: return ms[0].Dimension;
+            }
+            if (ReferenceEquals(v, b.Output)) continue;
+            switch (b.NodeOf(v))
+            {
+                case VarNode<VectorGaussian> g: return g.Uniform.Dimension;
+                case VarNode<Wishart> w: return w.Uniform.Dimension;
+                case ObservedNode { Constant: VectorGaussian g }: return g.Dimension;
+                case ObservedNode { Constant: Wishart w }: return w.Dimension;
+            }
+        }
+        throw new NotSupportedException($"The dimension of '{b.OutputBase.Name}' ~ VectorGaussian('{b.Arg(0).Name}', '{b.Arg(1).Name}') cannot be found: give the mean a VectorGaussian prior or an observed Vector.");
+    }
+
     internal int Dimension { get; }
-    internal Port<VectorGaussian> X { get; set; } = null!;
-    internal Port<VectorGaussian> Mean { get; set; } = null!;
-    internal Port<Wishart> Prec { get; set; } = null!;
-    internal override IEnumerable<IPort> Ports => [X, Mean, Prec];
-    internal override bool SupportsVmp => true;
+    internal Port<VectorGaussian> X { get; }
+    internal Port<VectorGaussian> Mean { get; }
+    internal Port<Wishart> Prec { get; }
+    internal override IReadOnlyList<IPort> Ports => _ports;
 
-    private static double[] Observed(Port<VectorGaussian> p, int i) => ((ObservedNode)p.Node).Vectors![p.Index(i)];
+    private static double[] Observed(Port<VectorGaussian> p, int i) => p.Marginal(i).Point.ToArray();
 
-    private double[] ObservedPrecision(int i) => ((ObservedNode)Prec.Node).Matrices![Prec.Index(i)];
+    private double[] ObservedPrecision(int i) => Prec.Marginal(i).Point.Span.ToArray();
 
     // ---- EP (observed precision) ----
 
-    internal override void EpUpdate()
-    {
-        CheckEp();
-        for (int i = 0; i < Count; i++) EpUpdateAt(i);
-    }
+    internal override string? EpRefusal => Prec.IsObserved ? null
+        : $"The {Description} factor has a random Wishart precision ('{Prec.Node.Name}'), which ExpectationPropagation does not support; use VariationalMessagePassing, or observe the precision.";
 
-    /// <summary>Per instance (what an EP gate runs for each case) when the precision is observed.</summary>
-    internal override bool SupportsEpAt => Prec.IsObserved;
-
-    internal override void EpUpdateAt(int i)
+    internal override void EpSend(IPort target, int i)
     {
-        CheckEp();
         var lambda = ObservedPrecision(i);
-        if (!X.IsObserved) X.SetMessage(i, MessageThrough(Mean, i, lambda));
-        if (!Mean.IsObserved) Mean.SetMessage(i, MessageThrough(X, i, lambda));
-    }
-
-    private void CheckEp()
-    {
-        if (!Prec.IsObserved)
-            throw new NotSupportedException($"The {Description} factor has a random Wishart precision ('{Prec.Node.Name}'), which ExpectationPropagation does not support; use VariationalMessagePassing, or observe the precision.");
+        if (ReferenceEquals(target, X)) X.SetMessage(i, MessageThrough(Mean, i, lambda));
+        else Mean.SetMessage(i, MessageThrough(X, i, lambda));
     }
 
     /// <summary>The message to one side: ∫ N(x; μ, Λ⁻¹) ctx(other) d(other), in natural parameters.</summary>
@@ -104,7 +128,7 @@ internal sealed class VectorGaussianFactor : FactorNode
             for (int k = 0; k < d; k++) vLv += v[k] * lv[k];
             var ll = (double[])lambda.Clone();
             Cholesky.TryFactor(ll, d);
-            return VectorGaussian.FromNatural(h, p).GetLogNormalizer() + 0.5 * Cholesky.LogDeterminant(ll, d) - d * Dist.HalfLog2Pi - 0.5 * vLv;
+            return VectorGaussian.FromNatural(h, p).GetLogNormalizer() + 0.5 * Cholesky.LogDeterminant(ll, d) - d * MessageMath.HalfLog2Pi - 0.5 * vLv;
         }
         var cx = X.Context(i);
         var cm = Mean.Context(i);
@@ -121,10 +145,12 @@ internal sealed class VectorGaussianFactor : FactorNode
         for (int k = 0; k < d; k++) q += diff[k] * ld[k];
         var ll = (double[])lambda.Clone();
         Cholesky.TryFactor(ll, d);
-        return 0.5 * Cholesky.LogDeterminant(ll, d) - d * Dist.HalfLog2Pi - 0.5 * q;
+        return 0.5 * Cholesky.LogDeterminant(ll, d) - d * MessageMath.HalfLog2Pi - 0.5 * q;
     }
 
     // ---- VMP ----
+
+    internal override string? VmpRefusal => null;
 
     // Moments per variable element, reused while the element's (immutable) distribution is the same object: in a mixture
     // every observation reads the same component's mean and precision, whose inverses would otherwise be recomputed each time.
@@ -205,7 +231,7 @@ internal sealed class VectorGaussianFactor : FactorNode
         var (el, meanLogDet) = PrecisionMoments(i);
         double tr = 0;
         for (int k = 0; k < s.Length; k++) tr += el[k] * s[k];
-        return 0.5 * meanLogDet - Dimension * Dist.HalfLog2Pi - 0.5 * tr;
+        return 0.5 * meanLogDet - Dimension * MessageMath.HalfLog2Pi - 0.5 * tr;
     }
 
     // ---- small dense algebra (d is the vector dimension, small) ----

@@ -2,6 +2,20 @@ using Probabilistic.FactorGraphs.Distributions;
 
 namespace Probabilistic.FactorGraphs.Engine;
 
+/// <summary>A factor whose observed output truncates one random Gaussian under VMP (IsPositive, and the factors built on it).</summary>
+internal interface ITruncatingFactor
+{
+    /// <summary>The variable truncated, once bound; null while the output is random.</summary>
+    VarNode<Gaussian>? TruncationTarget { get; }
+
+    /// <summary>True when the factor's output is observed (so it truncates).</summary>
+    bool Truncates { get; }
+
+    void BindTruncation();
+
+    void Truncate(int only);
+}
+
 /// <summary>
 /// VMP's treatment of deterministic factors c = f(args) (Winn &amp; Bishop 2005, "Variational Message Passing", deterministic
 /// nodes). A random c is collapsed: q(c) is the push-forward of its arguments' q (exact for the factors quadratic in c
@@ -10,73 +24,67 @@ namespace Probabilistic.FactorGraphs.Engine;
 /// the product of the messages c receives (<see cref="Backward{T}"/>, recursive through chains of deterministic factors).
 /// An observed IsPositive output truncates the one random Gaussian its argument is an affine function of.
 /// </summary>
-internal sealed class CollapsedVmp
+internal sealed class Collapsed
 {
     private readonly CompiledModel _model;
     private readonly List<FactorNode> _forward = [];
     private readonly Dictionary<VarNode, List<FactorNode>> _after = [];
-    private readonly Dictionary<VarNode, IsPositiveFactor> _truncation = [];
+    private readonly Dictionary<VarNode, ITruncatingFactor> _truncation = [];
     private readonly HashSet<VarNode> _coupled = [];
     private readonly Dictionary<VarNode, FactorNode> _definition = [];
 
-    internal CollapsedVmp(CompiledModel model)
+    internal Collapsed(CompiledModel model)
     {
         _model = model;
         foreach (var f in model.Factors.Where(f => f.IsDeterministic))
         {
-            var output = f.Ports.First(p => p.IsOutput);
+            var output = f.Output!;
             if (f.Gate is { } g) CheckGated(f, g, output);
-            if (!output.IsObserved) { Collapsed.Add(output.Node); _forward.Add(f); _definition[output.Node] = f; continue; }
-            if (f is LinearFactor or ScaleFactor or ProductFactor or InnerProductFactor && f.Ports.Any(p => !p.IsOutput && !p.IsObserved))
-                throw new NotSupportedException($"Under VariationalMessagePassing the {f.Description} factor's output '{output.Node.Name}' is observed exactly, which confines its random arguments to a hyperplane that a factorised q cannot represent. Add noise (Variable.GaussianFromMeanAndVariance(..., noise)) and observe that, or use ExpectationPropagation.");
+            if (output.IsObserved) continue;
+            if (!Nodes.Add(output.Node))
+                throw new NotSupportedException($"Under VariationalMessagePassing '{output.Node.Name}' is defined by more than one deterministic factor (for example once per case of a Switch block), and its value may differ by case. Compute it outside the Switch, or write the cases as Variable.Case blocks with one variable each.");
+            _forward.Add(f);
+            _definition[output.Node] = f;
         }
-        foreach (var c in Collapsed)
+        foreach (var c in Nodes)
         {
-            if (c.GatesOnMe.Count > 0)
+            if (c.Selects.Count > 0)
                 throw new NotSupportedException($"Under VariationalMessagePassing the derived variable '{c.Name}' cannot select a gate; give the selector its own Bernoulli prior, or use ExpectationPropagation.");
-            if (c.Source.Initialiser is not null)
+            if (c.Source.Initialiser is not null || c.Source.InitialiserVariable is not null)
                 throw new NotSupportedException($"'{c.Name}' is computed by a deterministic factor; under VariationalMessagePassing its distribution follows from its arguments', so InitialiseTo does not apply. Initialise the arguments instead.");
         }
-        foreach (var v in model.Variables.Where(v => !v.IsObserved && !Collapsed.Contains(v)))
+        foreach (var v in model.Variables.Where(v => !v.IsObserved && !Nodes.Contains(v)))
         {
             var list = new HashSet<FactorNode>();
             var stack = new Stack<VarNode>([v]);
             while (stack.Count > 0)
                 foreach (var p in stack.Pop().Ports)
                     if (!p.IsOutput && p.Factor.IsDeterministic && _forward.Contains(p.Factor) && list.Add(p.Factor))
-                        stack.Push(p.Factor.Ports.First(q => q.IsOutput).Node);
+                        stack.Push(p.Factor.Output!.Node);
             _after[v] = list.OrderBy(f => model.Factors.IndexOf(f)).ToList();
         }
     }
 
+    /// <summary>Random variables defined by deterministic factors (no entropy term, no update of their own).</summary>
+    internal HashSet<VarNode> Nodes { get; } = [];
+
     /// <summary>
-    /// A deterministic factor inside a gate is collapsed when its output is created in that gate and read only by factors
-    /// in it (or in gates nested inside it): the push-forward does not depend on the case, the output's definition is
-    /// not weighted (like any gate-local variable's), and its readers' messages carry the weight q(case).
+    /// A deterministic factor inside a gate is collapsed when its output is created in that gate: the push-forward does
+    /// not depend on the case, the output's definition is not weighted (like any gate-local variable's), and its readers'
+    /// messages carry the weight q(case).
     /// </summary>
     private static void CheckGated(FactorNode f, GateBinding g, IPort output)
     {
         string where = $"the deterministic {f.Description} factor inside the gate on '{g.Selector.Name}'";
+        if (g.Frame.CaseValue == -1 && !output.IsObserved)
+            throw new NotSupportedException($"Under VariationalMessagePassing '{output.Node.Name}', computed by {where}, is created inside a Switch block and so defined once per case, and its value may differ by case. Compute it outside the Switch, or write the cases as Variable.Case blocks with one variable each.");
         if (output.IsObserved)
             throw new NotSupportedException($"Under VariationalMessagePassing {where} has an observed output '{output.Node.Name}'; VMP supports deterministic factors in a gate only when their output is a new random variable created in the gate. Observe a noisy copy (Variable.GaussianFromMeanAndVariance(..., noise)) instead, or use ExpectationPropagation.");
-        if (f.VmpWeighted)
+        if (!output.Node.LivesInside(g.Frame))
             throw new NotSupportedException($"Under VariationalMessagePassing {where} defines '{output.Node.Name}', which is created outside the gate, so its distribution would depend on the case. Create it inside the gate (e.g. var s = a + b; inside the using block), or compute it outside the gate.");
-        if (output.Node.Ports.Count(p => p.IsOutput) > 1)
-            throw new NotSupportedException($"Under VariationalMessagePassing '{output.Node.Name}', computed by {where}, is defined once per case of a Switch block, and its value may differ by case. Compute it outside the Switch, or write the cases as Variable.Case blocks with one variable each.");
-        foreach (var p in output.Node.Ports)
-        {
-            if (p.IsOutput) continue;
-            bool inside = false;
-            for (var b = p.Factor.Gate; b is not null; b = b.Parent) inside |= Equals(b.Frame, g.Frame);
-            if (!inside)
-                throw new NotSupportedException($"Under VariationalMessagePassing '{output.Node.Name}', computed by {where}, is read by the {p.Factor.Description} factor outside that gate; compute it outside the gate, or read it only inside.");
-        }
     }
 
-    /// <summary>Random variables defined by deterministic factors (no entropy term, no update of their own).</summary>
-    internal HashSet<VarNode> Collapsed { get; } = [];
-
-    /// <summary>Random variables whose elements are coupled through a deterministic factor (updated one element at a time).</summary>
+    /// <summary>True when v's elements are coupled through a deterministic factor (updated one element at a time).</summary>
     internal bool IsCoupled(VarNode v) => _coupled.Contains(v);
 
     /// <summary>Bind time: element-level independence of each deterministic factor's arguments, and the truncations.</summary>
@@ -102,13 +110,13 @@ internal sealed class CollapsedVmp
                     if (g.Count() > 1) _coupled.Add(g.Key);
             }
         }
-        foreach (var f in _model.Factors.OfType<IsPositiveFactor>())
+        foreach (var t in _model.Factors.OfType<ITruncatingFactor>())
         {
-            if (!f.C.IsObserved) continue;
-            f.BindTruncation();
-            var z = f.TruncationTarget!;
-            if (!_truncation.TryAdd(z, f))
-                throw new NotSupportedException($"Under VariationalMessagePassing '{z.Name}' is truncated by two IsPositive factors ({_truncation[z].Description}, {f.Description}); VMP supports one per variable. Use ExpectationPropagation.");
+            if (!t.Truncates) continue;
+            t.BindTruncation();
+            var z = t.TruncationTarget!;
+            if (!_truncation.TryAdd(z, t))
+                throw new NotSupportedException($"Under VariationalMessagePassing '{z.Name}' is truncated by two IsPositive factors ({_truncation[z]}, {t}); VMP supports one per variable. Use ExpectationPropagation.");
         }
     }
 
@@ -116,10 +124,10 @@ internal sealed class CollapsedVmp
     private HashSet<(VarNode, int)> Ancestors(IPort p, int i, Dictionary<(VarNode, int), HashSet<(VarNode, int)>> memo)
     {
         if (p.IsObserved) return [];
-        int j = PortIndex(p, i);
-        if (!Collapsed.Contains(p.Node)) return [(p.Node, j)];
+        int j = p.ElementIndex(i);
+        if (!Nodes.Contains(p.Node)) return [(p.Node, j)];
         if (memo.TryGetValue((p.Node, j), out var known)) return known;
-        var def = p.Node.Ports.First(q => q.IsOutput);
+        var def = _definition[p.Node].Output!;
         int k = InstanceOf(def, j);
         var set = new HashSet<(VarNode, int)>();
         foreach (var q in def.Factor.Ports) if (!q.IsOutput) set.UnionWith(Ancestors(q, k, memo));
@@ -127,18 +135,10 @@ internal sealed class CollapsedVmp
         return set;
     }
 
-    private static int PortIndex(IPort p, int i) => p switch
-    {
-        Port<Gaussian> g => g.Index(i),
-        Port<Bernoulli> b => b.Index(i),
-        Port<VectorGaussian> v => v.Index(i),
-        _ => throw new NotSupportedException($"{p.Factor.Description}: unexpected port type."),
-    };
-
     /// <summary>The instance of a defining factor whose output is element j.</summary>
     private static int InstanceOf(IPort output, int j)
     {
-        for (int k = 0; k < output.Factor.Count; k++) if (PortIndex(output, k) == j) return k;
+        for (int k = 0; k < output.Factor.Count; k++) if (output.ElementIndex(k) == j) return k;
         throw new InvalidOperationException($"No instance of {output.Factor.Description} defines element {j} of '{output.Node.Name}'.");
     }
 
@@ -168,7 +168,7 @@ internal sealed class CollapsedVmp
     {
         c.BeginAccumulate();
         foreach (var p in c.Ports)
-            if (!p.IsOutput) p.Factor.VmpSend(p, MessagePassing.Weights(p.Factor));
+            if (!p.IsOutput) p.Factor.VmpSend(p, VmpSchedule.Weights(p.Factor, c));
         return (T[])c.Accumulator.Clone();
     }
 
@@ -181,25 +181,17 @@ internal sealed class CollapsedVmp
         var def = node.Ports.First(q => q.IsOutput);
         if (!def.Factor.IsDeterministic) return (node, j, 1, 0);
         int k = InstanceOf(def, j);
-        switch (def.Factor)
+        if (def.Factor.AffineParts(k) is not { } parts) return (null, -1, double.NaN, 0);
+        (VarNode<Gaussian>? Z, int J, double Alpha, double Beta) result = (null, -1, 0, 0);
+        foreach (var (arg, alpha, beta) in parts)
         {
-            case LinearFactor lf:
-            {
-                var a = Affine(lf.A, k);
-                var b = Affine(lf.B, k);
-                double s = lf.Sign;
-                if (a.Z is not null && b.Z is not null) return (null, -1, double.NaN, 0);
-                if (b.Z is null) return (a.Z, a.J, a.Alpha, a.Beta + s * b.Beta);
-                return (b.Z, b.J, s * b.Alpha, a.Beta + s * b.Beta);
-            }
-            case ScaleFactor sf:
-            {
-                var a = Affine(sf.A, k);
-                return (a.Z, a.J, sf.K * a.Alpha, sf.K * a.Beta);
-            }
-            default:
-                return (null, -1, double.NaN, 0);
+            var a = Affine(arg, k);
+            if (a.Z is null && double.IsNaN(a.Alpha)) return a;
+            if (a.Z is not null && result.Z is not null) return (null, -1, double.NaN, 0);
+            if (a.Z is not null) result = (a.Z, a.J, alpha * a.Alpha, result.Beta);
+            result.Beta += alpha * a.Beta + beta;
         }
+        return result;
     }
 
     internal static string TruncationMessage(FactorNode f, IPort x) =>

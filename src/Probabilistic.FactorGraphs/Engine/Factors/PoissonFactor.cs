@@ -4,30 +4,51 @@ using Probabilistic.FactorGraphs.Factors;
 namespace Probabilistic.FactorGraphs.Engine;
 
 /// <summary>
-/// x ~ Poisson(λ) with x an observed count and λ a Gamma variable (or known). The count is read from its observed ints
-/// (the port's type is nominal: a random count is refused when the model is compiled).
+/// x ~ Poisson(λ) with x an observed count and λ a Gamma variable (or known). A plate of counts is reduced to sufficient
+/// statistics per mean element (count, Σx, Σ log x!), so EP and VMP cost one step per element of λ.
 /// </summary>
 internal sealed class PoissonFactor : FactorNode
 {
-    internal PoissonFactor(string description) : base(description) { }
-    internal Port<Discrete> X { get; set; } = null!;
-    internal Port<Gamma> Mean { get; set; } = null!;
-    internal override IEnumerable<IPort> Ports => [X, Mean];
-    internal override bool SupportsVmp => true;
-    internal override bool SupportsEpAt => true;
+    internal static readonly FactorDefinition Definition = new("Poisson", b => new PoissonFactor(b), RandomCount);
 
-    private int CountAt(int i) => ((ObservedNode)X.Node).Ints![X.Index(i)];
+    private readonly IReadOnlyList<IPort> _ports;
 
-    internal override void EpUpdate()
+    private PoissonFactor(FactorBuilder b) : base(b.Description)
     {
-        if (!_fast) { base.EpUpdate(); return; }
-        // one message per group of counts sharing a mean element: the product of their λ^x e^{−λ}, exact
-        for (int p = 0; p < _rep.Length; p++) Mean.SetMessage(_rep[p], PoissonOp.MeanAverageConditional(_sum[p], _n[p]));
+        X = b.Port(this, b.Output, "count", Discrete.Uniform(1), Counts, raw: true);
+        Mean = b.Port<Gamma>(this, b.Arg(0), "mean", Checks.PositiveDoubles("Poisson", "mean"));
+        _ports = [X, Mean];
     }
 
-    internal override void EpUpdateAt(int i) => Mean.SetMessage(i, PoissonOp.MeanAverageConditional(CountAt(i)));
+    private static VarNode RandomCount(FactorBuilder b) =>
+        throw new NotSupportedException($"'{b.OutputBase.Name}' = Variable.Poisson('{b.Arg(0).Name}') is a random count; the Poisson factor supports observed counts only (set {b.OutputBase.Name}.ObservedValue). A count to be predicted has no conjugate message here: infer the mean '{b.Arg(0).Name}' and use its Gamma posterior (the predictive count is negative binomial).");
 
-    internal override double EpLogZ(int i) => PoissonOp.LogAverageFactor(Mean.Context(i), CountAt(i), 1, Dist.GammaLn(CountAt(i) + 1.0));
+    private static void Counts(ObservedNode o)
+    {
+        var ks = o.Ints ?? throw new InvalidOperationException($"The Poisson count '{o.Name}' must be observed as int (or int[]).");
+        for (int j = 0; j < ks.Length; j++)
+            if (ks[j] < 0)
+                throw new ArgumentOutOfRangeException(o.Name, ks[j], $"Observed count {ks[j]} of {o.Quoted(j)} is negative; a Poisson count must be 0, 1, 2, ...");
+    }
+
+    internal Port<Discrete> X { get; }
+    internal Port<Gamma> Mean { get; }
+
+    internal override IReadOnlyList<IPort> Ports => _ports;
+
+    private int CountAt(int i) => ((int[])X.ObservedValues)[X.Index(i)];
+
+    internal override void EpSend(IPort target, int i) => Mean.SetMessage(i, PoissonOp.MeanAverageConditional(CountAt(i)));
+
+    internal override void EpSendAll(IPort target)
+    {
+        if (!_fast) { base.EpSendAll(target); return; }
+        // one message per group of counts sharing a mean element: the product of their λ^x e^{−λ}, exact
+        for (int p = 0; p < _rep.Length; p++) Mean.SetMessage(_rep[p], PoissonOp.MeanAverageConditional(_sum[p], _n[p]));
+        Mean.Commit();
+    }
+
+    internal override double EpLogZ(int i) => PoissonOp.LogAverageFactor(Mean.Context(i), CountAt(i), 1, MessageMath.GammaLn(CountAt(i) + 1.0));
 
     internal override double EpEvidenceTerm()
     {
@@ -39,13 +60,11 @@ internal sealed class PoissonFactor : FactorNode
         return s;
     }
 
-    // Sufficient statistics per mean element (count, Σx, Σ log x!): EP and VMP cost one step per element of λ rather than
-    // one per observation, as GaussianFactor's fast path does.
     private bool _fast;
     private int[] _rep = [];
     private double[] _n = [], _sum = [], _logFact = [];
 
-    internal void PrepareFastPath()
+    internal override void Prepare()
     {
         _fast = !X.Scalar && Gate is null && Count > 0 && Mean.Node.Count <= 4L * Count;
         if (!_fast) return;
@@ -60,11 +79,14 @@ internal sealed class PoissonFactor : FactorNode
             int j = Mean.Index(i), p = slot[j] - 1;
             if (p < 0) { p = rep.Count; slot[j] = p + 1; rep.Add(i); n.Add(0); sum.Add(0); logFact.Add(0); }
             int x = CountAt(i);
-            n[p]++; sum[p] += x; logFact[p] += x < 2 ? 0 : Dist.GammaLn(x + 1.0);
+            n[p]++; sum[p] += x; logFact[p] += x < 2 ? 0 : MessageMath.GammaLn(x + 1.0);
         }
         if (rep.Count * 2 > Count) { _fast = false; return; } // no saving over the per-observation loop
         (_rep, _n, _sum, _logFact) = (rep.ToArray(), n.ToArray(), sum.ToArray(), logFact.ToArray());
+        // the representative instance carries the whole group's message; the others keep unit messages
     }
+
+    internal override string? VmpRefusal => null;
 
     internal override void VmpSend(IPort target, double[]? w)
     {
@@ -91,6 +113,6 @@ internal sealed class PoissonFactor : FactorNode
     internal override double VmpAverageLog(int i)
     {
         int x = CountAt(i);
-        return PoissonOp.AverageLogFactor(Mean.Marginal(i), x, 1, Dist.GammaLn(x + 1.0));
+        return PoissonOp.AverageLogFactor(Mean.Marginal(i), x, 1, MessageMath.GammaLn(x + 1.0));
     }
 }

@@ -1,0 +1,87 @@
+using Probabilistic.FactorGraphs.Distributions;
+using Probabilistic.FactorGraphs.Factors;
+
+namespace Probabilistic.FactorGraphs.Engine;
+
+/// <summary>
+/// c = a·b for two double variables. Under VMP c is collapsed with the push-forward moments of <see cref="ProductOp"/>.
+/// Under EP the factor runs only when one side is observed: it is then c = k·a with k read per instance from that side.
+/// </summary>
+internal sealed class ProductFactor : FactorNode
+{
+    internal static readonly FactorDefinition Definition = new("Product", b => new ProductFactor(b), Outputs.Gaussian);
+
+    private readonly IReadOnlyList<IPort> _ports;
+
+    private ProductFactor(FactorBuilder b) : base(b.Description)
+    {
+        C = b.Port<Gaussian>(this, b.Output, "product", Checks.FiniteDoubles("Product", "result"));
+        A = b.Port<Gaussian>(this, b.Arg(0), "a", Checks.FiniteDoubles("Product", "a"));
+        B = b.Port<Gaussian>(this, b.Arg(1), "b", Checks.FiniteDoubles("Product", "b"));
+        _ports = [C, A, B];
+    }
+
+    internal Port<Gaussian> C { get; }
+    internal Port<Gaussian> A { get; }
+    internal Port<Gaussian> B { get; }
+    internal override IReadOnlyList<IPort> Ports => _ports;
+
+    internal override string? EpRefusal => !A.IsObserved && !B.IsObserved
+        ? $"ExpectationPropagation cannot run the product '{A.Node.Name}' * '{B.Node.Name}' of two random variables: the product of two Gaussians is not Gaussian, and moment matching it is an approximation of its own. Use VariationalMessagePassing (new InferenceEngine(new VariationalMessagePassing())), whose update for a product is exact for Gaussian children, or observe one of '{A.Node.Name}' and '{B.Node.Name}'."
+        : null;
+
+    /// <summary>EP: the random side and the known factor k at instance i.</summary>
+    private (Port<Gaussian> Random, double K) Scale(int i)
+    {
+        var (random, known) = B.IsObserved ? (A, B) : (B, A);
+        double k = known.Marginal(i).Point;
+        if (k == 0)
+            throw new NotSupportedException($"Under ExpectationPropagation the {Description} factor multiplies {Where(random)} by {Where(known)} = 0{(known.Node.Count > 1 ? $" (element {known.Index(i)})" : "")}, which makes the product a constant; remove the factor for that element, or use VariationalMessagePassing.");
+        return (random, k);
+    }
+
+    internal override void EpSend(IPort target, int i)
+    {
+        var (a, k) = Scale(i);
+        if (ReferenceEquals(target, C)) C.SetMessage(i, LinearOp.ProductAverageConditional(a.Context(i), k));
+        else a.SetMessage(i, LinearOp.AAverageConditional(C.Context(i), k));
+    }
+
+    internal override double EpLogZ(int i)
+    {
+        var (a, k) = Scale(i);
+        return LinearOp.LogAverageFactor(C.Context(i), a.Context(i), k);
+    }
+
+    internal override string? VmpRefusal => C.IsObserved && !(A.IsObserved && B.IsObserved)
+        ? $"Under VariationalMessagePassing the {Description} factor's output '{C.Node.Name}' is observed exactly, which confines its random arguments to a hyperplane that a factorised q cannot represent. Add noise (Variable.GaussianFromMeanAndVariance(..., noise)) and observe that, or use ExpectationPropagation."
+        : null;
+
+    internal override bool IsDeterministic => true;
+
+    internal override void VmpForward()
+    {
+        for (int i = 0; i < Count; i++) C.Random!.Marginal[C.Index(i)] = ProductOp.ProductAverageLogarithm(A.Marginal(i), B.Marginal(i));
+    }
+
+    internal override void VmpSend(IPort target, double[]? w)
+    {
+        var back = Collapsed.Backward(C.Random!);
+        for (int i = 0; i < Count; i++)
+        {
+            var mc = back[C.Index(i)];
+            double wi = w?[i] ?? 1;
+            if (ReferenceEquals(target, A)) A.AddVmp(i, ProductOp.AAverageLogarithm(mc, B.Marginal(i)).Pow(wi));
+            else B.AddVmp(i, ProductOp.BAverageLogarithm(mc, A.Marginal(i)).Pow(wi));
+        }
+    }
+
+    internal override double VmpAverageLog(int i) => 0;
+
+    internal override (Port<Gaussian> Arg, double Alpha, double Beta)[]? AffineParts(int i)
+    {
+        if (A.IsObserved) return [(B, A.Marginal(i).Point, 0)];
+        if (B.IsObserved) return [(A, B.Marginal(i).Point, 0)];
+        return null;
+    }
+}
