@@ -150,11 +150,26 @@ public readonly struct Beta : IDistribution<Beta>, ICanGetMeanAndVariance, IEqua
     public double GetLogProbAtPointOf(Beta point) => GetLogProb(point.Point);
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// The mean and variance of the mixture, except that neither pseudo-count may fall below the smallest of the
+    /// components' (the total count is raised to the least that keeps both, at the same mean): Infer.NET's
+    /// <c>Beta.SetToSum</c>, which keeps an EP message through a gate from losing counts the cases agree on.
+    /// </remarks>
     public static Beta ProjectMixture(ReadOnlySpan<double> weights, ReadOnlySpan<Beta> components)
     {
         if (MixtureMoments.Single(weights) is int only) return components[only];
         var (m, v) = MixtureMoments.MeanAndVariance(weights, components, static g => g.GetMean(), static g => g.GetVariance());
-        return FromMeanAndVariance(m, v);
+        var moment = FromMeanAndVariance(m, v);
+        double minTrue = double.PositiveInfinity, minFalse = double.PositiveInfinity;
+        for (int c = 0; c < weights.Length; c++)
+        {
+            if (weights[c] == 0 || components[c].IsPointMass) continue;
+            minTrue = Math.Min(minTrue, components[c].TrueCount);
+            minFalse = Math.Min(minFalse, components[c].FalseCount);
+        }
+        if (moment.IsPointMass || double.IsPositiveInfinity(minTrue)) return moment;
+        double bound = Math.Max(minTrue / m, minFalse / (1 - m));
+        return moment.TrueCount + moment.FalseCount < bound ? new(Stored.Fields, bound * m, bound * (1 - m)) : moment;
     }
 
     /// <inheritdoc/>

@@ -246,6 +246,16 @@ public readonly struct Dirichlet : IDistribution<Dirichlet>, IEquatable<Dirichle
         double mm = 0;
         foreach (var mk in m!) mm += mk * mk;
         double a0 = (1 - s) / (s - mm);
+        // no pseudo-count below the smallest of the components' (Infer.NET's Dirichlet.SetToSum; see Beta.ProjectMixture)
+        double bound = 0;
+        for (int k = 0; k < m.Length; k++)
+        {
+            double min = double.PositiveInfinity;
+            for (int c = 0; c < weights.Length; c++)
+                if (weights[c] > 0 && !components[c].IsPointMass) min = Math.Min(min, components[c][k]);
+            if (double.IsFinite(min) && m[k] > 0) bound = Math.Max(bound, min / m[k]);
+        }
+        if (a0 < bound) a0 = bound;
         return FromPseudoCounts(m.Select(mk => mk * a0).ToArray());
     }
 

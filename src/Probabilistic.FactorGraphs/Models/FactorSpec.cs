@@ -9,6 +9,9 @@ namespace Probabilistic.FactorGraphs.Models;
 /// </summary>
 internal sealed record GateFrame(Variable Selector, int CaseValue, int Depth, GateFrame? Parent = null)
 {
+    /// <summary>True for the frame the compiler makes for one case of a Switch block (the block's own frame has CaseValue −1).</summary>
+    internal bool IsSwitchCase { get; init; }
+
     /// <summary>The enclosing gates and this one, outermost first.</summary>
     internal GateFrame[] Chain
     {

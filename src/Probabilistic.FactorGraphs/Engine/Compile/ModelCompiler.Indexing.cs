@@ -29,6 +29,18 @@ internal readonly record struct GateCases(GateFrame[] Frames, int[] Cases)
         return list;
     }
 
+    /// <summary>
+    /// The frame of the case this factor is in at level k: the block's own frame, or for a Switch block a frame of its own
+    /// per case value (so that a variable created in one case of a Switch belongs to that case only).
+    /// </summary>
+    internal GateFrame CaseFrame(int k)
+    {
+        var parent = k == 0 ? Frames[0].Parent : CaseFrame(k - 1);
+        var f = Frames[k];
+        if (f.CaseValue != -1) return ReferenceEquals(parent, f.Parent) || Equals(parent, f.Parent) ? f : f with { Parent = parent };
+        return f with { CaseValue = Cases[k], Parent = parent, IsSwitchCase = true };
+    }
+
     /// <summary>A key for the gate of frame k under the cases of frames 0..k.</summary>
     internal string KeyAt(int k) => string.Join(",", Cases.Take(k + 1));
 }

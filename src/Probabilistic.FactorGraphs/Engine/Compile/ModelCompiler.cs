@@ -65,6 +65,7 @@ internal static partial class ModelCompiler
             if (spec.Output is not null && model.NodeOf[Resolve(spec.Output).Base] is ObservedNode { Constant: not null }) continue;
             foreach (var cases in CaseCombinations(model, spec, specs)) AddFactor(model, spec, cases, vmp, NodeOf);
         }
+        if (vmp) Exits.Apply(model);
         GateGroup.Build(model);
         Validate(model, vmp);
         model.Cyclic = CycleCheck.CyclicNodes(model);
@@ -149,7 +150,7 @@ internal static partial class ModelCompiler
             GateBinding? binding = null;
             for (int k = 0; k < cases.Frames.Length; k++)
             {
-                var frame = cases.Frames[k];
+                var frame = cases.CaseFrame(k);
                 var (selNode, scalar, mapBuilder) = ResolveSelector(model, spec, frame.Selector, cases);
                 binding = new GateBinding(frame, selNode, cases.Cases[k]) { SelectorScalar = scalar, SelectorMapBuilder = mapBuilder, Parent = binding };
             }

@@ -22,7 +22,9 @@ internal sealed class ConstrainTrueFactor : FactorNode
     internal Port<Bernoulli> B { get; }
     internal override IReadOnlyList<IPort> Ports => _ports;
 
-    internal override void EpSend(IPort target, int i) => B.SetMessage(i, Bernoulli.PointMass(true));
+    // the message is "certain" rather than a point mass, so that the marginal divided by it is still the cavity (a gate's case
+    // evidence reads the cavity); its false probability, e^−200, is far below anything a double distinguishes from 1
+    internal override void EpSend(IPort target, int i) => B.SetMessage(i, Bernoulli.FromLogOdds(BooleanOps.Certain));
 
     internal override double EpLogZ(int i) => MessageMath.LogWeights(B.Context(i)).True;
 

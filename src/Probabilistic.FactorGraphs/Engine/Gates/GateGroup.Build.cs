@@ -41,7 +41,7 @@ internal sealed partial class GateGroup
     }
 
     /// <summary>A structural key of a selector expression: c, c[i], c[idx[i]] (the same expression written twice is one selector).</summary>
-    private static string SelectorKey(Variable selector)
+    internal static string SelectorKey(Variable selector)
     {
         var (b, indices) = ModelCompiler.ResolveIndices(selector);
         if (indices.Count == 0) return b.Id.ToString();
@@ -90,20 +90,46 @@ internal sealed partial class GateGroup
     /// </summary>
     internal void Allocate()
     {
-        foreach (var c in Children) c.Allocate();
+        AllocateInstances();
+        // every gated factor instance switches on its instance of each group around it: the chain of bindings says which
+        // element of each selector, so a nested group's instance learns the instance of its parent it belongs to
+        foreach (var f in AllMembers())
+            for (int i = 0; i < f.Count; i++)
+            {
+                int inner = -1;
+                GateGroup? innerGroup = null;
+                for (var b = f.Gate; b is not null; b = b.Parent)
+                {
+                    var g = b.Group!;
+                    int j = b.SelectorIndex(i);
+                    g.InstanceAt(j, f).Active = true;
+                    if (innerGroup is not null) innerGroup.SetParentInstance(innerGroup._instances[inner], j, f);
+                    (innerGroup, inner) = (g, j);
+                }
+            }
+        Gather();
+    }
+
+    private void AllocateInstances()
+    {
         BoolPort?.Allocate();
         IntPort?.Allocate();
         _instances = new Instance[Selector.Count];
         for (int j = 0; j < _instances.Length; j++) _instances[j] = new Instance(Cases);
+        foreach (var c in Children) c.AllocateInstances();
+    }
+
+    /// <summary>Each instance's factor instances, nested instances, slots and locals per case (children gathered first).</summary>
+    private void Gather()
+    {
+        foreach (var child in Children) child.Gather();
         foreach (var f in Members)
         {
             var gate = f.Gate!;
             for (int i = 0; i < f.Count; i++)
             {
                 var inst = InstanceAt(gate.SelectorIndex(i), f);
-                inst.Active = true;
                 inst.Members[gate.Case].Add((f, i));
-                if (gate.Parent is { } pb) SetParentInstance(inst, pb.SelectorIndex(i), f);
                 foreach (var p in f.Ports) AddPort(inst, gate.Case, p, i, f);
             }
         }

@@ -4,38 +4,41 @@ namespace Probabilistic.FactorGraphs.Engine;
 
 internal sealed partial class GateGroup
 {
+    /// <summary>Under VMP, the variables collapsed into deterministic functions of others (no entropy of their own); set by the schedule.</summary>
+    internal HashSet<VarNode> Collapsed { get; set; } = [];
+
     /// <summary>
     /// Case c's share of the VMP bound at instance j: Σ E_q[log f] over its factors + Σ H(q) over the variables living in
     /// it (their q is conditional on the case) + Σ_c' q(c') L_c' of each gate nested in it.
     /// </summary>
-    private double CaseBound(int j, int c, HashSet<VarNode> collapsed)
+    private double CaseBound(int j, int c)
     {
         var inst = _instances[j];
         double s = 0;
         foreach (var (f, i) in inst.Members[c]) s += f.VmpAverageLog(i);
-        foreach (var (g, k) in inst.Children[c]) s += g.ExpectedBound(k, collapsed);
-        foreach (var (v, e) in inst.Locals[c]) if (!collapsed.Contains(v)) s -= v.AverageLogSelfOf(e);
+        foreach (var (g, k) in inst.Children[c]) s += g.ExpectedBound(k);
+        foreach (var (v, e) in inst.Locals[c]) if (!Collapsed.Contains(v)) s -= v.AverageLogSelfOf(e);
         return s;
     }
 
     /// <summary>Σ_c q(z_k = c) L_c(k): instance k's share of the bound of the case around it (or of the model).</summary>
-    internal double ExpectedBound(int k, HashSet<VarNode> collapsed)
+    internal double ExpectedBound(int k)
     {
         if (!_instances[k].Active) return 0;
         double s = 0;
         for (int c = 0; c < Cases; c++)
         {
             double q = CaseWeight(k, c);
-            if (q > 0) s += q * CaseBound(k, c, collapsed);
+            if (q > 0) s += q * CaseBound(k, c);
         }
         return s;
     }
 
     /// <summary>The group's share of the VMP bound (a top-level group).</summary>
-    internal double VmpBound(HashSet<VarNode> collapsed)
+    internal double VmpBound()
     {
         double s = 0;
-        for (int k = 0; k < _instances.Length; k++) s += ExpectedBound(k, collapsed);
+        for (int k = 0; k < _instances.Length; k++) s += ExpectedBound(k);
         return s;
     }
 
@@ -65,14 +68,14 @@ internal sealed partial class GateGroup
     }
 
     /// <summary>Multiplies the VMP message exp(L_c) of every instance into the selector's accumulator.</summary>
-    internal void VmpSendToSelector(HashSet<VarNode> collapsed)
+    internal void VmpSendToSelector()
     {
         var l = new double[Cases];
         for (int j = 0; j < _instances.Length; j++)
         {
             if (!_instances[j].Active) continue;
             double outer = OuterWeight(j, Selector);
-            for (int c = 0; c < Cases; c++) l[c] = outer * CaseBound(j, c, collapsed);
+            for (int c = 0; c < Cases; c++) l[c] = outer * CaseBound(j, c);
             if (BoolPort is not null)
                 BoolPort.Node.Accumulator[j] = BoolPort.Node.Accumulator[j] * Bernoulli.FromLogOdds(l[1] - l[0]);
             else if (IntPort is not null)

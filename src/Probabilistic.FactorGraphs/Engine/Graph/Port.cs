@@ -38,8 +38,8 @@ internal interface IPort
 /// </summary>
 internal sealed class Port<T> : IPort where T : struct, IDistribution<T>
 {
-    private readonly VarNode<T>? _random;
-    private readonly ObservedNode? _observed;
+    private VarNode<T>? _random;
+    private ObservedNode? _observed;
     private readonly T _like;
     private T[] _points = [];
     private T[] _next = [];
@@ -58,7 +58,7 @@ internal sealed class Port<T> : IPort where T : struct, IDistribution<T>
         node.Ports.Add(this);
     }
 
-    public VarNode Node { get; }
+    public VarNode Node { get; private set; }
     public FactorNode Factor { get; }
     public string Role { get; }
     public bool IsObserved => _random is null;
@@ -120,6 +120,16 @@ internal sealed class Port<T> : IPort where T : struct, IDistribution<T>
     }
 
     public int ElementIndex(int i) => Index(i);
+
+    /// <summary>Connects the port to another node of the same type and layout (a variable's copy in one gate case).</summary>
+    internal void Retarget(VarNode<T> node)
+    {
+        Node.Ports.Remove(this);
+        Node = node;
+        _random = node;
+        _observed = null;
+        node.Ports.Add(this);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int Index(int i) => ConstantIndex >= 0 ? ConstantIndex : Scalar ? 0 : Map is null ? i : Map[i];

@@ -34,6 +34,12 @@ internal abstract class VarNode
     /// <summary>E_q[log q] of element <paramref name="e"/> (−entropy; 0 when observed).</summary>
     internal virtual double AverageLogSelfOf(int e) => 0;
 
+    /// <summary>A node of the same type, shape and layout living in <paramref name="home"/>: the variable's copy in one gate case.</summary>
+    internal virtual VarNode CopyFor(GateFrame home) => throw new InvalidOperationException($"'{Name}' is observed and has no copies.");
+
+    /// <summary>Moves <paramref name="port"/> (on this node) to <paramref name="copy"/>, a node made by <see cref="CopyFor"/>.</summary>
+    internal virtual void MovePort(IPort port, VarNode copy) => throw new InvalidOperationException($"'{Name}' is observed.");
+
     /// <summary>Allocates (or resets) the marginals of a random variable to the unit message.</summary>
     internal virtual void Allocate() { }
 
@@ -74,7 +80,7 @@ internal abstract class VarNode
 }
 
 /// <summary>A random variable whose marginals are <typeparamref name="T"/>s, one per plate element.</summary>
-internal sealed class VarNode<T> : VarNode where T : struct, IDistribution<T>
+internal sealed class VarNode<T> : VarNode, IExitMaker where T : struct, IDistribution<T>
 {
     internal VarNode(Variable source, T uniform) : base(source)
     {
@@ -138,6 +144,13 @@ internal sealed class VarNode<T> : VarNode where T : struct, IDistribution<T>
     internal override double AverageLogSelfOf(int e) => Marginal[e].GetAverageLogSelf();
 
     internal override GateSlot CreateSlot(int e, int cases) => new GateSlot<T>(this, e, cases);
+
+    internal override VarNode CopyFor(GateFrame home) => new VarNode<T>(Source, Uniform) { Space = Space, Home = home };
+
+    internal override void MovePort(IPort port, VarNode copy) => ((Port<T>)port).Retarget((VarNode<T>)copy);
+
+    public FactorNode MakeExit(string description, IPort representative, VarNode output, VarNode[] copies, GateBinding selector) =>
+        new ExitFactor<T>(description, (Port<T>)representative, (VarNode<T>)output, copies.Cast<VarNode<T>>().ToArray(), selector);
 
     internal override double SumLogNormalizer()
     {

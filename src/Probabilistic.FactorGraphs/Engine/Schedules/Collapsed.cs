@@ -48,8 +48,6 @@ internal sealed class Collapsed
         }
         foreach (var c in Nodes)
         {
-            if (c.Selects.Count > 0)
-                throw new NotSupportedException($"Under VariationalMessagePassing the derived variable '{c.Name}' cannot select a gate; give the selector its own Bernoulli prior, or use ExpectationPropagation.");
             if (c.Source.Initialiser is not null || c.Source.InitialiserVariable is not null)
                 throw new NotSupportedException($"'{c.Name}' is computed by a deterministic factor; under VariationalMessagePassing its distribution follows from its arguments', so InitialiseTo does not apply. Initialise the arguments instead.");
         }
@@ -76,7 +74,7 @@ internal sealed class Collapsed
     private static void CheckGated(FactorNode f, GateBinding g, IPort output)
     {
         string where = $"the deterministic {f.Description} factor inside the gate on '{g.Selector.Name}'";
-        if (g.Frame.CaseValue == -1 && !output.IsObserved)
+        if (g.Frame.IsSwitchCase && !output.IsObserved)
             throw new NotSupportedException($"Under VariationalMessagePassing '{output.Node.Name}', computed by {where}, is created inside a Switch block and so defined once per case, and its value may differ by case. Compute it outside the Switch, or write the cases as Variable.Case blocks with one variable each.");
         if (output.IsObserved)
             throw new NotSupportedException($"Under VariationalMessagePassing {where} has an observed output '{output.Node.Name}'; VMP supports deterministic factors in a gate only when their output is a new random variable created in the gate. Observe a noisy copy (Variable.GaussianFromMeanAndVariance(..., noise)) instead, or use ExpectationPropagation.");
@@ -169,6 +167,7 @@ internal sealed class Collapsed
         c.BeginAccumulate();
         foreach (var p in c.Ports)
             if (!p.IsOutput) p.Factor.VmpSend(p, VmpSchedule.Weights(p.Factor, c));
+        foreach (var g in c.Selects) g.VmpSendToSelector();
         return (T[])c.Accumulator.Clone();
     }
 

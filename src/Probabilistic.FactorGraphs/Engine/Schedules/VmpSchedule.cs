@@ -20,6 +20,7 @@ internal sealed class VmpSchedule : IElboOptimizer
     {
         _model = model;
         _collapsed = new Collapsed(model);
+        foreach (var g in model.Groups) g.Collapsed = _collapsed.Nodes;
         _random = model.Variables.Where(v => !v.IsObserved).ToList();
         var updated = _random.Where(v => !_collapsed.Nodes.Contains(v)).ToList();
         bool Initialised(VarNode v) => v.Source.Initialiser is not null || v.Source.InitialiserVariable is not null;
@@ -78,7 +79,7 @@ internal sealed class VmpSchedule : IElboOptimizer
             p.Factor.VmpSend(p, Weights(p.Factor, v));
         }
         if (!outputsOnly)
-            foreach (var g in v.Selects) g.VmpSendToSelector(_collapsed.Nodes);
+            foreach (var g in v.Selects) g.VmpSendToSelector();
         if (outputsOnly)
         {
             if (!v.AccumulatorProper()) return;
@@ -92,7 +93,7 @@ internal sealed class VmpSchedule : IElboOptimizer
     {
         double s = 0;
         foreach (var f in _model.RootFactors) s += f.VmpAverageLogSum(null);
-        foreach (var g in _model.RootGroups) s += g.VmpBound(_collapsed.Nodes);
+        foreach (var g in _model.RootGroups) s += g.VmpBound();
         foreach (var v in _random) if (v.Home is null && !_collapsed.Nodes.Contains(v)) s -= v.SumAverageLogSelf();
         return s;
     }
