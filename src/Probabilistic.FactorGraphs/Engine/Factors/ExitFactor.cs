@@ -1,4 +1,5 @@
 using Probabilistic.FactorGraphs.Distributions;
+using Probabilistic.FactorGraphs.Factors;
 
 namespace Probabilistic.FactorGraphs.Engine;
 
@@ -77,6 +78,7 @@ internal sealed class ExitFactor<T> : FactorNode where T : struct, IDistribution
 
     internal override string? VmpRefusal => null;
     internal override bool IsDeterministic => true;
+    internal override bool CombinesArguments => false;
 
     internal override void VmpForward()
     {
@@ -103,8 +105,8 @@ internal sealed class ExitFactor<T> : FactorNode where T : struct, IDistribution
         {
             var m = back[Out.Index(i)];
             double wi = w?[i] ?? 1;
-            for (int c = 0; c < l.Length; c++) l[c] = wi * AverageLogOfMessage(Copies[c].Marginal(i), m);
-            if (_bool is not null) _bool.AddVmp(i, Bernoulli.FromLogOdds(l[1] - l[0]));
+            for (int c = 0; c < l.Length; c++) l[c] = MessageMath.Mul(wi, AverageLogOfMessage(Copies[c].Marginal(i), m));
+            if (_bool is not null) _bool.AddVmp(i, Bernoulli.FromLogOdds(GateGroup.LogOdds(l[1], l[0])));
             else
             {
                 double max = l.Max();

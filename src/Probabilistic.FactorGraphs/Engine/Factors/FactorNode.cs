@@ -94,6 +94,12 @@ internal abstract class FactorNode
     /// </summary>
     internal virtual bool IsDeterministic => false;
 
+    /// <summary>
+    /// True when a deterministic factor's output combines its arguments (a + b), so that under VMP two arguments depending
+    /// on one variable would be wrongly treated as independent; false for an exit, whose output is one argument or another.
+    /// </summary>
+    internal virtual bool CombinesArguments => true;
+
     /// <summary>Sets a collapsed output's marginals to the push-forward of the arguments' current marginals.</summary>
     internal virtual void VmpForward() { }
 

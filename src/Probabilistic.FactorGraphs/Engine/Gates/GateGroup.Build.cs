@@ -171,7 +171,12 @@ internal sealed partial class GateGroup
     {
         if (ReferenceEquals(node, Selector))
             throw new NotSupportedException($"The {(f is null ? "nested gate" : f.Description + " factor")} inside the {Description} uses the selector '{Selector.Name}' itself; a gated factor on its own selector is not supported. Move the factor out of the gate.");
-        if (IsLocal(node, c)) { AddLocal(inst, c, node, e); return; }
+        if (IsLocal(node, c))
+        {
+            // a variable living in a gate nested in this case (a VMP exit's copy) belongs to that gate's case, not to this one
+            if (Equals(node.Home, FrameOfCase[c])) AddLocal(inst, c, node, e);
+            return;
+        }
         if (!inst.SlotOf.TryGetValue((node, e), out var slot))
         {
             slot = node.CreateSlot(e, Cases);

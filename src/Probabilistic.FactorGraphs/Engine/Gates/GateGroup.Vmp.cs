@@ -1,4 +1,5 @@
 using Probabilistic.FactorGraphs.Distributions;
+using Probabilistic.FactorGraphs.Factors;
 
 namespace Probabilistic.FactorGraphs.Engine;
 
@@ -67,6 +68,9 @@ internal sealed partial class GateGroup
         return w;
     }
 
+    /// <summary>l1 − l0, with two impossible cases (both −∞) telling nothing rather than NaN.</summary>
+    internal static double LogOdds(double l1, double l0) => double.IsNegativeInfinity(l1) && double.IsNegativeInfinity(l0) ? 0 : l1 - l0;
+
     /// <summary>Multiplies the VMP message exp(L_c) of every instance into the selector's accumulator.</summary>
     internal void VmpSendToSelector()
     {
@@ -75,9 +79,9 @@ internal sealed partial class GateGroup
         {
             if (!_instances[j].Active) continue;
             double outer = OuterWeight(j, Selector);
-            for (int c = 0; c < Cases; c++) l[c] = outer * CaseBound(j, c);
+            for (int c = 0; c < Cases; c++) l[c] = MessageMath.Mul(outer, CaseBound(j, c));
             if (BoolPort is not null)
-                BoolPort.Node.Accumulator[j] = BoolPort.Node.Accumulator[j] * Bernoulli.FromLogOdds(l[1] - l[0]);
+                BoolPort.Node.Accumulator[j] = BoolPort.Node.Accumulator[j] * Bernoulli.FromLogOdds(LogOdds(l[1], l[0]));
             else if (IntPort is not null)
             {
                 double max = l.Max();

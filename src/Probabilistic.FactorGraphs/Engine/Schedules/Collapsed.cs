@@ -91,7 +91,7 @@ internal sealed class Collapsed
         _truncation.Clear();
         _coupled.Clear();
         var memo = new Dictionary<(VarNode, int), HashSet<(VarNode, int)>>();
-        foreach (var f in _model.Factors.Where(f => f.IsDeterministic))
+        foreach (var f in _model.Factors.Where(f => f.IsDeterministic && f.CombinesArguments))
         {
             var args = f.Ports.Where(p => !p.IsOutput).ToList();
             for (int i = 0; i < f.Count; i++)
