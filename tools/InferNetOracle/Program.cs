@@ -13,8 +13,11 @@ namespace Probabilistic.InferNetOracle;
 /// Runs every [Idiom] model of the catalogue on Infer.NET under each listed algorithm and writes its fixture
 /// <c>Class.Method.ALG.json</c>: the canonical numbers of every recorded result, or Infer.NET's refusal.
 /// </summary>
-public static class Program
+public static partial class Program
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![A-Za-z0-9_])(v(?:double|bool|int|Vector|PositiveDefiniteMatrix|[A-Z][A-Za-z]*))[0-9]+")]
+    private static partial System.Text.RegularExpressions.Regex AutoName();
+
     private const string Usage = """
         InferNetOracle [--filter TEXT]... [--source DIR] [--out DIR] [--commit SHA] [--list]
           --filter TEXT  only the cases whose id (Class.Method.ALG) contains TEXT (repeatable: any of them)
@@ -137,10 +140,12 @@ public static class Program
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
-    // Infer.NET's compilation errors can run to pages; the fixture keeps the start, which names the problem.
+    // Infer.NET's compilation errors can run to pages; the fixture keeps the start, which names the problem. Names Infer.NET
+    // makes up for unnamed variables (vdouble1803, vbool12) count up over a whole run, so they are written without their
+    // number: a fixture then does not change with which other cases ran before it.
     private static string Trim(string message)
     {
-        message = message.Replace("\r\n", "\n").Trim();
+        message = AutoName().Replace(message.Replace("\r\n", "\n").Trim(), "$1#");
         return message.Length <= 1500 ? message : message[..1500] + " …";
     }
 
