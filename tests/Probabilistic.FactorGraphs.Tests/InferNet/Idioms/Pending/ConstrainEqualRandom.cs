@@ -49,7 +49,8 @@ public static class ConstrainEqualRandom
             Variable<double> x = Variable.GaussianFromMeanAndVariance(mean, 1);
             Variable.ConstrainEqualRandom(x, soft[n]);
         }
-        soft.ObservedValue = [Gaussian.FromMeanAndVariance(1, 0.5), Gaussian.FromMeanAndVariance(2, 2), Gaussian.FromMeanAndVariance(1.5, 1)];
+        soft.ObservedValue =
+            [Gaussian.FromMeanAndVariance(1, 0.5), Gaussian.FromMeanAndVariance(2, 2), Gaussian.FromMeanAndVariance(1.5, 1)];
         record.Add("mean", engine.Infer<Gaussian>(mean));
     }
 }

@@ -7,7 +7,11 @@ using Probabilistic.FactorGraphs.Models; using Probabilistic.FactorGraphs.Distri
 
 namespace Probabilistic.FactorGraphs.Tests.InferNet.Idioms;
 
-/// <summary>Acceptance sample: crowdsourcing (Dawid–Skene / BCC), small. Needs SetValueRange on a jagged Vector array, Variable.Array&lt;Dirichlet&gt; priors with Variable&lt;Vector&gt;.Random, DirichletUniform(Range) and VariableArray2D&lt;int&gt; labels.</summary>
+/// <summary>
+/// Acceptance sample: crowdsourcing (Dawid–Skene / BCC), small. Needs SetValueRange on a jagged Vector array,
+/// Variable.Array&lt;Dirichlet&gt; priors with Variable&lt;Vector&gt;.Random, DirichletUniform(Range) and
+/// VariableArray2D&lt;int&gt; labels.
+/// </summary>
 public static class Crowdsourcing
 {
     /// <summary>

@@ -15,7 +15,9 @@ public static class InitialiseToVariable
 {
     private static readonly double[] Data = [-2.0, -1.6, 2.4, -2.2, 1.8, 2.6, -1.9, 2.1];
 
-    /// <summary>A mixture whose assignments start from an observed Variable&lt;IDistribution&lt;int[]&gt;&gt;; two starts recorded.</summary>
+    /// <summary>
+    /// A mixture whose assignments start from an observed Variable&lt;IDistribution&lt;int[]&gt;&gt;; two starts recorded.
+    /// </summary>
     [Idiom(IdiomAlgorithm.EP, IdiomAlgorithm.VMP)]
     public static void MixtureAssignments(InferenceEngine engine, IIdiomRecorder record)
     {

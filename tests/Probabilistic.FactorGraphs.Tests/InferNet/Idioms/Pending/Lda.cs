@@ -7,7 +7,10 @@ using Probabilistic.FactorGraphs.Models; using Probabilistic.FactorGraphs.Distri
 
 namespace Probabilistic.FactorGraphs.Tests.InferNet.Idioms;
 
-/// <summary>Acceptance sample: latent Dirichlet allocation, small. Needs DirichletSymmetric(Range, α) (value ranges for Switch) and InitialiseTo of a jagged int array.</summary>
+/// <summary>
+/// Acceptance sample: latent Dirichlet allocation, small. Needs DirichletSymmetric(Range, α) (value ranges for Switch)
+/// and InitialiseTo of a jagged int array.
+/// </summary>
 public static class Lda
 {
     /// <summary>

@@ -19,7 +19,8 @@ public static class MatrixMultiply
         Range j = new Range(4).Named("j");
         VariableArray2D<double> w = Variable.Array<double>(i, k).Named("w");
         w[i, k] = Variable.GaussianFromMeanAndVariance(0, 1).ForEach(i, k);
-        VariableArray2D<double> x = Variable.Observed(new double[,] { { 1, 0, 2, -1 }, { 0.5, 1, 0, 1 }, { -1, 2, 1, 0 } }, k, j).Named("x");
+        var inputs = new double[,] { { 1, 0, 2, -1 }, { 0.5, 1, 0, 1 }, { -1, 2, 1, 0 } };
+        VariableArray2D<double> x = Variable.Observed(inputs, k, j).Named("x");
         VariableArray2D<double> product = Variable.MatrixMultiply(w, x).Named("product");
         VariableArray2D<double> y = Variable.Array<double>(i, j).Named("y");
         y[i, j] = Variable.GaussianFromMeanAndVariance(product[i, j], 0.1);

@@ -7,7 +7,10 @@ using Probabilistic.FactorGraphs.Models; using Probabilistic.FactorGraphs.Distri
 
 namespace Probabilistic.FactorGraphs.Tests.InferNet.Idioms;
 
-/// <summary>Acceptance sample: a small Matchbox-style recommender. Needs Variable.Sum over a VariableArray&lt;double&gt;, the EP product of two random doubles and InitialiseTo of a jagged double array.</summary>
+/// <summary>
+/// Acceptance sample: a small Matchbox-style recommender. Needs Variable.Sum over a VariableArray&lt;double&gt;, the EP
+/// product of two random doubles and InitialiseTo of a jagged double array.
+/// </summary>
 public static class Recommender
 {
     /// <summary>
@@ -45,7 +48,8 @@ public static class Recommender
         liked.ObservedValue = likes;
         var rng = new IdiomRandom(99);
         var init = new Gaussian[4][];
-        for (int j = 0; j < 4; j++) init[j] = [Gaussian.FromMeanAndVariance(rng.Normal(), 1), Gaussian.FromMeanAndVariance(rng.Normal(), 1)];
+        for (int j = 0; j < 4; j++)
+            init[j] = [Gaussian.FromMeanAndVariance(rng.Normal(), 1), Gaussian.FromMeanAndVariance(rng.Normal(), 1)];
         itemTraits.InitialiseTo(Distribution<double>.Array(init));
         record.Add("userBias", engine.Infer<Gaussian[]>(userBias));
         record.Add("itemBias", engine.Infer<Gaussian[]>(itemBias));

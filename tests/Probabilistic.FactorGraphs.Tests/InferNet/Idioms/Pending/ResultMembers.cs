@@ -64,8 +64,10 @@ public static class ResultMembers
             data[i] = v;
         }
         Range n = new Range(data.Length).Named("n");
-        Variable<Vector> mean = Variable.VectorGaussianFromMeanAndPrecision(Vector.Zero(2), PositiveDefiniteMatrix.IdentityScaledBy(2, 0.1)).Named("mean");
-        Variable<PositiveDefiniteMatrix> precision = Variable.WishartFromShapeAndScale(3, PositiveDefiniteMatrix.Identity(2)).Named("precision");
+        Variable<Vector> mean = Variable.VectorGaussianFromMeanAndPrecision(Vector.Zero(2), PositiveDefiniteMatrix.IdentityScaledBy(2, 0.1))
+            .Named("mean");
+        Variable<PositiveDefiniteMatrix> precision = Variable.WishartFromShapeAndScale(3, PositiveDefiniteMatrix.Identity(2))
+            .Named("precision");
         VariableArray<Vector> x = Variable.Array<Vector>(n).Named("x");
         x[n] = Variable.VectorGaussianFromMeanAndPrecision(mean, precision).ForEach(n);
         x.ObservedValue = data;
