@@ -120,7 +120,13 @@ public static partial class Program
     private static string Fixture(IdiomCase c, string commit, string configuration, string? refusal, InferNetRecorder record)
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        // relaxed escaping keeps Infer.NET's messages readable ('x', <T>) in the fixture; the file is data, never HTML
+        var options = new JsonWriterOptions
+        {
+            Indented = true,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
+        using (var w = new Utf8JsonWriter(stream, options))
         {
             w.WriteStartObject();
             w.WriteString("model", c.Model);
