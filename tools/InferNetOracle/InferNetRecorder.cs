@@ -22,7 +22,11 @@ public sealed class InferNetRecorder : CanonicalRecorder
             case Gaussian g:
                 // from the natural parameters, so that an improper result is recorded rather than refused
                 if (g.IsPointMass) { put(key + ".mean", g.Point); put(key + ".variance", 0); }
-                else if (g.Precision == 0) { put(key + ".mean", g.MeanTimesPrecision == 0 ? 0 : g.MeanTimesPrecision / 0.0); put(key + ".variance", double.PositiveInfinity); }
+                else if (g.Precision == 0)
+                {
+                    put(key + ".mean", g.MeanTimesPrecision == 0 ? 0 : g.MeanTimesPrecision / 0.0);
+                    put(key + ".variance", double.PositiveInfinity);
+                }
                 else { put(key + ".mean", g.MeanTimesPrecision / g.Precision); put(key + ".variance", 1 / g.Precision); }
                 return true;
             case Gamma g:
@@ -67,7 +71,8 @@ public sealed class InferNetRecorder : CanonicalRecorder
                 for (int i = 0; i < v.Count; i++) put(key + "[" + I(i) + "]", v[i]);
                 return true;
             case IDistribution<double> or IDistribution<int> or IDistribution<bool> or IDistribution<Vector>:
-                throw new RecorderException($"'{key}' is an Infer.NET {value.GetType().Name}, which has no canonical numbers yet: add them here and in OurRecorder.");
+                throw new RecorderException($"'{key}' is an Infer.NET {value.GetType().Name}, which has no canonical numbers yet: "
+                    + "add them here and in OurRecorder.");
             default:
                 return false;
         }

@@ -13,15 +13,21 @@ namespace Probabilistic.InferNetOracle;
 /// Runs every [Idiom] model of the catalogue on Infer.NET under each listed algorithm and writes its fixture
 /// <c>Class.Method.ALG.json</c>: the canonical numbers of every recorded result, or Infer.NET's refusal.
 /// </summary>
-public static class Program
+public static partial class Program
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![A-Za-z0-9_])(v(?:double|bool|int|[A-Z][A-Za-z]*))[0-9]+")]
+    private static partial System.Text.RegularExpressions.Regex AutoName();
+
     private const string Usage = """
-        InferNetOracle [--filter TEXT]... [--source DIR] [--out DIR] [--commit SHA] [--list]
+        InferNetOracle [--filter TEXT]... [--source DIR] [--out DIR] [--commit SHA] [--rand-seed N] [--list]
           --filter TEXT  only the cases whose id (Class.Method.ALG) contains TEXT (repeatable: any of them)
           --source DIR   dump Infer.NET's generated schedule code per case to DIR/Class.Method.ALG/ (outside the repository)
           --out DIR      fixture folder (default: tests/Probabilistic.FactorGraphs.Tests/InferNet/Fixtures of this checkout)
           --commit SHA   the Infer.NET commit the DLLs were built from (needed unless InferNetDir lies in a git checkout of
                          dotnet/infer, whose HEAD is then used)
+          --rand-seed N  Infer.NET's Rand is restarted with N before each case (default 0); some of its VMP operators
+                         (Logistic, BernoulliFromLogOdds, Exp, Softmax) draw random step sizes, so a fixture that changes
+                         with N has not converged
           --list         print the case ids and exit
         """;
 
@@ -30,6 +36,7 @@ public static class Program
         var filters = new List<string>();
         string? sourceDir = null, outDir = null, commit = null;
         bool list = false;
+        int randSeed = 0;
         for (int i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
@@ -39,6 +46,7 @@ public static class Program
                 case "--source": sourceDir = Path.GetFullPath(Next()); break;
                 case "--out": outDir = Path.GetFullPath(Next()); break;
                 case "--commit": commit = Next(); break;
+                case "--rand-seed": randSeed = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--list": list = true; break;
                 case "-h" or "--help": Console.WriteLine(Usage); return 0;
                 default: Console.Error.WriteLine($"Unknown argument '{args[i]}'.\n{Usage}"); return 2;
@@ -56,11 +64,11 @@ public static class Program
 
         string? repo = FindRepositoryRoot();
         outDir ??= repo is null
-            ? throw new InvalidOperationException("Run from inside the Probabilistic checkout (no Probabilistic.sln above here), or pass --out.")
+            ? throw new InvalidOperationException("Run from inside the Probabilistic checkout (no Probabilistic.sln above), or pass --out.")
             : Path.Combine(repo, "tests", "Probabilistic.FactorGraphs.Tests", "InferNet", "Fixtures");
         if (sourceDir is not null && repo is not null && IsUnder(sourceDir, repo))
         {
-            Console.Error.WriteLine($"--source {sourceDir} is inside the repository ({repo}); generated Infer.NET code is never written there.");
+            Console.Error.WriteLine($"--source {sourceDir} is inside the repository ({repo}); generated code stays outside it.");
             return 2;
         }
         string inferNetDir = typeof(Program).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
@@ -68,7 +76,7 @@ public static class Program
         commit ??= InferNetCheckoutCommit(inferNetDir);
         if (commit is null || commit.Length != 40 || !commit.All(Uri.IsHexDigit))
         {
-            Console.Error.WriteLine($"Cannot tell which Infer.NET commit {inferNetDir} was built from (not a git checkout of dotnet/infer); "
+            Console.Error.WriteLine($"Cannot tell which Infer.NET commit {inferNetDir} was built from (not a dotnet/infer checkout); "
                 + "pass --commit SHA (40 hex digits).");
             return 2;
         }
@@ -85,6 +93,7 @@ public static class Program
             engine.Compiler.WriteSourceFiles = sourceDir is not null;
             if (sourceDir is not null) engine.Compiler.GeneratedSourceFolder = Path.Combine(sourceDir, c.Id);
             string? refusal = null;
+            Microsoft.ML.Probabilistic.Math.Rand.Restart(randSeed);
             try
             {
                 IdiomCatalog.Run(c, engine, record);
@@ -111,7 +120,13 @@ public static class Program
     private static string Fixture(IdiomCase c, string commit, string configuration, string? refusal, InferNetRecorder record)
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        // relaxed escaping keeps Infer.NET's messages readable ('x', <T>) in the fixture; the file is data, never HTML
+        var options = new JsonWriterOptions
+        {
+            Indented = true,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
+        using (var w = new Utf8JsonWriter(stream, options))
         {
             w.WriteStartObject();
             w.WriteString("model", c.Model);
@@ -137,10 +152,12 @@ public static class Program
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
-    // Infer.NET's compilation errors can run to pages; the fixture keeps the start, which names the problem.
+    // Infer.NET's compilation errors can run to pages; the fixture keeps the start, which names the problem. Names Infer.NET
+    // makes up for unnamed variables (vdouble1803, vbool12) count up over a whole run, so they are written without their
+    // number: a fixture then does not change with which other cases ran before it.
     private static string Trim(string message)
     {
-        message = message.Replace("\r\n", "\n").Trim();
+        message = AutoName().Replace(message.Replace("\r\n", "\n").Trim(), "$1#");
         return message.Length <= 1500 ? message : message[..1500] + " …";
     }
 

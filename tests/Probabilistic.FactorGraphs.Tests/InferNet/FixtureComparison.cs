@@ -36,7 +36,8 @@ public sealed record FixtureResult(InferNetFixture Fixture, FixtureOutcome Outco
     public string SummaryLine => $"{Fixture.Id,-64} " + Outcome switch
     {
         FixtureOutcome.Agrees => "agrees",
-        FixtureOutcome.Differs => "differs at rel " + WorstRelativeError.ToString("0.0e+0", CultureInfo.InvariantCulture) + " " + Report.Split('\n')[0],
+        FixtureOutcome.Differs =>
+            "differs at rel " + WorstRelativeError.ToString("0.0e+0", CultureInfo.InvariantCulture) + " " + Report.Split('\n')[0],
         FixtureOutcome.OursRefuses => "ours refuses: " + Short(Report),
         FixtureOutcome.BothRefuse => "refused (by both)",
         FixtureOutcome.OnlyInferNetRefuses => "refused by Infer.NET; ours answers",

@@ -49,6 +49,7 @@ public class InferNetFixtureTests(ITestOutputHelper output)
         output.WriteLine("");
         foreach (var g in results.GroupBy(r => r.Outcome).OrderBy(g => g.Key))
             output.WriteLine($"{g.Key}: {g.Count()}");
-        output.WriteLine($"fixtures: {results.Count}; models compiled here: {results.Count(r => r.Outcome != FixtureOutcome.MissingApi)}");
+        int compiled = results.Count(r => r.Outcome != FixtureOutcome.MissingApi);
+        output.WriteLine($"fixtures: {results.Count}; whose model compiles here: {compiled}; passing: {results.Count(r => r.Passes)}");
     }
 }

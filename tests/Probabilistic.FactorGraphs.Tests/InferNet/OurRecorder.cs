@@ -17,7 +17,11 @@ public sealed class OurRecorder : CanonicalRecorder
             case Gaussian g:
                 // from the natural parameters, as the oracle does, so an improper result is recorded rather than refused
                 if (g.IsPointMass) { put(key + ".mean", g.Point); put(key + ".variance", 0); }
-                else if (g.Precision == 0) { put(key + ".mean", g.MeanTimesPrecision == 0 ? 0 : g.MeanTimesPrecision / 0.0); put(key + ".variance", double.PositiveInfinity); }
+                else if (g.Precision == 0)
+                {
+                    put(key + ".mean", g.MeanTimesPrecision == 0 ? 0 : g.MeanTimesPrecision / 0.0);
+                    put(key + ".variance", double.PositiveInfinity);
+                }
                 else { put(key + ".mean", g.MeanTimesPrecision / g.Precision); put(key + ".variance", 1 / g.Precision); }
                 return true;
             case Gamma g:

@@ -105,7 +105,8 @@ public static class CptBool
             using (Variable.IfNot(b)) c.SetTo(Variable.Bernoulli(0.05));
         }
         c.ObservedValue = true;
-        // exact: joint weights ab 0.3·0.6·0.95 = 0.171, a¬b 0.3·0.4·0.6 = 0.072, ¬ab 0.7·0.6·0.3 = 0.126, ¬a¬b 0.7·0.4·0.05 = 0.014;
+        // exact: joint weights ab 0.3·0.6·0.95 = 0.171, a¬b 0.3·0.4·0.6 = 0.072, ¬ab 0.7·0.6·0.3 = 0.126,
+        // ¬a¬b 0.7·0.4·0.05 = 0.014;
         // total 0.383, P(a|c) = 0.243/0.383 = 0.6345, P(b|c) = 0.297/0.383 = 0.7755
         record.Add("a", engine.Infer<Bernoulli>(a));
         record.Add("b", engine.Infer<Bernoulli>(b));

@@ -104,4 +104,22 @@ public static class CptInt
         record.Add("umbrella", engine.Infer<Bernoulli>(umbrella));
         for (int k = 0; k < 3; k++) record.Add("pUmbrella" + k, engine.Infer<Beta>(pUmbrella[k]));
     }
+
+    /// <summary>A single Variable.New&lt;int&gt;() with Dirichlet rows by Case on a random parent, child and a sibling observed.</summary>
+    [Idiom(IdiomAlgorithm.EP, IdiomAlgorithm.VMP)]
+    public static void NewIntDirichletRowsByCase(InferenceEngine engine, IIdiomRecorder record)
+    {
+        Variable<int> parent = Variable.Discrete(0.6, 0.4).Named("parent");
+        Variable<Vector> row0 = Variable.Dirichlet(new[] { 3.0, 1.0, 1.0 }).Named("row0");
+        Variable<Vector> row1 = Variable.Dirichlet(new[] { 1.0, 1.0, 3.0 }).Named("row1");
+        Variable<int> child = Variable.New<int>().Named("child");
+        Variable<int> sibling = Variable.New<int>().Named("sibling");
+        using (Variable.Case(parent, 0)) { child.SetTo(Variable.Discrete(row0)); sibling.SetTo(Variable.Discrete(row0)); }
+        using (Variable.Case(parent, 1)) { child.SetTo(Variable.Discrete(row1)); sibling.SetTo(Variable.Discrete(row1)); }
+        child.ObservedValue = 2;
+        sibling.ObservedValue = 2;
+        record.Add("parent", engine.Infer<Discrete>(parent));
+        record.Add("row0", engine.Infer<Dirichlet>(row0));
+        record.Add("row1", engine.Infer<Dirichlet>(row1));
+    }
 }

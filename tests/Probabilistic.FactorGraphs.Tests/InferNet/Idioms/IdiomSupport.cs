@@ -40,7 +40,8 @@ public sealed class IdiomAttribute : Attribute
     /// <summary>The model runs under each of <paramref name="algorithms"/>.</summary>
     public IdiomAttribute(params IdiomAlgorithm[] algorithms)
     {
-        if (algorithms is null || algorithms.Length == 0) throw new ArgumentException("An idiom runs under at least one algorithm.", nameof(algorithms));
+        if (algorithms is null || algorithms.Length == 0)
+            throw new ArgumentException("An idiom runs under at least one algorithm.", nameof(algorithms));
         Algorithms = algorithms;
     }
 
@@ -76,7 +77,8 @@ public static class IdiomCatalog
                 if (m.GetCustomAttribute<IdiomAttribute>() is not { } idiom) continue;
                 var p = m.GetParameters();
                 if (p.Length != 2 || p[0].ParameterType != typeof(InferenceEngine) || p[1].ParameterType != typeof(IIdiomRecorder))
-                    throw new InvalidOperationException($"[Idiom] {type.Name}.{m.Name} must take (InferenceEngine engine, IIdiomRecorder record).");
+                    throw new InvalidOperationException(
+                        $"[Idiom] {type.Name}.{m.Name} must take (InferenceEngine engine, IIdiomRecorder record).");
                 foreach (var a in idiom.Algorithms) cases.Add(new IdiomCase(m, a, idiom.NumberOfIterations));
             }
         }

@@ -199,7 +199,8 @@ public static class Tutorials
         }
         Range n = new Range(count).Named("n");
         VariableArray<Vector> x = Variable.Observed(inputs, n).Named("x");
-        Variable<Vector> w = Variable.VectorGaussianFromMeanAndPrecision(Vector.Zero(2), PositiveDefiniteMatrix.IdentityScaledBy(2, 0.01)).Named("w");
+        Variable<Vector> w = Variable.VectorGaussianFromMeanAndPrecision(Vector.Zero(2), PositiveDefiniteMatrix.IdentityScaledBy(2, 0.01))
+            .Named("w");
         Variable<double> noisePrecision = Variable.GammaFromShapeAndScale(1, 1).Named("noisePrecision");
         VariableArray<double> y = Variable.Array<double>(n).Named("y");
         y[n] = Variable.GaussianFromMeanAndPrecision(Variable.InnerProduct(w, x[n]), noisePrecision);
