@@ -61,6 +61,13 @@ internal sealed partial class GateGroup
             foreach (var s in inst.Slots) s.Restore(); // an improper case posterior: skip this update
             return;
         }
+        if (double.IsNegativeInfinity(logZ) && Parent is not null)
+        {
+            // every case impossible here: the case of the gate around this one is impossible (its evidence carries −∞)
+            foreach (var s in inst.Slots) s.Restore();
+            inst.LogZ = logZ;
+            return;
+        }
         if (double.IsNegativeInfinity(logZ))
             throw new InvalidOperationException($"ExpectationPropagation through the {Description} (element {j}) found no case with finite evidence (log Z per case: {string.Join(", ", lz)}); check the observed values and priors the gated factors see.");
         for (int c = 0; c < Cases; c++) w[c] = Math.Exp(w[c] - logZ);
