@@ -135,6 +135,9 @@ public readonly struct Bernoulli : IDistribution<Bernoulli>, IEquatable<Bernoull
         values is bool[] b ? PointMass(b[index]) : throw MixtureMoments.WrongValues(values, "bool");
 
     /// <inheritdoc/>
+    public static Bernoulli ProperRatio(Bernoulli numerator, Bernoulli denominator) => numerator / denominator;
+
+    /// <inheritdoc/>
     public bool Equals(Bernoulli other) => LogOdds.Equals(other.LogOdds);
 
     /// <inheritdoc/>

@@ -205,6 +205,9 @@ public readonly struct Discrete : IDistribution<Discrete>, IEquatable<Discrete>
     }
 
     /// <inheritdoc/>
+    public static Discrete ProperRatio(Discrete numerator, Discrete denominator) => numerator / denominator;
+
+    /// <inheritdoc/>
     public bool Equals(Discrete other) => GetProbs().AsSpan().SequenceEqual(other.GetProbs());
 
     /// <inheritdoc/>

@@ -51,6 +51,13 @@ public interface IDistribution<T> where T : struct, IDistribution<T>
     static abstract T ProjectMixture(ReadOnlySpan<double> weights, ReadOnlySpan<T> components);
 
     /// <summary>
+    /// numerator / denominator kept proper, as Infer.NET keeps the EP messages of gates and non-conjugate factors
+    /// (<c>SetToRatio(numerator, denominator, forceProper: true)</c>): where the plain ratio would be improper, the message
+    /// that keeps the numerator's mean with as little information as a proper message can carry.
+    /// </summary>
+    static abstract T ProperRatio(T numerator, T denominator);
+
+    /// <summary>
     /// The point mass at element <paramref name="index"/> of an observed value array (double[] for scalar densities,
     /// bool[], int[], Vector[], PositiveDefiniteMatrix[]), shaped like <paramref name="like"/> (its dimension).
     /// </summary>

@@ -100,12 +100,13 @@ public sealed class InferenceEngine
             throw new NotSupportedException($"Algorithm {Algorithm.GetType().Name} is not supported; use ExpectationPropagation or VariationalMessagePassing.");
         if (NumberOfIterations < 1) throw new ArgumentOutOfRangeException(nameof(NumberOfIterations), NumberOfIterations, "NumberOfIterations must be at least 1.");
         bool vmp = Algorithm is VariationalMessagePassing;
+        bool forceProper = Algorithm is ExpectationPropagation { ForceProperMessages: true };
         var b = ModelCompiler.Resolve(variable).Base;
-        var state = _cache.FirstOrDefault(s => s.Model.Vmp == vmp && s.Model.ModelVersion == Variable.ModelVersion && s.Model.NodeOf.ContainsKey(b));
+        var state = _cache.FirstOrDefault(s => s.Model.Vmp == vmp && s.Model.ForceProper == forceProper && s.Model.ModelVersion == Variable.ModelVersion && s.Model.NodeOf.ContainsKey(b));
         if (state is null)
         {
             _cache.RemoveAll(s => s.Model.ModelVersion != Variable.ModelVersion);
-            var model = ModelCompiler.Compile(variable, vmp);
+            var model = ModelCompiler.Compile(variable, vmp, forceProper);
             if (vmp)
             {
                 var schedule = new VmpSchedule(model);
