@@ -138,6 +138,9 @@ public readonly struct Bernoulli : IDistribution<Bernoulli>, IEquatable<Bernoull
     public static Bernoulli ProperRatio(Bernoulli numerator, Bernoulli denominator) => numerator / denominator;
 
     /// <inheritdoc/>
+    public Bernoulli ClampCertainty(double certain) => FromLogOdds(double.IsNaN(LogOdds) ? 0 : Math.Clamp(LogOdds, -certain, certain));
+
+    /// <inheritdoc/>
     public bool Equals(Bernoulli other) => LogOdds.Equals(other.LogOdds);
 
     /// <inheritdoc/>

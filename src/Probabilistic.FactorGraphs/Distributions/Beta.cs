@@ -191,6 +191,9 @@ public readonly struct Beta : IDistribution<Beta>, ICanGetMeanAndVariance, IEqua
     }
 
     /// <inheritdoc/>
+    public Beta ClampCertainty(double certain) => this;
+
+    /// <inheritdoc/>
     public bool Equals(Beta other) => TrueCount.Equals(other.TrueCount) && FalseCount.Equals(other.FalseCount);
 
     /// <inheritdoc/>

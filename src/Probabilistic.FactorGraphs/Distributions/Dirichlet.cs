@@ -291,6 +291,9 @@ public readonly struct Dirichlet : IDistribution<Dirichlet>, IEquatable<Dirichle
     }
 
     /// <inheritdoc/>
+    public Dirichlet ClampCertainty(double certain) => this;
+
+    /// <inheritdoc/>
     public bool Equals(Dirichlet other) => _isPoint == other._isPoint && _alpha.AsSpan().SequenceEqual(other._alpha);
 
     /// <inheritdoc/>

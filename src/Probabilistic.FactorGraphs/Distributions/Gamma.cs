@@ -179,6 +179,9 @@ public readonly struct Gamma : IDistribution<Gamma>, ICanGetMeanAndVariance, IEq
     }
 
     /// <inheritdoc/>
+    public Gamma ClampCertainty(double certain) => this;
+
+    /// <inheritdoc/>
     public bool Equals(Gamma other) => Shape.Equals(other.Shape) && Rate.Equals(other.Rate);
 
     /// <inheritdoc/>

@@ -328,6 +328,9 @@ public readonly struct VectorGaussian : IDistribution<VectorGaussian>
         return new(h, new double[d * d]);
     }
 
+    /// <inheritdoc/>
+    public VectorGaussian ClampCertainty(double certain) => this;
+
     /// <summary>"VectorGaussian(mean, variance)", or "VectorGaussian.PointMass(v)" as the scalar types print theirs.</summary>
     public override string ToString() =>
         IsPointMass ? "VectorGaussian.PointMass(" + Vector.Wrap(_h) + ")"

@@ -73,7 +73,9 @@ internal sealed partial class GateGroup
         for (int c = 0; c < Cases; c++) w[c] = Math.Exp(w[c] - logZ);
         foreach (var s in inst.Slots) s.Exit(w, deferred);
         inst.LogZ = logZ;
-        if (BoolPort is not null) BoolPort.SetMessage(j, Bernoulli.FromLogOdds(lz[1] - lz[0]));
+        // an impossible case of a bool selector is sent as "certainly not" rather than as a point mass, so that the selector's
+        // marginal divided by this message is still its cavity (a Discrete keeps the other values' parameters by itself)
+        if (BoolPort is not null) BoolPort.SetMessage(j, Bernoulli.FromLogOdds(BooleanOps.Clamp(lz[1] - lz[0])));
         else if (IntPort is not null)
         {
             double max = lz.Max();
