@@ -87,6 +87,7 @@ public sealed class InferenceEngine
         internal required CompiledModel Model { get; init; }
         internal required IElboOptimizer Runner { get; init; }
         internal required Action Bind { get; init; }
+        internal Action? Finish { get; init; }
         internal long ObservationVersion { get; set; } = -1;
         internal int Iterations { get; set; }
         internal double Tolerance { get; set; }
@@ -110,7 +111,7 @@ public sealed class InferenceEngine
             if (vmp)
             {
                 var schedule = new VmpSchedule(model);
-                state = new State { Model = model, Runner = schedule, Bind = schedule.Bind };
+                state = new State { Model = model, Runner = schedule, Bind = schedule.Bind, Finish = schedule.Finish };
             }
             else
             {
@@ -124,6 +125,7 @@ public sealed class InferenceEngine
         {
             state.Bind();
             state.Trace = ElboDriver.Fit(state.Runner, new FitOptions(MaxIterations: NumberOfIterations, Tolerance: Tolerance, Seed: 0));
+            state.Finish?.Invoke();
             state.ObservationVersion = obsVersion;
             state.Iterations = NumberOfIterations;
             state.Tolerance = Tolerance;
