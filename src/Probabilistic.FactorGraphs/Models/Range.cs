@@ -59,6 +59,27 @@ public sealed class Range
     /// <summary>Names the range.</summary>
     public Range Named(string name) { Name = name; return this; }
 
+    private readonly List<object> _attributes = [];
+
+    /// <summary>
+    /// Adds an attribute, as Infer.NET's <c>range.AddAttribute(new Sequential())</c>: with <see cref="Attributes.Sequential"/>,
+    /// EP updates the factors over this range one element at a time, each seeing the marginals the previous ones left, instead
+    /// of all elements together from the marginals the sweep began with.
+    /// </summary>
+    public Range AddAttribute(object attribute)
+    {
+        ArgumentNullException.ThrowIfNull(attribute);
+        _attributes.Add(attribute);
+        Variable.ModelChanged();
+        return this;
+    }
+
+    /// <summary>The attributes added to the range.</summary>
+    public IReadOnlyList<object> Attributes => _attributes;
+
+    /// <summary>True when the range is marked <see cref="Attributes.Sequential"/>.</summary>
+    internal bool IsSequential => _attributes.OfType<Attributes.Sequential>().Any();
+
     /// <summary>The size now (resolving an observed size variable).</summary>
     public int SizeAsInt
     {

@@ -21,6 +21,23 @@ internal sealed partial class GateGroup
                 foreach (var s in inst.Slots) s.Commit();
     }
 
+    /// <summary>One EP update of instance j, its messages applied at once (a range marked Sequential).</summary>
+    internal void EpUpdateInstance(int j)
+    {
+        if (!_instances[j].Active) return;
+        UpdateInstance(j, new double[Cases], new double[Cases], deferred: false);
+    }
+
+    /// <summary>The range element of each instance on <paramref name="range"/>, or null when the selector is not indexed by it.</summary>
+    internal int[]? InstanceCoordinates(Models.Range range)
+    {
+        int d = Selector.Space.IndexOf(range);
+        if (d < 0) return null;
+        var r = new int[_instances.Length];
+        for (int j = 0; j < r.Length; j++) r[j] = Selector.Space.Coordinate(j, d);
+        return r;
+    }
+
     /// <summary>Updates one instance (a nested group's, inside the case of its parent being run).</summary>
     private void UpdateInstance(int j, double[] lp, double[] w, bool deferred)
     {

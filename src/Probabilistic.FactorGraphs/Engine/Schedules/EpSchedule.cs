@@ -19,6 +19,100 @@ internal sealed class EpSchedule : IElboOptimizer
     {
         _model = model;
         _order = Order(model);
+        _blocks = SequentialBlocks(_order);
+    }
+
+    /// <summary>
+    /// Consecutive items replicated over one range marked Sequential: they run element by element, each element's messages
+    /// to the variables it defines then to its arguments, applied at once (Infer.NET's schedule for such a range).
+    /// </summary>
+    private sealed class Block(Models.Range range, List<Item> items)
+    {
+        internal Models.Range Range { get; } = range;
+        internal List<Item> Items { get; } = items;
+
+        /// <summary>Per item, per element of the range: the item's instances at that element.</summary>
+        internal List<int>[][] Instances { get; set; } = [];
+    }
+
+    private readonly List<Block> _blocks;
+    private readonly Dictionary<Item, Block> _blockOf = [];
+
+    private static Models.Range? SequentialRange(Item item)
+    {
+        var ranges = item.Group is { } g ? g.Selector.Space.Ranges : item.Factor!.Space.Ranges;
+        return ranges.FirstOrDefault(r => r.IsSequential);
+    }
+
+    private List<Block> SequentialBlocks(List<Item> order)
+    {
+        var blocks = new List<Block>();
+        Block? open = null;
+        foreach (var item in order)
+        {
+            var r = SequentialRange(item);
+            if (r is null) { open = null; continue; }
+            if (open is null || !ReferenceEquals(open.Range, r)) { open = new Block(r, []); blocks.Add(open); }
+            open.Items.Add(item);
+            _blockOf[item] = open;
+        }
+        return blocks;
+    }
+
+    /// <summary>Bind time: each block item's instances per element of the sequential range; its ports update at once.</summary>
+    private void BindBlocks()
+    {
+        foreach (var block in _blocks)
+        {
+            int size = block.Range.SizeAsInt;
+            block.Instances = new List<int>[block.Items.Count][];
+            for (int k = 0; k < block.Items.Count; k++)
+            {
+                var lists = Enumerable.Range(0, size).Select(_ => new List<int>()).ToArray();
+                var item = block.Items[k];
+                if (item.Group is { } g)
+                {
+                    var coordinates = g.InstanceCoordinates(block.Range)!;
+                    for (int j = 0; j < coordinates.Length; j++) lists[coordinates[j]].Add(j);
+                }
+                else
+                {
+                    var f = item.Factor!;
+                    int d = f.Space.IndexOf(block.Range);
+                    for (int i = 0; i < f.Count; i++) lists[f.Space.Coordinate(i, d)].Add(i);
+                    foreach (var p in f.Ports) p.Parallel = false;
+                }
+                block.Instances[k] = lists;
+            }
+        }
+    }
+
+    /// <summary>A sequential block: for each element of its range, messages forward through its items, then back.</summary>
+    private static void RunBlock(Block block)
+    {
+        int size = block.Range.SizeAsInt;
+        for (int r = 0; r < size; r++)
+        {
+            for (int k = 0; k < block.Items.Count; k++)
+            {
+                var item = block.Items[k];
+                if (item.Group is { } g) { foreach (int j in block.Instances[k][r]) g.EpUpdateInstance(j); continue; }
+                var f = item.Factor!;
+                if (f.Output is not { IsObserved: false } output) continue;
+                foreach (int i in block.Instances[k][r]) f.EpSend(output, i);
+                output.Commit();
+            }
+            for (int k = block.Items.Count - 1; k >= 0; k--)
+            {
+                if (block.Items[k].Factor is not { } f) continue;
+                foreach (var p in f.Ports)
+                {
+                    if (p.IsOutput || p.IsObserved) continue;
+                    foreach (int i in block.Instances[k][r]) f.EpSend(p, i);
+                    p.Commit();
+                }
+            }
+        }
     }
 
     public bool IsMonotone => false;
@@ -80,6 +174,7 @@ internal sealed class EpSchedule : IElboOptimizer
     internal void Bind()
     {
         ObservationCount = Binding.Bind(_model);
+        BindBlocks();
         _removeInitial = null;
         foreach (var v in _model.Variables)
         {
@@ -93,12 +188,17 @@ internal sealed class EpSchedule : IElboOptimizer
         foreach (var item in _order)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (_blockOf.TryGetValue(item, out var block))
+            {
+                if (ReferenceEquals(block.Items[0], item)) RunBlock(block);
+                continue;
+            }
             if (item.Group is { } g) g.EpUpdate(parallel: true);
             else if (item.Factor!.Output is { IsObserved: false } output) item.Factor.EpSendAll(output);
         }
         for (int k = _order.Count - 1; k >= 0; k--)
         {
-            if (_order[k].Factor is not { } f) continue;
+            if (_order[k].Factor is not { } f || _blockOf.ContainsKey(_order[k])) continue;
             cancellationToken.ThrowIfCancellationRequested();
             foreach (var p in f.Ports)
                 if (!p.IsOutput && !p.IsObserved) f.EpSendAll(p);

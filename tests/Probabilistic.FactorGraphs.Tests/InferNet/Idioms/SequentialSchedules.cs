@@ -3,6 +3,7 @@ using Microsoft.ML.Probabilistic.Models; using Microsoft.ML.Probabilistic.Distri
 using Microsoft.ML.Probabilistic.Models.Attributes;
 #else
 using Probabilistic.FactorGraphs.Models; using Probabilistic.FactorGraphs.Distributions; using Probabilistic.FactorGraphs.Algorithms; using Probabilistic.FactorGraphs.LinearAlgebra;
+using Probabilistic.FactorGraphs.Models.Attributes;
 // Range = Probabilistic.FactorGraphs.Models.Range comes from the test project's GlobalUsings.cs (a second alias is CS1537)
 #endif
 
