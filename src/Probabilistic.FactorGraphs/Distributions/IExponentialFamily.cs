@@ -4,10 +4,11 @@ namespace Probabilistic.FactorGraphs.Distributions;
 /// An exponential-family distribution in natural parameters, closed under product, ratio and power, so that
 /// the message-passing engine can multiply and divide messages generically. What the engine needs of a distribution
 /// beyond that (its expected log density, its moment-matched projection of a mixture, its point masses at observed
-/// values) is declared here too, so the engine never switches over distribution types.
+/// values) is declared here too, so the engine never switches over distribution types. (Infer.NET's name
+/// <c>IDistribution&lt;T&gt;</c> is kept for what it means there: a distribution over values of type T.)
 /// </summary>
 /// <typeparam name="T">The implementing struct.</typeparam>
-public interface IDistribution<T> where T : struct, IDistribution<T>
+public interface IExponentialFamily<T> where T : struct, IExponentialFamily<T>
 {
     /// <summary>Product of densities: natural parameters add.</summary>
     static abstract T operator *(T a, T b);
