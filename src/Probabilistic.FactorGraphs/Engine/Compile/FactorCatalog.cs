@@ -24,5 +24,6 @@ internal static class FactorCatalog
         ConstrainTrueFactor.Definition,
         RandomFactor.Definition,
         ConstrainEqualRandomFactor.Definition,
+        CopyFactor.Definition,
     ];
 }
