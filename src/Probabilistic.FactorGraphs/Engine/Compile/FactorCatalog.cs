@@ -25,5 +25,6 @@ internal static class FactorCatalog
         RandomFactor.Definition,
         ConstrainEqualRandomFactor.Definition,
         CopyFactor.Definition,
+        SubarrayFactor.Definition,
     ];
 }
