@@ -26,5 +26,6 @@ internal static class FactorCatalog
         ConstrainEqualRandomFactor.Definition,
         CopyFactor.Definition,
         SubarrayFactor.Definition,
+        ConstrainEqualFactor.Definition,
     ];
 }
