@@ -93,10 +93,19 @@ internal static class ModelStack
     }
 
     internal static int Depth => Frames.OfType<GateFrame>().Count();
+
+    /// <summary>Runs <paramref name="make"/> outside every open block (for variables that belong to no gate or plate of the caller's).</summary>
+    internal static T Outside<T>(Func<T> make)
+    {
+        var saved = _frames;
+        _frames = [];
+        try { return make(); }
+        finally { _frames = saved; }
+    }
 }
 
 /// <summary>A <c>using</c> block: <c>Variable.ForEach</c>, <c>If</c>, <c>IfNot</c>, <c>Case</c>, <c>Switch</c>.</summary>
-public sealed class ModelBlock : IDisposable
+public sealed partial class ModelBlock : IDisposable
 {
     private readonly object _frame;
     private bool _closed;
