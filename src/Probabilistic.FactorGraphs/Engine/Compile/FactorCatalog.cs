@@ -27,5 +27,6 @@ internal static class FactorCatalog
         CopyFactor.Definition,
         SubarrayFactor.Definition,
         ConstrainEqualFactor.Definition,
+        AllTrueFactor.Definition,
     ];
 }
