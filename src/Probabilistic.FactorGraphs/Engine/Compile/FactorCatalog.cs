@@ -28,5 +28,6 @@ internal static class FactorCatalog
         SubarrayFactor.Definition,
         ConstrainEqualFactor.Definition,
         AllTrueFactor.Definition,
+        IsBetweenFactor.Definition,
     ];
 }
