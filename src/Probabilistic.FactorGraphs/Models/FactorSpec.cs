@@ -41,7 +41,8 @@ internal sealed class FactorSpec
     {
         Definition = definition;
         Output = output;
-        Args = args;
+        // inside Variable.Repeat, variables created outside the block are read through a powered copy (RepeatBlock.cs)
+        Args = RepeatFrame.EnterArguments(definition, args);
         Parameter = parameter;
         Plates = [.. ModelStack.Ranges];
         // An argument indexed by a range (x[j]) or an implicit array over one replicates the factor over it, as in Infer.NET.
@@ -82,6 +83,8 @@ internal static class ModelStack
     internal static IEnumerable<Range> Ranges => Frames.OfType<Range>();
 
     internal static GateFrame? CurrentGate => Frames.OfType<GateFrame>().LastOrDefault();
+
+    internal static IEnumerable<RepeatFrame> Repeats => Frames.OfType<RepeatFrame>();
 
     internal static void Push(object frame) => Frames.Add(frame);
 

@@ -29,5 +29,6 @@ internal static class FactorCatalog
         ConstrainEqualFactor.Definition,
         AllTrueFactor.Definition,
         IsBetweenFactor.Definition,
+        RepeatFactor.Definition,
     ];
 }
