@@ -13,6 +13,14 @@ public sealed class ExpectationPropagation : IAlgorithm
     /// <inheritdoc/>
     public string Name => "ExpectationPropagation";
 
+    /// <summary>
+    /// Keep the messages of gates and non-conjugate factors proper (true, the default, as Infer.NET does): where the
+    /// moment-matched posterior is wider than its cavity, the message keeps the posterior's mean but adds no precision.
+    /// This keeps EP stable on mixtures and outliers, and matches Infer.NET's numbers; the price is that such a posterior's
+    /// variance is the cavity's. Set false for plain moment matching (exact, for example, for one observation through a gate).
+    /// </summary>
+    public bool ForceProperMessages { get; init; } = true;
+
     /// <inheritdoc/>
     public override string ToString() => Name;
 }

@@ -135,6 +135,12 @@ public readonly partial struct Bernoulli : IExponentialFamily<Bernoulli>, IDistr
         values is bool[] b ? PointMass(b[index]) : throw MixtureMoments.WrongValues(values, "bool");
 
     /// <inheritdoc/>
+    public static Bernoulli ProperRatio(Bernoulli numerator, Bernoulli denominator) => numerator / denominator;
+
+    /// <inheritdoc/>
+    public Bernoulli ClampCertainty(double certain) => FromLogOdds(double.IsNaN(LogOdds) ? 0 : Math.Clamp(LogOdds, -certain, certain));
+
+    /// <inheritdoc/>
     public bool Equals(Bernoulli other) => LogOdds.Equals(other.LogOdds);
 
     /// <inheritdoc/>

@@ -181,6 +181,19 @@ public readonly partial struct Beta : IExponentialFamily<Beta>, IDistribution<do
     }
 
     /// <inheritdoc/>
+    /// <remarks>With s = max(1, α_d/α_n, β_d/β_n) the message's counts are s·α_n − α_d + 1 and s·β_n − β_d + 1 (both ≥ 1).</remarks>
+    public static Beta ProperRatio(Beta numerator, Beta denominator)
+    {
+        if (numerator.IsPointMass || denominator.IsPointMass
+            || (numerator.TrueCount >= denominator.TrueCount && numerator.FalseCount >= denominator.FalseCount)) return numerator / denominator;
+        double s = Math.Max(1, Math.Max(denominator.TrueCount / numerator.TrueCount, denominator.FalseCount / numerator.FalseCount));
+        return new(Stored.Fields, s * numerator.TrueCount - denominator.TrueCount + 1, s * numerator.FalseCount - denominator.FalseCount + 1);
+    }
+
+    /// <inheritdoc/>
+    public Beta ClampCertainty(double certain) => this;
+
+    /// <inheritdoc/>
     public bool Equals(Beta other) => TrueCount.Equals(other.TrueCount) && FalseCount.Equals(other.FalseCount);
 
     /// <inheritdoc/>

@@ -273,6 +273,27 @@ public readonly partial struct Dirichlet : IExponentialFamily<Dirichlet>, IDistr
     }
 
     /// <inheritdoc/>
+    /// <remarks>With s = max(1, max_k α_d,k/α_n,k) the message's counts are max(s·α_n,k − α_d,k + 1, 1).</remarks>
+    public static Dirichlet ProperRatio(Dirichlet numerator, Dirichlet denominator)
+    {
+        if (numerator.IsPointMass || denominator.IsPointMass) return numerator / denominator;
+        bool improper = false;
+        double s = 1;
+        for (int k = 0; k < numerator.Dimension; k++)
+        {
+            if (numerator[k] < denominator[k]) improper = true;
+            s = Math.Max(s, denominator[k] / numerator[k]);
+        }
+        if (!improper) return numerator / denominator;
+        var alpha = new double[numerator.Dimension];
+        for (int k = 0; k < alpha.Length; k++) alpha[k] = Math.Max(s * numerator[k] - denominator[k] + 1, 1);
+        return FromNaturalOwned(alpha);
+    }
+
+    /// <inheritdoc/>
+    public Dirichlet ClampCertainty(double certain) => this;
+
+    /// <inheritdoc/>
     public bool Equals(Dirichlet other) => _isPoint == other._isPoint && _alpha.AsSpan().SequenceEqual(other._alpha);
 
     /// <inheritdoc/>

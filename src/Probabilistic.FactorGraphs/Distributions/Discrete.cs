@@ -205,6 +205,16 @@ public readonly partial struct Discrete : IExponentialFamily<Discrete>, IDistrib
     }
 
     /// <inheritdoc/>
+    public static Discrete ProperRatio(Discrete numerator, Discrete denominator) => numerator / denominator;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Returned as it is: a Discrete keeps every other value's natural parameter beside a zero probability, so the marginal
+    /// divided by such a message is still the cavity wherever the cavity matters.
+    /// </remarks>
+    public Discrete ClampCertainty(double certain) => this;
+
+    /// <inheritdoc/>
     public bool Equals(Discrete other) => GetProbs().AsSpan().SequenceEqual(other.GetProbs());
 
     /// <inheritdoc/>

@@ -179,6 +179,9 @@ public readonly partial struct Gamma : IExponentialFamily<Gamma>, IDistribution<
     }
 
     /// <inheritdoc/>
+    public Gamma ClampCertainty(double certain) => this;
+
+    /// <inheritdoc/>
     public bool Equals(Gamma other) => Shape.Equals(other.Shape) && Rate.Equals(other.Rate);
 
     /// <inheritdoc/>

@@ -176,6 +176,9 @@ public readonly partial struct Gaussian : IExponentialFamily<Gaussian>, IDistrib
     }
 
     /// <inheritdoc/>
+    public Gaussian ClampCertainty(double certain) => this;
+
+    /// <inheritdoc/>
     public bool Equals(Gaussian other) => MeanTimesPrecision.Equals(other.MeanTimesPrecision) && Precision.Equals(other.Precision);
 
     /// <inheritdoc/>

@@ -52,6 +52,20 @@ public interface IExponentialFamily<T> where T : struct, IExponentialFamily<T>
     static abstract T ProjectMixture(ReadOnlySpan<double> weights, ReadOnlySpan<T> components);
 
     /// <summary>
+    /// This distribution as an EP message that is never certain where certainty would lose information: a Bernoulli point
+    /// mass becomes log-odds ±c (<paramref name="certain"/>), so that a marginal divided by the message is still the cavity
+    /// (a point mass holds no log-odds for the other value); other distributions are returned as they are.
+    /// </summary>
+    T ClampCertainty(double certain);
+
+    /// <summary>
+    /// numerator / denominator kept proper, as Infer.NET keeps the EP messages of gates and non-conjugate factors
+    /// (<c>SetToRatio(numerator, denominator, forceProper: true)</c>): where the plain ratio would be improper, the message
+    /// that keeps the numerator's mean with as little information as a proper message can carry.
+    /// </summary>
+    static abstract T ProperRatio(T numerator, T denominator);
+
+    /// <summary>
     /// The point mass at element <paramref name="index"/> of an observed value array (double[] for scalar densities,
     /// bool[], int[], Vector[], PositiveDefiniteMatrix[]), shaped like <paramref name="like"/> (its dimension).
     /// </summary>

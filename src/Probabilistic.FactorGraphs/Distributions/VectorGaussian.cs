@@ -303,6 +303,34 @@ public readonly partial struct VectorGaussian : IExponentialFamily<VectorGaussia
         return PointMass(v);
     }
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// When the precision difference is not positive definite, the message has precision 0 and the linear term that moves the
+    /// denominator's mean to the numerator's (h = P_d·μ_n − h_d), as Infer.NET's forced-proper ratio.
+    /// </remarks>
+    public static VectorGaussian ProperRatio(VectorGaussian numerator, VectorGaussian denominator)
+    {
+        if (numerator.IsPointMass || denominator.IsPointMass) return numerator / denominator;
+        var ratio = numerator / denominator;
+        int d = numerator.Dimension;
+        var l = ratio._p.ToArray();
+        bool zero = true;
+        foreach (var x in l) zero &= x == 0;
+        if (zero || Cholesky.TryFactor(l, d)) return ratio;
+        var mean = numerator.GetMean();
+        var h = new double[d];
+        for (int i = 0; i < d; i++)
+        {
+            double s = 0;
+            for (int j = 0; j < d; j++) s += denominator._p[i * d + j] * mean[j];
+            h[i] = s - denominator._h[i];
+        }
+        return new(h, new double[d * d]);
+    }
+
+    /// <inheritdoc/>
+    public VectorGaussian ClampCertainty(double certain) => this;
+
     /// <summary>"VectorGaussian(mean, variance)", or "VectorGaussian.PointMass(v)" as the scalar types print theirs.</summary>
     public override string ToString() =>
         IsPointMass ? "VectorGaussian.PointMass(" + Vector.Wrap(_h) + ")"

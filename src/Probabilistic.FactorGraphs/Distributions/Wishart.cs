@@ -247,6 +247,12 @@ public readonly partial struct Wishart : IExponentialFamily<Wishart>, IDistribut
     }
 
     /// <inheritdoc/>
+    public static Wishart ProperRatio(Wishart numerator, Wishart denominator) => numerator / denominator;
+
+    /// <inheritdoc/>
+    public Wishart ClampCertainty(double certain) => this;
+
+    /// <inheritdoc/>
     /// <remarks>A point mass raised to any power stays the point mass, as the scalar distributions do.</remarks>
     public Wishart Pow(double exponent) =>
         exponent == 1 || IsPointMass ? this : new(Dimension, (Shape - (Dimension + 1) / 2.0) * exponent + (Dimension + 1) / 2.0, NaturalArrays.Scale(_rate, exponent));

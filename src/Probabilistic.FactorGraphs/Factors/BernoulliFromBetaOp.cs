@@ -12,16 +12,24 @@ public static class BernoulliFromBetaOp
     public static Bernoulli SampleAverageConditional(Beta probTrue) =>
         probTrue.IsPointMass ? Bernoulli.FromProbTrue(probTrue.Point) : Bernoulli.FromLogOdds(Math.Log(probTrue.TrueCount) - Math.Log(probTrue.FalseCount));
 
-    /// <summary>EP message to p from a random sample: the Beta matching the moments of Beta·(π p + (1−π)(1−p)), divided by the context.</summary>
+    /// <summary>
+    /// EP message to p from a random sample: a message that moves the context's mean to the exact posterior mean
+    /// E[p | x ~ sample] while adding only to one pseudo-count (the one the sample favours), so that the message stays proper;
+    /// Infer.NET's default projection for this factor (BernoulliFromBetaOp with AllowImproperSum false), rather than matching
+    /// the second moment too.
+    /// </summary>
     public static Beta ProbTrueAverageConditional(Bernoulli sample, Beta probTrue)
     {
         if (sample.IsPointMass) return ProbTrueAverageConditional(sample.Point);
-        double pi = sample.GetProbTrue(), a = probTrue.TrueCount, s = a + probTrue.FalseCount;
-        double m1 = a / s, m2 = m1 * (a + 1) / (s + 1), m3 = m2 * (a + 2) / (s + 2);
-        double z = pi * m1 + (1 - pi) * (1 - m1);
-        double mean = (pi * m2 + (1 - pi) * (m1 - m2)) / z;
-        double second = (pi * m3 + (1 - pi) * (m2 - m3)) / z;
-        return Beta.FromMeanAndVariance(mean, second - mean * mean) / probTrue;
+        if (probTrue.IsPointMass) return Beta.Uniform();
+        double pT = sample.GetProbTrue(), pF = 1 - pT;
+        double a = probTrue.TrueCount, total = a + probTrue.FalseCount;
+        double mo = a / total, m2o = mo * (a + 1) / (total + 1);
+        double z = pF * (1 - mo) + pT * mo;
+        double m = (pF * (mo - m2o) + pT * m2o) / z;
+        return pT < 0.5
+            ? Beta.FromNatural(0, total * (mo / m - 1))
+            : Beta.FromNatural(total * ((1 - mo) / (1 - m) - 1), 0);
     }
 
     /// <summary>log Σ_x ∫ Bernoulli(x; p) ctxX(x) ctxP(p) dp, unnormalised contexts.</summary>
@@ -76,31 +84,30 @@ public static class DiscreteFromDirichletOp
     /// <summary>EP message to x: Discrete(E[p]).</summary>
     public static Discrete SampleAverageConditional(Dirichlet probs) => Discrete.FromProbs(probs.GetMean().ToArray());
 
-    /// <summary>EP message to p from a random sample: moment match of Σ_k π_k Dir(α + e_k), divided by the context.</summary>
+    /// <summary>
+    /// EP message to p from a random sample: a message that moves the context's mean to the exact posterior mean of
+    /// Σ_k π_k Dir(α + e_k), adding nothing to the least likely values' counts (Infer.NET's default projection for this
+    /// factor, DiscreteFromDirichletOp with AllowImproperSum false); the message stays proper.
+    /// </summary>
     public static Dirichlet ProbsAverageConditional(Discrete sample, Dirichlet probs)
     {
         if (sample.IsPointMass) return ProbsAverageConditional(sample.Point, probs.Dimension);
+        if (probs.IsPointMass) return Dirichlet.Uniform(probs.Dimension);
+        // the posterior is Σ_x w_x Dirichlet(α + e_x), w_x ∝ q(x) α_x, with mean m_k = (q_k/Z + 1) α_k / (α0 + 1), Z = Σ q_x α_x
         int k = probs.Dimension;
-        double s = probs.TotalCount;
-        var w = new double[k];
+        var q = sample.GetProbs();
         double z = 0;
-        for (int j = 0; j < k; j++) { w[j] = sample[j] * probs[j] / s; z += w[j]; }
-        var mean = new double[k];
-        double q = 0, mm = 0;
-        for (int j = 0; j < k; j++)
-        {
-            double m1 = 0, m2 = 0;
-            for (int c = 0; c < k; c++)
-            {
-                double aj = probs[j] + (c == j ? 1 : 0);
-                m1 += w[c] / z * aj / (s + 1);
-                m2 += w[c] / z * aj * (aj + 1) / ((s + 1) * (s + 2));
-            }
-            mean[j] = m1; q += m2; mm += m1 * m1;
-        }
-        double total = (1 - q) / (q - mm);
-        var alpha = mean.Select(m => m * total).ToArray();
-        return Dirichlet.FromNaturalOwned(alpha) / probs;
+        for (int j = 0; j < k; j++) z += q[j] * probs[j];
+        double a0 = probs.TotalCount;
+        var m = new double[k];
+        for (int j = 0; j < k; j++) m[j] = (q[j] / z + 1) * probs[j] / (a0 + 1);
+        // keep the mean and leave the least likely values' counts unchanged: the message's counts are all ≥ 1
+        int argmin = 0;
+        for (int j = 1; j < k; j++) if (q[j] < q[argmin]) argmin = j;
+        double newTotal = probs[argmin] / m[argmin];
+        var alpha = new double[k];
+        for (int j = 0; j < k; j++) alpha[j] = q[j] == q[argmin] ? 1 : 1 + m[j] * newTotal - probs[j];
+        return Dirichlet.FromNaturalOwned(alpha);
     }
 
     /// <summary>VMP message to x: log-probabilities E[log p_k].</summary>

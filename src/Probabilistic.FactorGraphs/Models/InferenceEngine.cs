@@ -87,6 +87,7 @@ public sealed class InferenceEngine
         internal required CompiledModel Model { get; init; }
         internal required IElboOptimizer Runner { get; init; }
         internal required Action Bind { get; init; }
+        internal Action? Finish { get; init; }
         internal long ObservationVersion { get; set; } = -1;
         internal int Iterations { get; set; }
         internal double Tolerance { get; set; }
@@ -100,16 +101,17 @@ public sealed class InferenceEngine
             throw new NotSupportedException($"Algorithm {Algorithm.GetType().Name} is not supported; use ExpectationPropagation or VariationalMessagePassing.");
         if (NumberOfIterations < 1) throw new ArgumentOutOfRangeException(nameof(NumberOfIterations), NumberOfIterations, "NumberOfIterations must be at least 1.");
         bool vmp = Algorithm is VariationalMessagePassing;
+        bool forceProper = Algorithm is ExpectationPropagation { ForceProperMessages: true };
         var b = ModelCompiler.Resolve(variable).Base;
-        var state = _cache.FirstOrDefault(s => s.Model.Vmp == vmp && s.Model.ModelVersion == Variable.ModelVersion && s.Model.NodeOf.ContainsKey(b));
+        var state = _cache.FirstOrDefault(s => s.Model.Vmp == vmp && s.Model.ForceProper == forceProper && s.Model.ModelVersion == Variable.ModelVersion && s.Model.NodeOf.ContainsKey(b));
         if (state is null)
         {
             _cache.RemoveAll(s => s.Model.ModelVersion != Variable.ModelVersion);
-            var model = ModelCompiler.Compile(variable, vmp);
+            var model = ModelCompiler.Compile(variable, vmp, forceProper);
             if (vmp)
             {
                 var schedule = new VmpSchedule(model);
-                state = new State { Model = model, Runner = schedule, Bind = schedule.Bind };
+                state = new State { Model = model, Runner = schedule, Bind = schedule.Bind, Finish = schedule.Finish };
             }
             else
             {
@@ -123,6 +125,7 @@ public sealed class InferenceEngine
         {
             state.Bind();
             state.Trace = ElboDriver.Fit(state.Runner, new FitOptions(MaxIterations: NumberOfIterations, Tolerance: Tolerance, Seed: 0));
+            state.Finish?.Invoke();
             state.ObservationVersion = obsVersion;
             state.Iterations = NumberOfIterations;
             state.Tolerance = Tolerance;

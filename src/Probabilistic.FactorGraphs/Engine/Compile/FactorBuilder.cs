@@ -27,6 +27,9 @@ internal sealed class FactorBuilder
     /// <summary>True when the model is compiled for VariationalMessagePassing.</summary>
     internal bool Vmp { get; }
 
+    /// <summary>EP keeps non-conjugate messages proper (<see cref="Algorithms.ExpectationPropagation.ForceProperMessages"/>).</summary>
+    internal bool ForceProper => _model.ForceProper;
+
     /// <summary>The storage variable of the output (what a node is created for).</summary>
     internal Variable OutputBase => ModelCompiler.Resolve(Output).Base;
 

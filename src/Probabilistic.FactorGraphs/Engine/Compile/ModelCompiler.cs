@@ -20,6 +20,9 @@ internal sealed class CompiledModel
     internal long ModelVersion { get; init; }
     internal bool Vmp { get; init; }
 
+    /// <summary>EP: keep gate and non-conjugate messages proper (<see cref="Algorithms.ExpectationPropagation.ForceProperMessages"/>).</summary>
+    internal bool ForceProper { get; init; }
+
     /// <summary>Factors outside every gate, in the order their specs were created.</summary>
     internal IEnumerable<FactorNode> RootFactors => Factors.Where(f => f.Gate is null);
 }
@@ -31,10 +34,10 @@ internal sealed class CompiledModel
 /// </summary>
 internal static partial class ModelCompiler
 {
-    internal static CompiledModel Compile(Variable root, bool vmp)
+    internal static CompiledModel Compile(Variable root, bool vmp, bool forceProper = true)
     {
         var (variables, specs) = Collect(root);
-        var model = new CompiledModel { ModelVersion = Variable.ModelVersion, Vmp = vmp };
+        var model = new CompiledModel { ModelVersion = Variable.ModelVersion, Vmp = vmp, ForceProper = forceProper && !vmp };
         var constrained = ConstrainedVariables(specs);
         var bases = variables.Select(v => Resolve(v).Base).Distinct().OrderBy(v => v.Id).ToList();
         var definitions = bases.ToDictionary(b => b, _ => new List<FactorSpec>());

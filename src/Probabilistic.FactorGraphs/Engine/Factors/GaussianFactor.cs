@@ -18,8 +18,11 @@ internal sealed class GaussianFactor : FactorNode
 
     private readonly IReadOnlyList<IPort> _ports;
 
+    private readonly bool _forceProper;
+
     private GaussianFactor(FactorBuilder b, bool variance) : base(b.Description)
     {
+        _forceProper = b.ForceProper;
         X = b.Port<Gaussian>(this, b.Output, "sample", Checks.FiniteDoubles("Gaussian", "sample"));
         Mean = b.Port<Gaussian>(this, b.Arg(0), "mean", Checks.FiniteDoubles("Gaussian", "mean"));
         if (variance)
@@ -67,10 +70,16 @@ internal sealed class GaussianFactor : FactorNode
             return;
         }
         // one projection gives all three messages: each port's context excludes this factor's own message
-        var msg = GaussianRandomPrecisionOp.ProperMessages(x, m, prec);
+        var msg = _forceProper ? GaussianRandomPrecisionOp.ProperMessages(x, m, prec) : Exact(x, m, prec);
         if (ReferenceEquals(target, X)) X.SetMessage(i, msg.ToSample);
         else if (ReferenceEquals(target, Mean)) Mean.SetMessage(i, msg.ToMean);
         else Prec!.SetMessage(i, msg.ToPrecision);
+    }
+
+    private static (Gaussian ToSample, Gaussian ToMean, Gamma ToPrecision) Exact(Gaussian x, Gaussian m, Gamma prec)
+    {
+        var e = GaussianRandomPrecisionOp.Messages(x, m, prec);
+        return (e.ToSample, e.ToMean, e.ToPrecision);
     }
 
     // conjugate: τ^(1/2) exp(−τ d²/2) is exactly a Gamma message when x and the mean are known

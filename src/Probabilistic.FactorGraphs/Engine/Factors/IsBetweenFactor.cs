@@ -103,6 +103,8 @@ namespace Probabilistic.FactorGraphs.Engine
         {
             _elem = new int[Count]; _lo = new double[Count]; _hi = new double[Count];
             _rest = new Gaussian[Count]; _logZ = new double[Count];
+            _lagged = new Gaussian[Count];
+            Array.Fill(_lagged, Gaussian.Uniform());
             TruncationTarget = null;
             for (int i = 0; i < Count; i++)
             {
@@ -120,7 +122,10 @@ namespace Probabilistic.FactorGraphs.Engine
                 throw new NotSupportedException($"Under VMP the {Description} factor constrains the same element of '{TruncationTarget.Name}' more than once; use ExpectationPropagation.");
         }
 
-        /// <summary>Replaces the accumulated product of z's other messages by the Gaussian projection of its truncation.</summary>
+        // the truncation's message to z per instance, computed after z's update (Infer.NET's schedule, as IsPositive's)
+        private Gaussian[] _lagged = [];
+
+        /// <summary>Multiplies the truncation's last message into z's accumulated messages.</summary>
         public void Truncate(int only)
         {
             var acc = TruncationTarget!.Accumulator;
@@ -128,12 +133,24 @@ namespace Probabilistic.FactorGraphs.Engine
             {
                 int j = _elem[i];
                 if (only >= 0 && j != only) continue;
-                var m = acc[j];
+                acc[j] = acc[j] * _lagged[i];
+            }
+        }
+
+        /// <summary>
+        /// The truncation's message after z's update: with m̂ = q(z) / (this message), the product of z's other messages,
+        /// the message is proj[m̂ · 1(lo ≤ z &lt; hi)] / m̂.
+        /// </summary>
+        public void UpdateMessages()
+        {
+            for (int i = 0; i < Count; i++)
+            {
+                var m = TruncationTarget!.Marginal[_elem[i]] / _lagged[i];
                 if (!m.IsProper() || m.IsPointMass)
                     throw new InvalidOperationException($"Under VMP the {Description} factor truncates '{TruncationTarget.Name}', whose other messages give {m}; it needs a proper Gaussian (give '{TruncationTarget.Name}' a proper prior or noise).");
                 var (projection, logZ) = IsBetweenOp.Truncate(m, _lo[i], _hi[i]);
                 _rest[i] = m; _logZ[i] = logZ;
-                acc[j] = projection;
+                _lagged[i] = projection / m;
             }
         }
 

@@ -67,6 +67,8 @@ internal sealed class IsPositiveFactor : FactorNode, ITruncatingFactor
     {
         _elem = new int[Count]; _alpha = new double[Count]; _beta = new double[Count];
         _rest = new Gaussian[Count]; _logZ = new double[Count];
+        _lagged = new Gaussian[Count];
+        Array.Fill(_lagged, Gaussian.Uniform());
         TruncationTarget = null;
         for (int i = 0; i < Count; i++)
         {
@@ -80,7 +82,11 @@ internal sealed class IsPositiveFactor : FactorNode, ITruncatingFactor
             throw new NotSupportedException($"Under VMP the {Description} factor constrains the same element of '{TruncationTarget.Name}' more than once; VMP supports one IsPositive constraint per variable element. Use ExpectationPropagation.");
     }
 
-    /// <summary>Replaces the accumulated product of z's other messages by the Gaussian projection of its truncation.</summary>
+    // the truncation's message to z per instance, computed after z's update (Infer.NET's schedule: the message of a
+    // non-conjugate VMP factor depends on its target's marginal, so it is sent from the target's previous marginal)
+    private Gaussian[] _lagged = [];
+
+    /// <summary>Multiplies the truncation's last message into z's accumulated messages.</summary>
     public void Truncate(int only)
     {
         var acc = TruncationTarget!.Accumulator;
@@ -88,14 +94,26 @@ internal sealed class IsPositiveFactor : FactorNode, ITruncatingFactor
         {
             int j = _elem[i];
             if (only >= 0 && j != only) continue;
-            var m = acc[j];
+            acc[j] = acc[j] * _lagged[i];
+        }
+    }
+
+    /// <summary>
+    /// The truncation's message after z's update: with m̂ = q(z) / (this message), the product of z's other messages, the
+    /// message is proj[m̂ · 1(αz + β &gt; 0)] / m̂ (truncation and moment matching, IsPositiveOp.Truncate).
+    /// </summary>
+    public void UpdateMessages()
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            var m = TruncationTarget!.Marginal[_elem[i]] / _lagged[i];
             if (!m.IsProper() || m.IsPointMass)
                 throw new InvalidOperationException($"Under VMP the {Description} factor truncates '{TruncationTarget.Name}', whose other messages give {m}; it needs a proper Gaussian (give '{TruncationTarget.Name}' a proper prior or noise).");
             bool positive = C.Marginal(i).Point;
             // α z + β > 0 (or < 0): z above or below −β/α
             var (proj, logZ) = IsPositiveOp.Truncate(m, -_beta[i] / _alpha[i], (_alpha[i] > 0) == positive);
             _rest[i] = m; _logZ[i] = logZ;
-            acc[j] = proj;
+            _lagged[i] = proj / m;
         }
     }
 

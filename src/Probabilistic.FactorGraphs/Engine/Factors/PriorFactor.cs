@@ -14,10 +14,12 @@ internal static class PriorFactor
 internal sealed class PriorFactor<T> : FactorNode where T : struct, IExponentialFamily<T>
 {
     private readonly IReadOnlyList<IPort> _ports;
+    private readonly T _message;
 
     internal PriorFactor(FactorBuilder b, T prior) : base(b.Description)
     {
         Prior = prior;
+        _message = prior.ClampCertainty(BooleanOps.Certain);
         Out = b.Port(this, b.Output, "value", prior.CreateUniform());
         _ports = [Out];
     }
@@ -26,7 +28,9 @@ internal sealed class PriorFactor<T> : FactorNode where T : struct, IExponential
     internal Port<T> Out { get; }
     internal override IReadOnlyList<IPort> Ports => _ports;
 
-    internal override void EpSend(IPort target, int i) => Out.SetMessage(i, Prior);
+    // a prior with zero probabilities (a table row such as Bernoulli(0)) is sent as "certainly not" rather than as zero, so the
+    // marginal divided by it is still the cavity a gate's evidence reads; its evidence below uses the prior itself
+    internal override void EpSend(IPort target, int i) => Out.SetMessage(i, _message);
 
     internal override double EpLogZ(int i) => MessageMath.LogAverageWithContext(Prior, Out.Context(i));
 

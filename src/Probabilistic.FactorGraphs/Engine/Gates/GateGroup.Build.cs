@@ -23,7 +23,7 @@ internal sealed partial class GateGroup
                 string key = $"{parent?.Key}/{parentCase}/{SelectorKey(b.Frame.Selector)}";
                 if (!groups.TryGetValue(key, out var g))
                 {
-                    g = new GateGroup(key, b.Selector, CaseCount(b, model), parent, parentCase);
+                    g = new GateGroup(key, b.Selector, CaseCount(b, model), parent, parentCase) { ForceProper = model.ForceProper };
                     groups[key] = g;
                     model.Groups.Add(g);
                     if (parent is null) model.RootGroups.Add(g);
@@ -80,6 +80,9 @@ internal sealed partial class GateGroup
 
     /// <summary>The factors of this group and of every group nested in it.</summary>
     internal IEnumerable<FactorNode> AllMembers() => Members.Concat(Children.SelectMany(c => c.AllMembers()));
+
+    /// <summary>EP: the gate's messages are kept proper (see <see cref="Algorithms.ExpectationPropagation.ForceProperMessages"/>).</summary>
+    internal bool ForceProper { get; init; }
 
     /// <summary>Named kind, for messages: an exact gate touches only its own variables; a projected one touches outside variables.</summary>
     internal string Kind => IsProjected ? "projected" : "exact";
@@ -179,7 +182,7 @@ internal sealed partial class GateGroup
         }
         if (!inst.SlotOf.TryGetValue((node, e), out var slot))
         {
-            slot = node.CreateSlot(e, Cases);
+            slot = node.CreateSlot(e, Cases, ForceProper);
             inst.SlotOf[(node, e)] = slot;
             inst.Slots.Add(slot);
         }

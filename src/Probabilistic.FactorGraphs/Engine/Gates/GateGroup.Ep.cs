@@ -61,12 +61,21 @@ internal sealed partial class GateGroup
             foreach (var s in inst.Slots) s.Restore(); // an improper case posterior: skip this update
             return;
         }
+        if (double.IsNegativeInfinity(logZ) && Parent is not null)
+        {
+            // every case impossible here: the case of the gate around this one is impossible (its evidence carries −∞)
+            foreach (var s in inst.Slots) s.Restore();
+            inst.LogZ = logZ;
+            return;
+        }
         if (double.IsNegativeInfinity(logZ))
             throw new InvalidOperationException($"ExpectationPropagation through the {Description} (element {j}) found no case with finite evidence (log Z per case: {string.Join(", ", lz)}); check the observed values and priors the gated factors see.");
         for (int c = 0; c < Cases; c++) w[c] = Math.Exp(w[c] - logZ);
         foreach (var s in inst.Slots) s.Exit(w, deferred);
         inst.LogZ = logZ;
-        if (BoolPort is not null) BoolPort.SetMessage(j, Bernoulli.FromLogOdds(lz[1] - lz[0]));
+        // an impossible case of a bool selector is sent as "certainly not" rather than as a point mass, so that the selector's
+        // marginal divided by this message is still its cavity (a Discrete keeps the other values' parameters by itself)
+        if (BoolPort is not null) BoolPort.SetMessage(j, Bernoulli.FromLogOdds(BooleanOps.Clamp(lz[1] - lz[0])));
         else if (IntPort is not null)
         {
             double max = lz.Max();

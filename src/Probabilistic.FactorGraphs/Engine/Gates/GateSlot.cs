@@ -41,7 +41,7 @@ internal abstract class GateSlot
     internal double MarginalLogNormalizer() => Node.LogNormalizerOf(Element);
 }
 
-internal sealed class GateSlot<T>(VarNode<T> node, int element, int cases) : GateSlot where T : struct, IExponentialFamily<T>
+internal sealed class GateSlot<T>(VarNode<T> node, int element, int cases, bool forceProper) : GateSlot where T : struct, IExponentialFamily<T>
 {
     private readonly T[] _caseMessages = Fill(node.Unit, cases);
     private readonly T[] _copies = new T[cases];
@@ -91,7 +91,8 @@ internal sealed class GateSlot<T>(VarNode<T> node, int element, int cases) : Gat
         for (int c = 0; c < w.Length; c++)
             if (w[c] > 0 && !(_copies[c].IsProper() || _copies[c].IsPointMass)) { Restore(); return; }
         var q = T.ProjectMixture(w, _copies);
-        var message = _cavity.IsPointMass ? node.Unit : q / _cavity;
+        // by default the message is kept proper, as Infer.NET keeps its gates' messages (GateEnterOp.ForceProper)
+        var message = _cavity.IsPointMass ? node.Unit : forceProper ? T.ProperRatio(q, _cavity) : q / _cavity;
         if (deferred)
         {
             _pendingExit = message;
@@ -99,7 +100,7 @@ internal sealed class GateSlot<T>(VarNode<T> node, int element, int cases) : Gat
             node.Marginal[element] = _saved;
             return;
         }
-        node.Marginal[element] = _cavity.IsPointMass ? _cavity : q;
+        node.Marginal[element] = _cavity.IsPointMass ? _cavity : _cavity * message;
         _exit = message;
     }
 

@@ -26,7 +26,7 @@ internal abstract class VarNode
     internal abstract bool IsObserved { get; }
 
     /// <summary>EP through a gate: a copy of element <paramref name="e"/> per case (<see cref="GateSlot"/>).</summary>
-    internal virtual GateSlot CreateSlot(int e, int cases) => throw new InvalidOperationException($"'{Name}' is observed and needs no copy per case.");
+    internal virtual GateSlot CreateSlot(int e, int cases, bool forceProper) => throw new InvalidOperationException($"'{Name}' is observed and needs no copy per case.");
 
     /// <summary>log normaliser of element <paramref name="e"/>'s marginal (0 when observed).</summary>
     internal virtual double LogNormalizerOf(int e) => 0;
@@ -143,7 +143,7 @@ internal sealed class VarNode<T> : VarNode, IExitMaker where T : struct, IExpone
 
     internal override double AverageLogSelfOf(int e) => Marginal[e].GetAverageLogSelf();
 
-    internal override GateSlot CreateSlot(int e, int cases) => new GateSlot<T>(this, e, cases);
+    internal override GateSlot CreateSlot(int e, int cases, bool forceProper) => new GateSlot<T>(this, e, cases, forceProper);
 
     internal override VarNode CopyFor(GateFrame home) => new VarNode<T>(Source, Uniform) { Space = Space, Home = home };
 

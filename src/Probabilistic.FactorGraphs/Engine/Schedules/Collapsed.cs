@@ -14,6 +14,9 @@ internal interface ITruncatingFactor
     void BindTruncation();
 
     void Truncate(int only);
+
+    /// <summary>Recomputes the truncation's messages from the truncated variable's current marginal (after its update).</summary>
+    void UpdateMessages();
 }
 
 /// <summary>
@@ -150,6 +153,15 @@ internal sealed class Collapsed
     internal void ForwardAfter(VarNode v)
     {
         if (_after.TryGetValue(v, out var list)) foreach (var f in list) f.VmpForward();
+    }
+
+    /// <summary>True when some factor sends VMP messages computed from its target's previous marginal (a truncation).</summary>
+    internal bool HasLaggedMessages => _truncation.Count > 0;
+
+    /// <summary>Recomputes the lagged messages from the current marginals (the end of a sweep).</summary>
+    internal void UpdateLaggedMessages()
+    {
+        foreach (var t in _truncation.Values) t.UpdateMessages();
     }
 
     /// <summary>Applies an observed IsPositive's truncation to <paramref name="v"/>'s accumulated messages (only element <paramref name="only"/> when ≥ 0).</summary>

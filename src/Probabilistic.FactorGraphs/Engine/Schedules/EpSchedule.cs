@@ -93,7 +93,7 @@ internal sealed class EpSchedule : IElboOptimizer
         foreach (var item in _order)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (item.Group is { } g) g.EpUpdate(parallel: false);
+            if (item.Group is { } g) g.EpUpdate(parallel: true);
             else if (item.Factor!.Output is { IsObserved: false } output) item.Factor.EpSendAll(output);
         }
         for (int k = _order.Count - 1; k >= 0; k--)

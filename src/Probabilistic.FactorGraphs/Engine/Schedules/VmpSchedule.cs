@@ -27,7 +27,11 @@ internal sealed class VmpSchedule : IElboOptimizer
         _order = [.. updated.Where(v => !Initialised(v)), .. updated.Where(Initialised)];
     }
 
-    public bool IsMonotone => true;
+    /// <summary>
+    /// True (the driver checks that the bound never falls) unless a truncation sends lagged messages: then a sweep is
+    /// Infer.NET's, not exact coordinate ascent.
+    /// </summary>
+    public bool IsMonotone => !_collapsed.HasLaggedMessages;
     public bool IsBound => true;
     public long ObservationCount { get; private set; } = 1;
 
@@ -63,7 +67,23 @@ internal sealed class VmpSchedule : IElboOptimizer
                 for (int j = 0; j < v.Count; j++) Update(v, outputsOnly: false, only: j);
             else Update(v, outputsOnly: false, only: -1);
         }
+        _collapsed.UpdateLaggedMessages();
         return Elbo();
+    }
+
+    /// <summary>
+    /// After the last sweep, as Infer.NET's schedule ends: when a truncation's message was recomputed after its variable's
+    /// update, every marginal is recomputed once more from the latest messages (without recomputing those messages).
+    /// </summary>
+    internal void Finish()
+    {
+        if (!_collapsed.HasLaggedMessages) return;
+        foreach (var v in _order)
+        {
+            if (_collapsed.IsCoupled(v))
+                for (int j = 0; j < v.Count; j++) Update(v, outputsOnly: false, only: j);
+            else Update(v, outputsOnly: false, only: -1);
+        }
     }
 
     /// <summary>
