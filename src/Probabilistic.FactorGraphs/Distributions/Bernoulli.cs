@@ -4,7 +4,7 @@ namespace Probabilistic.FactorGraphs.Distributions;
 
 /// <summary>A distribution over bool in log-odds form.</summary>
 /// <remarks>P(true) = σ(LogOdds); log-odds add under a product; ±∞ are the point masses, 0 is uniform.</remarks>
-public readonly struct Bernoulli : IDistribution<Bernoulli>, IEquatable<Bernoulli>
+public readonly partial struct Bernoulli : IExponentialFamily<Bernoulli>, IDistribution<bool>, IEquatable<Bernoulli>
 {
     /// <summary>log P(true) − log P(false).</summary>
     public double LogOdds { get; }

@@ -8,7 +8,7 @@ namespace Probabilistic.FactorGraphs.Distributions;
 /// product adds counts minus one. Beta(1,1) is uniform; a point mass has TrueCount = +∞ and keeps its point in
 /// <see cref="FalseCount"/>.
 /// </remarks>
-public readonly struct Beta : IDistribution<Beta>, ICanGetMeanAndVariance, IEquatable<Beta>
+public readonly partial struct Beta : IExponentialFamily<Beta>, IDistribution<double>, ICanGetMeanAndVariance, IEquatable<Beta>
 {
     /// <summary>α, the pseudo-count of true.</summary>
     public double TrueCount { get; }

@@ -10,7 +10,7 @@ namespace Probabilistic.FactorGraphs.Distributions;
 /// TotalCount = ∞) stores the point in place of α and a flag; a point mass times anything proper is the point mass, and a
 /// point mass divided by anything is the point mass.
 /// </remarks>
-public readonly struct Dirichlet : IDistribution<Dirichlet>, IEquatable<Dirichlet>
+public readonly partial struct Dirichlet : IExponentialFamily<Dirichlet>, IDistribution<Vector>, IEquatable<Dirichlet>
 {
     private readonly double[] _alpha;
     private readonly bool _isPoint;

@@ -9,7 +9,7 @@ namespace Probabilistic.FactorGraphs.Distributions;
 /// under a product and subtract under a ratio without renormalising, so messages keep their scale as the EP
 /// evidence needs. All equal is uniform; one finite entry is a point mass.
 /// </remarks>
-public readonly struct Discrete : IDistribution<Discrete>, IEquatable<Discrete>
+public readonly partial struct Discrete : IExponentialFamily<Discrete>, IDistribution<int>, IEquatable<Discrete>
 {
     private readonly double[] _logProb;
 

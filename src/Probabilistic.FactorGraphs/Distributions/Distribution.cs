@@ -1,15 +1,20 @@
 namespace Probabilistic.FactorGraphs.Distributions;
 
-/// <summary>Infer.NET's <c>Distribution&lt;T&gt;.Array(...)</c>, for initialising array variables.</summary>
-/// <typeparam name="T">The element value type (int for Discrete, …).</typeparam>
+/// <summary>
+/// Infer.NET's <c>Distribution&lt;T&gt;.Array(...)</c>: one distribution over an array domain made of independent
+/// distributions over its elements, for initialising array variables (<c>z.InitialiseTo(Distribution&lt;int&gt;.Array(init))</c>)
+/// and for observed distribution-valued variables (<c>Variable&lt;IDistribution&lt;int[]&gt;&gt;</c>).
+/// </summary>
+/// <typeparam name="T">The element value type (int for Discrete, double for Gaussian, …).</typeparam>
 public static class Distribution<T>
 {
-    /// <summary>The per-element distributions, as <c>InitialiseTo</c> takes them.</summary>
-    public static TDist[] Array<TDist>(TDist[] elements) where TDist : struct
-    {
-        ArgumentNullException.ThrowIfNull(elements);
-        return (TDist[])elements.Clone();
-    }
+    /// <summary>The distribution over T[] whose element i has distribution <paramref name="elements"/>[i].</summary>
+    public static IDistribution<T[]> Array<TDist>(TDist[] elements) where TDist : struct, IDistribution<T> =>
+        new DistributionStructArray<TDist, T>(elements);
+
+    /// <summary>The distribution over T[][] (a jagged array) whose element [i][j] has distribution <paramref name="elements"/>[i][j].</summary>
+    public static IDistribution<T[][]> Array<TDist>(TDist[][] elements) where TDist : struct, IDistribution<T> =>
+        new DistributionJaggedArray<TDist, T>(elements);
 }
 
 /// <summary>

@@ -9,7 +9,7 @@ namespace Probabilistic.FactorGraphs.Distributions;
 /// Shape − 1 and Rate. Shape 1, Rate 0 is uniform; a point mass has Shape = +∞ and keeps its point in
 /// <see cref="Rate"/> (as Infer.NET does).
 /// </remarks>
-public readonly struct Gamma : IDistribution<Gamma>, ICanGetMeanAndVariance, IEquatable<Gamma>
+public readonly partial struct Gamma : IExponentialFamily<Gamma>, IDistribution<double>, ICanGetMeanAndVariance, IEquatable<Gamma>
 {
     /// <summary>The shape a.</summary>
     public double Shape { get; }

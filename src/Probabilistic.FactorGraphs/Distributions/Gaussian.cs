@@ -9,7 +9,7 @@ namespace Probabilistic.FactorGraphs.Distributions;
 /// Precision +∞ is a point mass at <see cref="MeanTimesPrecision"/>; a negative precision is an improper message,
 /// which EP may send but never holds as a marginal.
 /// </remarks>
-public readonly struct Gaussian : IDistribution<Gaussian>, ICanGetMeanAndVariance, IEquatable<Gaussian>
+public readonly partial struct Gaussian : IExponentialFamily<Gaussian>, IDistribution<double>, ICanGetMeanAndVariance, IEquatable<Gaussian>
 {
     private const double HalfLog2Pi = 0.91893853320467274178;
 

@@ -9,7 +9,7 @@ namespace Probabilistic.FactorGraphs.Distributions;
 /// it: h = v and P with +∞ on the diagonal (0 elsewhere); a point mass times anything proper is the point mass, and a point
 /// mass divided by anything is the point mass (so an EP context of a point-mass marginal is that point mass).
 /// </remarks>
-public readonly struct VectorGaussian : IDistribution<VectorGaussian>
+public readonly partial struct VectorGaussian : IExponentialFamily<VectorGaussian>, IDistribution<Vector>
 {
     private readonly double[] _h;
     private readonly double[] _p;

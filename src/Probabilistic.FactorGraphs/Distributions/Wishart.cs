@@ -11,7 +11,7 @@ namespace Probabilistic.FactorGraphs.Distributions;
 /// = +∞ and the rate array holding X₀; a point mass times anything proper is the point mass, and a point mass divided by
 /// anything is the point mass.
 /// </remarks>
-public readonly struct Wishart : IDistribution<Wishart>
+public readonly partial struct Wishart : IExponentialFamily<Wishart>, IDistribution<PositiveDefiniteMatrix>
 {
     private readonly double[] _rate;
 

@@ -15,7 +15,7 @@ public static class MessageMath
     /// log ∫ p(x) exp(η_ctx·T(x)) dx for a normalised prior p and an unnormalised context (a point-mass context: log p at
     /// the point): the log evidence a prior factor contributes under EP.
     /// </summary>
-    public static double LogAverageWithContext<T>(T prior, T context) where T : struct, IDistribution<T>
+    public static double LogAverageWithContext<T>(T prior, T context) where T : struct, IExponentialFamily<T>
     {
         if (context.IsPointMass) return prior.GetLogProbAtPointOf(context);
         return (prior * context).GetLogNormalizer() - prior.GetLogNormalizer();

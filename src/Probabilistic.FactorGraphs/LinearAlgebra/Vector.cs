@@ -2,7 +2,11 @@ using System.Globalization;
 
 namespace Probabilistic.FactorGraphs.LinearAlgebra;
 
-/// <summary>A dense vector of doubles (Infer.NET's <c>Vector</c>), immutable once built.</summary>
+/// <summary>
+/// A dense vector of doubles (Infer.NET's <c>Vector</c>). Its entries can be set, as in Infer.NET (<c>v[0] = x</c>), to
+/// build observed data; a vector already given as an observed value is read when inference next runs after an observed
+/// value is set, so set <c>ObservedValue</c> again after changing one. Distributions copy the vectors they are made from.
+/// </summary>
 public sealed class Vector : IReadOnlyList<double>
 {
     private readonly double[] _values;
@@ -25,7 +29,12 @@ public sealed class Vector : IReadOnlyList<double>
     public int Count => _values.Length;
 
     /// <summary>Entry i.</summary>
-    public double this[int i] => _values[i];
+    /// <exception cref="ArgumentOutOfRangeException">A value set is not finite.</exception>
+    public double this[int i]
+    {
+        get => _values[i];
+        set => _values[i] = double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Vector entries must be finite.");
+    }
 
     /// <summary>A copy of the entries.</summary>
     public double[] ToArray() => (double[])_values.Clone();
@@ -52,6 +61,12 @@ public sealed class PositiveDefiniteMatrix
 
     /// <summary>Rows (= columns).</summary>
     public int Dimension { get; }
+
+    /// <summary>The number of rows (Infer.NET's <c>Rows</c>).</summary>
+    public int Rows => Dimension;
+
+    /// <summary>The number of columns (Infer.NET's <c>Cols</c>).</summary>
+    public int Cols => Dimension;
 
     /// <summary>Entry (i, j).</summary>
     public double this[int i, int j] => _values[i * Dimension + j];

@@ -41,7 +41,8 @@ internal sealed class FactorSpec
     {
         Definition = definition;
         Output = output;
-        Args = args;
+        // inside Variable.Repeat, variables created outside the block are read through a powered copy (RepeatBlock.cs)
+        Args = RepeatFrame.EnterArguments(definition, args);
         Parameter = parameter;
         Plates = [.. ModelStack.Ranges];
         // An argument indexed by a range (x[j]) or an implicit array over one replicates the factor over it, as in Infer.NET.
@@ -83,6 +84,8 @@ internal static class ModelStack
 
     internal static GateFrame? CurrentGate => Frames.OfType<GateFrame>().LastOrDefault();
 
+    internal static IEnumerable<RepeatFrame> Repeats => Frames.OfType<RepeatFrame>();
+
     internal static void Push(object frame) => Frames.Add(frame);
 
     internal static void Pop(object frame)
@@ -93,10 +96,19 @@ internal static class ModelStack
     }
 
     internal static int Depth => Frames.OfType<GateFrame>().Count();
+
+    /// <summary>Runs <paramref name="make"/> outside every open block (for variables that belong to no gate or plate of the caller's).</summary>
+    internal static T Outside<T>(Func<T> make)
+    {
+        var saved = _frames;
+        _frames = [];
+        try { return make(); }
+        finally { _frames = saved; }
+    }
 }
 
 /// <summary>A <c>using</c> block: <c>Variable.ForEach</c>, <c>If</c>, <c>IfNot</c>, <c>Case</c>, <c>Switch</c>.</summary>
-public sealed class ModelBlock : IDisposable
+public sealed partial class ModelBlock : IDisposable
 {
     private readonly object _frame;
     private bool _closed;

@@ -175,7 +175,7 @@ public abstract partial class Variable
     public static Variable<LinearAlgebra.Vector> Random(Dirichlet prior) => Prior<LinearAlgebra.Vector, Dirichlet>(prior, constantWhenPointMass: true);
 
     /// <summary>x ~ prior, with the value type named explicitly (Infer.NET's <c>Variable.Random&lt;T, TDist&gt;</c>).</summary>
-    public static Variable<T> Random<T, TDist>(TDist prior) where TDist : struct, IDistribution<TDist> =>
+    public static Variable<T> Random<T, TDist>(TDist prior) where TDist : struct, IExponentialFamily<TDist> =>
         Prior<T, TDist>(prior, constantWhenPointMass: prior is Distributions.VectorGaussian or Distributions.Dirichlet or Distributions.Wishart);
 
     /// <summary>w ~ N(mean, precision⁻¹), a vector.</summary>
@@ -264,7 +264,7 @@ public abstract partial class Variable
 
     // ---- helpers ----
 
-    internal static Variable<T> Prior<T, TDist>(TDist distribution, bool constantWhenPointMass = false) where TDist : struct, IDistribution<TDist>
+    internal static Variable<T> Prior<T, TDist>(TDist distribution, bool constantWhenPointMass = false) where TDist : struct, IExponentialFamily<TDist>
     {
         var v = new Variable<T>();
         _ = new FactorSpec(PriorFactor.Definition, v, [], new Prior<TDist>(distribution, constantWhenPointMass));

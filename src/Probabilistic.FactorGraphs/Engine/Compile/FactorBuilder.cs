@@ -52,7 +52,7 @@ internal sealed class FactorBuilder
     internal object? ObservedValue(Variable v) => ModelCompiler.Resolve(v).Base.ObservedObject;
 
     /// <summary>A port to <paramref name="v"/> with <typeparamref name="T"/> marginals; observed values are read as point masses shaped like <paramref name="like"/>.</summary>
-    internal Port<T> Port<T>(FactorNode factor, Variable v, string role, T like, Action<ObservedNode>? validate = null, bool raw = false) where T : struct, IDistribution<T>
+    internal Port<T> Port<T>(FactorNode factor, Variable v, string role, T like, Action<ObservedNode>? validate = null, bool raw = false) where T : struct, IExponentialFamily<T>
     {
         var node = NodeOf(v);
         var port = new Port<T>(factor, node, role, node is VarNode<T> random ? random.Uniform : like)
@@ -68,9 +68,9 @@ internal sealed class FactorBuilder
     }
 
     /// <summary>A port to a scalar-valued variable (Gaussian, Gamma, Beta, Bernoulli marginals need no shape).</summary>
-    internal Port<T> Port<T>(FactorNode factor, Variable v, string role, Action<ObservedNode>? validate = null) where T : struct, IDistribution<T> =>
+    internal Port<T> Port<T>(FactorNode factor, Variable v, string role, Action<ObservedNode>? validate = null) where T : struct, IExponentialFamily<T> =>
         Port(factor, v, role, default(T), validate);
 
     /// <summary>The flat distribution of <paramref name="v"/>'s shape when it is random with <typeparamref name="T"/> marginals, else null.</summary>
-    internal T? RandomShape<T>(Variable v) where T : struct, IDistribution<T> => NodeOf(v) is VarNode<T> n ? n.Uniform : null;
+    internal T? RandomShape<T>(Variable v) where T : struct, IExponentialFamily<T> => NodeOf(v) is VarNode<T> n ? n.Uniform : null;
 }

@@ -22,5 +22,13 @@ internal static class FactorCatalog
         VectorGaussianFactor.Definition,
         PoissonFactor.Definition,
         ConstrainTrueFactor.Definition,
+        RandomFactor.Definition,
+        ConstrainEqualRandomFactor.Definition,
+        CopyFactor.Definition,
+        SubarrayFactor.Definition,
+        ConstrainEqualFactor.Definition,
+        AllTrueFactor.Definition,
+        IsBetweenFactor.Definition,
+        RepeatFactor.Definition,
     ];
 }

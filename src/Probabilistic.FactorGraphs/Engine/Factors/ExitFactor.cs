@@ -11,7 +11,7 @@ namespace Probabilistic.FactorGraphs.Engine;
 /// case, E_q(x_c)[log m(x)], the share of x's readers in that case's bound. The compiler builds these (see
 /// <see cref="Exits"/>); EP runs the same models by projecting through the gate instead.
 /// </summary>
-internal sealed class ExitFactor<T> : FactorNode where T : struct, IDistribution<T>
+internal sealed class ExitFactor<T> : FactorNode where T : struct, IExponentialFamily<T>
 {
     private readonly IReadOnlyList<IPort> _ports;
     private readonly GateBinding _selector;
@@ -44,7 +44,7 @@ internal sealed class ExitFactor<T> : FactorNode where T : struct, IDistribution
             MapBuilder = like.MapBuilder,
         };
 
-    private Port<TS> SelectorPort<TS>(TS like) where TS : struct, IDistribution<TS> =>
+    private Port<TS> SelectorPort<TS>(TS like) where TS : struct, IExponentialFamily<TS> =>
         new(this, _selector.Selector, "selector", like)
         {
             Scalar = _selector.SelectorScalar,

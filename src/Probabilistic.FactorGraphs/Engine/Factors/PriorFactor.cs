@@ -11,7 +11,7 @@ internal static class PriorFactor
 }
 
 /// <summary>x ~ a fixed distribution.</summary>
-internal sealed class PriorFactor<T> : FactorNode where T : struct, IDistribution<T>
+internal sealed class PriorFactor<T> : FactorNode where T : struct, IExponentialFamily<T>
 {
     private readonly IReadOnlyList<IPort> _ports;
     private readonly T _message;
@@ -48,7 +48,7 @@ internal sealed class PriorFactor<T> : FactorNode where T : struct, IDistributio
 /// The typed parameter of a prior: creates the variable's node with the prior's type and shape, and its factor. A point
 /// mass of a vector or matrix (VectorGaussian, Dirichlet, Wishart) makes the variable a constant, as if observed.
 /// </summary>
-internal sealed class Prior<T>(T distribution, bool constantWhenPointMass) : ITypedParameter, IConstantPrior where T : struct, IDistribution<T>
+internal sealed class Prior<T>(T distribution, bool constantWhenPointMass) : ITypedParameter, IConstantPrior where T : struct, IExponentialFamily<T>
 {
     internal T Distribution { get; } = distribution;
 

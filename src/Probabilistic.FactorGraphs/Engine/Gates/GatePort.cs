@@ -3,7 +3,7 @@ using Probabilistic.FactorGraphs.Distributions;
 namespace Probabilistic.FactorGraphs.Engine;
 
 /// <summary>A gate group's EP messages to its random selector, one per selector element (= group instance).</summary>
-internal sealed class GatePort<T>(VarNode<T> node) where T : struct, IDistribution<T>
+internal sealed class GatePort<T>(VarNode<T> node) where T : struct, IExponentialFamily<T>
 {
     private T[] _messages = [];
 

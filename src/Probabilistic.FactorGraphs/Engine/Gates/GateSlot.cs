@@ -41,7 +41,7 @@ internal abstract class GateSlot
     internal double MarginalLogNormalizer() => Node.LogNormalizerOf(Element);
 }
 
-internal sealed class GateSlot<T>(VarNode<T> node, int element, int cases, bool forceProper) : GateSlot where T : struct, IDistribution<T>
+internal sealed class GateSlot<T>(VarNode<T> node, int element, int cases, bool forceProper) : GateSlot where T : struct, IExponentialFamily<T>
 {
     private readonly T[] _caseMessages = Fill(node.Unit, cases);
     private readonly T[] _copies = new T[cases];

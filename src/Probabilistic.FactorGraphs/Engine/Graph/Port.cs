@@ -36,7 +36,7 @@ internal interface IPort
 /// A port to a variable with <typeparamref name="T"/> marginals, or to an observed one read as point masses. Holds the
 /// factor's EP message per instance; the variable's marginal is the product of the messages of all its ports.
 /// </summary>
-internal sealed class Port<T> : IPort where T : struct, IDistribution<T>
+internal sealed class Port<T> : IPort where T : struct, IExponentialFamily<T>
 {
     private VarNode<T>? _random;
     private ObservedNode? _observed;

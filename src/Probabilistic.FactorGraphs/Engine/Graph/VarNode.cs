@@ -80,7 +80,7 @@ internal abstract class VarNode
 }
 
 /// <summary>A random variable whose marginals are <typeparamref name="T"/>s, one per plate element.</summary>
-internal sealed class VarNode<T> : VarNode, IExitMaker where T : struct, IDistribution<T>
+internal sealed class VarNode<T> : VarNode, IExitMaker where T : struct, IExponentialFamily<T>
 {
     internal VarNode(Variable source, T uniform) : base(source)
     {
@@ -237,7 +237,7 @@ internal sealed class ObservedNode : VarNode
     }
 
     /// <summary>The point masses of every element as <typeparamref name="T"/> (shaped like <paramref name="like"/>), cached per type.</summary>
-    internal T[] PointMasses<T>(T like, string reader) where T : struct, IDistribution<T>
+    internal T[] PointMasses<T>(T like, string reader) where T : struct, IExponentialFamily<T>
     {
         if (_points.TryGetValue(typeof(T), out var cached)) return (T[])cached;
         var points = new T[Values.Length];

@@ -174,7 +174,7 @@ internal sealed class Collapsed
     /// The backward message m_c of a collapsed variable: the product of the VMP messages its children send it (a child that
     /// is itself deterministic sends exp E[log m_child(...)] computed from its own backward message).
     /// </summary>
-    internal static T[] Backward<T>(VarNode<T> c) where T : struct, IDistribution<T>
+    internal static T[] Backward<T>(VarNode<T> c) where T : struct, IExponentialFamily<T>
     {
         c.BeginAccumulate();
         foreach (var p in c.Ports)
