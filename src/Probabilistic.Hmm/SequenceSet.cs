@@ -15,6 +15,15 @@ public sealed class SequenceSet
         Offsets = offsets;
     }
 
+    /// <summary>The file the observations came from, for messages that name it; null when built in memory.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>The 1-based file line of each observation (text files), or null.</summary>
+    public long[]? RowLines { get; init; }
+
+    /// <summary>The file line of step <paramref name="step"/> of sequence <paramref name="n"/>, when known.</summary>
+    public long? LineOf(int n, long step) => RowLines is { } l && Offsets[n] + step < l.Length ? l[Offsets[n] + step] : null;
+
     /// <summary>All observations, row-major.</summary>
     public double[] Values { get; }
 
@@ -91,6 +100,11 @@ public sealed class SequenceSet
         if (tables.Count == 0) throw new ArgumentException("No sequences.");
         int d = tables[0].Columns;
         if (tables.Any(t => t.Columns != d)) throw new ArgumentException("Sequences have different numbers of columns.");
-        return FromSequences(tables.Select(t => t.Values).ToList(), d);
+        var set = FromSequences(tables.Select(t => t.Values).ToList(), d);
+        return new SequenceSet(set.Values, d, set.Offsets)
+        {
+            Source = tables[0].Source,
+            RowLines = tables.All(t => t.RowLines is not null) ? tables.SelectMany(t => t.RowLines!).ToArray() : null,
+        };
     }
 }

@@ -30,7 +30,7 @@ public class LongSequenceAndBadInputTests
     public void SymbolNeverSeenInTrainingIsRefusedWithItsPosition()
     {
         var model = TinyModels.Categorical3();
-        var e = Assert.Throws<ArgumentException>(() => model.Score(SequenceSet.FromSymbols([[0, 1], [2, 7, 1]])));
+        var e = Assert.Throws<Core.Data.DataFormatException>(() => model.Score(SequenceSet.FromSymbols([[0, 1], [2, 7, 1]])));
         Assert.Contains("sequence 1, step 1: symbol 7", e.Message);
     }
 
@@ -45,9 +45,11 @@ public class LongSequenceAndBadInputTests
         var d = Assert.Throws<InvalidOperationException>(() => model.Decode(x));
         Assert.Contains("probability zero", d.Message);
         Assert.Throws<InvalidOperationException>(() => model.StatePosteriors(x));
-        var fit = Assert.Throws<InvalidOperationException>(() =>
+        var fit = Assert.Throws<Core.Data.DataFormatException>(() =>
             new BaumWelch<CategoricalEmission, CategoricalStatistics>(model, SequenceSet.FromSymbols([[0, 0], [0, 1]])).Step(CancellationToken.None));
-        Assert.Contains("Sequence 1 has probability zero", fit.Message);
+        Assert.Contains("sequence 1 (0-based, 2 steps) has probability zero", fit.Message);
+        var decode = Assert.Throws<Core.Data.DataFormatException>(() => model.DecodeAll(SequenceSet.FromSymbols([[0, 0], [0, 1]])));
+        Assert.Contains("sequence 1 (0-based, 2 steps) has probability zero", decode.Message);
     }
 
     [Fact]

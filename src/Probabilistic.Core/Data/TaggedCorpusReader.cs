@@ -104,8 +104,15 @@ public static class TaggedCorpusReader
                         $"token line has {cols.Length} columns but the first token line (line {_firstLine}) has {_columns}; every token line of a CoNLL file needs the same columns");
                 if (_wc >= cols.Length || (requireTag && _tc >= cols.Length))
                     throw new DataFormatException(name, lineNo, $"line has {cols.Length} columns but the word/tag columns are {_wc}/{_tc}");
-                words.Add(cols[_wc!.Value]);
-                if (requireTag) tags.Add(cols[_tc!.Value]);
+                var word = cols[_wc!.Value];
+                if (string.IsNullOrWhiteSpace(word)) throw new DataFormatException(name, lineNo, $"the word column ({_wc + 1}) is empty");
+                words.Add(word);
+                if (requireTag)
+                {
+                    var tag = cols[_tc!.Value];
+                    if (string.IsNullOrWhiteSpace(tag)) throw new DataFormatException(name, lineNo, $"the tag column ({_tc + 1}) is empty");
+                    tags.Add(tag);
+                }
             }
             if (words.Count > 0) yield return (words.ToArray(), requireTag ? tags.ToArray() : null);
         }
