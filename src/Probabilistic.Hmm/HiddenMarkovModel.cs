@@ -284,9 +284,7 @@ public sealed partial class HiddenMarkovModel<TEmission, TStats> : IHiddenMarkov
     }
 
     /// <summary>The refusal of a sequence with probability zero under the model (nothing can decode or fit it).</summary>
-    internal static DataFormatException ZeroProbability(SequenceSet data, int n, string consequence) =>
-        new(data.Source ?? "data", data.LineOf(n, 0),
-            $"sequence {n} (0-based, {data.Length(n)} steps) has probability zero under the model (an observation no state can emit, or a transition fixed at zero), so {consequence}");
+    internal static DataFormatException ZeroProbability(SequenceSet data, int n, string consequence) => data.ImpossibleSequence(n, consequence);
 
     internal static ParallelOptions Options(int? maxThreads) => new() { MaxDegreeOfParallelism = maxThreads is > 0 ? maxThreads.Value : Environment.ProcessorCount };
 

@@ -24,6 +24,18 @@ public sealed class SequenceSet
     /// <summary>The file line of step <paramref name="step"/> of sequence <paramref name="n"/>, when known.</summary>
     public long? LineOf(int n, long step) => RowLines is { } l && Offsets[n] + step < l.Length ? l[Offsets[n] + step] : null;
 
+    /// <summary>The same sequences named after <paramref name="source"/> (with the file line of each observation, when known).</summary>
+    public SequenceSet WithSource(string? source, long[]? rowLines = null) =>
+        new(Values, Dimension, Offsets) { Source = source, RowLines = rowLines ?? RowLines };
+
+    /// <summary>
+    /// The refusal of sequence <paramref name="n"/> when the model gives it probability zero, naming the source, the line
+    /// of its first observation (when known) and <paramref name="consequence"/> ("it has no decoding").
+    /// </summary>
+    public DataFormatException ImpossibleSequence(int n, string consequence) =>
+        new(Source ?? "data", LineOf(n, 0),
+            $"sequence {n} (0-based, {Length(n)} steps) has probability zero under the model (an observation no state can emit, or a transition fixed at zero), so {consequence}");
+
     /// <summary>All observations, row-major.</summary>
     public double[] Values { get; }
 

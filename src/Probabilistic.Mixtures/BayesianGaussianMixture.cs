@@ -165,6 +165,20 @@ public sealed partial class BayesianGaussianMixture
         return resp;
     }
 
+    /// <summary>Posterior component probabilities [n×K] of the rows of <paramref name="data"/>; bad rows are refused naming the file and line.</summary>
+    public double[] PredictProba(NumericTable data)
+    {
+        var s = _state ?? throw new InvalidOperationException("Fit the model first.");
+        DataChecks.RequireGaussianScale(data);
+        GaussianMixture.ValidateData(data.Values, data.Rows, s.D, data.Source);
+        var resp = new double[data.Rows * s.K];
+        var ll = new double[data.Rows];
+        using var bound = Backend.Bind(data.Values, data.Rows, s.D, s.K);
+        bound.Responsibilities(s.Factors(), resp, ll);
+        GaussianMixture.RequireFiniteDensities(ll, resp, s.K, data);
+        return resp;
+    }
+
     /// <summary>The most probable component of each row.</summary>
     public int[] Predict(double[] x, int n)
     {

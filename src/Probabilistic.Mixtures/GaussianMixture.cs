@@ -132,6 +132,46 @@ public sealed partial class GaussianMixture
     internal static string TooFewRows(long n, int k) =>
         string.Create(CultureInfo.InvariantCulture, $"{n} data row{(n == 1 ? "" : "s")} cannot fit {k} components (each needs at least one row); use fewer components or more data");
 
+    /// <summary>Posterior component probabilities [n×K] of the rows of <paramref name="data"/>; bad rows are refused naming the file and line.</summary>
+    /// <exception cref="DataFormatException">A value is beyond Gaussian scale, or a row's density underflows under every component.</exception>
+    public double[] PredictProba(NumericTable data)
+    {
+        DataChecks.RequireGaussianScale(data);
+        var (f, d) = Ready(data.Values, data.Rows);
+        var resp = new double[data.Rows * f.Components];
+        var ll = new double[data.Rows];
+        using var bound = Backend.Bind(data.Values, data.Rows, d, f.Components);
+        bound.Responsibilities(f, resp, ll);
+        RequireFiniteDensities(ll, resp, f.Components, data);
+        return resp;
+    }
+
+    /// <summary>log p(x_n) of each row of <paramref name="data"/>; bad rows are refused naming the file and line.</summary>
+    public double[] ScoreSamples(NumericTable data)
+    {
+        DataChecks.RequireGaussianScale(data);
+        var (f, d) = Ready(data.Values, data.Rows);
+        var ll = new double[data.Rows];
+        using var bound = Backend.Bind(data.Values, data.Rows, d, f.Components);
+        bound.Responsibilities(f, default, ll);
+        RequireFiniteDensities(ll, default, f.Components, data);
+        return ll;
+    }
+
+    /// <summary>The most probable component of each row of a responsibility matrix [n×K] (ties: the lowest index).</summary>
+    public static int[] Labels(ReadOnlySpan<double> responsibilities, int k)
+    {
+        int n = responsibilities.Length / k;
+        var labels = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            int best = 0;
+            for (int c = 1; c < k; c++) if (responsibilities[i * k + c] > responsibilities[i * k + best]) best = c;
+            labels[i] = best;
+        }
+        return labels;
+    }
+
     /// <summary>The most likely component of each row of <paramref name="x"/> [n×D].</summary>
     public int[] Predict(double[] x, int n)
     {
@@ -219,7 +259,7 @@ public sealed partial class GaussianMixture
     /// Refuses rows whose log-density is not finite under the model (−∞ under every component: a point so far from every
     /// component that double precision cannot compare them), which would otherwise print NaN probabilities.
     /// </summary>
-    internal static void RequireFiniteDensities(ReadOnlySpan<double> logDensity, ReadOnlySpan<double> resp, int k)
+    internal static void RequireFiniteDensities(ReadOnlySpan<double> logDensity, ReadOnlySpan<double> resp, int k, NumericTable? table = null)
     {
         for (int i = 0; i < logDensity.Length; i++)
         {
@@ -227,8 +267,8 @@ public sealed partial class GaussianMixture
             if (!bad && !resp.IsEmpty)
                 for (int c = 0; c < k && !bad; c++) bad = !double.IsFinite(resp[i * k + c]);
             if (bad)
-                throw new DataFormatException("data", null, string.Create(CultureInfo.InvariantCulture,
-                    $"row {i} (0-based): its log-density under the model is {logDensity[i]} (the point is too far from every component for double precision to weigh them); the data are not on the model's scale"));
+                throw new DataFormatException(table?.Source ?? "data", table?.LineOf(i), string.Create(CultureInfo.InvariantCulture,
+                    $"data row {i + 1}: its log-density under the model is {logDensity[i]} (the point is too far from every component for double precision to weigh them); the data are not on the model's scale"));
         }
     }
 
