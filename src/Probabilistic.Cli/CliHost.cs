@@ -101,7 +101,7 @@ public static class CliHost
             return Interrupted;
         }
         catch (UsageException e) { error.WriteLine($"prob: {e.Message}"); return Usage; }
-        catch (OutputPathException e) { error.WriteLine($"prob: cannot write the output: {e.Message}"); return Usage; }
+        catch (OutputPathException e) { error.WriteLine($"prob: cannot write the output {e.Message}"); return Usage; }
         catch (DataFormatException e) { error.WriteLine($"prob: bad input: {e.Message}"); return BadInput; }
         catch (ModelFormatException e) { error.WriteLine($"prob: bad model file: {e.Message}"); return BadInput; }
         catch (ResourceLimitException e) { error.WriteLine($"prob: refused: {e.Message}"); return BadInput; }

@@ -119,8 +119,10 @@ public sealed partial class GaussianMixture
     public static double EstimateFitBytes(long n, int d, int k, CovarianceType type, int threads)
     {
         double perComponent = type is CovarianceType.Full or CovarianceType.Tied ? (double)d * d + d + 1 : 2.0 * d + 1;
-        int workers = Math.Max(1, threads);
-        double groups = workers == 1 ? 1 : 8.0 * workers;
+        // As the CPU backend splits the work: blocks of at least 64 rows, at most one worker per block, 8 groups per worker.
+        double blocks = Math.Ceiling(n / 64.0);
+        double workers = Math.Max(1, Math.Min(threads, blocks));
+        double groups = workers == 1 ? 1 : Math.Min(blocks, 8.0 * workers);
         double stats = (groups + 2) * k * perComponent;
         double parameters = 4.0 * k * perComponent;
         double workspaces = workers * 1024.0 * (k + 2.0 * d);
@@ -129,7 +131,8 @@ public sealed partial class GaussianMixture
 
     private static int Threads(IMixtureBackend? backend) => backend is CpuMixtureBackend cpu ? cpu.MaxThreads : Environment.ProcessorCount;
 
-    internal static string TooFewRows(long n, int k) =>
+    /// <summary>The reason given when <paramref name="n"/> rows are too few for <paramref name="k"/> components.</summary>
+    public static string TooFewRows(long n, int k) =>
         string.Create(CultureInfo.InvariantCulture, $"{n} data row{(n == 1 ? "" : "s")} cannot fit {k} components (each needs at least one row); use fewer components or more data");
 
     /// <summary>Posterior component probabilities [n×K] of the rows of <paramref name="data"/>; bad rows are refused naming the file and line.</summary>

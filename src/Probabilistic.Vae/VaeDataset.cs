@@ -85,9 +85,9 @@ public static class MnistData
         var (imagePath, header) = ImageHeader(directory, split);
         long count = Math.Min(maxItems ?? header.Count, header.Count);
         long pixels = header.ItemSize;
+        (budget ?? MemoryBudget.Available()).Require(LoadBytes(count, pixels), $"{imagePath}: {count:N0} images of {header.Shape[1]}×{header.Shape[2]}", "the number of images read");
         if (count * pixels > Array.MaxLength)
             throw new DataFormatException(imagePath, null, $"{count:N0} images of {header.Shape[1]}×{header.Shape[2]} are {count * pixels:N0} values, more than one array holds; read at most {Array.MaxLength / pixels:N0} images");
-        (budget ?? MemoryBudget.Available()).Require(LoadBytes(count, pixels), $"{imagePath}: {count:N0} images of {header.Shape[1]}×{header.Shape[2]}", "the number of images read");
         var images = IdxReader.Read(imagePath, (int)count, budget, cancellationToken);
         byte[]? labels = null;
         var labelPath = TryFind(directory, $"{Prefix(split)}-labels-idx1-ubyte");

@@ -92,7 +92,7 @@ public static partial class GmmCommand
         var initPath = parse.GetValue(initOpt)!;
         var outPath = Checks.Output(parse.GetValue(outputOpt), "-o", new InputFile(dataPath, "--data"), new InputFile(initPath, "--init"));
         var table = NumericData.Load(dataPath, budget, ct);
-        if (table.Rows < k) throw new DataFormatException(table.Source ?? dataPath, null, $"{table.Rows} data row{(table.Rows == 1 ? "" : "s")} cannot fit {k} components (--k {k}); use fewer components or more data");
+        if (table.Rows < k) throw new DataFormatException(table.Source ?? dataPath, null, GaussianMixture.TooFewRows(table.Rows, k));
         DataChecks.RequireGaussianScale(table);
         budget.Require(GaussianMixture.EstimateFitBytes(table.Rows, table.Columns, k, type, threads ?? Environment.ProcessorCount),
             string.Create(CultureInfo.InvariantCulture, $"a {type} Gaussian mixture of {k} components on {table.Rows} rows × {table.Columns} columns"),

@@ -33,8 +33,8 @@ public static class OutputTarget
                 ? o.Device == i.Device && o.Inode == i.Inode
                 : string.Equals(outputResolved, Resolve(inputFull), PathComparison);
             if (same)
-                throw new OutputPathException(path!, $"{option} names the same file as the input {input.Role} {input.Path}; " +
-                    "writing it would replace what the command reads. Choose another output path.");
+                throw new OutputPathException(path!, $"the same file as the input {input.Role} {input.Path}; " +
+                    "writing it would replace what the command reads. Choose another output path.", option);
         }
         return full;
     }
@@ -42,21 +42,20 @@ public static class OutputTarget
     /// <summary>The checks that do not depend on the inputs (see <see cref="Check"/>); used by every atomic save.</summary>
     public static string CheckWritable(string? path, string? option = null)
     {
-        string what = option is null ? "the output path" : $"{option}";
-        if (string.IsNullOrWhiteSpace(path)) throw new OutputPathException(path ?? "", $"{what} must name a file");
+        if (string.IsNullOrWhiteSpace(path)) throw new OutputPathException(path ?? "", "the output path is empty; it must name a file", option);
         string full;
         try { full = Path.GetFullPath(path); }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
         {
-            throw new OutputPathException(path, $"not a valid file path ({e.Message})");
+            throw new OutputPathException(path, $"not a valid file path ({e.Message})", option);
         }
-        if (Directory.Exists(full)) throw new OutputPathException(path, $"{what} names a directory, not a file");
-        if (Path.EndsInDirectorySeparator(path)) throw new OutputPathException(path, $"{what} ends with a '/' (a folder name), not a file name");
+        if (Directory.Exists(full)) throw new OutputPathException(path, "a directory, not a file", option);
+        if (Path.EndsInDirectorySeparator(path)) throw new OutputPathException(path, "ends with a '/' (a folder name), not a file name", option);
         if (File.Exists(full) && FileIdentity.Of(full) is { IsRegularFile: false } id)
-            throw new OutputPathException(path, $"{what} names {id.TypeName}, not a regular file; a model or image is saved by renaming a new file over the target, which would replace it");
+            throw new OutputPathException(path, $"{id.TypeName}, not a regular file; a model or image is saved by renaming a new file over the target, which would replace it", option);
         var dir = Path.GetDirectoryName(full);
-        if (dir is null) throw new OutputPathException(path, $"{what} names the root of the file system, not a file");
-        if (!Directory.Exists(dir)) throw new OutputPathException(path, $"the folder {dir} does not exist");
+        if (dir is null) throw new OutputPathException(path, "the root of the file system, not a file", option);
+        if (!Directory.Exists(dir)) throw new OutputPathException(path, $"the folder {dir} does not exist", option);
         var probe = AtomicFile.TempName(full);
         try
         {
@@ -64,7 +63,7 @@ public static class OutputTarget
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new OutputPathException(path, $"cannot create files in the folder {dir} ({e.Message})");
+            throw new OutputPathException(path, $"cannot create files in the folder {dir} ({(e is UnauthorizedAccessException ? "permission denied" : e.Message.Replace(probe, "a new file", StringComparison.Ordinal))})", option);
         }
         finally
         {

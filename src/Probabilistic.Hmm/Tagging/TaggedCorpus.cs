@@ -46,7 +46,7 @@ public static class TaggedCorpus
             }
         if (count == 0)
             throw new DataFormatException(list.Count == 0 ? "(no files)" : string.Join(", ", list.Take(5)) + (list.Count > 5 ? $" and {list.Count - 5} more" : ""), null,
-                $"no tagged sentences (the file{(list.Count == 1 ? " is" : "s are")} empty or hold only blank or comment lines); check the files and --format {format.ToString().ToLowerInvariant()}");
+                $"no tagged sentences (the file{(list.Count == 1 ? " is empty or holds" : "s are empty or hold")} only blank or comment lines); check the files and --format {format.ToString().ToLowerInvariant()}");
     }
 
     private static IEnumerable<TaggedSentence> Map(IEnumerable<TaggedSentence> sentences, TagMapping mapping, string name)
