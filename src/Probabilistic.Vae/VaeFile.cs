@@ -145,6 +145,16 @@ public static class VaeFile
         {
             throw new ModelFormatException(path, $"the header is not valid JSON: {e.Message}", e);
         }
+        try { return Interpret(path, header, length, preamble.Length + (long)headerLength, stream, budget, readState); }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+        {
+            throw new ModelFormatException(path, $"the header is not valid: {e.Message}", e);
+        }
+    }
+
+    private static (VaeArchitecture Architecture, byte[]? State) Interpret(string path, JsonObject header, long? length, long stateStart,
+        Stream stream, MemoryBudget budget, bool readState)
+    {
         if (header["kind"] is not JsonValue kindValue || !kindValue.TryGetValue<string>(out var kind))
             throw new ModelFormatException(path, "the header's \"kind\" is missing or not a string");
         if (kind != Kind) throw new ModelFormatException(path, $"holds a '{kind}' model, not a '{Kind}' model");
@@ -169,7 +179,7 @@ public static class VaeFile
         if (expected < 4 * parameters)
             throw new ModelFormatException(path, FormattableString.Invariant(
                 $"the architecture {architecture} has {parameters:N0} parameters ({MemoryBudget.FormatBytes((long)Math.Min(4 * parameters, long.MaxValue))}) but the header announces {expected:N0} bytes of network state"));
-        long actual = length is long total ? total - preamble.Length - headerLength : -1;
+        long actual = length is long total ? total - stateStart : -1;
         if (length is not null && expected != actual)
             throw new ModelFormatException(path, $"the header announces {expected} bytes of network state but the file holds {actual} (truncated or corrupt)");
         if (!readState) return (architecture, null);

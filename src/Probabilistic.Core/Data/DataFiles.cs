@@ -18,7 +18,9 @@ public static class DataFiles
 
     /// <summary>Opens <paramref name="path"/> for reading, decompressing gzip transparently.</summary>
     /// <exception cref="FileNotFoundException">No such file, or a directory.</exception>
-    public static Stream OpenRead(string path)
+    public static Stream OpenRead(string path) => OpenRead(path, DisplayName(path));
+
+    private static Stream OpenRead(string path, string name)
     {
         Stream stream;
         if (path == StandardInput) stream = Console.OpenStandardInput(1 << 16);
@@ -29,19 +31,19 @@ public static class DataFiles
             if (!File.Exists(path)) throw new FileNotFoundException($"No such file: {path}", path);
             stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         }
-        return Decompressed(stream);
+        return Decompressed(stream, name);
     }
 
     /// <summary>
     /// <paramref name="stream"/> itself, or a gzip decompressor over it when it starts with the gzip magic bytes; peeks
-    /// without seeking, so pipes work.
+    /// without seeking, so pipes work. Corrupt gzip data are refused as <see cref="DataFormatException"/> naming <paramref name="name"/>.
     /// </summary>
-    public static Stream Decompressed(Stream stream)
+    public static Stream Decompressed(Stream stream, string name = "data")
     {
         var head = new byte[2];
         int got = ReadAtMost(stream, head);
         Stream rest = stream.CanSeek ? Rewind(stream, got) : new PrefixedStream(head.AsSpan(0, got).ToArray(), stream);
-        if (got == 2 && head[0] == 0x1f && head[1] == 0x8b) return new BufferedStream(new GZipStream(rest, CompressionMode.Decompress), 1 << 16);
+        if (got == 2 && head[0] == 0x1f && head[1] == 0x8b) return new BufferedStream(new CheckedGzipStream(new GZipStream(rest, CompressionMode.Decompress), name), 1 << 16);
         return rest;
 
         static Stream Rewind(Stream s, int read) { s.Seek(-read, SeekOrigin.Current); return s; }
@@ -118,6 +120,40 @@ public static class DataFiles
             total += n;
         }
         return total;
+    }
+
+    /// <summary>A gzip decompressor whose corrupt input is a <see cref="DataFormatException"/> naming the file, not an InvalidDataException.</summary>
+    private sealed class CheckedGzipStream(GZipStream inner, string name) : Stream
+    {
+        private long _read;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+        public override int Read(Span<byte> buffer)
+        {
+            try
+            {
+                int n = inner.Read(buffer);
+                _read += n;
+                return n;
+            }
+            catch (InvalidDataException e)
+            {
+                throw new DataFormatException(name, null, $"the gzip data are corrupt after {_read:N0} decompressed bytes ({e.Message})", e);
+            }
+        }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
     }
 
     /// <summary>A read-only stream that yields <paramref name="head"/> (bytes already read from <paramref name="rest"/>), then the rest.</summary>

@@ -49,6 +49,16 @@ public static class ModelFile
     public static Envelope ReadEnvelope(string path, MemoryBudget? budget = null)
     {
         var root = ParseFile(path, budget, (reason, e) => new ModelFormatException(path, reason, e));
+        try { return CheckEnvelope(path, root); }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+        {
+            // Strings that are not valid UTF-8 surface only when read.
+            throw new ModelFormatException(path, $"the envelope is not valid: {e.Message}", e);
+        }
+    }
+
+    private static Envelope CheckEnvelope(string path, JsonNode? root)
+    {
         if (root is not JsonObject obj || obj["format"] is not JsonValue formatValue
             || !formatValue.TryGetValue<string>(out var format) || format != Format)
             throw new ModelFormatException(path, "not a Probabilistic model file (no \"format\": \"probabilistic\" header)" +
