@@ -64,6 +64,11 @@ public sealed partial class GaussianMixture
     }
 
     /// <summary>Fits to <paramref name="x"/> [n×d] row-major.</summary>
+    /// <remarks>
+    /// Cancelled, the fit stops at the next E-step boundary and keeps the last completed iteration (the trace's stop
+    /// reason is Cancelled); cancelled before the first iteration completes, the trace is empty and
+    /// <see cref="Parameters"/> is left as it was.
+    /// </remarks>
     /// <exception cref="DataFormatException">The data hold NaN/Inf or values too large for Gaussian arithmetic (the row and column are named), or fewer rows than components.</exception>
     /// <exception cref="IllConditionedCovarianceException">A covariance stopped being positive definite.</exception>
     /// <exception cref="ResourceLimitException">The fit's memory estimate exceeds <see cref="GaussianMixtureOptions.Budget"/>.</exception>

@@ -229,6 +229,7 @@ public static partial class GmmCommand
         var start = GaussianMixtureParameters.FromFullCovariances(CovarianceType.Full, [0.5, 0.5], [table.Row(55).ToArray(), table.Row(141).ToArray()], [cov, cov]);
         var gmm = new GaussianMixture(new GaussianMixtureOptions(2, MaxIterations: 50, Tolerance: 0, Init: MixtureInit.Parameters, InitialParameters: start, Seed: context.Seed));
         var trace = gmm.Fit(table, context.CancellationToken);
+        context.CancellationToken.ThrowIfCancellationRequested();
         context.Out.WriteLine(trace.ToTable());
         context.Out.WriteLine(Summary(gmm, table));
         context.Out.WriteLine("reference: scikit-learn 1.2.1 from the same start after 50 iterations reaches -4.155382 (../shared/peers/README.md)");

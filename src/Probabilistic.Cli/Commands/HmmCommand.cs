@@ -34,6 +34,7 @@ public static class HmmCommand
         var data = SequenceSet.FromSequences(series);
         var start = GaussianStart(data, 3, CovarianceType.Diagonal, 1e-6, context.Seed, "demo series");
         var fit = BaumWelch<GaussianEmission, GaussianStatistics>.Fit(start, data, new FitOptions(200, 1e-8, context.Seed), cancellationToken: context.CancellationToken);
+        context.CancellationToken.ThrowIfCancellationRequested();
         context.Out.WriteLine(fit.Trace.ToTable());
         var order = Enumerable.Range(0, 3).OrderBy(k => fit.Model.Emission.Means[k]).ThenBy(k => fit.Model.Emission.Covariances[k]).ToArray();
         foreach (var k in order)

@@ -99,6 +99,7 @@ public static class TagCommand
                                     : $"chose share {result.Share!.Value.ToString(CultureInfo.InvariantCulture)} (λ = {tagger.SemiSupervised!.LabelledWeight.ToString("G4", CultureInfo.InvariantCulture)}), {result.Iterations} iteration(s); objective {string.Join(" -> ", result.Trace!.Select(t => t.Elbo.ToString("F1", CultureInfo.InvariantCulture)))} nats"));
             }
             var path = outputPath;
+            ct.ThrowIfCancellationRequested(); // interrupted training saves nothing (there is no partial tagger)
             TaggerModelFile.Save(path, tagger);
             error.WriteLine($"prob tag train: {tagger.Lexicon.TokenCount:N0} tokens, {tagger.Lexicon.Count:N0} words, {tagger.Tags.Count} tags, " +
                             $"order {o}, λ = {string.Join(", ", tagger.Transitions.Lambdas.Select(l => l.ToString("F4", CultureInfo.InvariantCulture)))}; " +

@@ -214,8 +214,8 @@ public static class VaeCommand
             var a = m.Architecture;
             budget.Require(m.SampleBytes(nn) + GridBytes(nn, cols, a.Height, a.Width), $"{nn:N0} samples of {a.Height}×{a.Width} and their grid", "-n");
             var samples = m.Sample(nn, parse.GetValue(seed), budget);
-            ct.ThrowIfCancellationRequested();
             RequireFiniteImages(samples, modelPath);
+            ct.ThrowIfCancellationRequested();
             WriteGrid(outPath, samples, cols);
             parse.InvocationConfiguration.Output.WriteLine($"wrote {nn} samples to {parse.GetValue(output)}");
             return Task.FromResult(CliHost.Ok);
@@ -246,6 +246,7 @@ public static class VaeCommand
             budget.Require(2 * GridBytes(2L * test.Count, cols, test.Height, test.Width), $"a grid of {test.Count:N0} originals and reconstructions", "-n");
             var reconstructed = m.Reconstruct(test);
             RequireFiniteImages(reconstructed, modelPath);
+            ct.ThrowIfCancellationRequested();
             WriteGrid(outPath, ImageRendering.Interleave(test, reconstructed, cols), cols);
             parse.InvocationConfiguration.Output.WriteLine($"wrote {test.Count} originals and reconstructions to {parse.GetValue(output)}");
             return Task.FromResult(CliHost.Ok);
@@ -277,6 +278,7 @@ public static class VaeCommand
             if (code.Mean.Any(v => !float.IsFinite(v)))
                 throw new Core.IO.ModelFormatException(modelPath, "gives non-finite latent means; its weights cannot be those of a trained model");
             const int size = 512;
+            ct.ThrowIfCancellationRequested();
             PngWriter.WriteRgb(outPath, size, size, ImageRendering.Scatter(code.Mean, test.Labels, size));
             parse.InvocationConfiguration.Output.WriteLine($"wrote the latent means of {test.Count} test images to {parse.GetValue(output)}");
             return Task.FromResult(CliHost.Ok);
@@ -317,6 +319,7 @@ public static class VaeCommand
         context.Out.WriteLine($"VAE {model.Architecture} on {train.Count} MNIST training images ({test.Count} held out), Adam 1e-3, batch 128, 2 epochs");
         var trace = VaeTrainer.Fit(model, train, test, new VaeTrainingOptions(128, 1e-3, context.Seed),
             new FitOptions(MaxIterations: 2, Tolerance: 0), context.CancellationToken);
+        context.CancellationToken.ThrowIfCancellationRequested();
         context.Out.WriteLine(trace.ToTable());
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"held-out ELBO {trace[^1].HeldOutElboPerObservation:F3} nats/image"));
     }

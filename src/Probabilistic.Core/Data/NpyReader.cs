@@ -142,6 +142,21 @@ public static partial class NpyReader
     {
         const int chunk = 1 << 20;
         long byteCount = count * size;
+        if (lengthKnown && type == "<f8")
+        {
+            // float64 needs no conversion: read straight into the values, 2 Mi values (16 MiB) at a time.
+            var direct = GC.AllocateUninitializedArray<double>((int)count);
+            for (long at = 0; at < count; at += 1 << 21)
+            {
+                ct.ThrowIfCancellationRequested();
+                int n = (int)Math.Min(1 << 21, count - at);
+                var target = MemoryMarshal.AsBytes(direct.AsSpan((int)at, n));
+                int got = DataFiles.ReadAtMost(stream, target);
+                if (got < target.Length)
+                    throw new DataFormatException(name, null, $"truncated data: shape {ShapeText(shape)} of {type} needs {byteCount:N0} bytes, the file has {at * 8 + got:N0}");
+            }
+            return direct;
+        }
         double[]? values = lengthKnown ? new double[count] : null;
         var pending = lengthKnown ? null : new List<byte[]>();
         var buffer = new byte[(int)Math.Min(chunk, Math.Max(byteCount, 1))];

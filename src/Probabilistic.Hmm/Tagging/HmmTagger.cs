@@ -126,6 +126,7 @@ public sealed partial class HmmTagger
                 Core.MemoryBudget.Available().Require(tokens * 48.0, $"training on {tokens:N0} tagged tokens (and more coming)");
             }
         }
+        cancellationToken.ThrowIfCancellationRequested();
         if (tokens == 0) throw new Core.Data.DataFormatException("the training corpus", null, "no tagged tokens to train on");
         var counts = new TransitionCounts(tagNames.Count);
         foreach (var seq in sequences) counts.AddSentence(seq);

@@ -94,7 +94,8 @@ public sealed class HostileInputTests(HostileFiles files) : IClassFixture<Hostil
         var root = new RootCommand("test") { DemoCommand.Create(), GmmCommand.Create(), HmmCommand.Create(), TagCommand.Create(new StringReader("")), VaeCommand.Create() };
         using var cancel = new CancellationTokenSource();
         var output = new StringWriter();
-        var error = cancelWhen is null ? new StringWriter() : new CancellingWriter(cancelWhen, cancel);
+        // An empty marker cancels before the command starts.
+        var error = cancelWhen is null ? new StringWriter() : new CancellingWriter(cancelWhen, cancel).Armed();
         int code = CliHost.Run(root, args, output, error, cancel.Token);
         return (code, output.ToString(), error.ToString());
     }
@@ -114,6 +115,7 @@ public sealed class HostileInputTests(HostileFiles files) : IClassFixture<Hostil
         public override void Write(char value) { base.Write(value); Check(); }
         public override void Write(string? value) { base.Write(value); Check(); }
         public override void WriteLine(string? value) { base.WriteLine(value); Check(); }
+        public CancellingWriter Armed() { Check(); return this; }
         private void Check() { if (ToString().Contains(marker, StringComparison.Ordinal)) cancel.Cancel(); }
     }
 }
