@@ -130,6 +130,6 @@ public sealed class ResourceLimitException : ProbabilisticException
     public string? Control { get; }
 
     private static string Format(string what, long bytes, MemoryBudget budget, string? control) =>
-        $"{what} needs about {MemoryBudget.FormatBytes(bytes)} of memory, more than the limit of {budget}; " +
+        $"{what} needs {(bytes == long.MaxValue ? "" : "about ")}{MemoryBudget.FormatBytes(bytes)} of memory, more than the limit of {budget}; " +
         (control is null ? "" : $"lower {control} or ") + "raise the limit with --max-memory";
 }

@@ -30,7 +30,7 @@ public static partial class GmmCommand
         var init = new Option<string>("--init") { Description = "kmeans++ | random | MEANS.npy (K×D initial means) | START.json ({\"weights\",\"means\",\"covariances\"})", DefaultValueFactory = _ => "kmeans++" };
         var backend = new Option<string>("--backend") { Description = "auto (CUDA when present, else CPU) | cpu | gpu", DefaultValueFactory = _ => "auto" };
         var threads = new Option<int?>("--threads") { Description = "CPU threads (default: all cores)" };
-        var output = new Option<string>("--output", "-o") { Description = "Where to save the model (versioned JSON)", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Where to save the model (versioned JSON); on Ctrl-C the last completed iteration is saved", Required = true };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (trace, parameters, timing) instead of text" };
         var bayes = new BayesOptions(
             new Option<bool>("--bayesian") { Description = "Fit by variational inference (scikit-learn's BayesianGaussianMixture): --k is an upper bound, unneeded components get weights near 0" },

@@ -121,7 +121,7 @@ public static class HmmCommand
                 else if (family == "gmm")
                 {
                     RequireFitMemory(budget, k, 2.0 * k * c * (CovarianceValues(type, d) + d + 1), set, threadCount, $"{k:N0} states of {c} {type} Gaussian components in {d} dimensions");
-                    var components = GaussianStart(set, k * c, type, r, parse.GetValue(seed), path).Emission;
+                    var components = GaussianEmissionStart(set, k * c, type, r, parse.GetValue(seed), path, "mixture components (--states × --components)");
                     var model = new HiddenMarkovModel<GaussianMixtureEmission, GaussianMixtureStatistics>(Uniform(k), StickyTransitions(k),
                         GaussianMixtureEmission.Create(k, c, Enumerable.Repeat(1.0 / c, k * c).ToArray(), components, pc));
                     result = Run(BaumWelch<GaussianMixtureEmission, GaussianMixtureStatistics>.Fit, model, set, options, priors, nThreads, ct, budget, path);
@@ -326,9 +326,9 @@ public static class HmmCommand
     }
 
     /// <summary>K distinct observations picked with the seed, flattened (K×D).</summary>
-    private static double[] PickRows(SequenceSet set, int k, int seed, string path)
+    private static double[] PickRows(SequenceSet set, int k, int seed, string path, string what = "states (--states)")
     {
-        if (set.TotalLength < k) throw new DataFormatException(DataFiles.DisplayName(path), null, $"{set.TotalLength} observations cannot seed {k} states (--states {k}); use fewer states or more data");
+        if (set.TotalLength < k) throw new DataFormatException(DataFiles.DisplayName(path), null, $"{set.TotalLength} observations cannot seed {k} {what}; use fewer or more data");
         var random = Rng.Create(seed);
         var rows = new HashSet<long>();
         while (rows.Count < k) rows.Add(random.NextInt64(set.TotalLength));
@@ -343,6 +343,15 @@ public static class HmmCommand
     /// <summary>Means = K random observations, every covariance = the data's covariance (+ r I) (tied: that one matrix), uniform π, sticky A.</summary>
     private static HiddenMarkovModel<GaussianEmission, GaussianStatistics> GaussianStart(SequenceSet set, int k, CovarianceType type, double reg, int seed, string path)
     {
+        var emission = GaussianEmissionStart(set, k, type, reg, seed, path);
+        return new HiddenMarkovModel<GaussianEmission, GaussianStatistics>(Uniform(k), StickyTransitions(k), emission);
+    }
+
+    /// <summary>K Gaussians: means = K random observations, every covariance = the data's covariance (+ r I) (tied: that one matrix).</summary>
+    private static GaussianEmission GaussianEmissionStart(SequenceSet set, int k, CovarianceType type, double reg, int seed, string path,
+        string what = "states (--states)")
+    {
+        var rows = PickRows(set, k, seed, path, what);
         int d = set.Dimension;
         long n = set.TotalLength;
         var mean = new double[d];
@@ -358,7 +367,6 @@ public static class HmmCommand
             CovarianceType.Diagonal => Enumerable.Range(0, d).Select(a => cov[a * d + a]).ToArray(),
             _ => [Enumerable.Range(0, d).Average(a => cov[a * d + a])],
         };
-        return new HiddenMarkovModel<GaussianEmission, GaussianStatistics>(Uniform(k), StickyTransitions(k),
-            GaussianEmission.FromParameters(k, d, type, PickRows(set, k, seed, path), type == CovarianceType.Tied ? one : Enumerable.Repeat(one, k).SelectMany(c => c).ToArray(), reg));
+        return GaussianEmission.FromParameters(k, d, type, rows, type == CovarianceType.Tied ? one : Enumerable.Repeat(one, k).SelectMany(c => c).ToArray(), reg);
     }
 }

@@ -169,6 +169,8 @@ public sealed record HostileCase(string Name, Func<HostileFiles, string, string[
             (f, d) => () => new GaussianMixture(new GaussianMixtureOptions(2, Budget: new MemoryBudget(512 << 20, "test"))).Fit(NumericData.Load(P(d, "wide.csv"))), typeof(ResourceLimitException)),
         new("runaway/hmm-fit-100000-categorical-states", (f, d) => ["hmm", "fit", "--data", f.Symbols, "--states", "100000", "--emission", "categorical", "-o", P(d, "m.json")],
             Bad, "lower --states"),
+        new("runaway/hmm-fit-gmm-with-a-million-components", (f, d) => ["hmm", "fit", "--data", f.Observations, "--states", "10", "--emission", "gmm", "--components", "100000", "-o", P(d, "m.json")],
+            Bad, "cannot seed 1000000 mixture components (--states × --components)"),
         new("runaway/vae-sample-n-1e8", (f, d) => ["vae", "sample", "-m", f.VaeModel, "-n", "100000000", "-o", P(d, "s.png")], Bad, "lower -n"),
         new("runaway/vae-eval-iwae-k-1e9-is-interruptible", (f, d) => ["vae", "eval", "-m", f.VaeModel, "--data", f.Mnist, "--iwae-k", "1000000000"],
             CliHost.Interrupted, "interrupted", CancelWhen: "IWAE with K=1000000000"),
