@@ -71,6 +71,7 @@ public sealed class FitProgress(TextWriter error, string command, string step, F
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private TimeSpan _last = TimeSpan.MinValue;
+    private bool _first = true;
 
     /// <summary>The last step reported to this object (printed or not).</summary>
     public int LastStep { get; private set; }
@@ -80,8 +81,12 @@ public sealed class FitProgress(TextWriter error, string command, string step, F
     {
         LastStep = value.Iteration;
         var now = _clock.Elapsed;
-        if (value.Iteration == 1)
-            error.WriteLine($"{command}: {step} 1: {describe(value)} (Ctrl-C stops after the current {step} and saves the last completed one)");
+        if (_first)
+        {
+            // Once per command (restarts begin again at step 1).
+            _first = false;
+            error.WriteLine($"{command}: {step} {value.Iteration}: {describe(value)} (Ctrl-C stops after the current {step} and saves the last completed one)");
+        }
         else if (now - _last >= TimeSpan.FromSeconds(1))
             error.WriteLine($"{command}: {step} {value.Iteration}: {describe(value)}");
         else return;

@@ -216,14 +216,9 @@ public static class HmmModelFile
     /// <summary>Symbols name the emission columns: each must be a non-empty single token, and no two alike.</summary>
     private static void CheckSymbols(string[] symbols)
     {
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (ModelFile.NameProblem(symbols, "symbol") is { } problem) throw new ArgumentException(problem + ".");
         for (int i = 0; i < symbols.Length; i++)
-        {
-            var symbol = symbols[i];
-            if (string.IsNullOrEmpty(symbol)) throw new ArgumentException($"Symbol {i} is {(symbol is null ? "null" : "empty")}; every emission column needs a name.");
-            if (symbol.Any(char.IsWhiteSpace)) throw new ArgumentException($"Symbol {i} ('{symbol}') holds white space; a symbol is one token.");
-            if (!seen.TryAdd(symbol, i)) throw new ArgumentException($"Symbol '{symbol}' appears twice (columns {seen[symbol]} and {i}); each symbol must name one column.");
-        }
+            if (symbols[i].Any(char.IsWhiteSpace)) throw new ArgumentException($"symbol {i} ('{symbols[i]}') holds white space; a symbol is one token.");
     }
 
     private static double[][] Rows(double[] flat, int rows)

@@ -153,29 +153,24 @@ public sealed partial class BayesianGaussianMixture
     }
 
     /// <summary>Posterior component probabilities [n×K] (scikit-learn's predict_proba).</summary>
-    public double[] PredictProba(double[] x, int n)
-    {
-        var s = _state ?? throw new InvalidOperationException("Fit the model first.");
-        GaussianMixture.ValidateData(x, n, s.D);
-        var resp = new double[n * s.K];
-        var ll = new double[n];
-        using var bound = Backend.Bind(x, n, s.D, s.K);
-        bound.Responsibilities(s.Factors(), resp, ll);
-        GaussianMixture.RequireFiniteDensities(ll, resp, s.K);
-        return resp;
-    }
+    public double[] PredictProba(double[] x, int n) => PredictProba(x, n, null);
 
     /// <summary>Posterior component probabilities [n×K] of the rows of <paramref name="data"/>; bad rows are refused naming the file and line.</summary>
     public double[] PredictProba(NumericTable data)
     {
-        var s = _state ?? throw new InvalidOperationException("Fit the model first.");
         DataChecks.RequireGaussianScale(data);
-        GaussianMixture.ValidateData(data.Values, data.Rows, s.D, data.Source);
-        var resp = new double[data.Rows * s.K];
-        var ll = new double[data.Rows];
-        using var bound = Backend.Bind(data.Values, data.Rows, s.D, s.K);
+        return PredictProba(data.Values, data.Rows, data);
+    }
+
+    private double[] PredictProba(double[] x, int n, NumericTable? table)
+    {
+        var s = _state ?? throw new InvalidOperationException("Fit the model first.");
+        GaussianMixture.ValidateData(x, n, s.D, table?.Source);
+        var resp = new double[n * s.K];
+        var ll = new double[n];
+        using var bound = Backend.Bind(x, n, s.D, s.K);
         bound.Responsibilities(s.Factors(), resp, ll);
-        GaussianMixture.RequireFiniteDensities(ll, resp, s.K, data);
+        GaussianMixture.RequireFiniteDensities(ll, resp, s.K, table);
         return resp;
     }
 

@@ -145,25 +145,26 @@ public sealed partial class GaussianMixture
     public double[] PredictProba(NumericTable data)
     {
         DataChecks.RequireGaussianScale(data);
-        var (f, d) = Ready(data.Values, data.Rows);
-        var resp = new double[data.Rows * f.Components];
-        var ll = new double[data.Rows];
-        using var bound = Backend.Bind(data.Values, data.Rows, d, f.Components);
-        bound.Responsibilities(f, resp, ll);
-        RequireFiniteDensities(ll, resp, f.Components, data);
-        return resp;
+        return Evaluate(data.Values, data.Rows, data, responsibilities: true).Responsibilities!;
     }
 
     /// <summary>log p(x_n) of each row of <paramref name="data"/>; bad rows are refused naming the file and line.</summary>
     public double[] ScoreSamples(NumericTable data)
     {
         DataChecks.RequireGaussianScale(data);
-        var (f, d) = Ready(data.Values, data.Rows);
-        var ll = new double[data.Rows];
-        using var bound = Backend.Bind(data.Values, data.Rows, d, f.Components);
-        bound.Responsibilities(f, default, ll);
-        RequireFiniteDensities(ll, default, f.Components, data);
-        return ll;
+        return Evaluate(data.Values, data.Rows, data, responsibilities: false).LogDensity;
+    }
+
+    /// <summary>One pass of the backend at the fitted parameters: responsibilities (when asked) and log p(x_n), both checked finite.</summary>
+    private (double[]? Responsibilities, double[] LogDensity) Evaluate(double[] x, int n, NumericTable? table, bool responsibilities)
+    {
+        var (f, d) = Ready(x, n);
+        var resp = responsibilities ? new double[n * f.Components] : null;
+        var ll = new double[n];
+        using var bound = Backend.Bind(x, n, d, f.Components);
+        bound.Responsibilities(f, resp, ll);
+        RequireFiniteDensities(ll, resp, f.Components, table);
+        return (resp, ll);
     }
 
     /// <summary>The most probable component of each row of a responsibility matrix [n×K] (ties: the lowest index).</summary>
@@ -181,42 +182,13 @@ public sealed partial class GaussianMixture
     }
 
     /// <summary>The most likely component of each row of <paramref name="x"/> [n×D].</summary>
-    public int[] Predict(double[] x, int n)
-    {
-        var resp = PredictProba(x, n);
-        int k = Parameters!.Components;
-        var labels = new int[n];
-        for (int i = 0; i < n; i++)
-        {
-            int best = 0;
-            for (int c = 1; c < k; c++) if (resp[i * k + c] > resp[i * k + best]) best = c;
-            labels[i] = best;
-        }
-        return labels;
-    }
+    public int[] Predict(double[] x, int n) => Labels(PredictProba(x, n), Parameters!.Components);
 
     /// <summary>Posterior component probabilities [n×K] of each row of <paramref name="x"/> [n×D].</summary>
-    public double[] PredictProba(double[] x, int n)
-    {
-        var (f, d) = Ready(x, n);
-        var resp = new double[n * f.Components];
-        var ll = new double[n];
-        using var bound = Backend.Bind(x, n, d, f.Components);
-        bound.Responsibilities(f, resp, ll);
-        RequireFiniteDensities(ll, resp, f.Components);
-        return resp;
-    }
+    public double[] PredictProba(double[] x, int n) => Evaluate(x, n, null, responsibilities: true).Responsibilities!;
 
     /// <summary>log p(x_n) of each row (scikit-learn's score_samples).</summary>
-    public double[] ScoreSamples(double[] x, int n)
-    {
-        var (f, d) = Ready(x, n);
-        var ll = new double[n];
-        using var bound = Backend.Bind(x, n, d, f.Components);
-        bound.Responsibilities(f, default, ll);
-        RequireFiniteDensities(ll, default, f.Components);
-        return ll;
-    }
+    public double[] ScoreSamples(double[] x, int n) => Evaluate(x, n, null, responsibilities: false).LogDensity;
 
     /// <summary>Mean log p(x_n) over the rows (scikit-learn's score).</summary>
     public double Score(double[] x, int n) => ScoreSamples(x, n).Average();

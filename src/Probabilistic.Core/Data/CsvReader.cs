@@ -41,7 +41,7 @@ public static class CsvReader
             {
                 pick[j] = Array.IndexOf(header, columns[j]);
                 if (pick[j] < 0)
-                    throw new DataFormatException(name, headerLineNo, $"no column named '{columns[j]}'; the header has: {Clip(string.Join(", ", header))}");
+                    throw new DataFormatException(name, headerLineNo, $"no column named '{columns[j]}'; the header has: {Excerpt.Of(string.Join(", ", header))}");
             }
         }
 
@@ -70,9 +70,9 @@ public static class CsvReader
             {
                 var cell = fields[j];
                 if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
-                    throw new DataFormatException(name, lineNo, $"column '{Clip(header[j])}' (column {j + 1}): '{Clip(cell)}' is not a number");
+                    throw new DataFormatException(name, lineNo, $"column '{Excerpt.Of(header[j])}' (column {j + 1}): '{Excerpt.Of(cell)}' is not a number");
                 if (!allowNonFinite && !double.IsFinite(v))
-                    throw new DataFormatException(name, lineNo, $"column '{Clip(header[j])}' (column {j + 1}): {Clip(cell)} is not a finite number (data row {rows + 1})");
+                    throw new DataFormatException(name, lineNo, $"column '{Excerpt.Of(header[j])}' (column {j + 1}): {Excerpt.Of(cell)} is not a finite number (data row {rows + 1})");
                 values.Add(v);
             }
             rowLines.Add(lineNo);
@@ -87,7 +87,6 @@ public static class CsvReader
         };
     }
 
-    private static string Clip(string s) => s.Length <= 60 ? s : s[..60] + "…";
 
     private static string[] SplitRow(string line, char sep)
     {

@@ -111,7 +111,7 @@ public static partial class NpyReader
         var fortran = FortranPattern().Match(header);
         var shapeMatch = ShapePattern().Match(header);
         if (!descr.Success || !fortran.Success || !shapeMatch.Success)
-            throw new DataFormatException(name, null, $"malformed .npy header (needs 'descr', 'fortran_order' and 'shape'): {Clip(header.Trim())}");
+            throw new DataFormatException(name, null, $"malformed .npy header (needs 'descr', 'fortran_order' and 'shape'): {Excerpt.Of(header.Trim(), 120)}");
         if (fortran.Groups[1].Value == "True")
             throw new DataFormatException(name, null, "Fortran-order .npy arrays are not supported; save with np.ascontiguousarray(x)");
         var shapeText = shapeMatch.Groups[1].Value;
@@ -124,17 +124,17 @@ public static partial class NpyReader
         {
             var p = parts[i].TrimEnd('L');
             if (!long.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out shape[i]))
-                throw new DataFormatException(name, null, $"malformed shape ({Clip(shapeText)}) in .npy header: '{Clip(parts[i])}' is not a size");
+                throw new DataFormatException(name, null, $"malformed shape ({Excerpt.Of(shapeText, 120)}) in .npy header: '{Excerpt.Of(parts[i], 120)}' is not a size");
             if (shape[i] > int.MaxValue)
-                throw new DataFormatException(name, null, $"shape ({Clip(shapeText)}): dimension {i + 1} is {shape[i]:N0}, more than an array dimension can hold ({int.MaxValue:N0})");
+                throw new DataFormatException(name, null, $"shape ({Excerpt.Of(shapeText, 120)}): dimension {i + 1} is {shape[i]:N0}, more than an array dimension can hold ({int.MaxValue:N0})");
             count = count == 0 || shape[i] == 0 ? 0 : count > long.MaxValue / shape[i] ? -1 : count * shape[i];
-            if (count < 0) throw new DataFormatException(name, null, $"shape ({Clip(shapeText)}) overflows: more elements than a 64-bit count");
+            if (count < 0) throw new DataFormatException(name, null, $"shape ({Excerpt.Of(shapeText, 120)}) overflows: more elements than a 64-bit count");
         }
         var type = descr.Groups[1].Value;
         int size = type switch { "<f8" => 8, "<f4" => 4, "<i4" => 4, "<i8" => 8, "|u1" or "<u1" => 1, _ => 0 };
         if (size == 0)
-            throw new DataFormatException(name, null, $"dtype '{Clip(type)}' is not supported; use little-endian float64 ('<f8'), float32, int32, int64 or uint8");
-        if (count > long.MaxValue / size) throw new DataFormatException(name, null, $"shape ({Clip(shapeText)}) of {type} overflows a 64-bit byte count");
+            throw new DataFormatException(name, null, $"dtype '{Excerpt.Of(type, 120)}' is not supported; use little-endian float64 ('<f8'), float32, int32, int64 or uint8");
+        if (count > long.MaxValue / size) throw new DataFormatException(name, null, $"shape ({Excerpt.Of(shapeText, 120)}) of {type} overflows a 64-bit byte count");
         return new Header(type, size, shape, count, headerStart + headerLength);
     }
 
@@ -200,7 +200,6 @@ public static partial class NpyReader
 
     private static string ShapeText(long[] shape) => shape.Length == 1 ? $"({shape[0]},)" : $"({string.Join(", ", shape)})";
 
-    private static string Clip(string s) => s.Length <= 120 ? s : s[..120] + "…";
 
     [GeneratedRegex(@"'descr'\s*:\s*'([^']*)'")]
     private static partial Regex DescrPattern();

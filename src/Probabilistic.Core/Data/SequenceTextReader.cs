@@ -24,7 +24,7 @@ public static class SequenceTextReader
             var t = line.Trim();
             if (t.Length == 0) { Flush(); continue; }
             if (t.Any(char.IsWhiteSpace))
-                throw new DataFormatException(lines.Name, lines.LineNumber, $"'{Clip(t)}' holds white space; a categorical observation is one symbol per line");
+                throw new DataFormatException(lines.Name, lines.LineNumber, $"'{Excerpt.Of(t)}' holds white space; a categorical observation is one symbol per line");
             current.Add(t);
             bytes += 48 + 2L * t.Length;
             if ((++count & 0xFFFF) == 0) budget.Require(bytes, $"{lines.Name}: {count:N0} observations (and growing)");
@@ -59,9 +59,9 @@ public static class SequenceTextReader
             foreach (var f in fields)
             {
                 if (!double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
-                    throw new DataFormatException(name, lineNo, $"'{Clip(f)}' is not a number");
+                    throw new DataFormatException(name, lineNo, $"'{Excerpt.Of(f)}' is not a number");
                 if (!double.IsFinite(v))
-                    throw new DataFormatException(name, lineNo, $"{Clip(f)} is not a finite number");
+                    throw new DataFormatException(name, lineNo, $"{Excerpt.Of(f)} is not a finite number");
                 current.Add(v);
             }
             currentLines.Add(lineNo);
@@ -102,5 +102,4 @@ public static class SequenceTextReader
         return result;
     }
 
-    private static string Clip(string s) => s.Length <= 60 ? s : s[..60] + "…";
 }

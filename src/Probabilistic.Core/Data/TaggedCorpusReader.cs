@@ -30,7 +30,7 @@ public static class TaggedCorpusReader
             {
                 int slash = token.LastIndexOf('/');
                 if (slash <= 0 || slash == token.Length - 1)
-                    throw new DataFormatException(name, lines.LineNumber, $"token '{Clip(token)}' is not of the form word/tag");
+                    throw new DataFormatException(name, lines.LineNumber, $"token '{Excerpt.Of(token, 80)}' is not of the form word/tag");
                 words.Add(token[..slash]);
                 tags.Add(token[(slash + 1)..]);
             }
@@ -91,7 +91,7 @@ public static class TaggedCorpusReader
                 if (conlluId && !int.TryParse(cols[0], out _))
                     continue; // CoNLL-U multi-word token ranges (1-2) and empty nodes (3.1) carry no tag of their own
                 if (requireTag && cols.Length < 2)
-                    throw new DataFormatException(name, lineNo, $"token line '{Clip(line)}' has no tag column (expected word and tag separated by a tab)");
+                    throw new DataFormatException(name, lineNo, $"token line '{Excerpt.Of(line, 80)}' has no tag column (expected word and tag separated by a tab)");
                 if (_columns is null)
                 {
                     _columns = cols.Length;
@@ -126,5 +126,4 @@ public static class TaggedCorpusReader
             ? line.Split('\t')
             : line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
 
-    private static string Clip(string s) => s.Length <= 80 ? s : s[..80] + "…";
 }

@@ -82,7 +82,7 @@ public static class ModelFile
     {
         var envelope = ReadEnvelope(path, budget);
         if (envelope.Kind != kind)
-            throw new ModelFormatException(path, $"holds a '{Clip(envelope.Kind)}' model, not a '{kind}' model");
+            throw new ModelFormatException(path, $"holds a '{Data.Excerpt.Of(envelope.Kind)}' model, not a '{kind}' model");
         if (envelope.Version != version)
             throw new ModelFormatException(path, $"is a version {envelope.Version} '{kind}' file; this build reads version {version}");
         return Payload<T>(path, kind, envelope.Model);
@@ -168,6 +168,22 @@ public static class ModelFile
         return all.ToArray();
     }
 
+    /// <summary>
+    /// Why a list of names from a model file (symbols, tags, words) cannot index it — a null or empty name, or one listed
+    /// twice — or null when every name is a non-empty string listed once.
+    /// </summary>
+    public static string? NameProblem(IReadOnlyList<string?> names, string what)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < names.Count; i++)
+        {
+            var name = names[i];
+            if (string.IsNullOrEmpty(name)) return $"{what} {i} is {(name is null ? "null" : "empty")}";
+            if (!seen.TryAdd(name, i)) return $"{what} '{Data.Excerpt.Of(name)}' appears twice (entries {seen[name]} and {i}); each {what} must be listed once";
+        }
+        return null;
+    }
+
     private static string Describe(JsonNode? node) => node switch
     {
         null => "missing (or null)",
@@ -175,15 +191,14 @@ public static class ModelFile
         JsonArray => "an array",
         JsonValue v => v.GetValueKind() switch
         {
-            JsonValueKind.String => $"the string \"{Clip(v.GetValue<string>())}\"",
-            JsonValueKind.Number => $"the number {Clip(v.ToJsonString())}",
+            JsonValueKind.String => $"the string \"{Data.Excerpt.Of(v.GetValue<string>())}\"",
+            JsonValueKind.Number => $"the number {Data.Excerpt.Of(v.ToJsonString())}",
             JsonValueKind.True or JsonValueKind.False => $"the boolean {v.ToJsonString()}",
             _ => v.ToJsonString(),
         },
         _ => node.ToJsonString(),
     };
 
-    private static string Clip(string s) => s.Length <= 60 ? s : s[..60] + "…";
 
     internal static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -112,13 +112,7 @@ public static class TaggerModelFile
     /// <summary>Tag and word names index the model: each must be a non-empty string and appear once.</summary>
     private static void CheckNames(string path, string[] names, string what)
     {
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int i = 0; i < names.Length; i++)
-        {
-            if (string.IsNullOrEmpty(names[i])) throw new ModelFormatException(path, $"{what} {i} is {(names[i] is null ? "null" : "empty")}");
-            if (!seen.TryAdd(names[i], i))
-                throw new ModelFormatException(path, $"{what} '{names[i]}' appears twice (entries {seen[names[i]]} and {i}); each {what} must be listed once");
-        }
+        if (ModelFile.NameProblem(names, what) is { } problem) throw new ModelFormatException(path, problem);
     }
 
     private static SemiSupervisedData? Semi(SemiSupervisedCounts? c, int tagCount)
