@@ -93,7 +93,6 @@ public static partial class GmmCommand
         var outPath = Checks.Output(parse.GetValue(outputOpt), "-o", new InputFile(dataPath, "--data"), new InputFile(initPath, "--init"));
         var table = NumericData.Load(dataPath, budget, ct);
         if (table.Rows < k) throw new DataFormatException(table.Source ?? dataPath, null, GaussianMixture.TooFewRows(table.Rows, k));
-        DataChecks.RequireGaussianScale(table);
         budget.Require(GaussianMixture.EstimateFitBytes(table.Rows, table.Columns, k, type, threads ?? Environment.ProcessorCount),
             string.Create(CultureInfo.InvariantCulture, $"a {type} Gaussian mixture of {k} components on {table.Rows} rows × {table.Columns} columns"),
             "--k or use --covariance diag (D values per component instead of D²)");
