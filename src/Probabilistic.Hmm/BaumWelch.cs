@@ -37,11 +37,18 @@ public sealed class BaumWelch<TEmission, TStats> : IElboOptimizer
     private readonly int? _maxThreads;
 
     /// <summary>Prepares a fit of <paramref name="initial"/> to <paramref name="data"/>; checks every observation once.</summary>
-    public BaumWelch(HiddenMarkovModel<TEmission, TStats> initial, SequenceSet data, HmmPriors? priors = null, int? maxThreads = null)
+    /// <exception cref="Core.Data.DataFormatException">The data do not fit the model (dimension, symbols, counts, non-finite values).</exception>
+    /// <exception cref="Core.ResourceLimitException">The fit's memory estimate exceeds <paramref name="budget"/> (default: the memory available now).</exception>
+    public BaumWelch(HiddenMarkovModel<TEmission, TStats> initial, SequenceSet data, HmmPriors? priors = null, int? maxThreads = null,
+        Core.MemoryBudget? budget = null)
     {
         ArgumentNullException.ThrowIfNull(initial);
         ArgumentNullException.ThrowIfNull(data);
+        if (maxThreads is < 1) throw new ArgumentOutOfRangeException(nameof(maxThreads), maxThreads, "At least one thread.");
         initial.CheckData(data);
+        (budget ?? Core.MemoryBudget.Available()).Require(
+            HmmMemory.FitBytes(initial.StateCount, initial.Emission.ParameterCount, data.MaxLength, maxThreads ?? Environment.ProcessorCount),
+            $"Baum-Welch for {initial.StateCount:N0} states ({initial.Family}) on sequences of up to {data.MaxLength:N0} steps", "the number of states");
         Model = initial;
         _data = data;
         _priors = priors ?? HmmPriors.None;
@@ -61,9 +68,10 @@ public sealed class BaumWelch<TEmission, TStats> : IElboOptimizer
 
     /// <summary>Runs Baum-Welch on the driver and returns the final model, the trace and the final objective.</summary>
     public static HmmFitResult<TEmission, TStats> Fit(HiddenMarkovModel<TEmission, TStats> initial, SequenceSet data,
-        FitOptions? options = null, HmmPriors? priors = null, int? maxThreads = null, CancellationToken cancellationToken = default)
+        FitOptions? options = null, HmmPriors? priors = null, int? maxThreads = null, CancellationToken cancellationToken = default,
+        Core.MemoryBudget? budget = null)
     {
-        var optimizer = new BaumWelch<TEmission, TStats>(initial, data, priors, maxThreads);
+        var optimizer = new BaumWelch<TEmission, TStats>(initial, data, priors, maxThreads, budget);
         var trace = ElboDriver.Fit(optimizer, options, cancellationToken);
         double ll = optimizer.Model.Score(data, maxThreads);
         return new HmmFitResult<TEmission, TStats>(optimizer.Model, trace, ll + optimizer.LogPrior(optimizer.Model), ll);
@@ -128,7 +136,7 @@ public sealed class BaumWelch<TEmission, TStats> : IElboOptimizer
         model.Emission.LogLikelihoods(x, steps, ws.Frame);
         double ll = SequencePasses.Run(model.StartSpan, model.TransitionSpan, model.LogStartSpan, model.LogTransitionSpan, ws, steps, backward: true);
         if (double.IsNegativeInfinity(ll))
-            throw new InvalidOperationException($"Sequence {n} has probability zero under the current model (an observation no state can emit, or a transition fixed at zero); Baum-Welch cannot fit it. Add pseudo-counts or check the data.");
+            throw HiddenMarkovModel<TEmission, TStats>.ZeroProbability(_data, n, "Baum-Welch cannot fit it; add pseudo-counts or check the data");
         counts.LogLikelihood += ll;
         ForwardBackward.AccumulateTransitions(ws.Alpha, ws.Beta, ws.Frame, ws.Scale, model.TransitionSpan, steps, k, counts.Transitions, ws.Work);
         ForwardBackward.StatePosteriors(ws.Alpha, ws.Beta, steps, k, ws.Beta);

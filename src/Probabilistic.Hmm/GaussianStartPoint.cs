@@ -12,7 +12,7 @@ namespace Probabilistic.Hmm;
 public sealed record GaussianStartPoint(double[] Start, double[][] Transitions, double[][] Means, JsonElement Covariances)
 {
     /// <summary>Reads a start point, naming the file on error.</summary>
-    public static GaussianStartPoint Read(string path) => ModelFile.ReadJson<GaussianStartPoint>(path);
+    public static GaussianStartPoint Read(string path, Core.MemoryBudget? budget = null) => ModelFile.ReadJson<GaussianStartPoint>(path, budget);
 
     /// <summary>
     /// The model this start point describes with covariances of <paramref name="type"/>: a full matrix is reduced to
@@ -25,12 +25,24 @@ public sealed record GaussianStartPoint(double[] Start, double[][] Transitions, 
         int k = Start?.Length ?? 0;
         if (k == 0 || Transitions is null || Means is null || Transitions.Length != k || Means.Length != k)
             throw new DataFormatException(name, null, $"needs 'start' [K], 'transitions' [K][K] and 'means' [K][D] with the same K (start has {k})");
+        if (Means.Any(m => m is null) || Transitions.Any(r => r is null))
+            throw new DataFormatException(name, null, "'means' and 'transitions' rows must not be null");
         int d = Means[0].Length;
+        if (d == 0) throw new DataFormatException(name, null, "'means' rows are empty (dimension 0)");
         if (Means.Any(m => m.Length != d) || Transitions.Any(r => r.Length != k))
             throw new DataFormatException(name, null, "'means' rows must share one length D and 'transitions' must be K×K");
+        if ((long)k * d * d > Array.MaxLength) throw new DataFormatException(name, null, $"{k} states in {d} dimensions need more covariance values than one array holds");
         var full = new double[k * d * d];
         if (Covariances.ValueKind != JsonValueKind.Array || Covariances.GetArrayLength() != k)
             throw new DataFormatException(name, null, $"'covariances' must be an array of {k} entries");
+        try { ReadCovariances(full, k, d, name); }
+        catch (InvalidOperationException e) { throw new DataFormatException(name, null, $"'covariances' holds a value that is not a number: {e.Message}", e); }
+        catch (FormatException e) { throw new DataFormatException(name, null, $"'covariances' holds a number out of range: {e.Message}", e); }
+        return Build(full, k, d, type, regularization, name);
+    }
+
+    private void ReadCovariances(double[] full, int k, int d, string name)
+    {
         int s = 0;
         foreach (var c in Covariances.EnumerateArray())
         {
@@ -52,6 +64,10 @@ public sealed record GaussianStartPoint(double[] Start, double[][] Transitions, 
             }
             s++;
         }
+    }
+
+    private HiddenMarkovModel<GaussianEmission, GaussianStatistics> Build(double[] full, int k, int d, CovarianceType type, double regularization, string name)
+    {
         var cov = new double[GaussianEmission.CovarianceArrayLength(type, k, d)];
         for (int j = 0; j < k; j++)
             for (int i = 0; i < d; i++)

@@ -1,3 +1,4 @@
+using Probabilistic.Core.Data;
 using Probabilistic.Core.Numerics;
 using Probabilistic.Hmm.Emissions;
 using Probabilistic.Hmm.Kernels;
@@ -176,8 +177,7 @@ public sealed partial class HiddenMarkovModel<TEmission, TStats> : IHiddenMarkov
             int steps = data.Length(n);
             var path = new int[steps];
             double score = algorithm == DecodeAlgorithm.Viterbi ? Viterbi(data.Sequence(n), steps, ws, path) : MapDecode(data.Sequence(n), steps, ws, path);
-            if (double.IsNegativeInfinity(score))
-                throw new InvalidOperationException($"Sequence {n} has probability zero under the model, so it has no decoding.");
+            if (double.IsNegativeInfinity(score)) throw ZeroProbability(data, n, "it has no decoding");
             result[n] = new DecodedPath(path, score);
             return ws;
         }, _ => { });
@@ -257,12 +257,34 @@ public sealed partial class HiddenMarkovModel<TEmission, TStats> : IHiddenMarkov
         return sequence.Length / d;
     }
 
+    /// <summary>
+    /// Refuses data this model cannot read with a <see cref="DataFormatException"/> naming the source, the line (when the
+    /// data came from text) and the sequence and step: another dimension, or an observation the emission refuses.
+    /// </summary>
     internal void CheckData(SequenceSet data)
     {
         if (data.Dimension != Emission.Dimension)
-            throw new ArgumentException($"The data have {data.Dimension} values per observation; the model's emission expects {Emission.Dimension}.");
-        for (int n = 0; n < data.Count; n++) Emission.CheckObservations(data.Sequence(n), data.Length(n), $"sequence {n}");
+            throw new DataFormatException(data.Source ?? "data", null, $"the observations have {data.Dimension} values each but the model expects {Emission.Dimension}");
+        for (int n = 0; n < data.Count; n++)
+        {
+            try { Emission.CheckObservations(data.Sequence(n), data.Length(n), $"sequence {n}"); }
+            catch (ArgumentException e)
+            {
+                // Find the step to name its line (only on this error path).
+                int d = Emission.Dimension;
+                var seq = data.Sequence(n);
+                for (int t = 0; t < data.Length(n); t++)
+                {
+                    try { Emission.CheckObservations(seq.Slice(t * d, d), 1, $"sequence {n}"); }
+                    catch (ArgumentException) { throw new DataFormatException(data.Source ?? "data", data.LineOf(n, t), e.Message, e); }
+                }
+                throw new DataFormatException(data.Source ?? "data", null, e.Message, e);
+            }
+        }
     }
+
+    /// <summary>The refusal of a sequence with probability zero under the model (nothing can decode or fit it).</summary>
+    internal static DataFormatException ZeroProbability(SequenceSet data, int n, string consequence) => data.ImpossibleSequence(n, consequence);
 
     internal static ParallelOptions Options(int? maxThreads) => new() { MaxDegreeOfParallelism = maxThreads is > 0 ? maxThreads.Value : Environment.ProcessorCount };
 

@@ -103,20 +103,20 @@ public static class HmmModelFile
     }
 
     /// <summary>Loads a model file, refusing (with <see cref="ModelFormatException"/> and the reason) one whose parameters do not form a valid model.</summary>
-    public static (IHiddenMarkovModel Model, HmmFileData Data) Load(string path)
+    public static (IHiddenMarkovModel Model, HmmFileData Data) Load(string path, Core.MemoryBudget? budget = null)
     {
         HmmFileData data;
         int version = OldestVersion;
         try
         {
-            data = ModelFile.Load<HmmFileData>(path, Kind, OldestVersion);
+            data = ModelFile.Load<HmmFileData>(path, Kind, OldestVersion, budget);
         }
         catch (ModelFormatException e) when (e.Reason.StartsWith("is a version ", StringComparison.Ordinal))
         {
             // Not version 1: version 2 (tied), or a version this build does not know, which is refused naming both.
             if (!e.Reason.StartsWith($"is a version {Version} ", StringComparison.Ordinal))
                 throw new ModelFormatException(path, e.Reason.Replace($"this build reads version {OldestVersion}", $"this build reads versions {OldestVersion} and {Version}", StringComparison.Ordinal), e);
-            data = ModelFile.Load<HmmFileData>(path, Kind, version = Version);
+            data = ModelFile.Load<HmmFileData>(path, Kind, version = Version, budget);
         }
         try
         {
@@ -124,7 +124,7 @@ public static class HmmModelFile
                 throw new ArgumentException($"'covarianceType' is {data.CovarianceType}, which needs format version {VersionFor(data)}, but the file says version {version}.");
             return (FromData(data), data);
         }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or NullReferenceException or IndexOutOfRangeException)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
             throw new ModelFormatException(path, e.Message, e);
         }
@@ -135,6 +135,10 @@ public static class HmmModelFile
     {
         int k = data.States;
         if (k < 1) throw new ArgumentException($"'states' is {k}; a model needs at least one state.");
+        if (data.Dimension < 1) throw new ArgumentException($"'dimension' is {data.Dimension}; an observation needs at least one value.");
+        long perState = data.CovarianceType is CovarianceType.Full or CovarianceType.Tied ? (long)data.Dimension * data.Dimension : data.Dimension;
+        if ((long)k * k > Array.MaxLength || (long)k * Math.Max(1, data.Components ?? 1) * perState > Array.MaxLength)
+            throw new ArgumentException($"'states' {k}, 'dimension' {data.Dimension} and 'components' {data.Components ?? 1} ask for more values than one array holds.");
         Require(data.Start, "start", k);
         Require(data.Transitions, "transitions", k);
         var start = data.Start;
@@ -144,8 +148,13 @@ public static class HmmModelFile
             case "categorical":
                 {
                     var rows = Require(data.EmissionProbabilities, "emissionProbabilities", k);
+                    if (rows[0] is null) throw new ArgumentException("Row 0 of 'emissionProbabilities' is null.");
                     int v = rows[0].Length;
-                    if (data.Symbols is { } s && s.Length != v) throw new ArgumentException($"The file names {s.Length} symbols but the emission table has {v} columns.");
+                    if (data.Symbols is { } s)
+                    {
+                        if (s.Length != v) throw new ArgumentException($"The file names {s.Length} symbols but the emission table has {v} columns.");
+                        CheckSymbols(s);
+                    }
                     return new HiddenMarkovModel<CategoricalEmission, CategoricalStatistics>(start, transitions,
                         CategoricalEmission.FromProbabilities(Flatten(rows, "emissionProbabilities", v), k, v, data.Pseudocount));
                 }
@@ -196,13 +205,20 @@ public static class HmmModelFile
 
     private static double[] Flatten(double[][] rows, string name, int width)
     {
-        var flat = new double[rows.Length * width];
+        // Check every row before allocating: sizes come from the file and may not match its contents.
         for (int i = 0; i < rows.Length; i++)
-        {
             if (rows[i] is null || rows[i].Length != width) throw new ArgumentException($"Row {i} of '{name}' has {rows[i]?.Length ?? 0} values, expected {width}.");
-            rows[i].CopyTo(flat, i * width);
-        }
+        var flat = new double[(long)rows.Length * width];
+        for (int i = 0; i < rows.Length; i++) rows[i].CopyTo(flat, (long)i * width);
         return flat;
+    }
+
+    /// <summary>Symbols name the emission columns: each must be a non-empty single token, and no two alike.</summary>
+    private static void CheckSymbols(string[] symbols)
+    {
+        if (ModelFile.NameProblem(symbols, "symbol") is { } problem) throw new ArgumentException(problem + ".");
+        for (int i = 0; i < symbols.Length; i++)
+            if (symbols[i].Any(char.IsWhiteSpace)) throw new ArgumentException($"symbol {i} ('{symbols[i]}') holds white space; a symbol is one token.");
     }
 
     private static double[][] Rows(double[] flat, int rows)

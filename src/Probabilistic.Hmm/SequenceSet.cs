@@ -15,6 +15,27 @@ public sealed class SequenceSet
         Offsets = offsets;
     }
 
+    /// <summary>The file the observations came from, for messages that name it; null when built in memory.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>The 1-based file line of each observation (text files), or null.</summary>
+    public long[]? RowLines { get; init; }
+
+    /// <summary>The file line of step <paramref name="step"/> of sequence <paramref name="n"/>, when known.</summary>
+    public long? LineOf(int n, long step) => RowLines is { } l && Offsets[n] + step < l.Length ? l[Offsets[n] + step] : null;
+
+    /// <summary>The same sequences named after <paramref name="source"/> (with the file line of each observation, when known).</summary>
+    public SequenceSet WithSource(string? source, long[]? rowLines = null) =>
+        new(Values, Dimension, Offsets) { Source = source, RowLines = rowLines ?? RowLines };
+
+    /// <summary>
+    /// The refusal of sequence <paramref name="n"/> when the model gives it probability zero, naming the source, the line
+    /// of its first observation (when known) and <paramref name="consequence"/> ("it has no decoding").
+    /// </summary>
+    public DataFormatException ImpossibleSequence(int n, string consequence) =>
+        new(Source ?? "data", LineOf(n, 0),
+            $"sequence {n} (0-based, {Length(n)} steps) has probability zero under the model (an observation no state can emit, or a transition fixed at zero), so {consequence}");
+
     /// <summary>All observations, row-major.</summary>
     public double[] Values { get; }
 
@@ -91,6 +112,11 @@ public sealed class SequenceSet
         if (tables.Count == 0) throw new ArgumentException("No sequences.");
         int d = tables[0].Columns;
         if (tables.Any(t => t.Columns != d)) throw new ArgumentException("Sequences have different numbers of columns.");
-        return FromSequences(tables.Select(t => t.Values).ToList(), d);
+        var set = FromSequences(tables.Select(t => t.Values).ToList(), d);
+        return new SequenceSet(set.Values, d, set.Offsets)
+        {
+            Source = tables[0].Source,
+            RowLines = tables.All(t => t.RowLines is not null) ? tables.SelectMany(t => t.RowLines!).ToArray() : null,
+        };
     }
 }

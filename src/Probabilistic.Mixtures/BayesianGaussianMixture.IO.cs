@@ -57,9 +57,9 @@ public sealed partial class BayesianGaussianMixture
 
     /// <summary>Loads a model saved by <see cref="Save"/>, refusing wrong, corrupt or inconsistent files.</summary>
     /// <exception cref="ModelFormatException">The file is not a valid Bayesian Gaussian-mixture model file.</exception>
-    public static BayesianGaussianMixture Load(string path)
+    public static BayesianGaussianMixture Load(string path, Core.MemoryBudget? budget = null)
     {
-        var doc = ModelFile.Load<ModelDocument>(path, ModelKind, ModelVersion);
+        var doc = ModelFile.Load<ModelDocument>(path, ModelKind, ModelVersion, budget);
         try
         {
             int k = doc.Components, d = doc.Dimension;
@@ -79,6 +79,12 @@ public sealed partial class BayesianGaussianMixture
             Check(doc.MeanPrecision, k, "meanPrecision", true);
             Check(doc.DegreesOfFreedom, k, "degreesOfFreedom", true);
             Check(doc.PrecisionScaleInverse, covLength, "precisionScaleInverse", false);
+            if (doc.CovarianceType is CovarianceType.Full or CovarianceType.Tied)
+                for (int c = 0; c < (doc.CovarianceType == CovarianceType.Full ? k : 1); c++)
+                {
+                    CovarianceLayout.RequireSymmetric(doc.Covariances!, c * d * d, d, $"covariances of component {c}");
+                    CovarianceLayout.RequireSymmetric(doc.PrecisionScaleInverse!, c * d * d, d, $"precisionScaleInverse of component {c}");
+                }
             var state = new State
             {
                 K = k, D = d, Type = doc.CovarianceType, A = doc.WeightConcentration, B = doc.StickConcentration, Beta = doc.MeanPrecision,

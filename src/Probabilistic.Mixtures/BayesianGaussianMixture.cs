@@ -35,6 +35,7 @@ public enum WeightPrior
 /// component shared by its dimensions.
 /// </param>
 /// <param name="InitialLabels">The start: a component for each row (null: k-means++ seeded by <paramref name="Seed"/>).</param>
+/// <param name="Budget">The memory limit the fit's estimate is checked against before allocating (null: the memory available now).</param>
 public sealed record BayesianGaussianMixtureOptions(
     int Components,
     WeightPrior WeightPrior = WeightPrior.DirichletProcess,
@@ -48,7 +49,8 @@ public sealed record BayesianGaussianMixtureOptions(
     int? Seed = null,
     IMixtureBackend? Backend = null,
     CovarianceType CovarianceType = CovarianceType.Full,
-    int[]? InitialLabels = null);
+    int[]? InitialLabels = null,
+    Core.MemoryBudget? Budget = null);
 
 /// <summary>
 /// A Gaussian mixture fitted by variational inference (scikit-learn's <c>BayesianGaussianMixture</c>; Bishop, PRML
@@ -88,18 +90,34 @@ public sealed partial class BayesianGaussianMixture
     private IMixtureBackend Backend => Options.Backend ?? new CpuMixtureBackend();
 
     /// <summary>Fits to the rows of <paramref name="data"/>.</summary>
-    public ElboTrace Fit(NumericTable data, CancellationToken cancellationToken = default) => Fit(data.Values, data.Rows, data.Columns, cancellationToken);
+    /// <exception cref="DataFormatException">A value is not finite or too large for Gaussian arithmetic (file, line and column named), or fewer rows than components.</exception>
+    public ElboTrace Fit(NumericTable data, CancellationToken cancellationToken = default)
+    {
+        DataChecks.RequireGaussianScale(data);
+        return Fit(data.Values, data.Rows, data.Columns, cancellationToken, data.Source);
+    }
 
     /// <summary>Fits to <paramref name="x"/> [n×d].</summary>
-    public ElboTrace Fit(double[] x, int n, int d, CancellationToken cancellationToken = default)
+    public ElboTrace Fit(double[] x, int n, int d, CancellationToken cancellationToken = default) => Fit(x, n, d, cancellationToken, null);
+
+    private ElboTrace Fit(double[] x, int n, int d, CancellationToken cancellationToken, string? source)
     {
-        GaussianMixture.ValidateData(x, n, d);
+        GaussianMixture.ValidateData(x, n, d, source);
         int k = Options.Components;
         if (k < 1) throw new ArgumentOutOfRangeException(nameof(Options), "At least one component.");
-        if (n < k) throw new ArgumentException($"{n} points cannot initialise {k} components.");
+        if (n < k) throw new DataFormatException(source ?? "data", null, GaussianMixture.TooFewRows(n, k));
+        (Options.Budget ?? Core.MemoryBudget.Available()).Require(
+            GaussianMixture.EstimateFitBytes(n, d, k, Options.CovarianceType, Options.Backend is CpuMixtureBackend cpu ? cpu.MaxThreads : Environment.ProcessorCount),
+            $"a variational {Options.CovarianceType} Gaussian mixture of {k} components on {n} rows × {d} columns",
+            "the number of components or the covariance type (diagonal needs D values per component, full D²)");
         var prior = Prior.From(Options, x, n, d);
         int seed = Options.Seed ?? Random.Shared.Next();
-        var labels = Options.InitialLabels is { } given ? CheckLabels(given, n, k) : k == 1 ? new int[n] : KMeans.Fit(x, n, d, k, seed).Labels;
+        int[] labels;
+        try { labels = Options.InitialLabels is { } given ? CheckLabels(given, n, k) : k == 1 ? new int[n] : KMeans.Fit(x, n, d, k, seed, cancellationToken: cancellationToken).Labels; }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Trace = ElboTrace.FromSteps([], StopReason.Cancelled, true, n, seed);
+        }
         var stats = EStepKernels.FromLabels(x, n, d, k, labels);
         // Diagonal and spherical E-steps accumulate per-dimension second moments only.
         if (prior.Covariance is CovarianceType.Diagonal or CovarianceType.Spherical) stats = DiagonalOf(stats);
@@ -107,6 +125,7 @@ public sealed partial class BayesianGaussianMixture
         using var bound = backend.Bind(x, n, d, k);
         var vb = new VariationalOptimizer(bound, prior, stats);
         Trace = ElboDriver.Fit(vb, new FitOptions(Options.MaxIterations, Options.Tolerance, seed, MonotoneSlack: backend.MonotoneSlack), cancellationToken);
+        if (vb.State is null) return Trace; // cancelled before the first step completed: nothing fitted
         _state = vb.State;
         (Weights, Means, Covariances) = _state.Summary(prior);
         return Trace;
@@ -134,13 +153,24 @@ public sealed partial class BayesianGaussianMixture
     }
 
     /// <summary>Posterior component probabilities [n×K] (scikit-learn's predict_proba).</summary>
-    public double[] PredictProba(double[] x, int n)
+    public double[] PredictProba(double[] x, int n) => PredictProba(x, n, null);
+
+    /// <summary>Posterior component probabilities [n×K] of the rows of <paramref name="data"/>; bad rows are refused naming the file and line.</summary>
+    public double[] PredictProba(NumericTable data)
+    {
+        DataChecks.RequireGaussianScale(data);
+        return PredictProba(data.Values, data.Rows, data);
+    }
+
+    private double[] PredictProba(double[] x, int n, NumericTable? table)
     {
         var s = _state ?? throw new InvalidOperationException("Fit the model first.");
-        GaussianMixture.ValidateData(x, n, s.D);
+        GaussianMixture.ValidateData(x, n, s.D, table?.Source);
         var resp = new double[n * s.K];
+        var ll = new double[n];
         using var bound = Backend.Bind(x, n, s.D, s.K);
-        bound.Responsibilities(s.Factors(), resp, default);
+        bound.Responsibilities(s.Factors(), resp, ll);
+        GaussianMixture.RequireFiniteDensities(ll, resp, s.K, table);
         return resp;
     }
 
@@ -154,15 +184,17 @@ public sealed partial class BayesianGaussianMixture
 
     private sealed class VariationalOptimizer(IMixtureData data, Prior prior, SufficientStatistics stats) : IElboOptimizer
     {
-        public State State { get; private set; } = null!;
+        public State? State { get; private set; }
         public bool IsMonotone => true;
         public long ObservationCount => data.Count;
 
         public double Step(CancellationToken cancellationToken)
         {
-            State = State.Update(prior, stats);
-            data.EStep(State.Factors(), stats, cancellationToken);
-            return stats.LogLikelihood - State.KlWeights(prior) - State.KlComponents(prior);
+            // The state moves only once its E-step has completed: a cancelled step leaves the last completed one.
+            var next = Mixtures.BayesianGaussianMixture.State.Update(prior, stats);
+            data.EStep(next.Factors(), stats, cancellationToken);
+            State = next;
+            return stats.LogLikelihood - next.KlWeights(prior) - next.KlComponents(prior);
         }
     }
 }

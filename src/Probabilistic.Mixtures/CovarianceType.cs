@@ -19,14 +19,41 @@ public static class CovarianceLayout
     /// <summary>
     /// Length of the flat covariance array: Full K·D·D (row-major per component), Diagonal K·D, Spherical K, Tied D·D.
     /// </summary>
-    public static int Length(CovarianceType type, int k, int d) => type switch
+    /// <exception cref="ArgumentException">The length exceeds what one array holds (sizes from a corrupt file).</exception>
+    public static int Length(CovarianceType type, int k, int d)
     {
-        CovarianceType.Full => k * d * d,
-        CovarianceType.Diagonal => k * d,
+        long length = LongLength(type, k, d);
+        if (length > Array.MaxLength || length < 0)
+            throw new ArgumentException($"A {type} covariance of {k} components in {d} dimensions needs {length:N0} values, more than one array holds.");
+        return (int)length;
+    }
+
+    /// <summary><see cref="Length"/> in 64-bit arithmetic (no overflow for any K, D below 2³¹).</summary>
+    public static long LongLength(CovarianceType type, int k, int d) => type switch
+    {
+        CovarianceType.Full => (long)k * d * d,
+        CovarianceType.Diagonal => (long)k * d,
         CovarianceType.Spherical => k,
-        CovarianceType.Tied => d * d,
+        CovarianceType.Tied => (long)d * d,
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown covariance type."),
     };
+
+    /// <summary>
+    /// Throws naming the first pair (i, j) of a D×D block at <paramref name="offset"/> whose entries differ by more than
+    /// rounding (1e-8 relative to the largest of a_ii, a_jj, a_ij, a_ji): a covariance must be symmetric, and the Cholesky factor reads only one
+    /// triangle, so an asymmetric matrix would silently be taken for another.
+    /// </summary>
+    public static void RequireSymmetric(ReadOnlySpan<double> a, int offset, int d, string what)
+    {
+        for (int i = 0; i < d; i++)
+            for (int j = i + 1; j < d; j++)
+            {
+                double x = a[offset + i * d + j], y = a[offset + j * d + i];
+                double scale = Math.Max(Math.Max(Math.Abs(a[offset + i * d + i]), Math.Abs(a[offset + j * d + j])), Math.Max(Math.Abs(x), Math.Abs(y)));
+                if (!(Math.Abs(x - y) <= 1e-8 * scale) && x != y)
+                    throw new ArgumentException(FormattableString.Invariant($"{what} is not symmetric: entry ({i}, {j}) is {x:G17} but ({j}, {i}) is {y:G17}."));
+            }
+    }
 
     /// <summary>Free covariance parameters (for BIC/AIC), as scikit-learn counts them.</summary>
     public static int FreeParameters(CovarianceType type, int k, int d) => type switch

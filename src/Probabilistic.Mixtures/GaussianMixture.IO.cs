@@ -27,9 +27,9 @@ public sealed partial class GaussianMixture
 
     /// <summary>Loads a model saved by <see cref="Save"/>, refusing wrong, corrupt or inconsistent files.</summary>
     /// <exception cref="ModelFormatException">The file is not a valid Gaussian-mixture model file.</exception>
-    public static GaussianMixture Load(string path)
+    public static GaussianMixture Load(string path, Core.MemoryBudget? budget = null)
     {
-        var doc = ModelFile.Load<ModelDocument>(path, ModelKind, ModelVersion);
+        var doc = ModelFile.Load<ModelDocument>(path, ModelKind, ModelVersion, budget);
         try
         {
             if (doc.Means is null || doc.Weights is null || doc.Covariances is null) throw new ArgumentException("weights, means or covariances are missing");
@@ -37,6 +37,7 @@ public sealed partial class GaussianMixture
                 throw new ArgumentException($"means must be {doc.Components}x{doc.Dimension}");
             var p = new GaussianMixtureParameters(doc.CovarianceType, doc.Components, doc.Dimension, doc.Weights,
                 doc.Means.SelectMany(m => m).ToArray(), doc.Covariances);
+            p.RequireSymmetric();
             return new GaussianMixture(p, doc.RegCovar);
         }
         catch (Exception e) when (e is ArgumentException or Kernels.IllConditionedCovarianceException)

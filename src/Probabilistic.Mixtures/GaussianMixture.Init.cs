@@ -5,7 +5,7 @@ namespace Probabilistic.Mixtures;
 
 public sealed partial class GaussianMixture
 {
-    private GaussianMixtureParameters Initialize(double[] x, int n, int d, int seed)
+    private GaussianMixtureParameters Initialize(double[] x, int n, int d, int seed, CancellationToken cancellationToken = default)
     {
         int k = Options.Components;
         var type = Options.CovarianceType;
@@ -34,7 +34,7 @@ public sealed partial class GaussianMixture
                 return MStepKernels.EstimateGaussianParameters(stats, Options.RegCovar, type);
             }
             default:
-                return FromLabels(x, n, d, k, KMeans.Fit(x, n, d, k, seed).Labels, type);
+                return FromLabels(x, n, d, k, KMeans.Fit(x, n, d, k, seed, cancellationToken: cancellationToken).Labels, type);
         }
     }
 
@@ -56,7 +56,7 @@ public sealed partial class GaussianMixture
 public static class KMeans
 {
     /// <summary>Centres [k×d] and labels [n] after k-means++ seeding and up to <paramref name="maxIterations"/> Lloyd steps.</summary>
-    public static (double[] Centers, int[] Labels) Fit(double[] x, int n, int d, int k, int seed, int maxIterations = 20)
+    public static (double[] Centers, int[] Labels) Fit(double[] x, int n, int d, int k, int seed, int maxIterations = 20, CancellationToken cancellationToken = default)
     {
         var random = Rng.Create(seed);
         var centers = new double[k * d];
@@ -70,6 +70,7 @@ public static class KMeans
         var bestDist = new double[n];
         for (int c = 1; c < k; c++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             double bestPotential = double.PositiveInfinity;
             int bestPick = -1;
             for (int t = 0; t < trials; t++)
@@ -90,6 +91,7 @@ public static class KMeans
         var counts = new int[k];
         for (int iteration = 0; iteration < maxIterations; iteration++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             int changed = 0;
             Parallel.For(0, n, () => 0, (i, state, local) =>
             {

@@ -1,3 +1,4 @@
+using Probabilistic.Core;
 using Probabilistic.Core.Inference;
 
 namespace Probabilistic.Mixtures;
@@ -15,6 +16,7 @@ namespace Probabilistic.Mixtures;
 /// <param name="InitialParameters">The start point for <see cref="MixtureInit.Parameters"/>.</param>
 /// <param name="Backend">Where E-steps run (null: <see cref="CpuMixtureBackend"/> on all cores).</param>
 /// <param name="Progress">Told after each EM iteration.</param>
+/// <param name="Budget">The memory limit the fit's estimate is checked against before allocating (null: the memory available now).</param>
 public sealed record GaussianMixtureOptions(
     int Components,
     CovarianceType CovarianceType = CovarianceType.Full,
@@ -27,7 +29,8 @@ public sealed record GaussianMixtureOptions(
     double[]? InitialMeans = null,
     GaussianMixtureParameters? InitialParameters = null,
     IMixtureBackend? Backend = null,
-    IProgress<ElboStep>? Progress = null)
+    IProgress<ElboStep>? Progress = null,
+    MemoryBudget? Budget = null)
 {
     /// <summary>Throws naming the first option out of range.</summary>
     public void Validate(int dimension)

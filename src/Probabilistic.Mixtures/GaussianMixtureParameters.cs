@@ -17,7 +17,7 @@ public sealed class GaussianMixtureParameters
         if (components < 1) throw new ArgumentOutOfRangeException(nameof(components), components, "A mixture needs at least one component.");
         if (dimension < 1) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "The dimension must be at least 1.");
         if (weights.Length != components) throw new ArgumentException($"{weights.Length} weights given for {components} components.", nameof(weights));
-        if (means.Length != components * dimension) throw new ArgumentException($"{means.Length} mean values given; {components}x{dimension} needed.", nameof(means));
+        if (means.Length != (long)components * dimension) throw new ArgumentException($"{means.Length} mean values given; {components}x{dimension} needed.", nameof(means));
         int covLength = CovarianceLayout.Length(covarianceType, components, dimension);
         if (covariances.Length != covLength)
             throw new ArgumentException($"{covariances.Length} covariance values given; a {covarianceType} covariance of {components} components in {dimension} dimensions needs {covLength}.", nameof(covariances));
@@ -48,6 +48,15 @@ public sealed class GaussianMixtureParameters
 
     /// <summary>D.</summary>
     public int Dimension { get; }
+
+    /// <summary>Throws naming the first component whose full (or tied) covariance is not symmetric (see <see cref="CovarianceLayout.RequireSymmetric"/>).</summary>
+    public void RequireSymmetric()
+    {
+        if (CovarianceType is not (CovarianceType.Full or CovarianceType.Tied)) return;
+        for (int k = 0; k < (CovarianceType == CovarianceType.Full ? Components : 1); k++)
+            CovarianceLayout.RequireSymmetric(CovariancesArray, k * Dimension * Dimension, Dimension,
+                CovarianceType == CovarianceType.Tied ? "The tied covariance" : $"The covariance of component {k}");
+    }
 
     /// <summary>Mixing weights [K] (a copy is not made on read; do not modify).</summary>
     public IReadOnlyList<double> Weights { get; }
@@ -88,14 +97,20 @@ public sealed class GaussianMixtureParameters
     /// <param name="covariances">[K][D][D] full matrices.</param>
     public static GaussianMixtureParameters FromFullCovariances(CovarianceType covarianceType, double[] weights, double[][] means, double[][][] covariances)
     {
+        if (weights is null || means is null || covariances is null) throw new ArgumentException("Weights, means and covariances are all needed.");
         int k = means.Length;
         if (k == 0) throw new ArgumentException("No means given.", nameof(means));
+        if (means.Any(m => m is null)) throw new ArgumentException("A mean is null.", nameof(means));
         int d = means[0].Length;
+        if (d == 0) throw new ArgumentException("The means are empty (dimension 0).", nameof(means));
         if (means.Any(m => m.Length != d)) throw new ArgumentException("The means have different lengths.", nameof(means));
         if (covariances.Length != k) throw new ArgumentException($"{covariances.Length} covariances given for {k} means.", nameof(covariances));
         for (int c = 0; c < k; c++)
-            if (covariances[c].Length != d || covariances[c].Any(r => r.Length != d))
+        {
+            if (covariances[c] is null || covariances[c].Length != d || covariances[c].Any(r => r is null || r.Length != d))
                 throw new ArgumentException($"Covariance {c} is not {d}x{d}.", nameof(covariances));
+            CovarianceLayout.RequireSymmetric(covariances[c].SelectMany(r => r).ToArray(), 0, d, $"Covariance {c}");
+        }
         var flatMeans = means.SelectMany(m => m).ToArray();
         double[] cov = new double[CovarianceLayout.Length(covarianceType, k, d)];
         for (int c = 0; c < k; c++)

@@ -17,9 +17,13 @@ public static class ImageRendering
     public static (byte[] Pixels, int Width, int Height) Grid(VaeDataset images, int columns = 8, int padding = 2)
     {
         if (columns < 1) throw new ArgumentOutOfRangeException(nameof(columns), columns, "At least one column.");
+        columns = Math.Max(1, Math.Min(columns, images.Count));
         int rows = (images.Count + columns - 1) / columns;
         int h = images.Height, w = images.Width;
-        int width = columns * w + (columns + 1) * padding, height = rows * h + (rows + 1) * padding;
+        long wide = (long)columns * w + (columns + 1L) * padding, high = (long)rows * h + (rows + 1L) * padding;
+        if (wide > int.MaxValue || high > int.MaxValue || wide * high > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(images), images.Count, $"A grid of {images.Count} images of {h}×{w} in {columns} columns is {wide}×{high} pixels, more than one image holds.");
+        int width = (int)wide, height = (int)high;
         var pixels = new byte[width * height];
         for (int i = 0; i < images.Count; i++)
         {

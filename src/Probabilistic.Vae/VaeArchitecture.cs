@@ -54,6 +54,9 @@ public sealed record VaeArchitecture(
     public void Validate()
     {
         if (Height < 1 || Width < 1) throw new ArgumentException($"Data shape {Height}×{Width} must be positive.");
+        if ((long)Height * Width > int.MaxValue) throw new ArgumentException($"Data shape {Height}×{Width} has more values than one example can hold.");
+        if (!Enum.IsDefined(Kind)) throw new ArgumentException($"Unknown network kind {(int)Kind}; use Mlp or Convolutional.");
+        if (!Enum.IsDefined(Likelihood)) throw new ArgumentException($"Unknown decoder likelihood {(int)Likelihood}; use Bernoulli or Gaussian.");
         if (LatentSize < 1) throw new ArgumentException($"Latent size {LatentSize} must be at least 1.");
         if (HiddenSizes is null || HiddenSizes.Any(h => h < 1))
             throw new ArgumentException($"Hidden sizes [{string.Join(", ", HiddenSizes ?? [])}] must all be at least 1.");
@@ -64,6 +67,39 @@ public sealed record VaeArchitecture(
             if (ConvChannels is not { Length: 2 } || ConvChannels.Any(c => c < 1))
                 throw new ArgumentException("The convolutional VAE needs exactly two positive channel counts (ConvChannels).");
         }
+    }
+
+    /// <summary>
+    /// The number of trainable scalars the networks of this architecture hold, computed from the sizes alone (in double
+    /// precision, so sizes from a hostile file cannot overflow): what a model file's state must contain, and what
+    /// memory a network needs, known before anything is allocated.
+    /// </summary>
+    public double ParameterCount()
+    {
+        static double Dense(double input, IEnumerable<int> sizes, out double last)
+        {
+            double n = 0;
+            last = input;
+            foreach (var h in sizes) { n += (last + 1) * h; last = h; }
+            return n;
+        }
+        double count, lastEnc;
+        var hidden = HiddenSizes ?? [];
+        if (Kind == NetworkKind.Mlp)
+        {
+            count = Dense(InputSize, hidden, out lastEnc) + 2 * (lastEnc + 1) * LatentSize;
+            count += Dense(LatentSize, hidden.Reverse(), out double lastDec) + (lastDec + 1) * InputSize;
+        }
+        else
+        {
+            double c1 = ConvChannels is { Length: 2 } ? ConvChannels[0] : 0, c2 = ConvChannels is { Length: 2 } ? ConvChannels[1] : 0;
+            double flat = c2 * (Height / 4) * (Width / 4);
+            count = (16 + 1) * c1 + (c1 * 16 + 1) * c2 + Dense(flat, hidden, out lastEnc) + 2 * (lastEnc + 1) * LatentSize;
+            count += Dense(LatentSize, hidden.Reverse(), out double lastDec) + (lastDec + 1) * flat;
+            count += c2 * c1 * 16 + c1 + c1 * 16 + 1;
+        }
+        if (Likelihood == DecoderLikelihood.Gaussian) count += InputSize;
+        return count;
     }
 
     /// <summary>A one-line description, e.g. <c>MLP 784-400-20 Bernoulli</c>.</summary>

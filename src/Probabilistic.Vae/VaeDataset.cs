@@ -1,3 +1,4 @@
+using Probabilistic.Core;
 using Probabilistic.Core.Data;
 
 namespace Probabilistic.Vae;
@@ -44,22 +45,57 @@ public enum MnistSplit
     Test,
 }
 
-/// <summary>MNIST from its four IDX files (raw or .gz) in one folder, pixels scaled to [0, 1].</summary>
+/// <summary>
+/// MNIST from its four IDX files (raw or .gz) in one folder, pixels scaled to [0, 1]. The image header is read first:
+/// an empty set, a shape that is not count × rows × columns, labels that do not match, or more pixels than the
+/// <see cref="MemoryBudget"/> or one array allows are refused before the pixels are read.
+/// </summary>
 public static class MnistData
 {
+    /// <summary>The four file names (each may also end in .gz).</summary>
+    public static readonly string[] FileNames = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
+
+    /// <summary>The MNIST files present in <paramref name="directory"/> (for checks that an output overwrites none of them).</summary>
+    public static IReadOnlyList<string> ExistingFiles(string directory) =>
+        Directory.Exists(directory) ? FileNames.Select(n => TryFind(directory, n)).OfType<string>().ToList() : [];
+
+    /// <summary>The image file of a split and its header (count, rows, columns), read without the pixels.</summary>
+    public static (string Path, IdxHeader Header) ImageHeader(string directory, MnistSplit split)
+    {
+        var path = Find(directory, $"{Prefix(split)}-images-idx3-ubyte");
+        var header = IdxReader.ReadHeader(path);
+        if (header.Shape.Length != 3)
+            throw new DataFormatException(path, null, $"expected 3 dimensions (count, rows, columns), found {header.Shape.Length}");
+        if (header.Count == 0) throw new DataFormatException(path, null, "holds no images (its count is 0)");
+        if (header.Shape[1] == 0 || header.Shape[2] == 0) throw new DataFormatException(path, null, $"images of {header.Shape[1]}×{header.Shape[2]} pixels hold nothing");
+        return (path, header);
+    }
+
+    /// <summary>Bytes <see cref="Load"/> needs for <paramref name="count"/> images of <paramref name="pixels"/> values: float32 values and the raw bytes.</summary>
+    public static double LoadBytes(long count, long pixels) => count * (double)pixels * 6 + count;
+
     /// <summary>Reads one split. <paramref name="binarizeSeed"/>: when given, each pixel becomes 1 with probability
     /// equal to its intensity (static binarisation, fixed by the seed); otherwise intensities byte/255 are kept.</summary>
-    public static VaeDataset Load(string directory, MnistSplit split, int? maxItems = null, int? binarizeSeed = null)
+    /// <exception cref="DataFormatException">A file is malformed, empty or truncated, or the labels do not match the images.</exception>
+    /// <exception cref="ResourceLimitException">The images need more memory than <paramref name="budget"/> allows.</exception>
+    public static VaeDataset Load(string directory, MnistSplit split, int? maxItems = null, int? binarizeSeed = null,
+        MemoryBudget? budget = null, CancellationToken cancellationToken = default)
     {
-        var prefix = split == MnistSplit.Train ? "train" : "t10k";
-        var images = IdxReader.Read(Find(directory, $"{prefix}-images-idx3-ubyte"), maxItems);
-        if (images.Shape.Length != 3)
-            throw new DataFormatException(Find(directory, $"{prefix}-images-idx3-ubyte"), null, $"expected 3 dimensions (count, rows, columns), found {images.Shape.Length}");
+        if (maxItems is < 1) throw new ArgumentOutOfRangeException(nameof(maxItems), maxItems, "Read at least one image.");
+        var (imagePath, header) = ImageHeader(directory, split);
+        long count = Math.Min(maxItems ?? header.Count, header.Count);
+        long pixels = header.ItemSize;
+        (budget ?? MemoryBudget.Available()).Require(LoadBytes(count, pixels), $"{imagePath}: {count:N0} images of {header.Shape[1]}×{header.Shape[2]}", "the number of images read");
+        if (count * pixels > Array.MaxLength)
+            throw new DataFormatException(imagePath, null, $"{count:N0} images of {header.Shape[1]}×{header.Shape[2]} are {count * pixels:N0} values, more than one array holds; read at most {Array.MaxLength / pixels:N0} images");
+        var images = IdxReader.Read(imagePath, (int)count, budget, cancellationToken);
         byte[]? labels = null;
-        var labelPath = TryFind(directory, $"{prefix}-labels-idx1-ubyte");
+        var labelPath = TryFind(directory, $"{Prefix(split)}-labels-idx1-ubyte");
         if (labelPath is not null)
         {
-            var l = IdxReader.Read(labelPath, maxItems);
+            var l = IdxReader.Read(labelPath, (int)count, budget, cancellationToken);
+            if (l.Shape.Length != 1)
+                throw new DataFormatException(labelPath, null, $"expected 1 dimension (one label per image), found {l.Shape.Length}");
             if (l.Count != images.Count)
                 throw new DataFormatException(labelPath, null, $"holds {l.Count} labels for {images.Count} images");
             labels = l.Data;
@@ -77,6 +113,8 @@ public static class MnistData
         return new VaeDataset(values, images.Count, images.Shape[1], images.Shape[2], labels);
     }
 
+    private static string Prefix(MnistSplit split) => split == MnistSplit.Train ? "train" : "t10k";
+
     private static string Find(string directory, string name) =>
         TryFind(directory, name) ?? throw new FileNotFoundException(
             $"{directory} holds no {name} or {name}.gz (an MNIST folder holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, optionally gzipped)",
@@ -84,7 +122,8 @@ public static class MnistData
 
     private static string? TryFind(string directory, string name)
     {
-        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"No such data folder: {directory}");
+        if (!Directory.Exists(directory))
+            throw new DirectoryNotFoundException(File.Exists(directory) ? $"{directory} is a file; --data names a folder holding the MNIST IDX files" : $"No such data folder: {directory}");
         foreach (var candidate in new[] { name, name + ".gz" })
         {
             var path = Path.Combine(directory, candidate);

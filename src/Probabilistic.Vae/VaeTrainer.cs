@@ -93,8 +93,38 @@ public sealed class VaeTrainer : IElboOptimizer, IDisposable
         _epoch++;
         int n = _train.Count, bs = _options.BatchSize, l = _model.Architecture.LatentSize;
         int batches = (n + bs - 1) / bs;
-        double total = 0;
         _model.Network.train();
+        // Interrupted mid-epoch, the model goes back to the end of the last completed epoch (what a saved model holds).
+        var start = cancellationToken.CanBeCanceled ? Snapshot() : null;
+        try { return RunEpoch(n, bs, l, batches, cancellationToken); }
+        catch (OperationCanceledException) when (start is not null)
+        {
+            Restore(start);
+            _epoch--;
+            throw;
+        }
+        finally
+        {
+            if (start is not null) foreach (var t in start) t.Dispose();
+        }
+    }
+
+    private Tensor[] Snapshot()
+    {
+        using var _ = no_grad();
+        return _model.Network.parameters().Select(p => p.detach().clone()).ToArray();
+    }
+
+    private void Restore(Tensor[] saved)
+    {
+        using var _ = no_grad();
+        foreach (var (p, b) in _model.Network.parameters().Zip(saved)) p.copy_(b);
+        _model.Network.eval();
+    }
+
+    private double RunEpoch(int n, int bs, int l, int batches, CancellationToken cancellationToken)
+    {
+        double total = 0;
         using var perm = randperm(n, generator: _shuffle).to(_model.Device);
         for (int b = 0; b < batches; b++)
         {
@@ -113,7 +143,7 @@ public sealed class VaeTrainer : IElboOptimizer, IDisposable
             _options.BatchProgress?.Report(new VaeBatchProgress(_epoch, b + 1, batches, -batchLoss / count));
         }
         _model.Network.eval();
-        HeldOutElboPerObservation = _validation is null ? null : _model.MeanElbo(_validation, _validationSeed);
+        HeldOutElboPerObservation = _validation is null ? null : _model.MeanElbo(_validation, _validationSeed, cancellationToken: cancellationToken);
         if (HeldOutElboPerObservation is double h && h > _bestHeldOut && _options.RestoreBest)
         {
             _bestHeldOut = h;

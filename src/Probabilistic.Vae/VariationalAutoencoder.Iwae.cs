@@ -32,6 +32,7 @@ public sealed partial class VariationalAutoencoder
             Tensor? running = null;
             for (int done = 0; done < k; done += chunk)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 using var inner = NewDisposeScope();
                 int kc = Math.Min(chunk, k - done);
                 var eps = randn([kc, b, l], generator: g).to(Device);

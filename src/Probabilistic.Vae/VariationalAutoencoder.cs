@@ -99,7 +99,7 @@ public sealed partial class VariationalAutoencoder : IDisposable
     }
 
     /// <summary>One-sample Monte-Carlo ELBO per example in nats (noise drawn from <paramref name="seed"/>).</summary>
-    public double[] ElboPerExample(VaeDataset data, int seed, int batchSize = 1000)
+    public double[] ElboPerExample(VaeDataset data, int seed, int batchSize = 1000, CancellationToken cancellationToken = default)
     {
         CheckShape(data, nameof(data));
         var result = new double[data.Count];
@@ -107,6 +107,7 @@ public sealed partial class VariationalAutoencoder : IDisposable
         using var _ = no_grad();
         for (int start = 0; start < data.Count; start += batchSize)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             int b = Math.Min(batchSize, data.Count - start);
             var x = Slice(data, start, b);
@@ -117,13 +118,25 @@ public sealed partial class VariationalAutoencoder : IDisposable
     }
 
     /// <summary>Mean one-sample ELBO per example in nats (the PyTorch example's "test loss" is its negative).</summary>
-    public double MeanElbo(VaeDataset data, int seed, int batchSize = 1000) => ElboPerExample(data, seed, batchSize).Average();
+    public double MeanElbo(VaeDataset data, int seed, int batchSize = 1000, CancellationToken cancellationToken = default) =>
+        ElboPerExample(data, seed, batchSize, cancellationToken).Average();
+
+    /// <summary>
+    /// Bytes <see cref="Sample"/> needs for <paramref name="count"/> samples: the latent draws and the decoded images in
+    /// float32 (twice: the tensor and its copy), plus the decoder's widest activation.
+    /// </summary>
+    public double SampleBytes(long count)
+    {
+        var a = Architecture;
+        double widest = Math.Max(a.InputSize, (a.HiddenSizes ?? []).DefaultIfEmpty(0).Max());
+        return 4.0 * count * (2 * a.LatentSize + 3.0 * a.InputSize + 2 * widest);
+    }
 
     internal Tensor Slice(VaeDataset data, int start, int count) =>
         ToDevice(data.Values[(start * data.Dimension)..((start + count) * data.Dimension)], count, data.Dimension);
 
     /// <summary>q(z|x) for every example.</summary>
-    public LatentCode Encode(VaeDataset data, int batchSize = 1000)
+    public LatentCode Encode(VaeDataset data, int batchSize = 1000, CancellationToken cancellationToken = default)
     {
         CheckShape(data, nameof(data));
         int l = Architecture.LatentSize;
@@ -132,6 +145,7 @@ public sealed partial class VariationalAutoencoder : IDisposable
         using var _ = no_grad();
         for (int start = 0; start < data.Count; start += batchSize)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             int b = Math.Min(batchSize, data.Count - start);
             var (m, v) = Network.Encode(Slice(data, start, b));
@@ -153,9 +167,13 @@ public sealed partial class VariationalAutoencoder : IDisposable
     }
 
     /// <summary>Draws z ~ N(0, I) under <paramref name="seed"/> and returns the decoder means.</summary>
-    public VaeDataset Sample(int count, int seed)
+    /// <exception cref="Core.ResourceLimitException">The samples need more memory than <paramref name="budget"/> allows (default: the memory available now).</exception>
+    public VaeDataset Sample(int count, int seed, Core.MemoryBudget? budget = null)
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "Sample at least one example.");
+        (budget ?? Core.MemoryBudget.Available()).Require(SampleBytes(count), $"{count:N0} samples of {Architecture.Height}×{Architecture.Width}", "the number of samples");
+        if ((long)count * Architecture.InputSize > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"{count:N0} samples of {Architecture.InputSize} values are more than one array holds.");
         using var g = new Generator((ulong)(uint)seed);
         using var z = randn([count, Architecture.LatentSize], generator: g);
         return Decode(z.data<float>().ToArray(), count);

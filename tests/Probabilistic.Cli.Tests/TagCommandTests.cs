@@ -178,6 +178,7 @@ public sealed class TagCommandTests : IDisposable
         Assert.Equal("The/at jury/nn said/vbd it/pps would/md investigate/vb ./.", probe.WrittenBeforeSecondLine?.Trim());
     }
 
+    /// <summary>Delivers one line per read, as a pipe does when lines arrive one at a time.</summary>
     private sealed class ProbeReader(string[] lines, StringWriter output) : TextReader
     {
         private int _next;
@@ -188,6 +189,17 @@ public sealed class TagCommandTests : IDisposable
         {
             if (_next == 1) WrittenBeforeSecondLine = output.ToString();
             return _next < lines.Length ? lines[_next++] : null;
+        }
+
+        public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
+
+        public override int Read(Span<char> buffer)
+        {
+            if (_next == 1) WrittenBeforeSecondLine = output.ToString();
+            if (_next >= lines.Length) return 0;
+            var line = lines[_next++] + "\n";
+            line.AsSpan().CopyTo(buffer);
+            return line.Length;
         }
     }
 }

@@ -30,7 +30,7 @@ public class LongSequenceAndBadInputTests
     public void SymbolNeverSeenInTrainingIsRefusedWithItsPosition()
     {
         var model = TinyModels.Categorical3();
-        var e = Assert.Throws<ArgumentException>(() => model.Score(SequenceSet.FromSymbols([[0, 1], [2, 7, 1]])));
+        var e = Assert.Throws<Core.Data.DataFormatException>(() => model.Score(SequenceSet.FromSymbols([[0, 1], [2, 7, 1]])));
         Assert.Contains("sequence 1, step 1: symbol 7", e.Message);
     }
 
@@ -45,9 +45,11 @@ public class LongSequenceAndBadInputTests
         var d = Assert.Throws<InvalidOperationException>(() => model.Decode(x));
         Assert.Contains("probability zero", d.Message);
         Assert.Throws<InvalidOperationException>(() => model.StatePosteriors(x));
-        var fit = Assert.Throws<InvalidOperationException>(() =>
+        var fit = Assert.Throws<Core.Data.DataFormatException>(() =>
             new BaumWelch<CategoricalEmission, CategoricalStatistics>(model, SequenceSet.FromSymbols([[0, 0], [0, 1]])).Step(CancellationToken.None));
-        Assert.Contains("Sequence 1 has probability zero", fit.Message);
+        Assert.Contains("sequence 1 (0-based, 2 steps) has probability zero", fit.Message);
+        var decode = Assert.Throws<Core.Data.DataFormatException>(() => model.DecodeAll(SequenceSet.FromSymbols([[0, 0], [0, 1]])));
+        Assert.Contains("sequence 1 (0-based, 2 steps) has probability zero", decode.Message);
     }
 
     [Fact]
@@ -76,5 +78,28 @@ public class LongSequenceAndBadInputTests
             [1.2, -0.2], [0.5, 0.5, 0.5, 0.5], GaussianEmission.Univariate([0, 1], [1, 1]))).Message);
         Assert.Contains("positive definite", Assert.Throws<ArgumentException>(() =>
             GaussianEmission.FromParameters(1, 2, CovarianceType.Full, [0, 0], [1, 2, 2, 1])).Message);
+    }
+}
+
+/// <summary>Poisson emissions keep their digits for huge counts (issue 13: −9.38 was printed where about −20.5 or −29.9 is right).</summary>
+public class HugePoissonCountTests
+{
+    [Fact]
+    public void A_count_of_1e17_at_rate_1e17_scores_minus_half_log_two_pi_x()
+    {
+        // mpmath 1.3.0, 50 digits: 1e17·ln(1e17) − 1e17 − loggamma(1e17 + 1) = −20.490911823654061056766590434556.
+        var model = new HiddenMarkovModel<PoissonEmission, PoissonStatistics>([1.0], [1.0], PoissonEmission.FromRates(1, 1, [1e17]));
+        double ll = model.Score([1e17]);
+        Assert.True(Math.Abs(ll - -20.490911823654061) < 1e-11, $"log p = {ll:R}");
+    }
+
+    [Fact]
+    public void Huge_and_small_counts_in_one_observation_add_their_exact_terms()
+    {
+        // Dimension 0: x = 3 at rate 2.5 (−1.5428872736055898); dimension 1: x = 1e18 at rate 9e17 (−5360515657826322.8697), both mpmath 1.3.0.
+        var model = new HiddenMarkovModel<PoissonEmission, PoissonStatistics>([1.0], [1.0], PoissonEmission.FromRates(1, 2, [2.5, 9e17]));
+        double ll = model.Score([3, 1e18]);
+        double expected = -1.5428872736055898 + -5360515657826322.8697;
+        Assert.True(Math.Abs(ll - expected) <= 1e-12 * Math.Abs(expected), $"log p = {ll:R}, expected {expected:R}");
     }
 }

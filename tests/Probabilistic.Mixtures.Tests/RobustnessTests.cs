@@ -51,8 +51,8 @@ public class RobustnessTests
     {
         var x = Enumerable.Range(0, 40).Select(i => (double)i).ToArray();
         x[27] = bad;
-        var e = Assert.Throws<ArgumentException>(() => new GaussianMixture(new GaussianMixtureOptions(2, Seed: 1)).Fit(x, 20, 2));
-        Assert.Contains("Row 13 (0-based), column 1", e.Message);
+        var e = Assert.Throws<Core.Data.DataFormatException>(() => new GaussianMixture(new GaussianMixtureOptions(2, Seed: 1)).Fit(x, 20, 2));
+        Assert.Contains("row 13 (0-based), column 1", e.Message);
     }
 
     [Fact]

@@ -53,13 +53,14 @@ public class FileTests
             var e2 = Assert.Throws<ModelFormatException>(() => VaeFile.Load(bad));
             Assert.Contains("truncated", e2.Message);
 
-            // Header says latent 3, the state holds latent 2: the tensors do not fit.
+            // Header says latent 3, the state holds latent 2: the parameter count the header announces does not match
+            // the architecture, which is refused before any network is built.
             var text = Encoding.Latin1.GetString(bytes);
             var swapped = text.Replace("\"latentSize\":2", "\"latentSize\":3");
             Assert.NotEqual(text, swapped);
             File.WriteAllBytes(bad, Encoding.Latin1.GetBytes(swapped));
             var e3 = Assert.Throws<ModelFormatException>(() => VaeFile.Load(bad));
-            Assert.Contains("does not fit", e3.Message);
+            Assert.Contains("parameters but its architecture", e3.Message);
 
             // Not a model at all.
             File.WriteAllBytes(bad, Encoding.ASCII.GetBytes("hello, world"));

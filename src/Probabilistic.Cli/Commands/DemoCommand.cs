@@ -39,6 +39,7 @@ public static class DemoCommand
             }
             foreach (var demo in demos)
             {
+                ct.ThrowIfCancellationRequested();
                 output.WriteLine($"== {demo.Title}");
                 demo.Run(new DemoContext(output, datasets, parse.GetValue(seed), ct));
                 output.WriteLine();

@@ -25,16 +25,17 @@ public static partial class GmmCommand
 
     private static int FitBayesian(ParseResult parse, CancellationToken ct, NumericTable table, int k, CovarianceType type, BackendChoice choice,
         int? threads, BayesOptions bayes, Option<int> maxIterOpt, Option<double> tolOpt, Option<int> seedOpt, Option<string> backendOpt,
-        Option<string> outputOpt, Option<bool> jsonOpt)
+        string outPath, Option<bool> jsonOpt, Core.MemoryBudget budget)
     {
         var output = parse.InvocationConfiguration.Output;
+        var error = parse.InvocationConfiguration.Error;
         var prior = ParseWeightPrior(parse.GetValue(bayes.WeightPrior)!);
         double? gamma = parse.GetValue(bayes.WeightConcentration), beta0 = parse.GetValue(bayes.MeanPrecision), nu0 = parse.GetValue(bayes.DegreesOfFreedom);
-        if (gamma is { } g && !(g > 0)) throw new UsageException($"--weight-concentration must be > 0 (got {g.ToString(CultureInfo.InvariantCulture)}).");
-        if (beta0 is { } b && !(b > 0)) throw new UsageException($"--mean-precision must be > 0 (got {b.ToString(CultureInfo.InvariantCulture)}).");
+        if (gamma is { } g) Checks.Finite(g, 0, "--weight-concentration", exclusive: true);
+        if (beta0 is { } b) Checks.Finite(b, 0, "--mean-precision", exclusive: true);
         int d = table.Columns;
         double minimumNu = type is CovarianceType.Full or CovarianceType.Tied ? d - 1 : 0;
-        if (nu0 is { } nu && !(nu > minimumNu))
+        if (nu0 is { } nu && !(nu > minimumNu && double.IsFinite(nu)))
             throw new UsageException($"--degrees-of-freedom must be > {minimumNu} for a {type} covariance in {d} dimensions (got {nu.ToString(CultureInfo.InvariantCulture)}).");
         IMixtureBackend backend;
         try { backend = MixtureBackends.Create(choice, threads); }
@@ -42,14 +43,13 @@ public static partial class GmmCommand
         try
         {
             var options = new BayesianGaussianMixtureOptions(k, prior, gamma, beta0 ?? 1.0, DegreesOfFreedom: nu0, MaxIterations: parse.GetValue(maxIterOpt),
-                Tolerance: parse.GetValue(tolOpt), Seed: parse.GetValue(seedOpt), Backend: backend, CovarianceType: type);
+                Tolerance: parse.GetValue(tolOpt), Seed: parse.GetValue(seedOpt), Backend: backend, CovarianceType: type, Budget: budget);
             var vb = new BayesianGaussianMixture(options);
             var clock = Stopwatch.StartNew();
-            ElboTrace trace;
-            try { trace = vb.Fit(table, ct); }
-            catch (IllConditionedCovarianceException e) { parse.InvocationConfiguration.Error.WriteLine($"prob: {e.Message}"); return CliHost.BadInput; }
+            var trace = vb.Fit(table, ct);
+            FitProgress.ThrowIfNothingCompleted(trace, ct);
             clock.Stop();
-            vb.Save(parse.GetValue(outputOpt)!);
+            vb.Save(outPath);
             var means = Enumerable.Range(0, k).Select(c => vb.Means.AsSpan(c * d, d).ToArray()).ToArray();
             if (parse.GetValue(jsonOpt))
             {
@@ -73,7 +73,7 @@ public static partial class GmmCommand
                     ["weights"] = JsonSerializer.SerializeToNode(vb.Weights),
                     ["means"] = JsonSerializer.SerializeToNode(means),
                     ["covariances"] = JsonSerializer.SerializeToNode(vb.Covariances),
-                    ["model"] = Path.GetFullPath(parse.GetValue(outputOpt)!),
+                    ["model"] = outPath,
                 };
                 output.WriteLine(o.ToJsonString());
             }
@@ -85,34 +85,25 @@ public static partial class GmmCommand
                         $"  component {c}: weight {vb.Weights[c]:F4}, mean [{string.Join(", ", means[c].Select(v => v.ToString("G6", CultureInfo.InvariantCulture)))}]"));
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"lower bound {vb.LowerBound:F4} nats ({trace.FinalElboPerObservation:F6} per row); {vb.Weights.Count(w => w > 1e-2)} of {k} components have weight > 0.01"));
-                output.WriteLine($"saved {parse.GetValue(outputOpt)} ({backend.Name}, {trace.SecondsPerStep.ToString("G4", CultureInfo.InvariantCulture)} s/iteration)");
+                output.WriteLine($"saved {outPath} ({backend.Name}, {trace.SecondsPerStep.ToString("G4", CultureInfo.InvariantCulture)} s/iteration)");
             }
-            return CliHost.Ok;
+            return trace.StopReason == StopReason.Cancelled ? FitProgress.Interrupted(error, "prob gmm fit", trace, "iteration", outPath) : CliHost.Ok;
         }
         finally { (backend as IDisposable)?.Dispose(); }
     }
 
-    /// <summary>The "kind" of a model file, or null when it cannot be read (the loader then says why).</summary>
-    private static string? ModelKindOf(string path)
-    {
-        try
-        {
-            using var stream = File.OpenRead(path);
-            return (JsonNode.Parse(stream) as JsonObject)?["kind"] is JsonValue v && v.TryGetValue<string>(out var kind) ? kind : null;
-        }
-        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException) { return null; }
-    }
-
-    private static int PredictBayesian(ParseResult parse, Option<string> modelOpt, Option<string> dataOpt, Option<bool> probaOpt, Option<bool> jsonOpt)
+    private static int PredictBayesian(ParseResult parse, Option<string> modelOpt, Option<string> dataOpt, Option<bool> probaOpt, Option<bool> jsonOpt,
+        Core.MemoryBudget budget, CancellationToken ct)
     {
         var output = parse.InvocationConfiguration.Output;
-        var vb = BayesianGaussianMixture.Load(parse.GetValue(modelOpt)!);
-        var table = NumericData.Load(parse.GetValue(dataOpt)!);
+        var vb = BayesianGaussianMixture.Load(parse.GetValue(modelOpt)!, budget);
+        var dataPath = parse.GetValue(dataOpt)!;
+        var table = NumericData.Load(dataPath, budget, ct);
         int k = vb.Components;
         if (table.Columns != vb.Dimension)
-            throw new DataFormatException(parse.GetValue(dataOpt)!, null, $"has {table.Columns} columns; the model was fitted on {vb.Dimension}");
-        var r = vb.PredictProba(table.Values, table.Rows);
-        var labels = Enumerable.Range(0, table.Rows).Select(i => Enumerable.Range(0, k).MaxBy(c => r[i * k + c])).ToArray();
+            throw new DataFormatException(table.Source ?? dataPath, null, $"has {table.Columns} columns; the model was fitted on {vb.Dimension}");
+        var r = vb.PredictProba(table);
+        var labels = GaussianMixture.Labels(r, k);
         if (parse.GetValue(jsonOpt))
         {
             var o = new JsonObject { ["labels"] = JsonSerializer.SerializeToNode(labels) };

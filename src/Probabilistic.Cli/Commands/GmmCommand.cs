@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Probabilistic.Core.Data;
+using Probabilistic.Core;
 using Probabilistic.Core.Inference;
 using Probabilistic.Core.IO;
 using Probabilistic.Mixtures;
@@ -29,7 +30,7 @@ public static partial class GmmCommand
         var init = new Option<string>("--init") { Description = "kmeans++ | random | MEANS.npy (K×D initial means) | START.json ({\"weights\",\"means\",\"covariances\"})", DefaultValueFactory = _ => "kmeans++" };
         var backend = new Option<string>("--backend") { Description = "auto (CUDA when present, else CPU) | cpu | gpu", DefaultValueFactory = _ => "auto" };
         var threads = new Option<int?>("--threads") { Description = "CPU threads (default: all cores)" };
-        var output = new Option<string>("--output", "-o") { Description = "Where to save the model (versioned JSON)", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Where to save the model (versioned JSON); on Ctrl-C the last completed iteration is saved", Required = true };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (trace, parameters, timing) instead of text" };
         var bayes = new BayesOptions(
             new Option<bool>("--bayesian") { Description = "Fit by variational inference (scikit-learn's BayesianGaussianMixture): --k is an upper bound, unneeded components get weights near 0" },
@@ -49,7 +50,7 @@ public static partial class GmmCommand
         var proba = new Option<bool>("--proba") { Description = "Print the component probabilities of each row instead of its label" };
         var pjson = new Option<bool>("--json") { Description = "Print one JSON object" };
         var predict = new Command("predict", "Assign rows to the components of a fitted mixture (EM or --bayesian)") { model, pdata, proba, pjson };
-        predict.SetAction((parse, ct) => Task.FromResult(Predict(parse, model, pdata, proba, pjson)));
+        predict.SetAction((parse, ct) => Task.FromResult(Predict(parse, model, pdata, proba, pjson, ct)));
 
         return new Command("gmm", "Gaussian mixture models (EM or variational Bayes, CPU or GPU)") { fit, predict };
     }
@@ -59,12 +60,13 @@ public static partial class GmmCommand
         Option<string> backendOpt, Option<int?> threadsOpt, Option<string> outputOpt, Option<bool> jsonOpt, BayesOptions bayes)
     {
         var output = parse.InvocationConfiguration.Output;
+        var error = parse.InvocationConfiguration.Error;
         int k = parse.GetValue(kOpt);
         bool bayesian = parse.GetValue(bayes.Bayesian);
         if (!bayesian)
             foreach (var o in new Option[] { bayes.WeightPrior, bayes.WeightConcentration, bayes.MeanPrecision, bayes.DegreesOfFreedom })
                 if (parse.GetResult(o) is { Implicit: false }) throw new UsageException($"{o.Name} applies to variational fits only; add --bayesian.");
-        if (k < 1) throw new UsageException($"--k must be at least 1 (got {k}).");
+        Checks.AtLeast(k, 1, "--k");
         CovarianceType type;
         BackendChoice choice;
         try
@@ -73,9 +75,10 @@ public static partial class GmmCommand
             choice = MixtureBackends.Parse(parse.GetValue(backendOpt)!);
         }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
-        if (parse.GetValue(maxIterOpt) < 1) throw new UsageException("--max-iter must be at least 1.");
-        if (!(parse.GetValue(tolOpt) >= 0)) throw new UsageException("--tol must be >= 0.");
-        if (parse.GetValue(restartsOpt) < 1) throw new UsageException("--restarts must be at least 1.");
+        Checks.AtLeast(parse.GetValue(maxIterOpt), 1, "--max-iter");
+        Checks.Finite(parse.GetValue(tolOpt), 0, "--tol");
+        Checks.AtLeast(parse.GetValue(restartsOpt), 1, "--restarts");
+        int? threads = Checks.Threads(parse.GetValue(threadsOpt));
 
         if (bayesian)
         {
@@ -84,25 +87,32 @@ public static partial class GmmCommand
                 throw new UsageException("--bayesian starts from k-means++ only; leave out --init.");
         }
 
-        var table = NumericData.Load(parse.GetValue(dataOpt)!);
-        if (table.Rows < k) throw new UsageException($"{table.Rows} rows cannot fit {k} components.");
-        if (bayesian) return FitBayesian(parse, ct, table, k, type, choice, parse.GetValue(threadsOpt), bayes, maxIterOpt, tolOpt, seedOpt, backendOpt, outputOpt, jsonOpt);
-        var (initKind, means, start) = ReadInit(parse.GetValue(initOpt)!, k, table.Columns, type);
+        var budget = CliHost.Budget(parse);
+        var dataPath = parse.GetValue(dataOpt)!;
+        var initPath = parse.GetValue(initOpt)!;
+        var outPath = Checks.Output(parse.GetValue(outputOpt), "-o", new InputFile(dataPath, "--data"), new InputFile(initPath, "--init"));
+        var table = NumericData.Load(dataPath, budget, ct);
+        if (table.Rows < k) throw new DataFormatException(table.Source ?? dataPath, null, GaussianMixture.TooFewRows(table.Rows, k));
+        budget.Require(GaussianMixture.EstimateFitBytes(table.Rows, table.Columns, k, type, threads ?? Environment.ProcessorCount),
+            string.Create(CultureInfo.InvariantCulture, $"a {type} Gaussian mixture of {k} components on {table.Rows} rows × {table.Columns} columns"),
+            "--k or use --covariance diag (D values per component instead of D²)");
+        if (bayesian) return FitBayesian(parse, ct, table, k, type, choice, threads, bayes, maxIterOpt, tolOpt, seedOpt, backendOpt, outPath, jsonOpt, budget);
+        var (initKind, means, start) = ReadInit(initPath, k, table.Columns, type, budget);
         IMixtureBackend backend;
-        try { backend = MixtureBackends.Create(choice, parse.GetValue(threadsOpt)); }
+        try { backend = MixtureBackends.Create(choice, threads); }
         catch (InvalidOperationException e) { throw new UsageException($"--backend {parse.GetValue(backendOpt)}: {e.Message}"); }
         try
         {
+            var progress = new FitProgress(error, "prob gmm fit", "iteration", st => string.Create(CultureInfo.InvariantCulture, $"mean log-likelihood {st.ElboPerObservation:F6}"));
             var options = new GaussianMixtureOptions(k, type, MaxIterations: parse.GetValue(maxIterOpt), Tolerance: parse.GetValue(tolOpt),
                 Restarts: parse.GetValue(restartsOpt), Init: initKind, Seed: parse.GetValue(seedOpt), InitialMeans: means,
-                InitialParameters: start, Backend: backend);
+                InitialParameters: start, Backend: backend, Progress: progress, Budget: budget);
             var gmm = new GaussianMixture(options);
             var clock = Stopwatch.StartNew();
-            ElboTrace trace;
-            try { trace = gmm.Fit(table, ct); }
-            catch (IllConditionedCovarianceException e) { parse.InvocationConfiguration.Error.WriteLine($"prob: {e.Message}"); return CliHost.BadInput; }
+            var trace = gmm.Fit(table, ct);
+            FitProgress.ThrowIfNothingCompleted(trace, ct);
             clock.Stop();
-            gmm.Save(parse.GetValue(outputOpt)!);
+            gmm.Save(outPath);
             var p = gmm.Parameters!;
             if (parse.GetValue(jsonOpt))
             {
@@ -124,7 +134,7 @@ public static partial class GmmCommand
                     ["weights"] = JsonSerializer.SerializeToNode(p.Weights),
                     ["means"] = JsonSerializer.SerializeToNode(Enumerable.Range(0, p.Components).Select(p.Mean).ToArray()),
                     ["covariances"] = JsonSerializer.SerializeToNode(p.Covariances),
-                    ["model"] = Path.GetFullPath(parse.GetValue(outputOpt)!),
+                    ["model"] = outPath,
                 };
                 output.WriteLine(o.ToJsonString());
             }
@@ -134,12 +144,12 @@ public static partial class GmmCommand
                 output.WriteLine(Summary(gmm, table));
                 output.WriteLine($"saved {parse.GetValue(outputOpt)} ({backend.Name}, {trace.SecondsPerStep.ToString("G4", CultureInfo.InvariantCulture)} s/iteration)");
             }
-            return CliHost.Ok;
+            return trace.StopReason == StopReason.Cancelled ? FitProgress.Interrupted(error, "prob gmm fit", trace, "iteration", outPath) : CliHost.Ok;
         }
         finally { (backend as IDisposable)?.Dispose(); }
     }
 
-    private static (MixtureInit, double[]?, GaussianMixtureParameters?) ReadInit(string init, int k, int d, CovarianceType type)
+    private static (MixtureInit, double[]?, GaussianMixtureParameters?) ReadInit(string init, int k, int d, CovarianceType type, Core.MemoryBudget budget)
     {
         switch (init.ToLowerInvariant())
         {
@@ -148,46 +158,51 @@ public static partial class GmmCommand
         }
         if (init.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
         {
-            var a = NpyReader.Read(init);
+            var a = NpyReader.Read(init, budget);
             if (a.Shape.Length != 2 || a.Shape[0] != k || a.Shape[1] != d)
                 throw new DataFormatException(init, null, $"initial means must have shape ({k}, {d}); got ({string.Join(", ", a.Shape)})");
+            DataChecks.RequireGaussianScale(a.ToTable(init));
             return (MixtureInit.Means, a.Data, null);
         }
         if (init.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
-            var s = ModelFile.ReadJson<StartPoint>(init);
+            var s = ModelFile.ReadJson<StartPoint>(init, budget);
             if (s.Weights is null || s.Means is null || s.Covariances is null)
                 throw new DataFormatException(init, null, "a start point needs \"weights\", \"means\" and \"covariances\"");
             if (s.Means.Length != k) throw new DataFormatException(init, null, $"holds {s.Means.Length} components; --k is {k}");
+            if (s.Means.Any(m => m is null || m.Length != d)) throw new DataFormatException(init, null, $"every mean needs {d} values (the data have {d} columns)");
             try { return (MixtureInit.Parameters, null, GaussianMixtureParameters.FromFullCovariances(type, s.Weights, s.Means, s.Covariances)); }
             catch (ArgumentException e) { throw new DataFormatException(init, null, e.Message); }
         }
         throw new UsageException($"--init '{init}': use kmeans++, random, a .npy of initial means or a .json start point.");
     }
 
-    private static int Predict(ParseResult parse, Option<string> modelOpt, Option<string> dataOpt, Option<bool> probaOpt, Option<bool> jsonOpt)
+    private static int Predict(ParseResult parse, Option<string> modelOpt, Option<string> dataOpt, Option<bool> probaOpt, Option<bool> jsonOpt, CancellationToken ct)
     {
         var output = parse.InvocationConfiguration.Output;
-        if (ModelKindOf(parse.GetValue(modelOpt)!) == BayesianGaussianMixture.ModelKind) return PredictBayesian(parse, modelOpt, dataOpt, probaOpt, jsonOpt);
-        var gmm = GaussianMixture.Load(parse.GetValue(modelOpt)!);
-        var table = NumericData.Load(parse.GetValue(dataOpt)!);
+        var budget = CliHost.Budget(parse);
+        var modelPath = parse.GetValue(modelOpt)!;
+        if (ModelFile.ReadKind(modelPath, budget) == BayesianGaussianMixture.ModelKind) return PredictBayesian(parse, modelOpt, dataOpt, probaOpt, jsonOpt, budget, ct);
+        var gmm = GaussianMixture.Load(modelPath, budget);
+        var dataPath = parse.GetValue(dataOpt)!;
+        var table = NumericData.Load(dataPath, budget, ct);
         var p = gmm.Parameters!;
         if (table.Columns != p.Dimension)
-            throw new DataFormatException(parse.GetValue(dataOpt)!, null, $"has {table.Columns} columns; the model was fitted on {p.Dimension}");
-        var labels = gmm.Predict(table.Values, table.Rows);
+            throw new DataFormatException(table.Source ?? dataPath, null, $"has {table.Columns} columns; the model was fitted on {p.Dimension}");
+        var r = gmm.PredictProba(table);
+        var labels = GaussianMixture.Labels(r, p.Components);
         if (parse.GetValue(jsonOpt))
         {
             var o = new JsonObject
             {
                 ["labels"] = JsonSerializer.SerializeToNode(labels),
-                ["meanLogLikelihood"] = gmm.Score(table.Values, table.Rows),
+                ["meanLogLikelihood"] = gmm.ScoreSamples(table).Average(),
             };
-            if (parse.GetValue(probaOpt)) o["probabilities"] = JsonSerializer.SerializeToNode(gmm.PredictProba(table.Values, table.Rows));
+            if (parse.GetValue(probaOpt)) o["probabilities"] = JsonSerializer.SerializeToNode(r);
             output.WriteLine(o.ToJsonString());
         }
         else if (parse.GetValue(probaOpt))
         {
-            var r = gmm.PredictProba(table.Values, table.Rows);
             for (int i = 0; i < table.Rows; i++)
                 output.WriteLine(string.Join(",", Enumerable.Range(0, p.Components).Select(c => r[i * p.Components + c].ToString("G6", CultureInfo.InvariantCulture))));
         }
@@ -213,6 +228,7 @@ public static partial class GmmCommand
         var start = GaussianMixtureParameters.FromFullCovariances(CovarianceType.Full, [0.5, 0.5], [table.Row(55).ToArray(), table.Row(141).ToArray()], [cov, cov]);
         var gmm = new GaussianMixture(new GaussianMixtureOptions(2, MaxIterations: 50, Tolerance: 0, Init: MixtureInit.Parameters, InitialParameters: start, Seed: context.Seed));
         var trace = gmm.Fit(table, context.CancellationToken);
+        context.CancellationToken.ThrowIfCancellationRequested();
         context.Out.WriteLine(trace.ToTable());
         context.Out.WriteLine(Summary(gmm, table));
         context.Out.WriteLine("reference: scikit-learn 1.2.1 from the same start after 50 iterations reaches -4.155382 (../shared/peers/README.md)");

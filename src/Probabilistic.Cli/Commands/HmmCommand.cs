@@ -32,8 +32,9 @@ public static class HmmCommand
             GaussianEmission.Univariate([0.0, 0.0, 1.5], [0.2, 2.0, 0.5]));
         var series = Enumerable.Range(0, 20).Select(n => truth.Sample(300, Rng.Derive(context.Seed, n)).Observations).ToList();
         var data = SequenceSet.FromSequences(series);
-        var start = GaussianStart(data, 3, CovarianceType.Diagonal, 1e-6, context.Seed);
+        var start = GaussianStart(data, 3, CovarianceType.Diagonal, 1e-6, context.Seed, "demo series");
         var fit = BaumWelch<GaussianEmission, GaussianStatistics>.Fit(start, data, new FitOptions(200, 1e-8, context.Seed), cancellationToken: context.CancellationToken);
+        context.CancellationToken.ThrowIfCancellationRequested();
         context.Out.WriteLine(fit.Trace.ToTable());
         var order = Enumerable.Range(0, 3).OrderBy(k => fit.Model.Emission.Means[k]).ThenBy(k => fit.Model.Emission.Covariances[k]).ToArray();
         foreach (var k in order)
@@ -63,66 +64,82 @@ public static class HmmCommand
         var reg = new Option<double>("--reg") { Description = "Gaussian covariance regularisation r (MAP: Σ = (S + rI)/N)", DefaultValueFactory = _ => 1e-6 };
         var pseudo = new Option<double>("--pseudocount") { Description = "Dirichlet pseudo-count added to start, transition and categorical emission counts", DefaultValueFactory = _ => 0 };
         var mixtures = new Option<int>("--components") { Description = "GMM: mixture components per state", DefaultValueFactory = _ => 2 };
-        var output = new Option<string>("-o", "--output") { Description = "Where to save the fitted model (JSON)", Required = true };
+        var output = new Option<string>("-o", "--output") { Description = "Where to save the fitted model (JSON); on Ctrl-C the last completed iteration is saved", Required = true };
         var command = new Command("fit", "Fit an HMM by Baum-Welch") { data, lengths, states, emission, covariance, mixtures, maxIter, tol, seed, init, reg, pseudo, output, json, threads };
         command.SetAction((parse, ct) =>
         {
             var o = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
             string family = parse.GetValue(emission)!, path = parse.GetValue(data)!;
-            int k = parse.GetValue(states);
-            if (k < 1) throw new UsageException("--states must be at least 1");
-            var options = new FitOptions(parse.GetValue(maxIter), parse.GetValue(tol), parse.GetValue(seed));
-            var priors = new HmmPriors(parse.GetValue(pseudo), parse.GetValue(pseudo));
-            int? nThreads = parse.GetValue(threads);
+            int k = Checks.AtLeast(parse.GetValue(states), 1, "--states");
+            Checks.AtLeast(parse.GetValue(maxIter), 1, "--max-iter");
+            Checks.Finite(parse.GetValue(tol), 0, "--tol");
+            double r = Checks.Finite(parse.GetValue(reg), 0, "--reg");
+            double pc = Checks.Finite(parse.GetValue(pseudo), 0, "--pseudocount");
+            int? nThreads = Checks.Threads(parse.GetValue(threads));
+            var lengthsText = parse.GetValue(lengths);
+            CheckLengthsApply(path, lengthsText);
+            Checks.OnlyWith(parse, init, family == "gaussian", "applies to --emission gaussian only");
+            Checks.OnlyWith(parse, mixtures, family == "gmm", "applies to --emission gmm only");
+            Checks.OnlyWith(parse, covariance, family is "gaussian" or "gmm", "applies to --emission gaussian or gmm only");
+            Checks.OnlyWith(parse, reg, family is "gaussian" or "gmm", "applies to --emission gaussian or gmm only");
+            int c = Checks.AtLeast(parse.GetValue(mixtures), 1, "--components");
+            var type = ParseCovariance(parse.GetValue(covariance));
+            if (family == "gmm" && type == CovarianceType.Tied)
+                throw new UsageException("--covariance tied is not supported with --emission gmm (tied covariances are for --emission gaussian); use full, diag or spherical");
+            var initPath = parse.GetValue(init);
+            var budget = CliHost.Budget(parse);
+            var outPath = Checks.Output(parse.GetValue(output), "-o", new InputFile(path, "--data"), new InputFile(lengthsText ?? "", "--lengths"), new InputFile(initPath ?? "", "--init"));
+            var options = new FitOptions(parse.GetValue(maxIter), parse.GetValue(tol), parse.GetValue(seed),
+                new FitProgress(error, "prob hmm fit", "iteration", st => string.Create(CultureInfo.InvariantCulture, $"log-likelihood {st.ElboPerObservation:F6} per observation")));
+            var priors = new HmmPriors(pc, pc);
+            int threadCount = nThreads ?? Environment.ProcessorCount;
             var clock = Stopwatch.StartNew();
             (IHiddenMarkovModel Model, ElboTrace Trace, double Final, double Objective) result;
             string[]? symbols = null;
             if (family == "categorical")
             {
-                var (set, vocabulary) = ReadSymbolData(path, parse.GetValue(lengths), null);
+                var (set, vocabulary) = ReadSymbolData(path, lengthsText, null, budget, ct);
                 symbols = vocabulary;
-                int v = vocabulary?.Length ?? (int)set.Values.Max() + 1;
-                var start = Uniform(k);
-                var model = new HiddenMarkovModel<CategoricalEmission, CategoricalStatistics>(start, StickyTransitions(k),
-                    CategoricalEmission.Random(k, v, parse.GetValue(seed), parse.GetValue(pseudo)));
-                result = Run(BaumWelch<CategoricalEmission, CategoricalStatistics>.Fit, model, set, options, priors, nThreads, ct);
+                int v = vocabulary?.Length ?? (int)Math.Min(set.Values.Max() + 1, int.MaxValue);
+                RequireFitMemory(budget, k, 2.0 * k * v, set, threadCount, $"{k:N0} categorical states over {v:N0} symbols");
+                var model = new HiddenMarkovModel<CategoricalEmission, CategoricalStatistics>(Uniform(k), StickyTransitions(k),
+                    CategoricalEmission.Random(k, v, parse.GetValue(seed), pc));
+                result = Run(BaumWelch<CategoricalEmission, CategoricalStatistics>.Fit, model, set, options, priors, nThreads, ct, budget, path);
             }
             else
             {
-                var set = ReadNumericData(path, parse.GetValue(lengths));
+                var set = ReadNumericData(path, lengthsText, budget, ct);
+                int d = set.Dimension;
                 if (family == "poisson")
                 {
+                    RequireFitMemory(budget, k, 2.0 * k * d, set, threadCount, $"{k:N0} Poisson states in {d} dimensions");
                     var model = new HiddenMarkovModel<PoissonEmission, PoissonStatistics>(Uniform(k), StickyTransitions(k),
-                        PoissonEmission.FromRates(k, set.Dimension, PickRows(set, k, parse.GetValue(seed)).Select(x => x + 0.5).ToArray()));
-                    result = Run(BaumWelch<PoissonEmission, PoissonStatistics>.Fit, model, set, options, priors, nThreads, ct);
+                        PoissonEmission.FromRates(k, d, PickRows(set, k, parse.GetValue(seed), path).Select(x => x + 0.5).ToArray()));
+                    result = Run(BaumWelch<PoissonEmission, PoissonStatistics>.Fit, model, set, options, priors, nThreads, ct, budget, path);
                 }
                 else if (family == "gmm")
                 {
-                    int c = parse.GetValue(mixtures);
-                    if (c < 1) throw new UsageException("--components must be at least 1");
-                    var type = ParseCovariance(parse.GetValue(covariance));
-                    if (type == CovarianceType.Tied)
-                        throw new UsageException("--covariance tied is not supported with --emission gmm (tied covariances are for --emission gaussian); use full, diag or spherical");
-                    var components = GaussianStart(set, k * c, type, parse.GetValue(reg), parse.GetValue(seed)).Emission;
+                    RequireFitMemory(budget, k, 2.0 * k * c * (CovarianceValues(type, d) + d + 1), set, threadCount, $"{k:N0} states of {c} {type} Gaussian components in {d} dimensions");
+                    var components = GaussianEmissionStart(set, k * c, type, r, parse.GetValue(seed), path, "mixture components (--states × --components)");
                     var model = new HiddenMarkovModel<GaussianMixtureEmission, GaussianMixtureStatistics>(Uniform(k), StickyTransitions(k),
-                        GaussianMixtureEmission.Create(k, c, Enumerable.Repeat(1.0 / c, k * c).ToArray(), components, parse.GetValue(pseudo)));
-                    result = Run(BaumWelch<GaussianMixtureEmission, GaussianMixtureStatistics>.Fit, model, set, options, priors, nThreads, ct);
+                        GaussianMixtureEmission.Create(k, c, Enumerable.Repeat(1.0 / c, k * c).ToArray(), components, pc));
+                    result = Run(BaumWelch<GaussianMixtureEmission, GaussianMixtureStatistics>.Fit, model, set, options, priors, nThreads, ct, budget, path);
                 }
                 else
                 {
-                    var type = ParseCovariance(parse.GetValue(covariance));
-                    var initPath = parse.GetValue(init);
+                    RequireFitMemory(budget, k, 2.0 * k * (CovarianceValues(type, d) + d), set, threadCount, $"{k:N0} {type} Gaussian states in {d} dimensions");
                     var model = initPath is not null
-                        ? GaussianStartPoint.Read(initPath).ToModel(type, parse.GetValue(reg), initPath)
-                        : GaussianStart(set, k, type, parse.GetValue(reg), parse.GetValue(seed));
-                    if (model.Dimension != set.Dimension)
-                        throw new DataFormatException(initPath ?? path, null, $"the start point has dimension {model.Dimension} but the data have {set.Dimension}");
+                        ? GaussianStartPoint.Read(initPath, budget).ToModel(type, r, initPath)
+                        : GaussianStart(set, k, type, r, parse.GetValue(seed), path);
+                    if (model.Dimension != d)
+                        throw new DataFormatException(initPath ?? path, null, $"the start point has dimension {model.Dimension} but the data have {d}");
                     if (model.StateCount != k)
                         throw new DataFormatException(initPath ?? path, null, $"the start point has {model.StateCount} states but --states is {k}");
-                    result = Run(BaumWelch<GaussianEmission, GaussianStatistics>.Fit, model, set, options, priors, nThreads, ct);
+                    result = Run(BaumWelch<GaussianEmission, GaussianStatistics>.Fit, model, set, options, priors, nThreads, ct, budget, path);
                 }
             }
-            var outPath = parse.GetValue(output)!;
+            FitProgress.ThrowIfNothingCompleted(result.Trace, ct);
             HmmModelFile.Save(outPath, result.Model, symbols);
             double seconds = clock.Elapsed.TotalSeconds;
             if (parse.GetValue(json))
@@ -140,26 +157,43 @@ public static class HmmCommand
                 o.WriteLine(result.Trace.ToTable());
                 o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"final log-likelihood {result.Final:F4} nats; {seconds:F2} s; model saved to {outPath}"));
             }
-            return Task.FromResult(CliHost.Ok);
+            return Task.FromResult(result.Trace.StopReason == StopReason.Cancelled
+                ? FitProgress.Interrupted(error, "prob hmm fit", result.Trace, "iteration", outPath) : CliHost.Ok);
         });
         return command;
     }
 
+    /// <summary>--lengths cuts .npy rows into sequences; text files separate sequences by blank lines, so there it is refused, not ignored.</summary>
+    private static void CheckLengthsApply(string dataPath, string? lengths)
+    {
+        if (lengths is not null && !dataPath.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+            throw new UsageException($"--lengths applies to .npy data only; in the text file {dataPath} a blank line separates sequences (leave out --lengths, or give the data as .npy).");
+    }
+
+    private static double CovarianceValues(CovarianceType type, int d) => type switch
+    {
+        CovarianceType.Full or CovarianceType.Tied => (double)d * d,
+        CovarianceType.Diagonal => d,
+        _ => 1,
+    };
+
+    private static void RequireFitMemory(Core.MemoryBudget budget, int states, double emissionValues, SequenceSet set, int threads, string what) =>
+        budget.Require(HmmMemory.FitBytes(states, emissionValues, set.MaxLength, threads),
+            $"Baum-Welch for {what} on sequences of up to {set.MaxLength:N0} steps", "--states (or split long sequences)");
+
     private delegate HmmFitResult<TE, TS> FitFunction<TE, TS>(HiddenMarkovModel<TE, TS> initial, SequenceSet data, FitOptions? options,
-        HmmPriors? priors, int? maxThreads, CancellationToken ct) where TE : IEmissionModel<TE, TS> where TS : class;
+        HmmPriors? priors, int? maxThreads, CancellationToken ct, Core.MemoryBudget? budget) where TE : IEmissionModel<TE, TS> where TS : class;
 
     private static (IHiddenMarkovModel, ElboTrace, double, double) Run<TE, TS>(FitFunction<TE, TS> fit, HiddenMarkovModel<TE, TS> model, SequenceSet data,
-        FitOptions options, HmmPriors priors, int? threads, CancellationToken ct) where TE : IEmissionModel<TE, TS> where TS : class
+        FitOptions options, HmmPriors priors, int? threads, CancellationToken ct, Core.MemoryBudget budget, string path) where TE : IEmissionModel<TE, TS> where TS : class
     {
         try
         {
-            var r = fit(model, data, options, priors, threads, ct);
+            var r = fit(model, data, options, priors, threads, ct, budget);
             return (r.Model, r.Trace, r.FinalLogLikelihood, r.FinalObjective);
         }
-        catch (ArgumentException e) { throw new DataFormatException("data", null, e.Message, e); }
-        // A sequence the model cannot produce, a degenerate M-step, or a non-finite/decreasing trace: report, don't crash.
-        catch (InvalidOperationException e) { throw new DataFormatException("data", null, $"fit stopped: {e.Message}", e); }
-        catch (ElboException e) { throw new DataFormatException("data", null, $"fit stopped: {e.Message}", e); }
+        // A degenerate M-step (a variance collapsing to zero) is a property of these data and settings, not a bug.
+        catch (ArgumentException e) { throw new DataFormatException(path, null, $"the fit failed on these data: {e.Message}", e); }
     }
 
     private static Command DecodeCommand()
@@ -172,11 +206,11 @@ public static class HmmCommand
         command.SetAction((parse, ct) =>
         {
             var o = parse.InvocationConfiguration.Output;
-            var (hmm, set) = LoadModelAndData(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(lengths));
+            int? nThreads = Checks.Threads(parse.GetValue(threads));
+            var (hmm, set) = LoadModelAndData(parse, parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(lengths), nThreads, ct);
             var alg = parse.GetValue(algorithm) == "map" ? DecodeAlgorithm.Map : DecodeAlgorithm.Viterbi;
-            DecodedPath[] paths;
-            try { paths = hmm.DecodeAll(set, alg, parse.GetValue(threads)); }
-            catch (InvalidOperationException e) { throw new DataFormatException(parse.GetValue(data)!, null, e.Message, e); }
+            var paths = hmm.DecodeAll(set, alg, nThreads);
+            ct.ThrowIfCancellationRequested();
             if (parse.GetValue(json))
                 o.WriteLine(JsonSerializer.Serialize(new { algorithm = alg.ToString().ToLowerInvariant(), paths = paths.Select(p => p.States), logProbabilities = paths.Select(p => p.LogProbability) }, ModelFile.JsonOptions));
             else
@@ -194,12 +228,16 @@ public static class HmmCommand
     {
         var data = DataOption(); var lengths = LengthsOption(); var json = JsonOption(); var threads = ThreadsOption();
         var model = new Option<string>("-m", "--model") { Description = "Model file written by 'prob hmm fit'", Required = true };
-        var command = new Command("score", "Log-likelihood of each sequence and in total (−∞ for a sequence the model cannot produce)") { model, data, lengths, json, threads };
+        var command = new Command("score", "Log-likelihood of each sequence and in total (a sequence the model cannot produce is refused, as decode refuses it)") { model, data, lengths, json, threads };
         command.SetAction((parse, ct) =>
         {
             var o = parse.InvocationConfiguration.Output;
-            var (hmm, set) = LoadModelAndData(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(lengths));
-            var each = hmm.ScoreEach(set, parse.GetValue(threads));
+            int? nThreads = Checks.Threads(parse.GetValue(threads));
+            var (hmm, set) = LoadModelAndData(parse, parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(lengths), nThreads, ct);
+            var each = hmm.ScoreEach(set, nThreads);
+            ct.ThrowIfCancellationRequested();
+            for (int n = 0; n < each.Length; n++)
+                if (double.IsNegativeInfinity(each[n])) throw set.ImpossibleSequence(n, "its log-likelihood is -Infinity");
             double total = each.Sum();
             if (parse.GetValue(json))
                 o.WriteLine(JsonSerializer.Serialize(new { total, perObservation = total / set.TotalLength, observations = set.TotalLength, sequences = each }, ModelFile.JsonOptions));
@@ -210,22 +248,26 @@ public static class HmmCommand
         return command;
     }
 
-    private static (IHiddenMarkovModel, SequenceSet) LoadModelAndData(string modelPath, string dataPath, string? lengths)
+    private static (IHiddenMarkovModel, SequenceSet) LoadModelAndData(ParseResult parse, string modelPath, string dataPath, string? lengths, int? threads, CancellationToken ct)
     {
-        var (model, file) = HmmModelFile.Load(modelPath);
+        CheckLengthsApply(dataPath, lengths);
+        var budget = CliHost.Budget(parse);
+        var (model, file) = HmmModelFile.Load(modelPath, budget);
         SequenceSet set = model.Family == "categorical"
-            ? ReadSymbolData(dataPath, lengths, file.Symbols).Data
-            : ReadNumericData(dataPath, lengths);
+            ? ReadSymbolData(dataPath, lengths, file.Symbols, budget, ct).Data
+            : ReadNumericData(dataPath, lengths, budget, ct);
         if (set.Dimension != model.Dimension)
-            throw new DataFormatException(dataPath, null, $"observations have {set.Dimension} values but the model expects {model.Dimension}");
+            throw new DataFormatException(DataFiles.DisplayName(dataPath), null, $"observations have {set.Dimension} values but the model expects {model.Dimension}");
+        budget.Require(HmmMemory.DecodeBytes(model.StateCount, 0, set.MaxLength, threads ?? Environment.ProcessorCount),
+            $"decoding {model.StateCount:N0} states on sequences of up to {set.MaxLength:N0} steps", "the sequence lengths (split long sequences)");
         return (model, set);
     }
 
     /// <summary>Symbols as text (vocabulary from the file, or mapped through <paramref name="known"/>), or integer codes from .npy.</summary>
-    private static (SequenceSet Data, string[]? Vocabulary) ReadSymbolData(string path, string? lengths, string[]? known)
+    private static (SequenceSet Data, string[]? Vocabulary) ReadSymbolData(string path, string? lengths, string[]? known, Core.MemoryBudget budget, CancellationToken ct)
     {
-        if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) return (ReadNumericData(path, lengths), known);
-        var sequences = SequenceTextReader.ReadSymbols(path);
+        if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) return (ReadNumericData(path, lengths, budget, ct), known);
+        var sequences = SequenceTextReader.ReadSymbols(path, budget, ct);
         string[] vocabulary = known ?? sequences.SelectMany(s => s).Distinct().Order(StringComparer.Ordinal).ToArray();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < vocabulary.Length; i++) index[vocabulary[i]] = i;
@@ -235,37 +277,42 @@ public static class HmmCommand
             var codes = new int[sequences[n].Length];
             for (int t = 0; t < codes.Length; t++)
                 codes[t] = index.TryGetValue(sequences[n][t], out var c) ? c
-                    : throw new DataFormatException(path, null, $"sequence {n + 1}, observation {t + 1}: symbol '{sequences[n][t]}' was never seen in training; the model has no emission probability for it");
+                    : throw new DataFormatException(DataFiles.DisplayName(path), null, $"sequence {n + 1}, observation {t + 1}: symbol '{sequences[n][t]}' was never seen in training; the model has no emission probability for it");
             coded.Add(codes);
         }
-        return (SequenceSet.FromSymbols(coded), vocabulary);
+        return (SequenceSet.FromSymbols(coded).WithSource(DataFiles.DisplayName(path)), vocabulary);
     }
 
-    private static SequenceSet ReadNumericData(string path, string? lengths)
+    private static SequenceSet ReadNumericData(string path, string? lengths, Core.MemoryBudget budget, CancellationToken ct)
     {
         List<NumericTable> tables;
+        var name = DataFiles.DisplayName(path);
         if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
         {
-            var array = NpyReader.Read(path);
+            var array = NpyReader.Read(path, budget, ct);
+            if (array.Data.Length == 0) throw new DataFormatException(name, null, $"shape ({string.Join(", ", array.Shape)}) holds no observations");
             var table = array.Shape.Length == 3
-                ? new NumericTable(array.Data, array.Shape[0] * array.Shape[1], array.Shape[2])
-                : array.ToTable(path);
+                ? new NumericTable(array.Data, array.Shape[0] * array.Shape[1], array.Shape[2]) { Source = name }
+                : array.ToTable(name);
             IReadOnlyList<int> cut = lengths is null
                 ? array.Shape.Length == 3 ? Enumerable.Repeat(array.Shape[1], array.Shape[0]).ToArray() : [table.Rows]
                 : ParseLengths(lengths);
-            foreach (var v in table.Values) if (!double.IsFinite(v)) throw new DataFormatException(path, null, $"holds {v}; observations must be finite");
-            tables = SequenceTextReader.SplitByLengths(table, cut, path);
+            foreach (var v in table.Values) if (!double.IsFinite(v)) throw new DataFormatException(name, null, $"holds {v}; observations must be finite");
+            tables = SequenceTextReader.SplitByLengths(table, cut, lengths is not null && File.Exists(lengths) ? lengths : "--lengths");
+            tables = tables.Select(t => new NumericTable(t.Values, t.Rows, t.Columns) { Source = name }).ToList();
         }
-        else tables = SequenceTextReader.ReadNumeric(path);
+        else tables = SequenceTextReader.ReadNumeric(path, budget, ct);
         return SequenceSet.FromTables(tables);
     }
 
     private static int[] ParseLengths(string text)
     {
-        var source = File.Exists(text) ? File.ReadAllText(text) : text;
+        bool isFile = File.Exists(text);
+        var source = isFile ? DataFiles.ReadSmallText(text) : text;
         var parts = source.Split([',', ' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries);
-        return parts.Select(p => int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) ? l
-            : throw new DataFormatException(File.Exists(text) ? text : "--lengths", null, $"'{p}' is not a sequence length")).ToArray();
+        if (parts.Length == 0) throw new DataFormatException(isFile ? text : "--lengths", null, "no sequence lengths given");
+        return parts.Select(p => int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) && l > 0 ? l
+            : throw new DataFormatException(isFile ? text : "--lengths", null, $"'{p}' is not a sequence length (a whole number >= 1)")).ToArray();
     }
 
     private static double[] Uniform(int k) => Enumerable.Repeat(1.0 / k, k).ToArray();
@@ -279,9 +326,9 @@ public static class HmmCommand
     }
 
     /// <summary>K distinct observations picked with the seed, flattened (K×D).</summary>
-    private static double[] PickRows(SequenceSet set, int k, int seed)
+    private static double[] PickRows(SequenceSet set, int k, int seed, string path, string what = "states (--states)")
     {
-        if (set.TotalLength < k) throw new DataFormatException("data", null, $"{set.TotalLength} observations cannot seed {k} states");
+        if (set.TotalLength < k) throw new DataFormatException(DataFiles.DisplayName(path), null, $"{set.TotalLength} observations cannot seed {k} {what}; use fewer or more data");
         var random = Rng.Create(seed);
         var rows = new HashSet<long>();
         while (rows.Count < k) rows.Add(random.NextInt64(set.TotalLength));
@@ -294,8 +341,17 @@ public static class HmmCommand
     };
 
     /// <summary>Means = K random observations, every covariance = the data's covariance (+ r I) (tied: that one matrix), uniform π, sticky A.</summary>
-    private static HiddenMarkovModel<GaussianEmission, GaussianStatistics> GaussianStart(SequenceSet set, int k, CovarianceType type, double reg, int seed)
+    private static HiddenMarkovModel<GaussianEmission, GaussianStatistics> GaussianStart(SequenceSet set, int k, CovarianceType type, double reg, int seed, string path)
     {
+        var emission = GaussianEmissionStart(set, k, type, reg, seed, path);
+        return new HiddenMarkovModel<GaussianEmission, GaussianStatistics>(Uniform(k), StickyTransitions(k), emission);
+    }
+
+    /// <summary>K Gaussians: means = K random observations, every covariance = the data's covariance (+ r I) (tied: that one matrix).</summary>
+    private static GaussianEmission GaussianEmissionStart(SequenceSet set, int k, CovarianceType type, double reg, int seed, string path,
+        string what = "states (--states)")
+    {
+        var rows = PickRows(set, k, seed, path, what);
         int d = set.Dimension;
         long n = set.TotalLength;
         var mean = new double[d];
@@ -311,7 +367,6 @@ public static class HmmCommand
             CovarianceType.Diagonal => Enumerable.Range(0, d).Select(a => cov[a * d + a]).ToArray(),
             _ => [Enumerable.Range(0, d).Average(a => cov[a * d + a])],
         };
-        return new HiddenMarkovModel<GaussianEmission, GaussianStatistics>(Uniform(k), StickyTransitions(k),
-            GaussianEmission.FromParameters(k, d, type, PickRows(set, k, seed), type == CovarianceType.Tied ? one : Enumerable.Repeat(one, k).SelectMany(c => c).ToArray(), reg));
+        return GaussianEmission.FromParameters(k, d, type, rows, type == CovarianceType.Tied ? one : Enumerable.Repeat(one, k).SelectMany(c => c).ToArray(), reg);
     }
 }

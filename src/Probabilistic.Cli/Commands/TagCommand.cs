@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Probabilistic.Core.Data;
+using Probabilistic.Core.IO;
 using Probabilistic.Hmm.Tagging;
 
 namespace Probabilistic.Cli.Commands;
@@ -58,8 +59,13 @@ public static class TagCommand
             int o = parse.GetValue(order);
             if (o is not (2 or 3)) throw new UsageException($"--order must be 2 or 3, not {o}");
             var set = parse.GetValue(tagset);
-            var mapping = TagMapping.For(set, set == TagSet.Universal ? parse.GetValue(tagMap) ?? DefaultTagMap() : null);
+            Checks.OnlyWith(parse, tagMap, set == TagSet.Universal, "applies to --tagset universal only");
+            var mapPath = set == TagSet.Universal ? parse.GetValue(tagMap) ?? DefaultTagMap() : null;
             var paths = ExpandCorpusFiles(parse.GetValue(files)!);
+            var untaggedInput = parse.GetValue(untagged);
+            var outputPath = Checks.Output(parse.GetValue(output), "-o",
+                paths.Select(p => new InputFile(p, "training file")).Append(new InputFile(mapPath ?? "", "--tag-map")).Append(new InputFile(untaggedInput ?? "", "--untagged")));
+            var mapping = TagMapping.For(set, mapPath);
             var error = parse.InvocationConfiguration.Error;
             var sw = Stopwatch.StartNew();
             var progress = new StderrProgress(t => error.WriteLine($"prob tag train: {t:N0} tokens read"));
@@ -92,7 +98,8 @@ public static class TagCommand
                                 (result.Iterations == 0 ? "kept the supervised model (no Baum-Welch setting beat it on the held-out slice)"
                                     : $"chose share {result.Share!.Value.ToString(CultureInfo.InvariantCulture)} (λ = {tagger.SemiSupervised!.LabelledWeight.ToString("G4", CultureInfo.InvariantCulture)}), {result.Iterations} iteration(s); objective {string.Join(" -> ", result.Trace!.Select(t => t.Elbo.ToString("F1", CultureInfo.InvariantCulture)))} nats"));
             }
-            var path = parse.GetValue(output)!;
+            var path = outputPath;
+            ct.ThrowIfCancellationRequested(); // interrupted training saves nothing (there is no partial tagger)
             TaggerModelFile.Save(path, tagger);
             error.WriteLine($"prob tag train: {tagger.Lexicon.TokenCount:N0} tokens, {tagger.Lexicon.Count:N0} words, {tagger.Tags.Count} tags, " +
                             $"order {o}, λ = {string.Join(", ", tagger.Transitions.Lambdas.Select(l => l.ToString("F4", CultureInfo.InvariantCulture)))}; " +
@@ -110,7 +117,7 @@ public static class TagCommand
         var command = new Command("tag", "Part-of-speech tagging with a TnT-style second-order HMM. 'prob tag -m MODEL' tags standard input sentence by sentence, writing each as soon as it is tagged; 'train' and 'eval' are subcommands.") { model, format, inputFile };
         command.SetAction((parse, ct) =>
         {
-            var tagger = TaggerModelFile.Load(parse.GetValue(model)!);
+            var tagger = TaggerModelFile.Load(parse.GetValue(model)!, CliHost.Budget(parse));
             var path = parse.GetValue(inputFile);
             using var owned = path is null ? null : DataFiles.OpenText(path);
             var reader = owned ?? injected ?? Console.In;
@@ -152,11 +159,12 @@ public static class TagCommand
         var command = new Command("eval", "Score a model on gold-tagged files: token, known/unknown-word and sentence accuracy, confusions, speed") { model, format, json, top, files };
         command.SetAction((parse, ct) =>
         {
-            var tagger = TaggerModelFile.Load(parse.GetValue(model)!);
+            int topCount = Checks.AtLeast(parse.GetValue(top), 0, "--confusions");
+            var tagger = TaggerModelFile.Load(parse.GetValue(model)!, CliHost.Budget(parse));
             var paths = ExpandCorpusFiles(parse.GetValue(files)!);
             var evaluation = Evaluate(tagger, TaggedCorpus.Read(paths, parse.GetValue(format), tagger.Mapping), ct);
             var output = parse.InvocationConfiguration.Output;
-            var confusions = evaluation.TopConfusions(Math.Max(0, parse.GetValue(top)));
+            var confusions = evaluation.TopConfusions(topCount);
             if (parse.GetValue(json))
             {
                 var doc = new
@@ -240,27 +248,19 @@ public static class TagCommand
         });
     }
 
-    // Streams sentences: text/wordtag one per non-blank line; conll one token per line, blank line between sentences.
+    // Streams sentences: text/wordtag one per non-blank line; conll one token per line, blank line between sentences, with
+    // the same column rules as the training reader (every token line as many columns as the first).
     private static IEnumerable<string[]> ReadSentences(TextReader reader, string name, TagStreamFormat format)
     {
-        string? line;
-        long lineNo = 0;
-        var words = new List<string>();
-        while ((line = reader.ReadLine()) is not null)
+        if (format == TagStreamFormat.Conll)
         {
-            lineNo++;
-            if (format == TagStreamFormat.Conll)
-            {
-                if (string.IsNullOrWhiteSpace(line))
-                {
-                    if (words.Count > 0) { yield return words.ToArray(); words.Clear(); }
-                    continue;
-                }
-                if (line.StartsWith('#')) continue;
-                var cols = line.Contains('\t') ? line.Split('\t') : line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-                words.Add(cols.Length == 10 && int.TryParse(cols[0], out _) ? cols[1] : cols[0].Trim());
-                continue;
-            }
+            foreach (var words in TaggedCorpusReader.ReadConllWords(reader, name)) yield return words;
+            yield break;
+        }
+        var lines = new LineReader(reader, name);
+        string? line;
+        while ((line = lines.ReadLine()) is not null)
+        {
             var tokens = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             if (tokens.Length == 0) continue;
             if (format == TagStreamFormat.WordTag)
@@ -269,13 +269,12 @@ public static class TagCommand
                 {
                     int slash = tokens[i].LastIndexOf('/');
                     if (slash <= 0 || slash == tokens[i].Length - 1)
-                        throw new DataFormatException(name, lineNo, $"token '{tokens[i]}' is not of the form word/tag");
+                        throw new DataFormatException(name, lines.LineNumber, $"token '{tokens[i]}' is not of the form word/tag");
                     tokens[i] = tokens[i][..slash];
                 }
             }
             yield return tokens;
         }
-        if (words.Count > 0) yield return words.ToArray();
     }
 
     private sealed class StderrProgress(Action<long> report) : IProgress<long>

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Probabilistic.Core.Data;
 using Probabilistic.Core.Inference;
+using Probabilistic.Core.IO;
 using Probabilistic.Vae;
 
 namespace Probabilistic.Cli.Commands;
@@ -41,50 +43,76 @@ public static class VaeCommand
         var holdout = new Option<int>("--holdout") { Description = "Hold out the last N training images as a validation set (held-out ELBO per epoch; the saved model is the best held-out epoch)", DefaultValueFactory = _ => 0 };
         var patience = new Option<int?>("--patience") { Description = "Stop after this many epochs without a better held-out ELBO (needs --holdout)" };
         var maxTrain = new Option<int?>("--max-train") { Description = "Use only the first N training images" };
-        var output = new Option<string>("--output", "-o") { Description = "Model file to write (written atomically)", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Model file to write (written atomically); on Ctrl-C the last completed epoch is saved", Required = true };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the table" };
         var command = new Command("train", "Train a VAE (Adam over shuffled minibatches, one epoch per ELBO step) and save it")
             { data, epochs, latent, hidden, arch, likelihood, batch, lr, seed, device, threads, binarize, holdout, patience, maxTrain, output, json };
         command.SetAction((parse, ct) =>
         {
             var outw = parse.InvocationConfiguration.Output;
-            var dev = Setup(parse.GetValue(device)!, parse.GetValue(threads));
+            var error = parse.InvocationConfiguration.Error;
+            int epochCount = Checks.AtLeast(parse.GetValue(epochs), 1, "--epochs");
+            int latentSize = Checks.AtLeast(parse.GetValue(latent), 1, "--latent");
+            var sizes = Checks.PositiveList(parse.GetValue(hidden)!, "--hidden");
+            int batchSize = Checks.AtLeast(parse.GetValue(batch), 1, "--batch");
+            double rate = Checks.Finite(parse.GetValue(lr), 0, "--lr", exclusive: true);
+            int h = Checks.AtLeast(parse.GetValue(holdout), 0, "--holdout");
+            if (parse.GetValue(patience) is int pt) Checks.AtLeast(pt, 1, "--patience");
+            if (parse.GetValue(patience) is not null && h == 0) throw new UsageException("--patience needs a validation set: add --holdout N.");
+            if (parse.GetValue(maxTrain) is int mt) Checks.AtLeast(mt, 1, "--max-train");
+            var dev = Setup(parse.GetValue(device)!, Checks.Threads(parse.GetValue(threads)));
             int s = parse.GetValue(seed);
             int? bin = parse.GetValue(binarize) ? s : null;
             var dir = parse.GetValue(data)!;
-            var all = MnistData.Load(dir, MnistSplit.Train, parse.GetValue(maxTrain), bin);
-            int h = parse.GetValue(holdout);
-            if (h < 0 || h >= all.Count) throw new UsageException($"--holdout {h} must be between 0 and {all.Count - 1}.");
-            if (parse.GetValue(patience) is not null && h == 0) throw new UsageException("--patience needs a validation set: add --holdout N.");
-            var train = h == 0 ? all : Slice(all, 0, all.Count - h);
-            VaeDataset? validation = h == 0 ? null : Slice(all, all.Count - h, h);
+            var budget = CliHost.Budget(parse);
+            var outPath = Checks.Output(parse.GetValue(output), "-o", MnistData.ExistingFiles(dir).Select(f => new InputFile(f, "--data file")));
+            // Headers first: sizes and consistency are checked before any pixel is read or any epoch runs.
+            var (trainPath, trainHeader) = MnistData.ImageHeader(dir, MnistSplit.Train);
+            long count = Math.Min(parse.GetValue(maxTrain) ?? trainHeader.Count, trainHeader.Count);
+            if (h >= count)
+                throw new UsageException($"--holdout {h} leaves no training images: {trainPath} provides {count} (hold out fewer than that).");
+            bool hasTest = HasTest(dir);
+            if (hasTest)
+            {
+                var (testPath, testHeader) = MnistData.ImageHeader(dir, MnistSplit.Test);
+                if (testHeader.Shape[1] != trainHeader.Shape[1] || testHeader.Shape[2] != trainHeader.Shape[2])
+                    throw new DataFormatException(testPath, null, $"its images are {testHeader.Shape[1]}×{testHeader.Shape[2]} but the training images ({trainPath}) are {trainHeader.Shape[1]}×{trainHeader.Shape[2]}; both splits need one image size");
+            }
             var architecture = Usage(() =>
             {
-                var sizes = parse.GetValue(hidden)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    .Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray();
-                var a = new VaeArchitecture(parse.GetValue(arch), all.Height, all.Width, sizes, parse.GetValue(latent), parse.GetValue(likelihood),
+                var a = new VaeArchitecture(parse.GetValue(arch), trainHeader.Shape[1], trainHeader.Shape[2], sizes, latentSize, parse.GetValue(likelihood),
                     parse.GetValue(arch) == NetworkKind.Convolutional ? [32, 64] : null);
                 a.Validate();
                 return a;
             });
+            long pixels = trainHeader.ItemSize;
+            double widest = Math.Max(pixels, sizes.Max());
+            budget.Require(MnistData.LoadBytes(count, pixels) + 4.0 * count * pixels + 16 * architecture.ParameterCount() + 4.0 * 8 * batchSize * widest,
+                $"training a {architecture} VAE on {count:N0} images of {trainHeader.Shape[1]}×{trainHeader.Shape[2]}", "--max-train (or --hidden)");
+            var all = MnistData.Load(dir, MnistSplit.Train, (int)count, bin, budget, ct);
+            var train = h == 0 ? all : Slice(all, 0, all.Count - h);
+            VaeDataset? validation = h == 0 ? null : Slice(all, all.Count - h, h);
             bool asJson = parse.GetValue(json);
             using var model = VariationalAutoencoder.Create(architecture, s, dev);
             if (!asJson)
                 outw.WriteLine($"VAE {architecture}, {model.ParameterCount:N0} parameters, {train.Count} training images{(validation is null ? "" : $", {validation.Count} held out")}, device {dev}, seed {s}");
             var epochProgress = new SyncProgress<ElboStep>(st =>
             {
+                if (st.Iteration == 1) error.WriteLine("prob vae train: epoch 1 done (Ctrl-C stops after the current epoch and saves the last completed one)");
                 if (asJson) return;
                 var held = st.HeldOutElboPerObservation is double v ? v.ToString("F3", CultureInfo.InvariantCulture) : "-";
                 outw.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {st.Iteration,3}: train ELBO {st.ElboPerObservation,10:F3} nats/image, held-out {held,10}, {st.Elapsed.TotalSeconds,7:F2} s"));
             });
-            var options = Usage(() => new VaeTrainingOptions(parse.GetValue(batch), parse.GetValue(lr), s));
+            var options = Usage(() => new VaeTrainingOptions(batchSize, rate, s));
             var trace = VaeTrainer.Fit(model, train, validation, options,
-                new FitOptions(MaxIterations: Math.Max(1, parse.GetValue(epochs)), Tolerance: 0, Seed: s, Progress: epochProgress, Patience: parse.GetValue(patience)), ct);
-            var outPath = parse.GetValue(output)!;
+                new FitOptions(MaxIterations: epochCount, Tolerance: 0, Seed: s, Progress: epochProgress, Patience: parse.GetValue(patience)), ct);
+            FitProgress.ThrowIfNothingCompleted(trace, ct);
+            RequireFinite(model, train, s, outPath, "training images");
             VaeFile.Save(model, outPath);
+            bool interrupted = trace.StopReason == StopReason.Cancelled;
             double? testElbo = null;
-            if (HasTest(dir))
-                testElbo = model.MeanElbo(MnistData.Load(dir, MnistSplit.Test, null, bin), s + 1);
+            if (hasTest && !interrupted)
+                testElbo = model.MeanElbo(MnistData.Load(dir, MnistSplit.Test, null, bin, budget, ct), s + 1, cancellationToken: ct);
             if (asJson)
             {
                 outw.WriteLine(JsonSerializer.Serialize(new
@@ -101,7 +129,7 @@ public static class VaeCommand
                 if (testElbo is double te) outw.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test ELBO {te:F3} nats/image (test loss {-te:F3}, one sample per image)"));
                 outw.WriteLine($"saved {outPath}");
             }
-            return Task.FromResult(CliHost.Ok);
+            return Task.FromResult(interrupted ? FitProgress.Interrupted(error, "prob vae train", trace, "epoch", outPath) : CliHost.Ok);
         });
         return command;
     }
@@ -112,6 +140,7 @@ public static class VaeCommand
         var data = DataOption();
         var k = new Option<int>("--iwae-k") { Description = "Importance samples for the IWAE bound (0: skip)", DefaultValueFactory = _ => 5000 };
         var n = new Option<int?>("--iwae-n") { Description = "IWAE on the first N test images only (default: all; K=5000 on 10,000 images takes long on a CPU)" };
+        var maxTest = new Option<int?>("--max-test") { Description = "Use only the first N test images" };
         var seed = SeedOption();
         var device = DeviceOption();
         var threads = ThreadsOption();
@@ -119,19 +148,26 @@ public static class VaeCommand
         var binSeed = new Option<int>("--binarize-seed") { Description = "The training seed used with --binarize", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object" };
         var command = new Command("eval", "Test-set ELBO (one sample per image, the PyTorch example's test loss) and the K-sample IWAE bound on log p(x)")
-            { model, data, k, n, seed, device, threads, binarize, binSeed, json };
+            { model, data, k, n, maxTest, seed, device, threads, binarize, binSeed, json };
         command.SetAction((parse, ct) =>
         {
             var outw = parse.InvocationConfiguration.Output;
-            var dev = Setup(parse.GetValue(device)!, parse.GetValue(threads));
-            using var m = VaeFile.Load(parse.GetValue(model)!, dev);
-            var test = MnistData.Load(parse.GetValue(data)!, MnistSplit.Test, null, parse.GetValue(binarize) ? parse.GetValue(binSeed) : null);
-            CheckShape(m, test);
+            var error = parse.InvocationConfiguration.Error;
+            int kk = Checks.AtLeast(parse.GetValue(k), 0, "--iwae-k");
+            if (parse.GetValue(n) is int iwaeN) Checks.AtLeast(iwaeN, 1, "--iwae-n");
+            if (parse.GetValue(maxTest) is int mt) Checks.AtLeast(mt, 1, "--max-test");
+            var dev = Setup(parse.GetValue(device)!, Checks.Threads(parse.GetValue(threads)));
+            var budget = CliHost.Budget(parse);
+            var modelPath = parse.GetValue(model)!;
+            using var m = VaeFile.Load(modelPath, dev, budget);
+            var test = MnistData.Load(parse.GetValue(data)!, MnistSplit.Test, parse.GetValue(maxTest), parse.GetValue(binarize) ? parse.GetValue(binSeed) : null, budget, ct);
+            CheckShape(m, test, parse.GetValue(data)!);
             int s = parse.GetValue(seed);
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            double elbo = m.MeanElbo(test, s);
+            double elbo = m.MeanElbo(test, s, cancellationToken: ct);
+            if (!double.IsFinite(elbo))
+                throw new Core.IO.ModelFormatException(modelPath, $"gives a non-finite test ELBO ({elbo}); its weights cannot be those of a trained model");
             double elboSeconds = clock.Elapsed.TotalSeconds;
-            int kk = parse.GetValue(k);
             double? iwae = null;
             int iwaeCount = 0;
             double iwaeSeconds = 0;
@@ -139,6 +175,8 @@ public static class VaeCommand
             {
                 var subset = parse.GetValue(n) is int limit ? test.Take(limit) : test;
                 iwaeCount = subset.Count;
+                error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"prob vae eval: IWAE with K={kk} on {iwaeCount} images ({(double)kk * iwaeCount:G3} decoder passes; Ctrl-C stops it)"));
                 clock.Restart();
                 iwae = m.MeanIwae(subset, kk, s + 1, cancellationToken: ct);
                 iwaeSeconds = clock.Elapsed.TotalSeconds;
@@ -167,11 +205,18 @@ public static class VaeCommand
         var command = new Command("sample", "Draw z ~ N(0, I), decode, and write the decoder means as a PNG grid") { model, count, columns, seed, output };
         command.SetAction((parse, ct) =>
         {
-            using var m = VaeFile.Load(parse.GetValue(model)!);
-            int nn = parse.GetValue(count);
-            if (nn < 1) throw new UsageException($"-n {nn}: draw at least one sample.");
-            var samples = m.Sample(nn, parse.GetValue(seed));
-            WriteGrid(parse.GetValue(output)!, samples, parse.GetValue(columns));
+            int nn = Checks.AtLeast(parse.GetValue(count), 1, "-n");
+            int cols = Checks.AtLeast(parse.GetValue(columns), 1, "--columns");
+            var modelPath = parse.GetValue(model)!;
+            var outPath = Checks.Output(parse.GetValue(output), "-o", new InputFile(modelPath, "--model"));
+            var budget = CliHost.Budget(parse);
+            using var m = VaeFile.Load(modelPath, budget: budget);
+            var a = m.Architecture;
+            budget.Require(m.SampleBytes(nn) + GridBytes(nn, cols, a.Height, a.Width), $"{nn:N0} samples of {a.Height}×{a.Width} and their grid", "-n");
+            var samples = m.Sample(nn, parse.GetValue(seed), budget);
+            RequireFiniteImages(samples, modelPath);
+            ct.ThrowIfCancellationRequested();
+            WriteGrid(outPath, samples, cols);
             parse.InvocationConfiguration.Output.WriteLine($"wrote {nn} samples to {parse.GetValue(output)}");
             return Task.FromResult(CliHost.Ok);
         });
@@ -188,11 +233,21 @@ public static class VaeCommand
         var command = new Command("reconstruct", "Encode and decode test images; write originals and reconstructions as a PNG grid") { model, data, count, columns, output };
         command.SetAction((parse, ct) =>
         {
-            using var m = VaeFile.Load(parse.GetValue(model)!);
-            var test = MnistData.Load(parse.GetValue(data)!, MnistSplit.Test, Math.Max(1, parse.GetValue(count)));
-            CheckShape(m, test);
-            int cols = Math.Max(1, parse.GetValue(columns));
-            WriteGrid(parse.GetValue(output)!, ImageRendering.Interleave(test, m.Reconstruct(test), cols), cols);
+            int nn = Checks.AtLeast(parse.GetValue(count), 1, "-n");
+            int cols = Checks.AtLeast(parse.GetValue(columns), 1, "--columns");
+            var modelPath = parse.GetValue(model)!;
+            var dir = parse.GetValue(data)!;
+            var outPath = Checks.Output(parse.GetValue(output), "-o",
+                MnistData.ExistingFiles(dir).Select(f => new InputFile(f, "--data file")).Append(new InputFile(modelPath, "--model")));
+            var budget = CliHost.Budget(parse);
+            using var m = VaeFile.Load(modelPath, budget: budget);
+            var test = MnistData.Load(dir, MnistSplit.Test, nn, null, budget, ct);
+            CheckShape(m, test, dir);
+            budget.Require(2 * GridBytes(2L * test.Count, cols, test.Height, test.Width), $"a grid of {test.Count:N0} originals and reconstructions", "-n");
+            var reconstructed = m.Reconstruct(test);
+            RequireFiniteImages(reconstructed, modelPath);
+            ct.ThrowIfCancellationRequested();
+            WriteGrid(outPath, ImageRendering.Interleave(test, reconstructed, cols), cols);
             parse.InvocationConfiguration.Output.WriteLine($"wrote {test.Count} originals and reconstructions to {parse.GetValue(output)}");
             return Task.FromResult(CliHost.Ok);
         });
@@ -208,18 +263,49 @@ public static class VaeCommand
         var command = new Command("latent", "Scatter of the encoder means of test images coloured by digit (2-D latent only)") { model, data, count, output };
         command.SetAction((parse, ct) =>
         {
-            using var m = VaeFile.Load(parse.GetValue(model)!);
+            int nn = Checks.AtLeast(parse.GetValue(count), 1, "-n");
+            var modelPath = parse.GetValue(model)!;
+            var dir = parse.GetValue(data)!;
+            var outPath = Checks.Output(parse.GetValue(output), "-o",
+                MnistData.ExistingFiles(dir).Select(f => new InputFile(f, "--data file")).Append(new InputFile(modelPath, "--model")));
+            var budget = CliHost.Budget(parse);
+            using var m = VaeFile.Load(modelPath, budget: budget);
             if (m.Architecture.LatentSize != 2)
                 throw new UsageException($"the model's latent size is {m.Architecture.LatentSize}; a latent scatter needs 2 (train with --latent 2).");
-            var test = MnistData.Load(parse.GetValue(data)!, MnistSplit.Test, Math.Max(1, parse.GetValue(count)));
-            CheckShape(m, test);
-            var code = m.Encode(test);
+            var test = MnistData.Load(dir, MnistSplit.Test, nn, null, budget, ct);
+            CheckShape(m, test, dir);
+            var code = m.Encode(test, cancellationToken: ct);
+            if (code.Mean.Any(v => !float.IsFinite(v)))
+                throw new Core.IO.ModelFormatException(modelPath, "gives non-finite latent means; its weights cannot be those of a trained model");
             const int size = 512;
-            PngWriter.WriteRgb(parse.GetValue(output)!, size, size, ImageRendering.Scatter(code.Mean, test.Labels, size));
+            ct.ThrowIfCancellationRequested();
+            PngWriter.WriteRgb(outPath, size, size, ImageRendering.Scatter(code.Mean, test.Labels, size));
             parse.InvocationConfiguration.Output.WriteLine($"wrote the latent means of {test.Count} test images to {parse.GetValue(output)}");
             return Task.FromResult(CliHost.Ok);
         });
         return command;
+    }
+
+    /// <summary>Bytes of a grayscale grid of <paramref name="count"/> images (with a one-pixel border) as the PNG writer builds it.</summary>
+    private static double GridBytes(long count, int columns, int height, int width)
+    {
+        long cols = Math.Min(columns, count), rows = (count + cols - 1) / cols;
+        // The pixels, the PNG's filtered rows and its compressed stream.
+        return 3.0 * (rows * (height + 2.0) + 2) * (cols * (width + 2.0) + 2);
+    }
+
+    private static void RequireFinite(VariationalAutoencoder model, VaeDataset data, int seed, string path, string what)
+    {
+        double elbo = model.MeanElbo(data.Take(Math.Min(data.Count, 256)), seed);
+        if (!double.IsFinite(elbo))
+            throw new DataFormatException(path, null, $"training diverged: the ELBO on the {what} is {elbo}; lower --lr");
+    }
+
+    private static void RequireFiniteImages(VaeDataset images, string modelPath)
+    {
+        int bad = Array.FindIndex(images.Values, v => !float.IsFinite(v));
+        if (bad >= 0)
+            throw new Core.IO.ModelFormatException(modelPath, $"decodes to a non-finite pixel ({images.Values[bad]}, image {bad / images.Dimension}); its weights cannot be those of a trained model");
     }
 
     /// <summary>For <c>prob demo</c>: two epochs on the shipped MNIST sample, printing the trace.</summary>
@@ -233,6 +319,7 @@ public static class VaeCommand
         context.Out.WriteLine($"VAE {model.Architecture} on {train.Count} MNIST training images ({test.Count} held out), Adam 1e-3, batch 128, 2 epochs");
         var trace = VaeTrainer.Fit(model, train, test, new VaeTrainingOptions(128, 1e-3, context.Seed),
             new FitOptions(MaxIterations: 2, Tolerance: 0), context.CancellationToken);
+        context.CancellationToken.ThrowIfCancellationRequested();
         context.Out.WriteLine(trace.ToTable());
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"held-out ELBO {trace[^1].HeldOutElboPerObservation:F3} nats/image"));
     }
@@ -246,10 +333,10 @@ public static class VaeCommand
         return dev;
     }
 
-    private static void CheckShape(VariationalAutoencoder m, VaeDataset data)
+    private static void CheckShape(VariationalAutoencoder m, VaeDataset data, string source)
     {
         if (data.Height != m.Architecture.Height || data.Width != m.Architecture.Width)
-            throw new UsageException($"the images are {data.Height}×{data.Width} but the model was trained on {m.Architecture.Height}×{m.Architecture.Width}.");
+            throw new DataFormatException(source, null, $"the images are {data.Height}×{data.Width} but the model was trained on {m.Architecture.Height}×{m.Architecture.Width}");
     }
 
     private static T Usage<T>(Func<T> f)

@@ -1,7 +1,10 @@
 namespace Probabilistic.Core.Data;
 
-/// <summary>Input that cannot be read: names the file, the line (or byte offset) when known, and the reason.</summary>
-public sealed class DataFormatException : Exception
+/// <summary>
+/// Input that cannot be used: a malformed file, a value out of range, data inconsistent with a model. Names the file
+/// (or stream, or array) and the line when known; the reason says the row, column or byte offset where it helps.
+/// </summary>
+public sealed class DataFormatException : ProbabilisticException
 {
     /// <summary>Creates the exception; the message reads "file:line: reason".</summary>
     public DataFormatException(string file, long? line, string reason, Exception? inner = null)

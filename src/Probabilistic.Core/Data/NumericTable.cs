@@ -1,6 +1,8 @@
+using System.Globalization;
+
 namespace Probabilistic.Core.Data;
 
-/// <summary>A dense matrix of doubles, row-major, with optional column names.</summary>
+/// <summary>A dense matrix of doubles, row-major, with optional column names and the file it came from.</summary>
 public sealed class NumericTable
 {
     /// <summary>Wraps <paramref name="values"/> (length rows × columns) without copying.</summary>
@@ -13,6 +15,12 @@ public sealed class NumericTable
         Columns = columns;
         ColumnNames = columnNames ?? Enumerable.Range(0, columns).Select(i => $"x{i}").ToArray();
     }
+
+    /// <summary>The file (or stream) the values were read from, for messages that name it; null when built in memory.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>The 1-based file line of each row, when the format has lines (CSV); null otherwise.</summary>
+    public long[]? RowLines { get; init; }
 
     /// <summary>Row-major values.</summary>
     public double[] Values { get; }
@@ -31,4 +39,17 @@ public sealed class NumericTable
 
     /// <summary>Element (i, j).</summary>
     public double this[int i, int j] => Values[i * Columns + j];
+
+    /// <summary>The file line of row <paramref name="row"/> (0-based), when known.</summary>
+    public long? LineOf(int row) => RowLines is { } l && row >= 0 && row < l.Length ? l[row] : null;
+
+    /// <summary>
+    /// A <see cref="DataFormatException"/> naming the source, the line (when known), the row and the column of the value
+    /// at (<paramref name="row"/>, <paramref name="column"/>), with <paramref name="reason"/>.
+    /// </summary>
+    public DataFormatException ErrorAt(int row, int column, string reason)
+    {
+        var col = column < ColumnNames.Count && ColumnNames[column] != $"x{column}" ? $"column '{ColumnNames[column]}' (column {column + 1})" : $"column {column + 1}";
+        return new DataFormatException(Source ?? "data", LineOf(row), string.Create(CultureInfo.InvariantCulture, $"data row {row + 1}, {col}: {reason}"));
+    }
 }

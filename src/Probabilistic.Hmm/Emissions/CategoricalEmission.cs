@@ -72,6 +72,9 @@ public sealed class CategoricalEmission : IEmissionModel<CategoricalEmission, Ca
     /// <inheritdoc/>
     public string Family => "categorical";
 
+    /// <inheritdoc/>
+    public long ParameterCount => 2L * StateCount * SymbolCount;
+
     /// <summary>p(symbol v | state k).</summary>
     public double Probability(int state, int symbol) => _probabilities[state * SymbolCount + symbol];
 

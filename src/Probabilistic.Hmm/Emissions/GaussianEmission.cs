@@ -146,6 +146,9 @@ public sealed class GaussianEmission : IEmissionModel<GaussianEmission, Gaussian
         type == CovarianceType.Tied ? dimension * dimension : states * CovarianceLength(type, dimension);
 
     /// <inheritdoc/>
+    public long ParameterCount => 2L * CovarianceArrayLength(CovarianceType, StateCount, Dimension) + 2L * StateCount * Dimension;
+
+    /// <inheritdoc/>
     public int StateCount { get; }
 
     /// <inheritdoc/>
@@ -193,8 +196,13 @@ public sealed class GaussianEmission : IEmissionModel<GaussianEmission, Gaussian
     public void CheckObservations(ReadOnlySpan<double> observations, int steps, string where)
     {
         for (int i = 0; i < steps * Dimension; i++)
-            if (!double.IsFinite(observations[i]))
-                throw new ArgumentException($"{where}, step {i / Dimension}, value {i % Dimension} is {observations[i]}; observations must be finite.");
+        {
+            double x = observations[i];
+            if (!double.IsFinite(x))
+                throw new ArgumentException($"{where}, step {i / Dimension}, value {i % Dimension} is {x}; observations must be finite.");
+            if (Math.Abs(x) > Core.Data.DataChecks.MaxMagnitude)
+                throw new ArgumentException($"{where}, step {i / Dimension}, value {i % Dimension}: {Core.Data.DataChecks.TooLarge(x)}.");
+        }
     }
 
     /// <inheritdoc/>

@@ -53,6 +53,9 @@ public sealed class GaussianMixtureEmission : IEmissionModel<GaussianMixtureEmis
     /// <summary>Mixture components per state M.</summary>
     public int ComponentCount { get; }
 
+    /// <inheritdoc/>
+    public long ParameterCount => _components.ParameterCount + 2L * StateCount * ComponentCount;
+
     /// <summary>Dirichlet pseudo-count on the mixture weights.</summary>
     public double WeightPseudocount { get; }
 

@@ -20,6 +20,9 @@ public interface IEmissionModel<TSelf, TStats>
     /// <summary>Short name of the family ("categorical", "gaussian", ...), used in model files and messages.</summary>
     string Family { get; }
 
+    /// <summary>Values the parameters (and derived tables) hold, and about as many one set of statistics: for memory estimates.</summary>
+    long ParameterCount => 2L * StateCount * Dimension;
+
     /// <summary>
     /// Throws <see cref="ArgumentException"/> naming the sequence, step and value when an observation lies outside the
     /// family's support in a way that is an input error (a symbol outside the vocabulary, a negative count, NaN).

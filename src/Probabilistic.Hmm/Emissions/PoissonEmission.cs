@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using MathNet.Numerics;
+using Probabilistic.Core.Numerics;
 
 namespace Probabilistic.Hmm.Emissions;
 
@@ -86,17 +87,23 @@ public sealed class PoissonEmission : IEmissionModel<PoissonEmission, PoissonSta
         for (int t = 0; t < steps; t++)
         {
             var x = observations.Slice(t * d, d);
-            double logFactorials = 0;
-            for (int i = 0; i < d; i++) logFactorials += SpecialFunctions.GammaLn(x[i] + 1);
-            for (int s = 0; s < k; s++)
+            var row = logProb.Slice(t * k, k);
+            row.Clear();
+            for (int i = 0; i < d; i++)
             {
-                double v = -logFactorials;
-                for (int i = 0; i < d; i++)
+                double xi = x[i];
+                if (xi < PoissonMath.DirectFormLimit)
                 {
-                    double r = _rates[s * d + i];
-                    v += (x[i] == 0 ? 0 : x[i] * _logRates[s * d + i]) - r; // 0·log 0 = 0
+                    // Small counts: x log λ − λ − log x! with the factorial shared by all states (0·log 0 = 0).
+                    double logFactorial = SpecialFunctions.GammaLn(xi + 1);
+                    for (int s = 0; s < k; s++)
+                        row[s] += (xi == 0 ? 0 : xi * _logRates[s * d + i]) - _rates[s * d + i] - logFactorial;
                 }
-                logProb[t * k + s] = v;
+                else
+                {
+                    // Large counts: the saddle-point form keeps the digits the direct form cancels away.
+                    for (int s = 0; s < k; s++) row[s] += PoissonMath.LogProbability(xi, _rates[s * d + i], _logRates[s * d + i]);
+                }
             }
         }
     }

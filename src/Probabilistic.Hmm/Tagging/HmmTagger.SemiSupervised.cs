@@ -92,7 +92,8 @@ public sealed partial class HmmTagger
         var fit = tagged.Where((_, i) => i % every != every - 1).ToList();
         var dev = tagged.Where((_, i) => i % every == every - 1).ToList();
         if (dev.Count == 0 || fit.Count == 0)
-            throw new ArgumentException($"semi-supervised training holds out every {every}th tagged sentence to choose its settings; {tagged.Count} tagged sentences are too few", nameof(tagged));
+            throw new Core.Data.DataFormatException("the tagged corpus", null,
+                $"semi-supervised training holds out every {every}th tagged sentence to choose its settings; {tagged.Count} tagged sentences are too few (at least {every} are needed)");
 
         var supervisedFit = Train(fit, options, tagSet, universalMap, cancellationToken: cancellationToken);
         var baseRight = supervisedFit.HeldOutCorrect(dev);

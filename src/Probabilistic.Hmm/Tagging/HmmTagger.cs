@@ -122,9 +122,12 @@ public sealed partial class HmmTagger
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 progress?.Report(tokens);
+                // Sentences are kept for the transition counts: an endless stream must not fill memory.
+                Core.MemoryBudget.Available().Require(tokens * 48.0, $"training on {tokens:N0} tagged tokens (and more coming)");
             }
         }
-        if (tokens == 0) throw new ArgumentException("no tagged tokens to train on");
+        cancellationToken.ThrowIfCancellationRequested();
+        if (tokens == 0) throw new Core.Data.DataFormatException("the training corpus", null, "no tagged tokens to train on");
         var counts = new TransitionCounts(tagNames.Count);
         foreach (var seq in sequences) counts.AddSentence(seq);
         progress?.Report(tokens);

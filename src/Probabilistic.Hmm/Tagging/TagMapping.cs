@@ -53,15 +53,16 @@ public sealed class TagMapping
     public static TagMapping Universal(TextReader reader, string name)
     {
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        var lines = new LineReader(reader, name, maxLineLength: 1 << 16);
         string? line;
-        long lineNo = 0;
-        while ((line = reader.ReadLine()) is not null)
+        while ((line = lines.ReadLine()) is not null)
         {
-            lineNo++;
+            long lineNo = lines.LineNumber;
             if (string.IsNullOrWhiteSpace(line)) continue;
+            if (map.Count > 1_000_000) throw new DataFormatException(name, lineNo, "more than a million entries; this is not a tag map");
             var cols = line.Split('\t', StringSplitOptions.RemoveEmptyEntries);
             if (cols.Length != 2)
-                throw new DataFormatException(name, lineNo, $"expected 'BROWN-TAG<tab>UNIVERSAL-TAG', got '{line}'");
+                throw new DataFormatException(name, lineNo, $"expected 'BROWN-TAG<tab>UNIVERSAL-TAG', got '{(line.Length > 80 ? line[..80] + "…" : line)}'");
             map[cols[0].Trim().ToUpperInvariant()] = cols[1].Trim();
         }
         if (map.Count == 0) throw new DataFormatException(name, null, "the tag map is empty");

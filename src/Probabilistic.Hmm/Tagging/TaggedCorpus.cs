@@ -32,9 +32,22 @@ public static class TaggedCorpus
         return Map(raw, mapping, name);
     }
 
-    /// <summary>Sentences of several files, in order.</summary>
-    public static IEnumerable<TaggedSentence> Read(IEnumerable<string> paths, CorpusFormat format, TagMapping mapping) =>
-        paths.SelectMany(p => Read(p, format, mapping));
+    /// <summary>Sentences of several files, in order; files that hold no sentence at all are refused, naming them.</summary>
+    /// <exception cref="DataFormatException">A line is malformed, or the files hold no tagged sentence.</exception>
+    public static IEnumerable<TaggedSentence> Read(IEnumerable<string> paths, CorpusFormat format, TagMapping mapping)
+    {
+        var list = paths.ToList();
+        long count = 0;
+        foreach (var p in list)
+            foreach (var s in Read(p, format, mapping))
+            {
+                count++;
+                yield return s;
+            }
+        if (count == 0)
+            throw new DataFormatException(list.Count == 0 ? "(no files)" : string.Join(", ", list.Take(5)) + (list.Count > 5 ? $" and {list.Count - 5} more" : ""), null,
+                $"no tagged sentences (the file{(list.Count == 1 ? " is empty or holds" : "s are empty or hold")} only blank or comment lines); check the files and --format {format.ToString().ToLowerInvariant()}");
+    }
 
     private static IEnumerable<TaggedSentence> Map(IEnumerable<TaggedSentence> sentences, TagMapping mapping, string name)
     {

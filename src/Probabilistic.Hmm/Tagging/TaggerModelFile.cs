@@ -56,16 +56,16 @@ public static class TaggerModelFile
     }
 
     /// <summary>Reads a tagger, refusing another kind or version, corrupt JSON, or inconsistent counts (naming the file).</summary>
-    public static HmmTagger Load(string path)
+    public static HmmTagger Load(string path, Core.MemoryBudget? budget = null)
     {
         Data d;
         try
         {
-            d = ModelFile.Load<Data>(path, Kind, Version);
+            d = ModelFile.Load<Data>(path, Kind, Version, budget);
         }
         catch (ModelFormatException e) when (e.Reason.StartsWith($"is a version {SemiSupervisedVersion} ", StringComparison.Ordinal))
         {
-            d = ModelFile.Load<Data>(path, Kind, SemiSupervisedVersion);
+            d = ModelFile.Load<Data>(path, Kind, SemiSupervisedVersion, budget);
             if (d.SemiSupervised is null) throw new ModelFormatException(path, $"a version {SemiSupervisedVersion} tagger file without its semi-supervised counts");
         }
         try
@@ -75,7 +75,12 @@ public static class TaggerModelFile
             if (d.Words.Length != d.WordTagCounts.Length)
                 throw new ModelFormatException(path, $"{d.Words.Length} words but {d.WordTagCounts.Length} word-tag count lists");
             if (d.Trigrams.Length % 4 != 0) throw new ModelFormatException(path, "the trigram list is not made of (x, y, z, count) quadruples");
+            CheckNames(path, d.Tags, "tag");
+            CheckNames(path, d.Words, "word");
+            if (d.UniversalMap is { } map && map.Any(p => string.IsNullOrEmpty(p.Key) || string.IsNullOrEmpty(p.Value)))
+                throw new ModelFormatException(path, "the universal tag map has an empty or null entry");
             int t = d.Tags.Length;
+            if (t == 0) throw new ModelFormatException(path, "the model has no tags");
             var tags = new int[d.Words.Length][];
             var counts = new int[d.Words.Length][];
             for (int w = 0; w < d.Words.Length; w++)
@@ -96,12 +101,18 @@ public static class TaggerModelFile
                 trigramCounts.Add((int)x, (int)y, (int)z, c);
             }
             var options = new TaggerOptions(d.Order, d.RareWordThreshold, d.MaxSuffixLength, d.BeamRatio, d.UnknownTagRatio, d.SuffixThetaScale);
-            return new HmmTagger(d.Tags, d.TagSet, d.UniversalMap, options, lexicon, trigramCounts, FromData(path, d.SemiSupervised, t));
+            return new HmmTagger(d.Tags, d.TagSet, d.UniversalMap, options, lexicon, trigramCounts, FromData(path, d.SemiSupervised, t, budget));
         }
         catch (ArgumentException e)
         {
             throw new ModelFormatException(path, $"inconsistent model: {e.Message}", e);
         }
+    }
+
+    /// <summary>Tag and word names index the model: each must be a non-empty string and appear once.</summary>
+    private static void CheckNames(string path, string[] names, string what)
+    {
+        if (ModelFile.NameProblem(names, what) is { } problem) throw new ModelFormatException(path, problem);
     }
 
     private static SemiSupervisedData? Semi(SemiSupervisedCounts? c, int tagCount)
@@ -120,13 +131,18 @@ public static class TaggerModelFile
         return new SemiSupervisedData(c.Words, pairs, tri.ToArray(), c.LabelledWeight, c.Iterations);
     }
 
-    private static SemiSupervisedCounts? FromData(string path, SemiSupervisedData? d, int tagCount)
+    private static SemiSupervisedCounts? FromData(string path, SemiSupervisedData? d, int tagCount, Core.MemoryBudget? budget)
     {
         if (d is null) return null;
         if (d.Words is null || d.WordTagCounts is null || d.Trigrams is null || d.Words.Length != d.WordTagCounts.Length)
             throw new ModelFormatException(path, "the semi-supervised counts lack words, word-tag counts or trigrams, or their lengths differ");
         if (d.Trigrams.Length % 4 != 0) throw new ModelFormatException(path, "the semi-supervised trigram list is not made of (x, y, z, count) quadruples");
+        if (!(d.LabelledWeight > 0 && double.IsFinite(d.LabelledWeight)) || d.Iterations < 0)
+            throw new ModelFormatException(path, $"the semi-supervised weight {d.LabelledWeight} must be positive and finite and the iteration count {d.Iterations} at least 0");
+        CheckNames(path, d.Words, "semi-supervised word");
         int s = tagCount + 1;
+        // The dense trigram table has (T+1)³ entries: refuse a tag list that asks for more than memory holds.
+        (budget ?? Core.MemoryBudget.Available()).Require(4.0 * 8 * s * s * s, $"{path}: semi-supervised trigram tables for {tagCount:N0} tags");
         var tags = new int[d.Words.Length][];
         var counts = new double[d.Words.Length][];
         for (int w = 0; w < tags.Length; w++)
@@ -135,7 +151,13 @@ public static class TaggerModelFile
             if (p is null || p.Length % 2 != 0) throw new ModelFormatException(path, $"semi-supervised word '{d.Words[w]}' has a missing or odd-length tag/count list");
             tags[w] = new int[p.Length / 2];
             counts[w] = new double[p.Length / 2];
-            for (int k = 0; k < tags[w].Length; k++) { tags[w][k] = (int)p[2 * k]; counts[w][k] = p[2 * k + 1]; }
+            for (int k = 0; k < tags[w].Length; k++)
+            {
+                double tag = p[2 * k], count = p[2 * k + 1];
+                if (!(tag >= 0 && tag < tagCount && tag == Math.Floor(tag)) || !(count > 0 && double.IsFinite(count)))
+                    throw new ModelFormatException(path, $"semi-supervised word '{d.Words[w]}' has tag {tag} with count {count}; tags are 0..{tagCount - 1} and counts positive");
+                tags[w][k] = (int)tag; counts[w][k] = count;
+            }
         }
         var tri = new double[s * s * s];
         for (int i = 0; i < d.Trigrams.Length; i += 4)

@@ -35,7 +35,10 @@ public sealed class PrecisionFactors
 
     /// <summary>Computes the factors, or throws scikit-learn's explanation when a covariance is not positive definite.</summary>
     /// <exception cref="IllConditionedCovarianceException">A covariance is not positive definite.</exception>
-    public static PrecisionFactors Compute(GaussianMixtureParameters p)
+    public static PrecisionFactors Compute(GaussianMixtureParameters p) => Compute(p, CancellationToken.None);
+
+    /// <summary><see cref="Compute(GaussianMixtureParameters)"/>, cancellable between and within factorisations.</summary>
+    public static PrecisionFactors Compute(GaussianMixtureParameters p, CancellationToken cancellationToken)
     {
         int k = p.Components, d = p.Dimension;
         bool full = p.CovarianceType is CovarianceType.Full or CovarianceType.Tied;
@@ -53,7 +56,7 @@ public sealed class PrecisionFactors
                 {
                     int offset = p.CovarianceType == CovarianceType.Full ? c * d * d : 0;
                     cov.AsSpan(offset, d * d).CopyTo(l);
-                    if (!Cholesky.TryFactor(l, d)) throw IllConditionedCovarianceException.ForComponent(c);
+                    if (!Cholesky.TryFactor(l, d, cancellationToken)) throw IllConditionedCovarianceException.ForComponent(c);
                     Cholesky.InvertLower(l, d, f.Factors.AsSpan(c * d * d, d * d));
                 }
                 else f.Factors.AsSpan(0, d * d).CopyTo(f.Factors.AsSpan(c * d * d, d * d));
@@ -83,7 +86,8 @@ public sealed class PrecisionFactors
 }
 
 /// <summary>A covariance stopped being positive definite during fitting (scikit-learn's message, with the component).</summary>
-public sealed class IllConditionedCovarianceException(string message) : InvalidOperationException(message)
+/// <remarks>A refusal of the data (or a start point) as they stand, so a <see cref="Core.ProbabilisticException"/>.</remarks>
+public sealed class IllConditionedCovarianceException(string message) : Core.ProbabilisticException(message)
 {
     internal static IllConditionedCovarianceException ForComponent(int k) => new(
         $"Fitting the mixture model failed because component {k} has an ill-defined covariance (not positive definite; "

@@ -276,7 +276,7 @@ public class SemiSupervisedTests
         var tagger = HmmTagger.Train(Tagged, new TaggerOptions(SuffixThetaScale: 1));
         Assert.Contains("λ", Assert.Throws<ArgumentOutOfRangeException>(() => new SemiSupervisedEm(tagger, Untagged, 0)).Message);
         Assert.Contains("no tokens", Assert.Throws<ArgumentException>(() => new SemiSupervisedEm(tagger, [[]], 1)).Message);
-        Assert.Contains("too few", Assert.Throws<ArgumentException>(() => HmmTagger.TrainSemiSupervised(Tagged.Take(1).ToList(), Untagged)).Message);
+        Assert.Contains("too few", Assert.Throws<Core.Data.DataFormatException>(() => HmmTagger.TrainSemiSupervised(Tagged.Take(1).ToList(), Untagged)).Message);
         Assert.Contains("LabelledShares", Assert.Throws<ArgumentOutOfRangeException>(() =>
             HmmTagger.TrainSemiSupervised(Tagged, Untagged, semi: new SemiSupervisedOptions(LabelledShares: [-1]))).Message);
     }
