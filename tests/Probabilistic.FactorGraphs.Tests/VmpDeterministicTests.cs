@@ -605,4 +605,53 @@ public class VmpDeterministicTests
         Assert.Contains("ExpectationPropagation", ex.Message);
         Assert.Contains("GaussianFromMeanAndVariance", ex.Message);
     }
+
+    [Fact]
+    public void ObservedIsPositive_InGatesOnObservedSelectors_EqualsTheModelWithoutTheSkippedPoints()
+    {
+        // Censoring by an observed flag: a point's sign counts only where it is not censored (the censored points'
+        // Bernoulli(0.5) says nothing about the mean). Under VMP that is the ungated model written point by point with
+        // the sign observed where uncensored (every y stays in the mean field), which the engine already solves; the
+        // gated one must give the same posterior and bound.
+        bool[] censored = [true, false, true, false, false];
+        bool[] sign = [true, true, true, false, true];
+        static (Gaussian Mean, double LogEvidence) Fit(bool[] censored, bool[] sign, bool gated)
+        {
+            var evidence = Variable.Bernoulli(0.5).Named("evidence");
+            using var block = Variable.If(evidence);
+            var mean = Variable.GaussianFromMeanAndVariance(0, 10).Named("mean");
+            if (gated)
+            {
+                Range n = new Range(censored.Length).Named("n");
+                var isCensored = Variable.Observed(censored, n).Named("isCensored");
+                var positive = Variable.Array<bool>(n).Named("positive");
+                using (Variable.ForEach(n))
+                {
+                    var y = Variable.GaussianFromMeanAndVariance(mean, 1).Named("y");
+                    using (Variable.IfNot(isCensored[n])) positive[n] = Variable.IsPositive(y);
+                    using (Variable.If(isCensored[n])) positive[n] = Variable.Bernoulli(0.5);
+                }
+                positive.ObservedValue = sign;
+            }
+            else
+            {
+                // one scalar y per point; the sign is observed for the uncensored points only
+                for (int i = 0; i < censored.Length; i++)
+                {
+                    var y = Variable.GaussianFromMeanAndVariance(mean, 1).Named("y" + i);
+                    if (!censored[i]) Variable.IsPositive(y).Named("positive" + i).ObservedValue = sign[i];
+                }
+            }
+            block.Dispose();
+            var engine = new InferenceEngine(new VariationalMessagePassing()) { NumberOfIterations = 200 };
+            var q = engine.Infer<Gaussian>(mean);
+            return (q, engine.Infer<Bernoulli>(evidence).LogOdds);
+        }
+        var (gatedMean, gatedEvidence) = Fit(censored, sign, gated: true);
+        var (plainMean, plainEvidence) = Fit(censored, sign, gated: false);
+        Assert.True(Math.Abs(gatedMean.GetMean() - plainMean.GetMean()) < 1e-9, $"{gatedMean} vs {plainMean}");
+        Assert.True(Math.Abs(gatedMean.GetVariance() - plainMean.GetVariance()) < 1e-9, $"{gatedMean} vs {plainMean}");
+        // the censored points add log 0.5 each to the gated model's evidence
+        Assert.True(Math.Abs(gatedEvidence - (plainEvidence + 2 * Math.Log(0.5))) < 1e-9, $"{gatedEvidence} vs {plainEvidence} + 2 log 0.5");
+    }
 }

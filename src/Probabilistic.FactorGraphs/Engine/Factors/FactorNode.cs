@@ -17,6 +17,17 @@ internal abstract class FactorNode
     /// <summary>The innermost gate the factor sits in (its parents are the enclosing gates), or null.</summary>
     internal GateBinding? Gate { get; set; }
 
+    /// <summary>
+    /// Whether instance i's cases all hold (with some weight): true outside gates; under observed selectors, whether the
+    /// instance's case is the one observed (a truncation inside such a gate acts only there).
+    /// </summary>
+    internal bool InTakenCase(int i)
+    {
+        for (var g = Gate; g is not null; g = g.Parent)
+            if (g.Weight(i) == 0) return false;
+        return true;
+    }
+
     internal abstract IReadOnlyList<IPort> Ports { get; }
 
     /// <summary>The port of the variable the factor defines, or null (a constraint).</summary>

@@ -108,6 +108,7 @@ namespace Probabilistic.FactorGraphs.Engine
             TruncationTarget = null;
             for (int i = 0; i < Count; i++)
             {
+                if (!InTakenCase(i)) { _elem[i] = -1 - i; continue; }
                 if (!C.Marginal(i).Point)
                     throw new NotSupportedException($"Under VariationalMessagePassing the {Description} factor is observed false at instance {i}: q(x) outside an interval is not a truncated Gaussian (Infer.NET refuses it too); use ExpectationPropagation.");
                 var (z, j, a, b) = Collapsed.Affine(X, i);
@@ -132,7 +133,7 @@ namespace Probabilistic.FactorGraphs.Engine
             for (int i = 0; i < Count; i++)
             {
                 int j = _elem[i];
-                if (only >= 0 && j != only) continue;
+                if (j < 0 || (only >= 0 && j != only)) continue;
                 acc[j] = acc[j] * _lagged[i];
             }
         }
@@ -145,6 +146,7 @@ namespace Probabilistic.FactorGraphs.Engine
         {
             for (int i = 0; i < Count; i++)
             {
+                if (_elem[i] < 0) continue;
                 var m = TruncationTarget!.Marginal[_elem[i]] / _lagged[i];
                 if (!m.IsProper() || m.IsPointMass)
                     throw new InvalidOperationException($"Under VMP the {Description} factor truncates '{TruncationTarget.Name}', whose other messages give {m}; it needs a proper Gaussian (give '{TruncationTarget.Name}' a proper prior or noise).");
@@ -157,7 +159,7 @@ namespace Probabilistic.FactorGraphs.Engine
         /// <summary>The entropy of the truncated q over that of its projection, as IsPositive's (E_q[log 1[..]] = 0).</summary>
         internal override double VmpAverageLog(int i)
         {
-            if (!C.IsObserved) return 0;
+            if (!C.IsObserved || _elem[i] < 0) return 0;
             var q = TruncationTarget!.Marginal[_elem[i]];
             return -q.GetAverageLog(_rest[i]) + _logZ[i] + q.GetAverageLogSelf();
         }

@@ -72,6 +72,7 @@ internal sealed class IsPositiveFactor : FactorNode, ITruncatingFactor
         TruncationTarget = null;
         for (int i = 0; i < Count; i++)
         {
+            if (!InTakenCase(i)) { _elem[i] = -1 - i; continue; }
             var (z, j, a, b) = Collapsed.Affine(X, i);
             if (z is null || a == 0 || !double.IsFinite(a))
                 throw new NotSupportedException(Collapsed.TruncationMessage(this, X));
@@ -93,7 +94,7 @@ internal sealed class IsPositiveFactor : FactorNode, ITruncatingFactor
         for (int i = 0; i < Count; i++)
         {
             int j = _elem[i];
-            if (only >= 0 && j != only) continue;
+            if (j < 0 || (only >= 0 && j != only)) continue;
             acc[j] = acc[j] * _lagged[i];
         }
     }
@@ -106,6 +107,7 @@ internal sealed class IsPositiveFactor : FactorNode, ITruncatingFactor
     {
         for (int i = 0; i < Count; i++)
         {
+            if (_elem[i] < 0) continue;
             var m = TruncationTarget!.Marginal[_elem[i]] / _lagged[i];
             if (!m.IsProper() || m.IsPointMass)
                 throw new InvalidOperationException($"Under VMP the {Description} factor truncates '{TruncationTarget.Name}', whose other messages give {m}; it needs a proper Gaussian (give '{TruncationTarget.Name}' a proper prior or noise).");
@@ -124,7 +126,7 @@ internal sealed class IsPositiveFactor : FactorNode, ITruncatingFactor
     /// </summary>
     internal override double VmpAverageLog(int i)
     {
-        if (!C.IsObserved) return 0;
+        if (!C.IsObserved || _elem[i] < 0) return 0;
         var q = TruncationTarget!.Marginal[_elem[i]];
         return -q.GetAverageLog(_rest[i]) + _logZ[i] + q.GetAverageLogSelf();
     }

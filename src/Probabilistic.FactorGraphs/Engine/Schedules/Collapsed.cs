@@ -79,6 +79,10 @@ internal sealed class Collapsed
         string where = $"the deterministic {f.Description} factor inside the gate on '{g.Selector.Name}'";
         if (g.Frame.IsSwitchCase && !output.IsObserved)
             throw new NotSupportedException($"Under VariationalMessagePassing '{output.Node.Name}', computed by {where}, is created inside a Switch block and so defined once per case, and its value may differ by case. Compute it outside the Switch, or write the cases as Variable.Case blocks with one variable each.");
+        // under observed selectors each instance's case is known: a truncating factor acts on the instances whose case
+        // holds and is absent from the others (ITruncatingFactor skips them), as an unconditioned one would; gates with
+        // random selectors are allowed when the observed output is local to them (the evidence block)
+        if (output.IsObserved && f is ITruncatingFactor && g.Chain().All(b => b.Selector is ObservedNode || output.Node.LivesInside(b.Frame))) return;
         if (output.IsObserved)
             throw new NotSupportedException($"Under VariationalMessagePassing {where} has an observed output '{output.Node.Name}'; VMP supports deterministic factors in a gate only when their output is a new random variable created in the gate. Observe a noisy copy (Variable.GaussianFromMeanAndVariance(..., noise)) instead, or use ExpectationPropagation.");
         if (!output.Node.LivesInside(g.Frame))
@@ -115,7 +119,7 @@ internal sealed class Collapsed
         {
             if (!t.Truncates) continue;
             t.BindTruncation();
-            var z = t.TruncationTarget!;
+            if (t.TruncationTarget is not { } z) continue;   // every instance switched off by observed selectors
             if (!_truncation.TryAdd(z, t))
                 throw new NotSupportedException($"Under VariationalMessagePassing '{z.Name}' is truncated by two IsPositive factors ({_truncation[z]}, {t}); VMP supports one per variable. Use ExpectationPropagation.");
         }
