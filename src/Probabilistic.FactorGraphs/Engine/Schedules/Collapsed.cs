@@ -84,10 +84,13 @@ internal sealed class Collapsed
         // random selectors are allowed when the observed output is local to them (the evidence block)
         if (output.IsObserved && f is ITruncatingFactor && g.Chain().All(b => b.Selector is ObservedNode || output.Node.LivesInside(b.Frame))) return;
         if (output.IsObserved)
-            throw new NotSupportedException($"Under VariationalMessagePassing {where} has an observed output '{output.Node.Name}'; VMP supports deterministic factors in a gate only when their output is a new random variable created in the gate. Observe a noisy copy (Variable.GaussianFromMeanAndVariance(..., noise)) instead, or use ExpectationPropagation.");
+            throw new NotSupportedException(ObservedInGateMessage(f, g, output));
         if (!output.Node.LivesInside(g.Frame))
             throw new NotSupportedException($"Under VariationalMessagePassing {where} defines '{output.Node.Name}', which is created outside the gate, so its distribution would depend on the case. Create it inside the gate (e.g. var s = a + b; inside the using block), or compute it outside the gate.");
     }
+
+    private static string ObservedInGateMessage(FactorNode f, GateBinding g, IPort output) =>
+        $"Under VariationalMessagePassing the deterministic {f.Description} factor inside the gate on '{g.Selector.Name}' has an observed output '{output.Node.Name}'; VMP supports deterministic factors in a gate only when their output is a new random variable created in the gate. Observe a noisy copy (Variable.GaussianFromMeanAndVariance(..., noise)) instead, or use ExpectationPropagation.";
 
     /// <summary>True when v's elements are coupled through a deterministic factor (updated one element at a time).</summary>
     internal bool IsCoupled(VarNode v) => _coupled.Contains(v);
@@ -120,6 +123,12 @@ internal sealed class Collapsed
             if (!t.Truncates) continue;
             t.BindTruncation();
             if (t.TruncationTarget is not { } z) continue;   // every instance switched off by observed selectors
+            // a truncation weighted by q(case) would make q(z) a mixture: the truncated variable must be local to every
+            // gate with a random selector around the factor
+            var f = (FactorNode)t;
+            for (var g = f.Gate; g is not null; g = g.Parent)
+                if (g.Selector is not ObservedNode && !z.LivesInside(g.Frame))
+                    throw new NotSupportedException(ObservedInGateMessage(f, g, f.Output!));
             if (!_truncation.TryAdd(z, t))
                 throw new NotSupportedException($"Under VariationalMessagePassing '{z.Name}' is truncated by two IsPositive factors ({_truncation[z]}, {t}); VMP supports one per variable. Use ExpectationPropagation.");
         }
