@@ -4,7 +4,7 @@ using Probabilistic.FactorGraphs.Engine;
 namespace Probabilistic.FactorGraphs.Models;
 
 /// <summary>A random variable of type <typeparamref name="T"/>: bool, int, double, or an array of them.</summary>
-public class Variable<T> : Variable
+public partial class Variable<T> : Variable
 {
     private T? _observed;
     private bool _isObserved;
