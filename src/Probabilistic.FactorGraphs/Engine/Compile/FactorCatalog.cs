@@ -22,5 +22,6 @@ internal static class FactorCatalog
         VectorGaussianFactor.Definition,
         PoissonFactor.Definition,
         ConstrainTrueFactor.Definition,
+        GammaFromShapeAndRateFactor.Definition,
     ];
 }
