@@ -23,5 +23,6 @@ internal static class FactorCatalog
         PoissonFactor.Definition,
         ConstrainTrueFactor.Definition,
         GammaFromShapeAndRateFactor.Definition,
+        MaxFactor.Definition,
     ];
 }
