@@ -24,5 +24,6 @@ internal static class FactorCatalog
         ConstrainTrueFactor.Definition,
         GammaFromShapeAndRateFactor.Definition,
         MaxFactor.Definition,
+        BinomialFactor.Definition,
     ];
 }
