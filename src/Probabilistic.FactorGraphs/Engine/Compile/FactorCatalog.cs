@@ -25,5 +25,6 @@ internal static class FactorCatalog
         GammaFromShapeAndRateFactor.Definition,
         MaxFactor.Definition,
         BinomialFactor.Definition,
+        SumFactor.Definition,
     ];
 }
