@@ -26,5 +26,6 @@ internal static class FactorCatalog
         MaxFactor.Definition,
         BinomialFactor.Definition,
         SumFactor.Definition,
+        MatrixMultiplyFactor.Definition,
     ];
 }
