@@ -27,5 +27,6 @@ internal static class FactorCatalog
         BinomialFactor.Definition,
         SumFactor.Definition,
         MatrixMultiplyFactor.Definition,
+        LogisticFactor.Definition,
     ];
 }
