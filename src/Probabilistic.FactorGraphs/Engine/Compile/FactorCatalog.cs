@@ -28,5 +28,6 @@ internal static class FactorCatalog
         SumFactor.Definition,
         MatrixMultiplyFactor.Definition,
         LogisticFactor.Definition,
+        ExpFactor.Definition,
     ];
 }
