@@ -158,23 +158,34 @@ public class VariableArray<T> : Variable<T[]>
     /// <summary>The element at <paramref name="index"/>; assigning defines the elements (with a factor replicated over the range).</summary>
     public Variable<T> this[Range index]
     {
-        get => new(this, index, null);
+        get => Element(index, null);
         set
         {
             ArgumentNullException.ThrowIfNull(value);
-            value.SetAlias(new Variable<T>(this, index, null));
+            value.SetAlias(Element(index, null));
         }
     }
 
     /// <summary>The element at an integer variable (a constant, an observed index array element, or a Switch selector).</summary>
     public Variable<T> this[Variable<int> index]
     {
-        get => new(this, null, index);
+        get => Element(null, index);
         set
         {
             ArgumentNullException.ThrowIfNull(value);
-            value.SetAlias(new Variable<T>(this, null, index));
+            value.SetAlias(Element(null, index));
         }
+    }
+
+    /// <summary>
+    /// An element. An array created inside <c>ForEach(outer)</c> blocks is one array per element of those ranges (as in
+    /// Infer.NET), so <c>g[c]</c> written there is the element <c>g[outer][c]</c> of the current block's array.
+    /// </summary>
+    private Variable<T> Element(Range? index, Variable<int>? indexVariable)
+    {
+        Variable parent = this;
+        foreach (var outer in Plates.TakeWhile(r => !ReferenceEquals(r, Range))) parent = new Variable<T[]>(parent, outer, null);
+        return new Variable<T>(parent, index, indexVariable);
     }
 
     /// <summary>Sets the name; returns this array.</summary>
