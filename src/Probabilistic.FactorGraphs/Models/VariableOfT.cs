@@ -177,15 +177,29 @@ public class VariableArray<T> : Variable<T[]>
         }
     }
 
+    private readonly List<Variable> _implicitRows = [];
+
     /// <summary>
     /// An element. An array created inside <c>ForEach(outer)</c> blocks is one array per element of those ranges (as in
-    /// Infer.NET), so <c>g[c]</c> written there is the element <c>g[outer][c]</c> of the current block's array.
+    /// Infer.NET), so <c>g[c]</c> written there is the element <c>g[outer][c]</c> of the current block's array, through an
+    /// implicit row <c>g[outer]</c>. Once the array is assigned to an element of another array (<c>y[outer] = g</c>), that
+    /// element is the row: the implicit rows made so far are assigned to it, and later elements need none.
     /// </summary>
     private Variable<T> Element(Range? index, Variable<int>? indexVariable)
     {
         Variable parent = this;
-        foreach (var outer in Plates.TakeWhile(r => !ReferenceEquals(r, Range))) parent = new Variable<T[]>(parent, outer, null);
+        if (Alias is null || !Alias.IsElement)
+        {
+            foreach (var outer in Plates.TakeWhile(r => !ReferenceEquals(r, Range))) parent = new Variable<T[]>(parent, outer, null);
+            if (!ReferenceEquals(parent, this)) _implicitRows.Add(parent);
+        }
         return new Variable<T>(parent, index, indexVariable);
+    }
+
+    private protected override void OnAliased(Variable target)
+    {
+        if (target.IsElement)
+            foreach (var row in _implicitRows) row.SetAlias(target);
     }
 
     /// <summary>Sets the name; returns this array.</summary>
