@@ -63,6 +63,7 @@ public static class ExpOp
     public static Gamma ExpAverageLogarithm(Gaussian d)
     {
         if (d.IsPointMass) return Gamma.PointMass(Math.Exp(d.Point));
+        if (!d.IsProper()) return Gamma.Uniform(); // an argument not yet initialised
         double m = d.GetMean(), v = d.GetVariance();
         return Gamma.FromMeanAndMeanLog(Math.Exp(m + v / 2), m);
     }

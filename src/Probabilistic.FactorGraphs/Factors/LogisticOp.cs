@@ -147,6 +147,7 @@ public static class LogisticOp
     public static Beta LogisticAverageLogarithm(Gaussian x)
     {
         if (x.IsPointMass) return Beta.PointMass(Sigma(x.Point));
+        if (!x.IsProper()) return Beta.Uniform(); // an argument not yet initialised
         double m = x.GetMean(), v = x.GetVariance();
         double f = SaulJordan(m, v).Bound;
         return Beta.FromMeanLogs(m - f, -f);
