@@ -165,7 +165,7 @@ public abstract partial class Variable
     public static Variable<LinearAlgebra.Vector> DirichletUniform(Range valueRange)
     {
         ArgumentNullException.ThrowIfNull(valueRange);
-        return DirichletUniform(valueRange.SizeAsInt);
+        return WithValueRange(DirichletUniform(valueRange.SizeAsInt), valueRange);
     }
 
     /// <summary>p ~ Dirichlet(α, …, α).</summary>
@@ -222,7 +222,7 @@ public abstract partial class Variable
         ArgumentNullException.ThrowIfNull(pseudoCounts);
         if (valueRange.FixedSize is int k && k != pseudoCounts.Length)
             throw new ArgumentException($"Range '{valueRange.Name}' has {k} values but {pseudoCounts.Length} pseudo-counts were given.", nameof(pseudoCounts));
-        return Prior<LinearAlgebra.Vector, Dirichlet>(Distributions.Dirichlet.FromPseudoCounts(pseudoCounts), constantWhenPointMass: true);
+        return WithValueRange(Prior<LinearAlgebra.Vector, Dirichlet>(Distributions.Dirichlet.FromPseudoCounts(pseudoCounts), constantWhenPointMass: true), valueRange);
     }
 
     /// <summary>x ~ Discrete(p) with a random (Dirichlet) probability vector.</summary>

@@ -29,5 +29,7 @@ internal static class FactorCatalog
         MatrixMultiplyFactor.Definition,
         LogisticFactor.Definition,
         ExpFactor.Definition,
+        SoftmaxFactor.Definition,
+        MultinomialFactor.Definition,
     ];
 }
