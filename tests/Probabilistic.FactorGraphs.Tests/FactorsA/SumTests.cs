@@ -115,4 +115,32 @@ public class SumTests
         Assert.Contains("'total'", e.Message);
         Assert.Contains("'parts'", e.Message);
     }
+
+    /// <summary>A sum per group, of an array created inside ForEach(n): each group's sum observed with noise (EP exact per group).</summary>
+    [Fact]
+    public void Ep_SumPerGroup_OfAnArrayCreatedInsideForEach_IsExact()
+    {
+        var n = new Range(2).Named("n");
+        var c = new Range(3).Named("c");
+        var y = Variable.Array<double>(n).Named("y");
+        var partsOf = Variable.Array(Variable.Array<double>(c), n).Named("partsOf");
+        using (Variable.ForEach(n))
+        {
+            var parts = Variable.Array<double>(c).Named("parts");
+            parts[c] = Variable.GaussianFromMeanAndVariance(1, 2).ForEach(c);
+            partsOf[n] = parts;
+            y[n] = Variable.GaussianFromMeanAndVariance(Variable.Sum(parts), 0.5);
+        }
+        double[] data = [4.5, 1.0];
+        y.ObservedValue = data;
+        var post = Make(vmp: false).Infer<Gaussian[][]>(partsOf);
+        for (int g = 0; g < 2; g++)
+            for (int k = 0; k < 3; k++)
+            {
+                // each part N(1, 2); the group's reading N(Σ parts, 0.5): Gaussian conditioning
+                double vs = 3 * 2 + 0.5;
+                Assert.Equal(1 + 2 / vs * (data[g] - 3), post[g][k].GetMean(), 1e-12);
+                Assert.Equal(2 - 4 / vs, post[g][k].GetVariance(), 1e-12);
+            }
+    }
 }
