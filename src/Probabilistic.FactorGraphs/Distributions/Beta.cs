@@ -41,6 +41,50 @@ public readonly partial struct Beta : IExponentialFamily<Beta>, IDistribution<do
         return new(Stored.Fields, mean * s, (1 - mean) * s);
     }
 
+    /// <summary>
+    /// The Beta with these expected logarithms E[log p] and E[log(1 − p)] (the moment match in the Beta's own sufficient
+    /// statistics, as Infer.NET's <c>Beta.FromMeanLogs</c>): Newton's method on ψ(α) − ψ(α + β) = E[log p],
+    /// ψ(β) − ψ(α + β) = E[log(1 − p)] in (log α, log β), with step halving on the residual.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The pair is not attainable (exp E[log p] + exp E[log(1 − p)] must be below 1).</exception>
+    public static Beta FromMeanLogs(double meanLog, double meanLogOneMinus)
+    {
+        if (!(meanLog < 0) || !(meanLogOneMinus < 0) || !(Math.Exp(meanLog) + Math.Exp(meanLogOneMinus) < 1))
+            throw new ArgumentOutOfRangeException(nameof(meanLog), $"No Beta has E[log p] = {meanLog} and E[log(1 − p)] = {meanLogOneMinus}.");
+        // start from the Beta whose mean matches exp of the logs, with the total count from the first-order expansion ψ(x) ≈ log x − 1/(2x)
+        double m = Math.Exp(meanLog) / (Math.Exp(meanLog) + Math.Exp(meanLogOneMinus));
+        double gap = -(meanLog + meanLogOneMinus) + Math.Log(m) + Math.Log(1 - m);
+        double total = Math.Max(0.5 * (1 / m + 1 / (1 - m) - 2) / Math.Max(gap, 1e-300), 1e-3);
+        double la = Math.Log(m * total), lb = Math.Log((1 - m) * total);
+        (double, double) Residual(double x, double y)
+        {
+            double a = Math.Exp(x), b = Math.Exp(y), d = SpecialFunctions.DiGamma(a + b);
+            return (SpecialFunctions.DiGamma(a) - d - meanLog, SpecialFunctions.DiGamma(b) - d - meanLogOneMinus);
+        }
+        var (r1, r2) = Residual(la, lb);
+        for (int iter = 0; iter < 200 && (Math.Abs(r1) > 1e-15 * Math.Abs(meanLog) || Math.Abs(r2) > 1e-15 * Math.Abs(meanLogOneMinus)); iter++)
+        {
+            double a = Math.Exp(la), b = Math.Exp(lb), t = Polygamma.Trigamma(a + b);
+            // Jacobian in (log a, log b)
+            double j11 = (Polygamma.Trigamma(a) - t) * a, j12 = -t * b, j21 = -t * a, j22 = (Polygamma.Trigamma(b) - t) * b;
+            double det = j11 * j22 - j12 * j21;
+            double dx = -(j22 * r1 - j12 * r2) / det, dy = -(-j21 * r1 + j11 * r2) / det;
+            double norm = r1 * r1 + r2 * r2, step = 1;
+            while (true)
+            {
+                var (n1, n2) = Residual(la + step * dx, lb + step * dy);
+                if (n1 * n1 + n2 * n2 < norm || step < 1e-12)
+                {
+                    la += step * dx; lb += step * dy; (r1, r2) = (n1, n2);
+                    break;
+                }
+                step /= 2;
+            }
+            if (step < 1e-12) break;
+        }
+        return new(Stored.Fields, Math.Exp(la), Math.Exp(lb));
+    }
+
     /// <summary>All mass at <paramref name="value"/> in [0, 1].</summary>
     public static Beta PointMass(double value)
     {

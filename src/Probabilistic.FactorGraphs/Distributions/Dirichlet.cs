@@ -110,6 +110,61 @@ public readonly partial struct Dirichlet : IExponentialFamily<Dirichlet>, IDistr
         return Vector.Wrap(m);
     }
 
+    /// <summary>
+    /// The Dirichlet with these expected logarithms E[log p_k] (the moment match in the Dirichlet's own sufficient statistics,
+    /// as Infer.NET's <c>Dirichlet.SetMeanLog</c>): Newton's method on ψ(α_k) − ψ(Σα) = E[log p_k], whose Hessian is a
+    /// diagonal plus a rank-one term (Minka, "Estimating a Dirichlet distribution", 2000), with step halving on the residual.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The logs are not attainable (Σ exp E[log p_k] must be below 1).</exception>
+    public static Dirichlet FromMeanLog(ReadOnlySpan<double> meanLog)
+    {
+        int k = meanLog.Length;
+        var target = meanLog.ToArray();
+        double sumExp = 0;
+        foreach (var l in target) sumExp += Math.Exp(l);
+        if (k < 2 || !(sumExp < 1) || target.Any(l => !(l < 0)))
+            throw new ArgumentOutOfRangeException(nameof(meanLog), "No Dirichlet has these expected logarithms (they must be negative with Σ exp below 1).");
+        // start: the mean ∝ exp E[log p], the total from ψ(x) ≈ log x − 1/(2x): Σ p̂ (log p̂ − E[log p]) ≈ (K − 1)/(2 total)
+        double gap = 0;
+        var alpha = new double[k];
+        for (int i = 0; i < k; i++) { double p = Math.Exp(target[i]) / sumExp; alpha[i] = p; gap += p * (Math.Log(p) - target[i]); }
+        double total = Math.Max((k - 1) / (2 * Math.Max(gap, 1e-300)), 1e-3);
+        for (int i = 0; i < k; i++) alpha[i] *= total;
+        double[] Residual(double[] a)
+        {
+            double d = SpecialFunctions.DiGamma(a.Sum());
+            var r = new double[k];
+            for (int i = 0; i < k; i++) r[i] = SpecialFunctions.DiGamma(a[i]) - d - target[i];
+            return r;
+        }
+        double Norm(double[] r) { double n = 0; foreach (var x in r) n += x * x; return n; }
+        var res = Residual(alpha);
+        for (int iter = 0; iter < 200; iter++)
+        {
+            if (res.Select((r, i) => Math.Abs(r) <= 1e-15 * Math.Abs(target[i])).All(b => b)) break;
+            // J = diag(ψ'(α_i)) − ψ'(α₀) 11ᵀ; J⁻¹r by Sherman–Morrison
+            double z = Polygamma.Trigamma(alpha.Sum()), sq = 0, sr = 0;
+            var q = new double[k];
+            for (int i = 0; i < k; i++) { q[i] = Polygamma.Trigamma(alpha[i]); sq += 1 / q[i]; sr += res[i] / q[i]; }
+            double c = sr / (sq - 1 / z);
+            var step = new double[k];
+            for (int i = 0; i < k; i++) step[i] = -(res[i] - c) / q[i];
+            double t = 1, norm = Norm(res);
+            while (true)
+            {
+                var next = alpha.Select((a, i) => a + t * step[i]).ToArray();
+                if (next.All(a => a > 0))
+                {
+                    var r = Residual(next);
+                    if (Norm(r) < norm) { alpha = next; res = r; break; }
+                }
+                t /= 2;
+                if (t < 1e-12) return new(Stored.Fields, alpha);
+            }
+        }
+        return new(Stored.Fields, alpha);
+    }
+
     /// <summary>E[log p_k] = ψ(α_k) − ψ(Σα) (log of the point for a point mass).</summary>
     public double[] GetMeanLog()
     {

@@ -46,6 +46,29 @@ public readonly partial struct Gamma : IExponentialFamily<Gamma>, IDistribution<
         return new(Stored.Fields, mean * mean / variance, mean / variance);
     }
 
+    /// <summary>
+    /// The Gamma with this mean and mean logarithm E[log x] (the moment match in the Gamma's own sufficient statistics, as
+    /// Infer.NET's <c>Gamma.FromMeanAndMeanLog</c>): the shape solves log a − ψ(a) = log(mean) − E[log x] by Minka's
+    /// generalised Newton iteration ("Estimating a Gamma distribution", 2002); a point mass when that gap is not positive.
+    /// </summary>
+    public static Gamma FromMeanAndMeanLog(double mean, double meanLog)
+    {
+        if (!(mean > 0) || double.IsInfinity(mean)) throw new ArgumentOutOfRangeException(nameof(mean), mean, "A Gamma's mean must be finite and > 0.");
+        double gap = Math.Log(mean) - meanLog;
+        if (!(gap > 0)) return PointMass(mean);
+        double shape = 0.5 / gap;
+        for (int iter = 0; iter < 100; iter++)
+        {
+            double g = Polygamma.LogMinusDigamma(shape) - gap;
+            double next = shape / (1 + g / (1 - shape * Polygamma.Trigamma(shape)));
+            bool done = Math.Abs(next - shape) <= 1e-15 * shape;
+            shape = next;
+            if (done) break;
+        }
+        if (!double.IsFinite(shape)) return PointMass(mean);
+        return new(Stored.Fields, shape, shape / mean);
+    }
+
     /// <summary>From natural parameters (shape − 1, rate), allowing improper messages.</summary>
     public static Gamma FromNatural(double shapeMinus1, double rate) => new(Stored.Fields, shapeMinus1 + 1, rate);
 

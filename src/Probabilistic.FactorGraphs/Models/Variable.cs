@@ -68,7 +68,11 @@ public abstract partial class Variable
         Links.Add(target);
         target.Links.Add(this);
         Interlocked.Increment(ref _modelVersion);
+        OnAliased(target);
     }
+
+    /// <summary>Called once this variable is assigned to <paramref name="target"/> (an array passes it to its implicit rows).</summary>
+    private protected virtual void OnAliased(Variable target) { }
 
     internal void LinkElement(Variable element)
     {

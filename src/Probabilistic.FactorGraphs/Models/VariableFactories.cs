@@ -111,6 +111,14 @@ public abstract partial class Variable
     /// <summary>x ~ Gamma(shape, rate).</summary>
     public static Variable<double> GammaFromShapeAndRate(double shape, double rate) => Random(Distributions.Gamma.FromShapeAndRate(shape, rate));
 
+    /// <summary>x ~ Gamma with this mean and variance (shape mean²/variance, rate mean/variance).</summary>
+    public static Variable<double> GammaFromMeanAndVariance(double mean, double variance)
+    {
+        if (!(mean > 0) || double.IsInfinity(mean)) throw new ArgumentOutOfRangeException(nameof(mean), mean, "A Gamma's mean must be finite and > 0.");
+        if (!(variance > 0) || double.IsInfinity(variance)) throw new ArgumentOutOfRangeException(nameof(variance), variance, "A Gamma's variance must be finite and > 0.");
+        return Random(Distributions.Gamma.FromMeanAndVariance(mean, variance));
+    }
+
     /// <summary>
     /// An observed count x ~ Poisson(mean), p(x) = mean^x e^(−mean) / x!, with a Gamma (or known) mean. The count must be
     /// observed (int, or int[] over a range); EP and VMP messages to the mean are exact.
@@ -152,6 +160,13 @@ public abstract partial class Variable
 
     /// <summary>p ~ Dirichlet(1, …, 1).</summary>
     public static Variable<LinearAlgebra.Vector> DirichletUniform(int dimension) => Random(Distributions.Dirichlet.Uniform(dimension));
+
+    /// <summary>p ~ Dirichlet(1, …, 1) over the values of <paramref name="valueRange"/> (its size fixed when the model is written).</summary>
+    public static Variable<LinearAlgebra.Vector> DirichletUniform(Range valueRange)
+    {
+        ArgumentNullException.ThrowIfNull(valueRange);
+        return WithValueRange(DirichletUniform(valueRange.SizeAsInt), valueRange);
+    }
 
     /// <summary>p ~ Dirichlet(α, …, α).</summary>
     public static Variable<LinearAlgebra.Vector> DirichletSymmetric(int dimension, double alpha) => Random(Distributions.Dirichlet.Symmetric(dimension, alpha));
@@ -207,7 +222,7 @@ public abstract partial class Variable
         ArgumentNullException.ThrowIfNull(pseudoCounts);
         if (valueRange.FixedSize is int k && k != pseudoCounts.Length)
             throw new ArgumentException($"Range '{valueRange.Name}' has {k} values but {pseudoCounts.Length} pseudo-counts were given.", nameof(pseudoCounts));
-        return Prior<LinearAlgebra.Vector, Dirichlet>(Distributions.Dirichlet.FromPseudoCounts(pseudoCounts), constantWhenPointMass: true);
+        return WithValueRange(Prior<LinearAlgebra.Vector, Dirichlet>(Distributions.Dirichlet.FromPseudoCounts(pseudoCounts), constantWhenPointMass: true), valueRange);
     }
 
     /// <summary>x ~ Discrete(p) with a random (Dirichlet) probability vector.</summary>

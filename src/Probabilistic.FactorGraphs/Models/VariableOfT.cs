@@ -158,23 +158,48 @@ public class VariableArray<T> : Variable<T[]>
     /// <summary>The element at <paramref name="index"/>; assigning defines the elements (with a factor replicated over the range).</summary>
     public Variable<T> this[Range index]
     {
-        get => new(this, index, null);
+        get => Element(index, null);
         set
         {
             ArgumentNullException.ThrowIfNull(value);
-            value.SetAlias(new Variable<T>(this, index, null));
+            value.SetAlias(Element(index, null));
         }
     }
 
     /// <summary>The element at an integer variable (a constant, an observed index array element, or a Switch selector).</summary>
     public Variable<T> this[Variable<int> index]
     {
-        get => new(this, null, index);
+        get => Element(null, index);
         set
         {
             ArgumentNullException.ThrowIfNull(value);
-            value.SetAlias(new Variable<T>(this, null, index));
+            value.SetAlias(Element(null, index));
         }
+    }
+
+    private readonly List<Variable> _implicitRows = [];
+
+    /// <summary>
+    /// An element. An array created inside <c>ForEach(outer)</c> blocks is one array per element of those ranges (as in
+    /// Infer.NET), so <c>g[c]</c> written there is the element <c>g[outer][c]</c> of the current block's array, through an
+    /// implicit row <c>g[outer]</c>. Once the array is assigned to an element of another array (<c>y[outer] = g</c>), that
+    /// element is the row: the implicit rows made so far are assigned to it, and later elements need none.
+    /// </summary>
+    private Variable<T> Element(Range? index, Variable<int>? indexVariable)
+    {
+        Variable parent = this;
+        if (Alias is null || !Alias.IsElement)
+        {
+            foreach (var outer in Plates.TakeWhile(r => !ReferenceEquals(r, Range))) parent = new Variable<T[]>(parent, outer, null);
+            if (!ReferenceEquals(parent, this)) _implicitRows.Add(parent);
+        }
+        return new Variable<T>(parent, index, indexVariable);
+    }
+
+    private protected override void OnAliased(Variable target)
+    {
+        if (target.IsElement)
+            foreach (var row in _implicitRows) row.SetAlias(target);
     }
 
     /// <summary>Sets the name; returns this array.</summary>

@@ -30,5 +30,14 @@ internal static class FactorCatalog
         AllTrueFactor.Definition,
         IsBetweenFactor.Definition,
         RepeatFactor.Definition,
+        GammaFromShapeAndRateFactor.Definition,
+        MaxFactor.Definition,
+        BinomialFactor.Definition,
+        SumFactor.Definition,
+        MatrixMultiplyFactor.Definition,
+        LogisticFactor.Definition,
+        ExpFactor.Definition,
+        SoftmaxFactor.Definition,
+        MultinomialFactor.Definition,
     ];
 }

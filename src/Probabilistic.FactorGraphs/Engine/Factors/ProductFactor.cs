@@ -34,23 +34,25 @@ internal sealed class ProductFactor : FactorNode
     private (Port<Gaussian> Random, double K) Scale(int i)
     {
         var (random, known) = B.IsObserved ? (A, B) : (B, A);
-        double k = known.Marginal(i).Point;
-        if (k == 0)
-            throw new NotSupportedException($"Under ExpectationPropagation the {Description} factor multiplies {Where(random)} by {Where(known)} = 0{(known.Node.Count > 1 ? $" (element {known.Index(i)})" : "")}, which makes the product a constant; remove the factor for that element, or use VariationalMessagePassing.");
-        return (random, k);
+        return (random, known.Marginal(i).Point);
     }
 
+    // A known factor 0 makes the product the constant 0: a point-mass message to it, none to the random side.
     internal override void EpSend(IPort target, int i)
     {
         var (a, k) = Scale(i);
-        if (ReferenceEquals(target, C)) C.SetMessage(i, LinearOp.ProductAverageConditional(a.Context(i), k));
-        else a.SetMessage(i, LinearOp.AAverageConditional(C.Context(i), k));
+        if (ReferenceEquals(target, C)) C.SetMessage(i, k == 0 ? Gaussian.PointMass(0) : LinearOp.ProductAverageConditional(a.Context(i), k));
+        else a.SetMessage(i, k == 0 ? Gaussian.Uniform() : LinearOp.AAverageConditional(C.Context(i), k));
     }
 
     internal override double EpLogZ(int i)
     {
         var (a, k) = Scale(i);
-        return LinearOp.LogAverageFactor(C.Context(i), a.Context(i), k);
+        if (k != 0) return LinearOp.LogAverageFactor(C.Context(i), a.Context(i), k);
+        // ∫ δ(c) ctx_c ctx_a: the readers of c see it as the point 0 and count its value there; a keeps its context
+        var ca = a.Context(i);
+        double la = ca.IsPointMass ? 0 : ca.GetLogNormalizer();
+        return C.IsObserved && C.Marginal(i).Point != 0 ? double.NegativeInfinity : la;
     }
 
     internal override string? VmpRefusal => C.IsObserved && !(A.IsObserved && B.IsObserved)
