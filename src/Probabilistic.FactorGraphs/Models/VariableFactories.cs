@@ -171,6 +171,13 @@ public abstract partial class Variable
     /// <summary>p ~ Dirichlet(α, …, α).</summary>
     public static Variable<LinearAlgebra.Vector> DirichletSymmetric(int dimension, double alpha) => Random(Distributions.Dirichlet.Symmetric(dimension, alpha));
 
+    /// <summary>p ~ Dirichlet(α, …, α) over the values of <paramref name="valueRange"/> (its size fixed when the model is written).</summary>
+    public static Variable<LinearAlgebra.Vector> DirichletSymmetric(Range valueRange, double alpha)
+    {
+        ArgumentNullException.ThrowIfNull(valueRange);
+        return WithValueRange(DirichletSymmetric(valueRange.SizeAsInt, alpha), valueRange);
+    }
+
     /// <summary>x ~ the given Gaussian.</summary>
     public static Variable<double> Random(Gaussian prior) => Prior<double, Gaussian>(prior);
 

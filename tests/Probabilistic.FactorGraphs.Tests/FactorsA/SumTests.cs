@@ -143,4 +143,55 @@ public class SumTests
                 Assert.Equal(2 - 4 / vs, post[g][k].GetVariance(), 1e-12);
             }
     }
+
+    [Fact]
+    public void Vmp_SumOfProducts_EqualsTheSameSumWrittenWithPlus()
+    {
+        // Matchbox's affinity: Σ_t u[t]·v[t] + noise. Under VMP the products are collapsed and the sum's messages to them
+        // use the other terms' means; written as u0·v0 + u1·v1 with '+' the engine already solves it, so both must agree.
+        double[] observed = [1.3, -0.4, 2.2];
+        (Gaussian[] U, Gaussian[] V) Fit(bool useSum)
+        {
+            Range t = new Range(2).Named("t");
+            var u = Variable.Array<double>(t).Named("u");
+            u[t] = Variable.GaussianFromMeanAndVariance(0.5, 1).ForEach(t);
+            var v = Variable.Array<double>(t).Named("v");
+            v[t] = Variable.GaussianFromMeanAndVariance(-0.3, 2).ForEach(t);
+            Variable<double> affinity;
+            if (useSum)
+            {
+                var products = Variable.Array<double>(t).Named("products");
+                products[t] = u[t] * v[t];
+                affinity = Variable.Sum(products);
+            }
+            else affinity = u[0] * v[0] + u[1] * v[1];
+            Range n = new Range(observed.Length).Named("n");
+            var y = Variable.Array<double>(n).Named("y");
+            y[n] = Variable.GaussianFromMeanAndVariance(affinity, 0.5).ForEach(n);
+            y.ObservedValue = observed;
+            var engine = new InferenceEngine(new VariationalMessagePassing()) { NumberOfIterations = 300 };
+            return (engine.Infer<Gaussian[]>(u), engine.Infer<Gaussian[]>(v));
+        }
+        var (su, sv) = Fit(useSum: true);
+        var (pu, pv) = Fit(useSum: false);
+        for (int k = 0; k < 2; k++)
+        {
+            Assert.True(Math.Abs(su[k].GetMean() - pu[k].GetMean()) < 1e-8 && Math.Abs(su[k].GetVariance() - pu[k].GetVariance()) < 1e-8, $"u[{k}]: Sum {su[k]} vs plus {pu[k]}");
+            Assert.True(Math.Abs(sv[k].GetMean() - pv[k].GetMean()) < 1e-8 && Math.Abs(sv[k].GetVariance() - pv[k].GetVariance()) < 1e-8, $"v[{k}]: Sum {sv[k]} vs plus {pv[k]}");
+        }
+    }
+
+    [Fact]
+    public void Vmp_SumOfProductsSharingAVariable_IsRefusedNamingIt()
+    {
+        var a = Variable.GaussianFromMeanAndVariance(0, 1).Named("a");
+        Range t = new Range(2).Named("t");
+        var b = Variable.Array<double>(t).Named("b");
+        b[t] = Variable.GaussianFromMeanAndVariance(0, 1).ForEach(t);
+        var products = Variable.Array<double>(t).Named("products");
+        products[t] = a * b[t];
+        Variable.GaussianFromMeanAndVariance(Variable.Sum(products), 1).ObservedValue = 1;
+        var ex = Assert.Throws<NotSupportedException>(() => new InferenceEngine(new VariationalMessagePassing()).Infer<Gaussian>(a));
+        Assert.Contains("'a'", ex.Message);
+    }
 }

@@ -111,6 +111,16 @@ internal abstract class FactorNode
     /// </summary>
     internal virtual bool CombinesArguments => true;
 
+    /// <summary>
+    /// The (port, instance) pairs whose values one output value combines, for the VMP check that they depend on distinct
+    /// variables: by default each instance's argument ports.
+    /// </summary>
+    internal virtual IEnumerable<(IPort Port, int Instance)[]> CombinedArguments()
+    {
+        var args = Ports.Where(p => !p.IsOutput).ToArray();
+        for (int i = 0; i < Count; i++) yield return args.Select(p => (p, i)).ToArray();
+    }
+
     /// <summary>Sets a collapsed output's marginals to the push-forward of the arguments' current marginals.</summary>
     internal virtual void VmpForward() { }
 

@@ -104,11 +104,16 @@ internal abstract class WeightedSumFactor : FactorNode
             if (Gate is not null) return GateRefusal;
             if (Sum.IsObserved && !Terms.IsObserved)
                 return $"Under VariationalMessagePassing the {Description} factor's output '{Sum.Node.Name}' is observed exactly, which confines the random terms of '{Terms.Node.Name}' to a hyperplane that a factorised q cannot represent (its bound is −∞ for every q). Add noise (Variable.GaussianFromMeanAndVariance(..., noise)) and observe that, or use ExpectationPropagation.";
-            if (Terms.Random is { } x && x.Ports.Any(p => p.IsOutput && p.Factor.IsDeterministic))
-                return $"Under VariationalMessagePassing the {Description} factor sums '{x.Name}', which is itself computed by a deterministic factor; its elements may share a variable, which the push-forward of a factorised q would treat as independent. Give '{x.Name}' a stochastic definition (e.g. Variable.GaussianFromMeanAndVariance(..., noise)), or use ExpectationPropagation.";
             return null;
         }
     }
+
+    /// <summary>Each output element combines its group's terms: under VMP they must not depend on one variable.</summary>
+    internal override IEnumerable<(IPort Port, int Instance)[]> CombinedArguments() =>
+        _groups.Select(g => g.Select(i => ((IPort)Terms, i)).ToArray());
+
+    /// <summary>Terms computed by deterministic factors (a sum of products, as in Matchbox): collapsed, not updated here.</summary>
+    private bool TermsCollapsed => Terms.Random is { } x && x.Ports.Any(p => p.IsOutput && p.Factor.IsDeterministic);
 
     internal override bool IsDeterministic => true;
 
@@ -135,6 +140,18 @@ internal abstract class WeightedSumFactor : FactorNode
         var running = new double[_groups.Length];
         for (int gi = 0; gi < _groups.Length; gi++)
             foreach (int i in _groups[gi]) { groupOf[i] = gi; running[gi] += Coefficient(i) * mean[Terms.Index(i)]; }
+        if (TermsCollapsed)
+        {
+            // the terms' q is the push-forward of their arguments' (checked at bind time to depend on distinct
+            // variables), so each term's message uses the others' current means and the sweep happens further back
+            for (int i = 0; i < Count; i++)
+            {
+                int gi = groupOf[i];
+                double c = Coefficient(i);
+                Terms.AddVmp(i, WeightedSumOp.ArrayAverageLogarithm(back[Sum.Index(_groups[gi][0])], c, running[gi] - c * mean[Terms.Index(i)]));
+            }
+            return;
+        }
         bool last = ReferenceEquals(x.Ports[^1], Terms);
         foreach (var inst in _byElement)
         {

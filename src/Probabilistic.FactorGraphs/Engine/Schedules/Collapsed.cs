@@ -103,11 +103,10 @@ internal sealed class Collapsed
         var memo = new Dictionary<(VarNode, int), HashSet<(VarNode, int)>>();
         foreach (var f in _model.Factors.Where(f => f.IsDeterministic && f.CombinesArguments))
         {
-            var args = f.Ports.Where(p => !p.IsOutput).ToList();
-            for (int i = 0; i < f.Count; i++)
+            foreach (var combined in f.CombinedArguments())
             {
                 var seen = new Dictionary<(VarNode, int), IPort>();
-                foreach (var p in args)
+                foreach (var (p, i) in combined)
                     foreach (var e in Ancestors(p, i, memo))
                     {
                         if (seen.TryGetValue(e, out var other))
