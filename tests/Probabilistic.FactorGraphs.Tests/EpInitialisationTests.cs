@@ -118,13 +118,24 @@ public class EpInitialisationTests
     }
 
     [Fact]
-    public void PointMassInitialisation_UnderEp_IsRefusedWithTheVariableName()
+    public void SymmetricMixture_PointMassAssignments_RecoverBothMeans()
+    {
+        // hard labels (by the sign of each point, as a k-means start gives them): the first sweep reads them as they are
+        // and the fixed point is the model's, as with soft labels
+        var (left, right, points) = Data();
+        var (means, z, weights) = SymmetricMixture(points);
+        z.InitialiseTo(points.Select(p => Discrete.PointMass(p > 0 ? 1 : 0, 2)).ToArray());
+        AssertSeparated(left, right, points, means, z, weights);
+    }
+
+    [Fact]
+    public void PointMassInitialisation_OfAContinuousVariable_UnderEp_IsRefusedWithTheVariableName()
     {
         var (_, _, points) = Data();
-        var (means, z, _) = SymmetricMixture(points);
-        z.InitialiseTo(points.Select(p => Discrete.PointMass(p > 0 ? 1 : 0, 2)).ToArray());
+        var (means, _, _) = SymmetricMixture(points);
+        means.InitialiseTo(new[] { Gaussian.PointMass(-1), Gaussian.PointMass(1) });
         var ex = Assert.Throws<NotSupportedException>(() => new InferenceEngine().Infer<Gaussian[]>(means));
-        Assert.Contains("'z'", ex.Message);
+        Assert.Contains("'means'", ex.Message);
         Assert.Contains("point mass", ex.Message);
     }
 }

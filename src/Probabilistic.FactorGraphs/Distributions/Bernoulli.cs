@@ -141,6 +141,9 @@ public readonly partial struct Bernoulli : IExponentialFamily<Bernoulli>, IDistr
     public Bernoulli ClampCertainty(double certain) => FromLogOdds(double.IsNaN(LogOdds) ? 0 : Math.Clamp(LogOdds, -certain, certain));
 
     /// <inheritdoc/>
+    public Bernoulli Softened(double c) => ClampCertainty(c);
+
+    /// <inheritdoc/>
     public bool Equals(Bernoulli other) => LogOdds.Equals(other.LogOdds);
 
     /// <inheritdoc/>

@@ -215,6 +215,15 @@ public readonly partial struct Discrete : IExponentialFamily<Discrete>, IDistrib
     public Discrete ClampCertainty(double certain) => this;
 
     /// <inheritdoc/>
+    public Discrete Softened(double c)
+    {
+        double top = _logProb.Max();
+        var eta = new double[Dimension];
+        for (int k = 0; k < eta.Length; k++) eta[k] = Math.Max(_logProb[k], top - c);
+        return FromLogProbsOwned(eta);
+    }
+
+    /// <inheritdoc/>
     public bool Equals(Discrete other) => GetProbs().AsSpan().SequenceEqual(other.GetProbs());
 
     /// <inheritdoc/>

@@ -59,6 +59,13 @@ public interface IExponentialFamily<T> where T : struct, IExponentialFamily<T>
     T ClampCertainty(double certain);
 
     /// <summary>
+    /// An initialisation kept divisible: equal to this distribution to within e^−<paramref name="c"/> in probability, but
+    /// with no impossible value where the family allows that (Discrete, Bernoulli), so that an EP marginal started from
+    /// it can be divided by it again after the first sweep. Continuous families are returned as they are.
+    /// </summary>
+    T Softened(double c) => (T)this;
+
+    /// <summary>
     /// numerator / denominator kept proper, as Infer.NET keeps the EP messages of gates and non-conjugate factors
     /// (<c>SetToRatio(numerator, denominator, forceProper: true)</c>): where the plain ratio would be improper, the message
     /// that keeps the numerator's mean with as little information as a proper message can carry.

@@ -127,10 +127,13 @@ internal sealed class VarNode<T> : VarNode, IExitMaker where T : struct, IExpone
     internal override Action StartFrom(object init)
     {
         Apply(init);
+        // a Discrete or Bernoulli point mass starts as e^−200 short of one (Infer.NET starts the messages to the
+        // variable's readers at the point mass itself; the difference is far below double precision in what they send)
+        for (int j = 0; j < Marginal.Length; j++) Marginal[j] = Marginal[j].Softened(200);
         var initial = (T[])Marginal.Clone();
         for (int j = 0; j < initial.Length; j++)
             if (initial[j].IsPointMass || !initial[j].IsProper())
-                throw new NotSupportedException($"InitialiseTo for '{Name}' gives element {j} the distribution {initial[j]}; under ExpectationPropagation the initialisation is an initial marginal that is divided out after the first sweep, so it must be proper and not a point mass (e.g. put most, not all, of a Discrete's mass on the chosen value).");
+                throw new NotSupportedException($"InitialiseTo for '{Name}' gives element {j} the distribution {initial[j]}; under ExpectationPropagation the initialisation is an initial marginal that is divided out after the first sweep, so it must be proper, and a point mass only for a Discrete or bool variable (give a continuous variable a narrow distribution instead).");
         return () =>
         {
             for (int j = 0; j < initial.Length; j++) Marginal[j] = Marginal[j] / initial[j];
