@@ -14,11 +14,86 @@ internal sealed partial class GateGroup
     {
         var lp = new double[Cases];
         var w = new double[Cases];
+        if (parallel && SlotsFirst)
+        {
+            // Infer.NET's order when the selector is initialised: the messages into the cases are sent first, weighted by
+            // the selector's marginal (its initialisation or definition times last sweep's evidence); then each case's
+            // evidence is taken from the updated cavities and sent to the selector
+            for (int j = 0; j < _instances.Length; j++)
+                if (_instances[j].Active) SendIntoCases(j, lp, w);
+            foreach (var inst in _instances)
+                foreach (var s in inst.Slots) s.Commit();
+            for (int j = 0; j < _instances.Length; j++)
+                if (_instances[j].Active) SendEvidence(j, lp, w);
+            return;
+        }
         for (int j = 0; j < _instances.Length; j++)
             if (_instances[j].Active) UpdateInstance(j, lp, w, parallel);
         if (parallel)
             foreach (var inst in _instances)
                 foreach (var s in inst.Slots) s.Commit();
+    }
+
+    /// <summary>
+    /// Set at bind time for a top-level group whose random selector has an initialisation under EP: the slots are updated
+    /// before the selector's messages (<see cref="EpUpdate"/>).
+    /// </summary>
+    internal bool SlotsFirst { get; set; }
+
+    /// <summary>Slots-first, first half: the case sub-models run and the slots' messages leave, weighted by q(selector).</summary>
+    private void SendIntoCases(int j, double[] lp, double[] w)
+    {
+        var inst = _instances[j];
+        foreach (var s in inst.Slots)
+            if (!s.BeginCavity() && !s.TouchedInEveryCase) return;
+        SelectorLogMarginal(j, lp);
+        double logZ = double.NegativeInfinity;
+        foreach (double l in lp) logZ = LogSpace.LogAddExp(logZ, l);
+        for (int c = 0; c < Cases; c++)
+        {
+            w[c] = Math.Exp(lp[c] - logZ);
+            if (w[c] == 0) continue;
+            foreach (var s in inst.Slots) s.EnterCase(c);
+            RunCase(inst, c);
+            foreach (var s in inst.Slots) s.SaveCase(c);
+        }
+        foreach (var s in inst.Slots) s.Exit(w, deferred: true);
+    }
+
+    /// <summary>Slots-first, second half: each case's evidence from the updated cavities, sent to the selector.</summary>
+    private void SendEvidence(int j, double[] lp, double[] w)
+    {
+        var inst = _instances[j];
+        foreach (var s in inst.Slots)
+            if (!s.BeginCavity() && !s.TouchedInEveryCase) { foreach (var t in inst.Slots) t.Restore(); return; }
+        SelectorLogPrior(j, lp);
+        var lz = inst.CaseLogEvidence;
+        for (int c = 0; c < Cases; c++)
+        {
+            if (double.IsNegativeInfinity(lp[c])) { lz[c] = 0; continue; }
+            foreach (var s in inst.Slots) s.EnterCase(c);
+            lz[c] = CaseEvidence(inst, c);
+        }
+        foreach (var s in inst.Slots) s.Restore();
+        double logZ = double.NegativeInfinity;
+        for (int c = 0; c < Cases; c++)
+            if (!double.IsNegativeInfinity(lp[c])) logZ = LogSpace.LogAddExp(logZ, lp[c] + lz[c]);
+        inst.LogZ = logZ;
+        SendToSelector(j, lz);
+    }
+
+    /// <summary>log q(z_j = c) with the selector's marginal (this group's last message included).</summary>
+    private void SelectorLogMarginal(int j, double[] lp)
+    {
+        if (BoolPort is not null)
+        {
+            var (lt, lf) = MessageMath.LogWeights(BoolPort.Node.Marginal[j]);
+            lp[0] = lf;
+            lp[1] = lt;
+            return;
+        }
+        var q = IntPort!.Node.Marginal[j];
+        for (int c = 0; c < Cases; c++) lp[c] = q.GetNatural(c);
     }
 
     /// <summary>One EP update of instance j, its messages applied at once (a range marked Sequential).</summary>
@@ -48,24 +123,13 @@ internal sealed partial class GateGroup
             if (!s.BeginCavity() && !s.TouchedInEveryCase) return;
         SelectorLogPrior(j, lp);
         var lz = inst.CaseLogEvidence;
-        int slots = inst.Slots.Count;
-        Span<double> slotLogZ = slots <= 64 ? stackalloc double[slots] : new double[slots];
         for (int c = 0; c < Cases; c++)
         {
             if (double.IsNegativeInfinity(lp[c])) { lz[c] = 0; continue; }
             foreach (var s in inst.Slots) s.EnterCase(c);
             RunCase(inst, c);
-            // log Z_c = Σ_factors [log ∫ f Π ctx − Σ A(q)] + Σ_slots A(copy) + Σ_locals A(q): the EP evidence of the case's sub-model
-            double l = 0;
-            foreach (var (f, i) in inst.Members[c]) l += f.EpEvidenceAt(i);
-            foreach (var (g, k) in inst.Children[c]) l += g.EpEvidenceAt(k);
-            // the slots' normalisers summed in sorted order: a permutation of the cases then permutes nothing in the rounding,
-            // so a mixture with exchangeable components keeps them bit-identical (EP needs InitialiseTo to break the symmetry)
-            for (int s = 0; s < slots; s++) { inst.Slots[s].SaveCase(c); slotLogZ[s] = inst.Slots[s].CaseLogNormalizer(c); }
-            slotLogZ.Sort();
-            foreach (double a in slotLogZ) l += a;
-            foreach (var (v, e) in inst.Locals[c]) l += v.LogNormalizerOf(e);
-            lz[c] = l;
+            lz[c] = CaseEvidence(inst, c);
+            foreach (var s in inst.Slots) s.SaveCase(c);
         }
         double logZ = double.NegativeInfinity;
         for (int c = 0; c < Cases; c++)
@@ -90,6 +154,32 @@ internal sealed partial class GateGroup
         for (int c = 0; c < Cases; c++) w[c] = Math.Exp(w[c] - logZ);
         foreach (var s in inst.Slots) s.Exit(w, deferred);
         inst.LogZ = logZ;
+        SendToSelector(j, lz);
+    }
+
+    /// <summary>
+    /// log Z_c = Σ_factors [log ∫ f Π ctx − Σ A(q)] + Σ_slots A(q_c) + Σ_locals A(q): the EP evidence of case c's sub-model,
+    /// with the slots holding the case's marginals.
+    /// </summary>
+    private static double CaseEvidence(Instance inst, int c)
+    {
+        double l = 0;
+        foreach (var (f, i) in inst.Members[c]) l += f.EpEvidenceAt(i);
+        foreach (var (g, k) in inst.Children[c]) l += g.EpEvidenceAt(k);
+        // the slots' normalisers summed in sorted order: a permutation of the cases then permutes nothing in the rounding,
+        // so a mixture with exchangeable components keeps them bit-identical (EP needs InitialiseTo to break the symmetry)
+        int slots = inst.Slots.Count;
+        Span<double> slotLogZ = slots <= 64 ? stackalloc double[slots] : new double[slots];
+        for (int s = 0; s < slots; s++) slotLogZ[s] = inst.Slots[s].MarginalLogNormalizer();
+        slotLogZ.Sort();
+        foreach (double a in slotLogZ) l += a;
+        foreach (var (v, e) in inst.Locals[c]) l += v.LogNormalizerOf(e);
+        return l;
+    }
+
+    /// <summary>The case evidences as the message to the selector.</summary>
+    private void SendToSelector(int j, double[] lz)
+    {
         // an impossible case of a bool selector is sent as "certainly not" rather than as a point mass, so that the selector's
         // marginal divided by this message is still its cavity (a Discrete keeps the other values' parameters by itself)
         if (BoolPort is not null) BoolPort.SetMessage(j, Bernoulli.FromLogOdds(BooleanOps.Clamp(lz[1] - lz[0])));

@@ -59,7 +59,11 @@ internal abstract class VarNode
     /// EP's InitialiseTo: the initialiser becomes the initial marginal, as if a pseudo-factor had sent it; the returned action
     /// divides it out again once every factor has sent its first message.
     /// </summary>
-    internal virtual Action StartFrom(object init) => throw new NotSupportedException($"InitialiseTo on '{Name}' is not supported.");
+    /// <summary>
+    /// EP: starts the variable from an initialisation. Returns the definition whose first send it replaces (to be skipped
+    /// in the first forward pass), or null with <paramref name="remove"/> dividing an initial marginal out after the sweep.
+    /// </summary>
+    internal virtual FactorNode? StartFrom(object init, out Action? remove) => throw new NotSupportedException($"InitialiseTo on '{Name}' is not supported.");
 
     internal virtual double SumLogNormalizer() => 0;
 
@@ -124,7 +128,7 @@ internal sealed class VarNode<T> : VarNode, IExitMaker where T : struct, IExpone
         return true;
     }
 
-    internal override Action StartFrom(object init)
+    internal override FactorNode? StartFrom(object init, out Action? remove)
     {
         Apply(init);
         // a Discrete or Bernoulli point mass starts as e^−200 short of one (Infer.NET starts the messages to the
@@ -133,11 +137,21 @@ internal sealed class VarNode<T> : VarNode, IExitMaker where T : struct, IExpone
         var initial = (T[])Marginal.Clone();
         for (int j = 0; j < initial.Length; j++)
             if (initial[j].IsPointMass || !initial[j].IsProper())
-                throw new NotSupportedException($"InitialiseTo for '{Name}' gives element {j} the distribution {initial[j]}; under ExpectationPropagation the initialisation is an initial marginal that is divided out after the first sweep, so it must be proper, and a point mass only for a Discrete or bool variable (give a continuous variable a narrow distribution instead).");
-        return () =>
+                throw new NotSupportedException($"InitialiseTo for '{Name}' gives element {j} the distribution {initial[j]}; under ExpectationPropagation the initialisation stands in for a message until the first sweep replaces it, so it must be proper, and a point mass only for a Discrete or bool variable (give a continuous variable a narrow distribution instead).");
+        // As in Infer.NET, the initialisation is the message from the variable's definition until the definition first
+        // sends: its readers see it (times each other's messages) in the first sweep, the definition's own arguments do not.
+        if (Ports.FirstOrDefault(p => p.IsOutput) is Port<T> def && def.Factor.Gate is null && def.Factor.Count == Count)
+        {
+            for (int i = 0; i < def.Factor.Count; i++) def.Messages[i] = initial[def.Index(i)];
+            remove = null;
+            return def.Factor;
+        }
+        // no single definition to stand in for (a variable defined by cases): an initial marginal divided out after the sweep
+        remove = () =>
         {
             for (int j = 0; j < initial.Length; j++) Marginal[j] = Marginal[j] / initial[j];
         };
+        return null;
     }
 
     internal override Array MarginalsCopy() => (T[])Marginal.Clone();

@@ -14,6 +14,7 @@ internal sealed class EpSchedule : IElboOptimizer
     private readonly CompiledModel _model;
     private readonly List<Item> _order;
     private List<Action>? _removeInitial;
+    private HashSet<FactorNode>? _standIns;   // definitions of initialised variables: they send at the end of a sweep
 
     internal EpSchedule(CompiledModel model)
     {
@@ -176,10 +177,13 @@ internal sealed class EpSchedule : IElboOptimizer
         ObservationCount = Binding.Bind(_model);
         BindBlocks();
         _removeInitial = null;
+        _standIns = null;
+        foreach (var g in _model.RootGroups) g.SlotsFirst = !g.Selector.IsObserved && Binding.Initialiser(g.Selector) is not null;
         foreach (var v in _model.Variables)
         {
             if (v.IsObserved || Binding.Initialiser(v) is not { } init) continue;
-            (_removeInitial ??= []).Add(v.StartFrom(init));
+            if (v.StartFrom(init, out var remove) is { } def) (_standIns ??= []).Add(def);
+            if (remove is not null) (_removeInitial ??= []).Add(remove);
         }
     }
 
@@ -194,7 +198,7 @@ internal sealed class EpSchedule : IElboOptimizer
                 continue;
             }
             if (item.Group is { } g) g.EpUpdate(parallel: true);
-            else if (item.Factor!.Output is { IsObserved: false } output) item.Factor.EpSendAll(output);
+            else if (item.Factor!.Output is { IsObserved: false } output && _standIns?.Contains(item.Factor) != true) item.Factor.EpSendAll(output);
         }
         for (int k = _order.Count - 1; k >= 0; k--)
         {
@@ -203,6 +207,10 @@ internal sealed class EpSchedule : IElboOptimizer
             foreach (var p in f.Ports)
                 if (!p.IsOutput && !p.IsObserved) f.EpSendAll(p);
         }
+        // an initialised variable's definition sends at the end of each sweep, where Infer.NET's schedule puts it (its
+        // initialisation is what the first sweep's readers see)
+        if (_standIns is not null)
+            foreach (var def in _standIns) def.EpSendAll(def.Output!);
         if (_removeInitial is not null)
         {
             foreach (var remove in _removeInitial) remove();
