@@ -1,0 +1,59 @@
+namespace Probabilistic.FactorGraphs.Tests.InferNet;
+
+/// <summary>Why a fixture is allowed to disagree with Infer.NET.</summary>
+public enum DifferenceKind
+{
+    /// <summary>Infer.NET's answer is wrong (NaN, a bound of −∞, not the moment match it claims); ours is checked by a named test.</summary>
+    InferNetWrong,
+
+    /// <summary>
+    /// The same model, updated in a different order within a sweep: the numbers after a few sweeps differ, the converged
+    /// answer (a named fixture) agrees.
+    /// </summary>
+    ScheduleOrder,
+
+    /// <summary>Infer.NET answers and ours refuses, naming the construct: support not written yet (never a silent answer).</summary>
+    NotSupportedYet,
+}
+
+/// <summary>One allowed disagreement: its kind, the reason, and what checks our side (a test method or a fixture id).</summary>
+public sealed record KnownDifference(DifferenceKind Kind, string Reason, string CheckedBy);
+
+/// <summary>
+/// Every fixture our engine is allowed to disagree with, and why (the FactorGraphs README lists the same). A fixture here
+/// that starts agreeing fails its case, so the list stays exact.
+/// </summary>
+public static class KnownDifferences
+{
+    private const string MixtureVmpOrder =
+        "Infer.NET's VMP runs an initialised variable last in each sweep and then recomputes the marginals once more after the loop, in an order its scheduler derives from the model; ours runs initialised variables last without that trailing pass, so the marginals after 1-5 sweeps differ (by 1e-3 to 1e-1)";
+
+    public static IReadOnlyDictionary<string, KnownDifference> All { get; } = new Dictionary<string, KnownDifference>
+    {
+        ["BayesNets.WetGrass.VMP"] = new(DifferenceKind.InferNetWrong,
+            "Infer.NET returns NaN marginals (0 · log 0 from the impossible row P(wet | no sprinkler, no rain) = 0); ours gives the row no mass with a finite bound",
+            "BayesNetVmpTests.WetGrass_WithAnImpossibleRow_AvoidsItWithAFiniteRisingBound_AndIsAFixedPoint"),
+        ["SumArray.ObservedTotal.VMP"] = new(DifferenceKind.InferNetWrong,
+            "an exactly observed sum of independent terms has a bound of −∞ for every factorised q; Infer.NET answers with point masses, ours refuses",
+            "SumTests.Vmp_ObservedSum_IsRefusedNamingTheVariables"),
+        ["BernoulliFromLogOdds.SharedLogOdds.EP"] = new(DifferenceKind.InferNetWrong,
+            "ours moment-matches the exact posterior of the shared log-odds; Infer.NET's power-EP step gives the answer of five separate factors",
+            "LogisticTests.Ep_SharedLogOdds_IsTheExactPosteriorMoments"),
+        ["InitialiseToVariable.ScalarGaussian.EP"] = new(DifferenceKind.NotSupportedYet,
+            "EP through the product of two random doubles (Infer.NET's GaussianProductOp moment-matches it by quadrature); use VMP",
+            "ProductTests"),
+        ["Recommender.Matchbox.EP"] = new(DifferenceKind.NotSupportedYet,
+            "EP through the product of two random doubles (the trait products); the recommender runs under VMP",
+            "ProductTests"),
+        ["ConstrainEqual.InsideCase.EP"] = new(DifferenceKind.NotSupportedYet,
+            "a continuous variable fixed to a constant in one case: the engine divides messages out of marginals, so a point mass cannot pass through a gate; ConstrainEqualRandom with a narrow Gaussian is the way round",
+            "ConstrainEqualTests"),
+        ["Tutorials.MixtureOfGaussians.EP"] = new(DifferenceKind.NotSupportedYet,
+            "EP with a Wishart-distributed precision (Infer.NET uses a Laplace approximation, VectorGaussianOp_Laplace); the tutorial runs under VMP, as Infer.NET's does",
+            "TutorialTests"),
+        ["Schedules.MixtureIterations1.VMP"] = new(DifferenceKind.ScheduleOrder, MixtureVmpOrder, "Schedules.MixtureConverged.VMP"),
+        ["Schedules.MixtureIterations2.VMP"] = new(DifferenceKind.ScheduleOrder, MixtureVmpOrder, "Schedules.MixtureConverged.VMP"),
+        ["Schedules.MixtureIterations3.VMP"] = new(DifferenceKind.ScheduleOrder, MixtureVmpOrder, "Schedules.MixtureConverged.VMP"),
+        ["Schedules.MixtureIterations5.VMP"] = new(DifferenceKind.ScheduleOrder, MixtureVmpOrder, "Schedules.MixtureConverged.VMP"),
+    };
+}
