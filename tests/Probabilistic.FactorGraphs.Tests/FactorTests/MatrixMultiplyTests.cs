@@ -1,6 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 
-namespace Probabilistic.FactorGraphs.Tests.FactorsA;
+namespace Probabilistic.FactorGraphs.Tests.FactorTests;
 
 /// <summary>
 /// Variable.MatrixMultiply with one side observed, against the linear-Gaussian posterior and evidence computed here with

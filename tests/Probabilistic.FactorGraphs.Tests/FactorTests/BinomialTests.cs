@@ -1,6 +1,6 @@
 using MathNet.Numerics;
 
-namespace Probabilistic.FactorGraphs.Tests.FactorsA;
+namespace Probabilistic.FactorGraphs.Tests.FactorTests;
 
 /// <summary>
 /// k ~ Binomial(n, p): observed counts against the conjugate posterior and the beta-binomial evidence, a predicted count

@@ -1,7 +1,7 @@
 using MathNet.Numerics;
 using Probabilistic.FactorGraphs.Factors;
 
-namespace Probabilistic.FactorGraphs.Tests.FactorsA;
+namespace Probabilistic.FactorGraphs.Tests.FactorTests;
 
 /// <summary>
 /// Softmax (VMP) and Multinomial: the Knowles–Minka bound against a 2-D quadrature of E[log Σ e^x] and a finite-difference

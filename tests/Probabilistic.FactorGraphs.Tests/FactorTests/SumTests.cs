@@ -1,6 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 
-namespace Probabilistic.FactorGraphs.Tests.FactorsA;
+namespace Probabilistic.FactorGraphs.Tests.FactorTests;
 
 /// <summary>
 /// Variable.Sum on linear-Gaussian models, whose exact posterior (J⁻¹h) and evidence are computed here with dense linear

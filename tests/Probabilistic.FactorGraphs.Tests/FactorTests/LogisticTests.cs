@@ -1,7 +1,7 @@
 using MathNet.Numerics;
 using Probabilistic.FactorGraphs.Factors;
 
-namespace Probabilistic.FactorGraphs.Tests.FactorsA;
+namespace Probabilistic.FactorGraphs.Tests.FactorTests;
 
 /// <summary>
 /// p = σ(x) and BernoulliFromLogOdds: EP's projections against a Simpson rule written here, EP's posterior of a log-odds with

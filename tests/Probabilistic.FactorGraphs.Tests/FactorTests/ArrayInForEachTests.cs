@@ -1,4 +1,4 @@
-namespace Probabilistic.FactorGraphs.Tests.FactorsA;
+namespace Probabilistic.FactorGraphs.Tests.FactorTests;
 
 /// <summary>
 /// An array created inside <c>Variable.ForEach(n)</c> is one array per element of n, as in Infer.NET: <c>g[c]</c> written

@@ -1,7 +1,7 @@
 using Probabilistic.FactorGraphs.Factors;
 using MathNet.Numerics;
 
-namespace Probabilistic.FactorGraphs.Tests.FactorsA;
+namespace Probabilistic.FactorGraphs.Tests.FactorTests;
 
 /// <summary>
 /// GammaFromMeanAndVariance, DirichletUniform(Range), and GammaFromShapeAndRate with a random rate: its EP operator against a

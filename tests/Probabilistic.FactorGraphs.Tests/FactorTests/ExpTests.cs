@@ -1,7 +1,7 @@
 using MathNet.Numerics;
 using Probabilistic.FactorGraphs.Factors;
 
-namespace Probabilistic.FactorGraphs.Tests.FactorsA;
+namespace Probabilistic.FactorGraphs.Tests.FactorTests;
 
 /// <summary>
 /// y = e^d (Poisson regression's link): EP's projections against a Simpson rule written here; a Gaussian log-rate with Poisson

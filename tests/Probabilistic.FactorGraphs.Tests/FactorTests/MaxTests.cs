@@ -1,7 +1,7 @@
 using Probabilistic.FactorGraphs.Factors;
 using MathNet.Numerics.Distributions;
 
-namespace Probabilistic.FactorGraphs.Tests.FactorsA;
+namespace Probabilistic.FactorGraphs.Tests.FactorTests;
 
 /// <summary>
 /// m = max(a, b): the prior of m against Clark's (1961) closed-form moments of the max of two Gaussians, the EP projections

@@ -1,4 +1,4 @@
-namespace Probabilistic.FactorGraphs.Tests.FactorsA;
+namespace Probabilistic.FactorGraphs.Tests.FactorTests;
 
 /// <summary>Unary minus: −x is the scale (−1)·x, so y = −x + noise is a linear-Gaussian model with a closed-form posterior.</summary>
 public class UnaryMinusTests
