@@ -29,6 +29,8 @@ public static partial class Program
                          (Logistic, BernoulliFromLogOdds, Exp, Softmax) draw random step sizes, so a fixture that changes
                          with N has not converged
           --list         print the case ids and exit
+          --first-answer ID  run the one case ID in this fresh process and print the milliseconds from process start to
+                         its first result, and to its end (bench/ compares this with our engine's first answer)
         """;
 
     public static int Main(string[] args)
@@ -37,6 +39,7 @@ public static partial class Program
         string? sourceDir = null, outDir = null, commit = null;
         bool list = false;
         int randSeed = 0;
+        string? firstAnswer = null;
         for (int i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
@@ -48,10 +51,13 @@ public static partial class Program
                 case "--commit": commit = Next(); break;
                 case "--rand-seed": randSeed = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--list": list = true; break;
+                case "--first-answer": firstAnswer = Next(); break;
                 case "-h" or "--help": Console.WriteLine(Usage); return 0;
                 default: Console.Error.WriteLine($"Unknown argument '{args[i]}'.\n{Usage}"); return 2;
             }
         }
+
+        if (firstAnswer is not null) return FirstAnswer(firstAnswer);
 
         var cases = IdiomCatalog.Cases(typeof(IdiomCatalog).Assembly)
             .Where(c => filters.Count == 0 || filters.Any(f => c.Id.Contains(f, StringComparison.Ordinal))).ToList();
@@ -115,6 +121,32 @@ public static partial class Program
         }
         Console.WriteLine($"{ok} ok, {refused} refused by Infer.NET, {broken} not recorded; fixtures in {outDir}");
         return broken == 0 ? 0 : 1;
+    }
+
+    /// <summary>Times one case from process start: Infer.NET's model compilation (code generation and Roslyn) included.</summary>
+    private static int FirstAnswer(string id)
+    {
+        var c = IdiomCatalog.Cases(typeof(IdiomCatalog).Assembly).FirstOrDefault(k => k.Id == id);
+        if (c is null) { Console.Error.WriteLine($"No idiom case '{id}' (--list shows them)."); return 2; }
+        var started = Process.GetCurrentProcess().StartTime;
+        var recorder = new FirstAnswerRecorder(started);
+        var engine = IdiomCatalog.CreateEngine(c.Algorithm, c.Iterations);
+        engine.ShowWarnings = false;
+        engine.ShowProgress = false;
+        IdiomCatalog.Run(c, engine, recorder);
+        double total = (DateTime.Now - started).TotalMilliseconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"first-answer-ms {recorder.FirstMs:F1} total-ms {total:F1}"));
+        return 0;
+    }
+
+    private sealed class FirstAnswerRecorder(DateTime started) : IIdiomRecorder
+    {
+        public double FirstMs { get; private set; } = double.NaN;
+
+        public void Add(string name, object value)
+        {
+            if (double.IsNaN(FirstMs)) FirstMs = (DateTime.Now - started).TotalMilliseconds;
+        }
     }
 
     private static string Fixture(IdiomCase c, string commit, string configuration, string? refusal, InferNetRecorder record)
