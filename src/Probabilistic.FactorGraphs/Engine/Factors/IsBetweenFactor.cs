@@ -39,6 +39,7 @@ namespace Probabilistic.FactorGraphs.Engine
             L = b.Port<Gaussian>(this, b.Arg(1), "lowerBound", Checks.Doubles("IsBetween", "lowerBound", d => !double.IsNaN(d), "a number or −∞"));
             U = b.Port<Gaussian>(this, b.Arg(2), "upperBound", Checks.Doubles("IsBetween", "upperBound", d => !double.IsNaN(d), "a number or +∞"));
             _ports = [C, X, L, U];
+            _truncation = new Truncation(this);
         }
 
         internal Port<Bernoulli> C { get; }
@@ -89,79 +90,36 @@ namespace Probabilistic.FactorGraphs.Engine
                     throw new NotSupportedException($"Under VMP the {Description} factor's output is random and other factors depend on it; the message to {Where(X)} would be a step function, not a Gaussian. Observe the output (or constrain it), or use ExpectationPropagation.");
         }
 
-        private int[] _elem = [];
+        private readonly Truncation _truncation;
         private double[] _lo = [], _hi = [];
-        private Gaussian[] _rest = [];
-        private double[] _logZ = [];
 
-        public VarNode<Gaussian>? TruncationTarget { get; private set; }
+        public VarNode<Gaussian>? TruncationTarget => _truncation.Target;
 
         public bool Truncates => C.IsObserved;
 
         /// <summary>Resolves the variable x truncates and the interval, in its units, per instance (VMP bind time).</summary>
         public void BindTruncation()
         {
-            _elem = new int[Count]; _lo = new double[Count]; _hi = new double[Count];
-            _rest = new Gaussian[Count]; _logZ = new double[Count];
-            _lagged = new Gaussian[Count];
-            Array.Fill(_lagged, Gaussian.Uniform());
-            TruncationTarget = null;
+            _lo = new double[Count];
+            _hi = new double[Count];
             for (int i = 0; i < Count; i++)
-            {
-                if (!InTakenCase(i)) { _elem[i] = -1 - i; continue; }
-                if (!C.Marginal(i).Point)
+                if (InTakenCase(i) && !C.Marginal(i).Point)
                     throw new NotSupportedException($"Under VariationalMessagePassing the {Description} factor is observed false at instance {i}: q(x) outside an interval is not a truncated Gaussian (Infer.NET refuses it too); use ExpectationPropagation.");
-                var (z, j, a, b) = Collapsed.Affine(X, i);
-                if (z is null || a == 0 || !double.IsFinite(a) || (TruncationTarget is not null && !ReferenceEquals(TruncationTarget, z)))
-                    throw new NotSupportedException(Collapsed.TruncationMessage(this, X));
-                TruncationTarget = z; _elem[i] = j;
-                // l ≤ a z + b < u: z in [(l − b)/a, (u − b)/a), the ends swapped when a < 0
-                double lo = (L.Marginal(i).Point - b) / a, hi = (U.Marginal(i).Point - b) / a;
-                (_lo[i], _hi[i]) = a > 0 ? (lo, hi) : (hi, lo);
-            }
-            if (TruncationTarget is not null && _elem.Distinct().Count() != Count)
-                throw new NotSupportedException($"Under VMP the {Description} factor constrains the same element of '{TruncationTarget.Name}' more than once; use ExpectationPropagation.");
+            // l ≤ a z + b < u: z in [(l − b)/a, (u − b)/a), the ends swapped when a < 0
+            _truncation.Bind(X,
+                (i, a, b) =>
+                {
+                    double lo = (L.Marginal(i).Point - b) / a, hi = (U.Marginal(i).Point - b) / a;
+                    (_lo[i], _hi[i]) = a > 0 ? (lo, hi) : (hi, lo);
+                },
+                (i, m) => IsBetweenOp.Truncate(m, _lo[i], _hi[i]));
         }
 
-        // the truncation's message to z per instance, computed after z's update (Infer.NET's schedule, as IsPositive's)
-        private Gaussian[] _lagged = [];
+        public void Truncate(int only) => _truncation.Truncate(only);
 
-        /// <summary>Multiplies the truncation's last message into z's accumulated messages.</summary>
-        public void Truncate(int only)
-        {
-            var acc = TruncationTarget!.Accumulator;
-            for (int i = 0; i < Count; i++)
-            {
-                int j = _elem[i];
-                if (j < 0 || (only >= 0 && j != only)) continue;
-                acc[j] = acc[j] * _lagged[i];
-            }
-        }
-
-        /// <summary>
-        /// The truncation's message after z's update: with m̂ = q(z) / (this message), the product of z's other messages,
-        /// the message is proj[m̂ · 1(lo ≤ z &lt; hi)] / m̂.
-        /// </summary>
-        public void UpdateMessages()
-        {
-            for (int i = 0; i < Count; i++)
-            {
-                if (_elem[i] < 0) continue;
-                var m = TruncationTarget!.Marginal[_elem[i]] / _lagged[i];
-                if (!m.IsProper() || m.IsPointMass)
-                    throw new InvalidOperationException($"Under VMP the {Description} factor truncates '{TruncationTarget.Name}', whose other messages give {m}; it needs a proper Gaussian (give '{TruncationTarget.Name}' a proper prior or noise).");
-                var (projection, logZ) = IsBetweenOp.Truncate(m, _lo[i], _hi[i]);
-                _rest[i] = m; _logZ[i] = logZ;
-                _lagged[i] = projection / m;
-            }
-        }
+        public void UpdateMessages() => _truncation.UpdateMessages();
 
         /// <summary>The entropy of the truncated q over that of its projection, as IsPositive's (E_q[log 1[..]] = 0).</summary>
-        internal override double VmpAverageLog(int i)
-        {
-            if (!C.IsObserved || _elem[i] < 0) return 0;
-            var q = TruncationTarget!.Marginal[_elem[i]];
-            return -q.GetAverageLog(_rest[i]) + _logZ[i] + q.GetAverageLogSelf();
-        }
+        internal override double VmpAverageLog(int i) => C.IsObserved ? _truncation.AverageLog(i) : 0;
     }
 }
