@@ -57,11 +57,12 @@ public static class Plots
         => Lines([("", x, y)], title, xLabel, yLabel, width, height);
 
     /// <summary>
-    /// Several labelled lines on one set of axes (a legend appears when any label is non-empty); <paramref name="yMax"/>,
-    /// when given, cuts the vertical axis there (a density that is unbounded at an end) with its bottom at 0.
+    /// Several labelled lines on one set of axes (a legend appears in <paramref name="legend"/>'s corner when any label is
+    /// non-empty); <paramref name="yMax"/>, when given, cuts the vertical axis there (a density that is unbounded at an end)
+    /// with its bottom at 0.
     /// </summary>
     public static PlotImage Lines(IReadOnlyList<(string Label, double[] X, double[] Y)> series, string title = "", string xLabel = "",
-        string yLabel = "", int width = DefaultWidth, int height = DefaultHeight, double? yMax = null)
+        string yLabel = "", int width = DefaultWidth, int height = DefaultHeight, double? yMax = null, LegendCorner legend = LegendCorner.LowerRight)
     {
         ArgumentNullException.ThrowIfNull(series);
         using var plot = NewPlot(title, xLabel, yLabel);
@@ -74,7 +75,13 @@ public static class Plots
             line.LineWidth = 2;
             if (!string.IsNullOrEmpty(label)) line.LegendText = label;
         }
-        if (series.Any(s => !string.IsNullOrEmpty(s.Label))) plot.ShowLegend(Alignment.LowerRight);
+        if (series.Any(s => !string.IsNullOrEmpty(s.Label))) plot.ShowLegend(legend switch
+        {
+            LegendCorner.UpperRight => Alignment.UpperRight,
+            LegendCorner.UpperLeft => Alignment.UpperLeft,
+            LegendCorner.LowerLeft => Alignment.LowerLeft,
+            _ => Alignment.LowerRight,
+        });
         if (yMax is double top) plot.Axes.SetLimitsY(0, top);
         return Render(plot, title, width, height);
     }
@@ -276,4 +283,20 @@ public static class Plots
         if (width < 16 || height < 16) throw new ArgumentOutOfRangeException(nameof(width), $"Image size {width}x{height} is too small.");
         return new PlotImage(plot.GetImageBytes(width, height, ImageFormat.Png), width, height, title);
     }
+}
+
+/// <summary>Where a plot's legend goes.</summary>
+public enum LegendCorner
+{
+    /// <summary>Bottom right (rising curves such as ELBO traces leave it free).</summary>
+    LowerRight,
+
+    /// <summary>Bottom left.</summary>
+    LowerLeft,
+
+    /// <summary>Top right.</summary>
+    UpperRight,
+
+    /// <summary>Top left.</summary>
+    UpperLeft,
 }
