@@ -31,7 +31,10 @@ public static class DistributionPlots
     /// <inheritdoc cref="HasDensity(Gaussian)"/>
     public static bool HasDensity(Beta b) => b.IsProper() && !b.IsPointMass;
 
-    /// <summary>The density of <paramref name="g"/> at <paramref name="points"/> evenly spaced x from its quantile <see cref="TailMass"/> to 1 − <see cref="TailMass"/>.</summary>
+    /// <summary>
+    /// The density of <paramref name="g"/> at <paramref name="points"/> evenly spaced x from its quantile
+    /// <see cref="TailMass"/> to its quantile 1 − <see cref="TailMass"/>.
+    /// </summary>
     /// <exception cref="ArgumentException"><paramref name="g"/> is a point mass or improper.</exception>
     public static (double[] X, double[] Y) Curve(Gaussian g, int points = CurvePoints)
     {
@@ -40,7 +43,10 @@ public static class DistributionPlots
     }
 
     /// <inheritdoc cref="Curve(Gaussian, int)"/>
-    /// <remarks>With shape below 1 the density is unbounded at 0; the curve starts at the quantile <see cref="TailMass"/>, where it is finite.</remarks>
+    /// <remarks>
+    /// With shape below 1 the density is unbounded at 0; the curve starts at the quantile <see cref="TailMass"/>, where it
+    /// is finite.
+    /// </remarks>
     public static (double[] X, double[] Y) Curve(Gamma g, int points = CurvePoints)
     {
         RequireDensity(HasDensity(g), g.ToString());
@@ -48,7 +54,9 @@ public static class DistributionPlots
     }
 
     /// <inheritdoc cref="Curve(Gaussian, int)"/>
-    /// <remarks>The quantiles are found by bisection on the regularised incomplete beta function (<see cref="Beta.GetProbLessThan"/>).</remarks>
+    /// <remarks>
+    /// The quantiles are found by bisection on the regularised incomplete beta function (<see cref="Beta.GetProbLessThan"/>).
+    /// </remarks>
     public static (double[] X, double[] Y) Curve(Beta b, int points = CurvePoints)
     {
         RequireDensity(HasDensity(b), b.ToString());
@@ -70,10 +78,13 @@ public static class DistributionPlots
     /// <inheritdoc cref="Density(Gaussian, string?, int, int)"/>
     /// <remarks>With shape below 1 the density is unbounded at 0: the vertical axis is cut at <see cref="UnboundedAxisTop"/>.</remarks>
     public static PlotImage Density(Gamma g, string? title = null, int width = Plots.DefaultWidth, int height = Plots.DefaultHeight) =>
-        DensityPlot(Curve(g), title ?? g.ToString(), width, height, g.Shape < 1 ? UnboundedAxisTop(g.GetLogProb, g.GetQuantile(0.5)) : null);
+        DensityPlot(Curve(g), title ?? g.ToString(), width, height,
+            g.Shape < 1 ? UnboundedAxisTop(g.GetLogProb, g.GetQuantile(0.5)) : null);
 
     /// <inheritdoc cref="Density(Gaussian, string?, int, int)"/>
-    /// <remarks>With a count below 1 the density is unbounded at 0 or 1: the vertical axis is cut at <see cref="UnboundedAxisTop"/>.</remarks>
+    /// <remarks>
+    /// With a count below 1 the density is unbounded at 0 or 1: the vertical axis is cut at <see cref="UnboundedAxisTop"/>.
+    /// </remarks>
     public static PlotImage Density(Beta b, string? title = null, int width = Plots.DefaultWidth, int height = Plots.DefaultHeight) =>
         DensityPlot(Curve(b), title ?? b.ToString(), width, height, b.TrueCount < 1 || b.FalseCount < 1
             ? UnboundedAxisTop(b.GetLogProb, PlotGeometry.Quantile(b.GetProbLessThan, 0.5, 0, 1))
@@ -89,15 +100,19 @@ public static class DistributionPlots
         return 4 * Math.Exp(logProb(median));
     }
 
-    /// <summary><paramref name="b"/>'s probabilities as two bars on [0, 1], titled with its short line (or <paramref name="title"/>).</summary>
-    public static PlotImage Probabilities(Bernoulli b, string? title = null, int width = Plots.DefaultWidth, int height = Plots.DefaultHeight)
+    /// <summary>
+    /// <paramref name="b"/>'s probabilities as two bars on [0, 1], titled with its short line (or <paramref name="title"/>).
+    /// </summary>
+    public static PlotImage Probabilities(Bernoulli b, string? title = null, int width = Plots.DefaultWidth,
+        int height = Plots.DefaultHeight)
     {
         var (labels, p) = Bars(b);
         return Plots.Bars(labels, p, title ?? b.ToString(), "value", "probability", yMax: 1, width: width, height: height);
     }
 
     /// <inheritdoc cref="Probabilities(Bernoulli, string?, int, int)"/>
-    public static PlotImage Probabilities(Discrete d, string? title = null, int width = Plots.DefaultWidth, int height = Plots.DefaultHeight)
+    public static PlotImage Probabilities(Discrete d, string? title = null, int width = Plots.DefaultWidth,
+        int height = Plots.DefaultHeight)
     {
         var (labels, p) = Bars(d);
         return Plots.Bars(labels, p, title ?? d.ToString(), "value", "probability", yMax: 1, width: width, height: height);
@@ -106,16 +121,18 @@ public static class DistributionPlots
     /// <summary>Registers the displays of Gaussian, Gamma, Beta, Bernoulli and Discrete (small plots, as a cell's value).</summary>
     internal static void AddRenderers()
     {
-        DisplayRenderers.Add<Gaussian>(g => HasDensity(g) ? Show(Density(g, width: Small, height: SmallHeight), g.ToString()) : new DisplayData(g.ToString()));
-        DisplayRenderers.Add<Gamma>(g => HasDensity(g) ? Show(Density(g, width: Small, height: SmallHeight), g.ToString()) : new DisplayData(g.ToString()));
-        DisplayRenderers.Add<Beta>(b => HasDensity(b) ? Show(Density(b, width: Small, height: SmallHeight), b.ToString()) : new DisplayData(b.ToString()));
+        DisplayRenderers.Add<Gaussian>(g => HasDensity(g) ? Show(Density(g, width: Small, height: SmallHeight), g.ToString()) : Line(g));
+        DisplayRenderers.Add<Gamma>(g => HasDensity(g) ? Show(Density(g, width: Small, height: SmallHeight), g.ToString()) : Line(g));
+        DisplayRenderers.Add<Beta>(b => HasDensity(b) ? Show(Density(b, width: Small, height: SmallHeight), b.ToString()) : Line(b));
         DisplayRenderers.Add<Bernoulli>(b => Show(Probabilities(b, width: Small, height: SmallHeight), b.ToString()));
         DisplayRenderers.Add<Discrete>(d => d.Dimension == 0
-            ? new DisplayData(d.ToString())
+            ? Line(d)
             : Show(Probabilities(d, width: Small, height: SmallHeight), d.ToString()));
     }
 
     private static DisplayData Show(PlotImage plot, string line) => DisplayRenderers.FromPlot(plot, line);
+
+    private static DisplayData Line(object distribution) => new(distribution.ToString() ?? "");
 
     private static PlotImage DensityPlot((double[] X, double[] Y) curve, string title, int width, int height, double? yMax = null) =>
         Plots.Lines([("", curve.X, curve.Y)], title, "x", "density", width, height, yMax);

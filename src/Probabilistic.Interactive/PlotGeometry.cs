@@ -92,7 +92,8 @@ public static class PlotGeometry
     public static double Quantile(Func<double, double> cdf, double probability, double lower, double upper)
     {
         ArgumentNullException.ThrowIfNull(cdf);
-        if (!(probability >= 0 && probability <= 1)) throw new ArgumentOutOfRangeException(nameof(probability), probability, "A probability must be in [0, 1].");
+        if (!(probability >= 0 && probability <= 1))
+            throw new ArgumentOutOfRangeException(nameof(probability), probability, "A probability must be in [0, 1].");
         if (!(upper > lower) || !double.IsFinite(lower) || !double.IsFinite(upper))
             throw new ArgumentException($"The range [{lower}, {upper}] must be finite with lower < upper.", nameof(upper));
         double lo = lower, hi = upper;

@@ -62,7 +62,8 @@ public static class Plots
     /// with its bottom at 0.
     /// </summary>
     public static PlotImage Lines(IReadOnlyList<(string Label, double[] X, double[] Y)> series, string title = "", string xLabel = "",
-        string yLabel = "", int width = DefaultWidth, int height = DefaultHeight, double? yMax = null, LegendCorner legend = LegendCorner.LowerRight)
+        string yLabel = "", int width = DefaultWidth, int height = DefaultHeight, double? yMax = null,
+        LegendCorner legend = LegendCorner.LowerRight)
     {
         ArgumentNullException.ThrowIfNull(series);
         using var plot = NewPlot(title, xLabel, yLabel);
@@ -213,15 +214,17 @@ public static class Plots
 
     /// <summary>
     /// Labelled bars (a discrete distribution's probabilities, counts per category), each with its value written on top
-    /// when there are at most 20; the value axis starts at 0 and ends at <paramref name="yMax"/> when given.
+    /// when there are at most 20; the value axis starts at 0 and, when <paramref name="yMax"/> is given, ends a little
+    /// above it (room for the labels) so that plots of probabilities share one scale.
     /// </summary>
-    public static PlotImage Bars(IReadOnlyList<string> labels, double[] values, string title = "", string xLabel = "", string yLabel = "",
-        double? yMax = null, int width = DefaultWidth, int height = DefaultHeight)
+    public static PlotImage Bars(IReadOnlyList<string> labels, double[] values, string title = "", string xLabel = "",
+        string yLabel = "", double? yMax = null, int width = DefaultWidth, int height = DefaultHeight)
     {
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(values);
         if (values.Length == 0) throw new ArgumentException("No bars to draw.", nameof(values));
-        if (labels.Count != values.Length) throw new ArgumentException($"{labels.Count} labels for {values.Length} bars.", nameof(labels));
+        if (labels.Count != values.Length)
+            throw new ArgumentException($"{labels.Count} labels for {values.Length} bars.", nameof(labels));
         if (values.Any(v => !double.IsFinite(v))) throw new ArgumentException("The bars hold a non-finite value.", nameof(values));
         using var plot = NewPlot(title, xLabel, yLabel);
         var positions = Enumerable.Range(0, values.Length).Select(i => (double)i).ToArray();

@@ -30,8 +30,10 @@ public sealed class DistributionPlotTests
             Assert.True(Math.Abs(y[i] - expected) <= 1e-9 * expected + 1e-300,
                 $"{what}: density at x = {x[i]} is {y[i]}; MathNet's pdf gives {expected}");
         }
-        Assert.True(Math.Abs(cdf(x[0]) - Tail) < 1e-8, $"{what}: the curve starts at cdf {cdf(x[0])}; expected the {Tail} quantile");
-        Assert.True(Math.Abs(cdf(x[^1]) - (1 - Tail)) < 1e-8, $"{what}: the curve ends at cdf {cdf(x[^1])}; expected the {1 - Tail} quantile");
+        Assert.True(Math.Abs(cdf(x[0]) - Tail) < 1e-8,
+            $"{what}: the curve starts at cdf {cdf(x[0])}; expected the {Tail} quantile");
+        Assert.True(Math.Abs(cdf(x[^1]) - (1 - Tail)) < 1e-8,
+            $"{what}: the curve ends at cdf {cdf(x[^1])}; expected the {1 - Tail} quantile");
         // The curve holds 1 − 2·Tail of the mass; the trapezoid rule on 200 points of a smooth density errs by far less than 1e-3.
         double area = Integral(x, y);
         Assert.True(Math.Abs(area - (1 - 2 * Tail)) < 1e-3, $"{what}: the plotted curve integrates to {area}; expected {1 - 2 * Tail}");
@@ -90,7 +92,8 @@ public sealed class DistributionPlotTests
         Assert.Contains("no density", e.Message);
         Assert.Throws<ArgumentException>(() => DistributionPlots.Curve(Gamma.Uniform()));
         Assert.Throws<ArgumentException>(() => DistributionPlots.Curve(Beta.PointMass(0.3)));
-        foreach (object d in new object[] { Gaussian.PointMass(2), Gaussian.Uniform(), Gamma.Uniform(), Gamma.PointMass(1), Beta.PointMass(0.3) })
+        object[] noDensity = [Gaussian.PointMass(2), Gaussian.Uniform(), Gamma.Uniform(), Gamma.PointMass(1), Beta.PointMass(0.3)];
+        foreach (var d in noDensity)
         {
             var shown = DisplayRenderers.Render(d);
             Assert.True(shown.Png is null, $"{d} has no density, so no plot");
