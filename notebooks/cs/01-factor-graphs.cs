@@ -43,12 +43,14 @@ Console.WriteLine($"P(both heads): {bothHeadsPosterior}");
 bothHeads.ObservedValue = false;
 Bernoulli firstCoinPosterior = engine.Infer<Bernoulli>(firstCoin);
 Console.WriteLine($"P(first coin heads | not both heads): {firstCoinPosterior}");
+display(firstCoinPosterior);
 
 // ── cell 6 ──
 Variable<double> x = Variable.GaussianFromMeanAndVariance(0, 1).Named("x");
 Variable.ConstrainTrue(x > 0.5);
 Gaussian truncated = new InferenceEngine().Infer<Gaussian>(x);
 Console.WriteLine($"posterior of x: {truncated}");
+display(truncated);
 
 // ── cell 8 ──
 var rng = new Random(7);
@@ -63,6 +65,7 @@ Gaussian meanPosterior = vmpEngine.Infer<Gaussian>(mean);
 double closedPrecision = 1.0 / 4 + data.Length * 2;
 double closedMean = (1.0 / 4 + 2 * data.Sum()) / closedPrecision;
 Console.WriteLine($"VMP posterior: {meanPosterior}; closed form: mean {closedMean:F4}, variance {1 / closedPrecision:F4}");
+display(meanPosterior);
 
 // ── cell 10 ──
 bool[] flips = [true, false, true, true];
@@ -100,8 +103,203 @@ for (int k = 0; k < groups.Length; k++) Console.WriteLine($"mu[{k}] (n = {groups
 double precM = 0.1, linM = 0;
 foreach (var grp in groups) { double v = 1 + 1.5 / grp.Length; precM += 1 / v; linM += grp.Average() / v; }
 Console.WriteLine($"closed form for m: mean {linM / precM:F6}, variance {1 / precM:F6}");
+display(mPosterior);
 
 // ── cell 14 ──
+// The tables, P(child = true | parents)
+double pCloudy = 0.5;
+double PSprinkler(bool cloudyValue) => cloudyValue ? 0.1 : 0.5;
+double PRain(bool cloudyValue) => cloudyValue ? 0.8 : 0.2;
+double PWet(bool sprinklerValue, bool rainValue) => sprinklerValue ? (rainValue ? 0.99 : 0.9) : (rainValue ? 0.9 : 0.0);
+
+Variable<bool> cloudy = Variable.Bernoulli(pCloudy).Named("cloudy");
+Variable<bool> sprinkler = Variable.New<bool>().Named("sprinkler");
+Variable<bool> rain = Variable.New<bool>().Named("rain");
+using (Variable.If(cloudy))
+{
+    sprinkler.SetTo(Variable.Bernoulli(PSprinkler(true)));
+    rain.SetTo(Variable.Bernoulli(PRain(true)));
+}
+using (Variable.IfNot(cloudy))
+{
+    sprinkler.SetTo(Variable.Bernoulli(PSprinkler(false)));
+    rain.SetTo(Variable.Bernoulli(PRain(false)));
+}
+Variable<bool> wet = Variable.New<bool>().Named("wet");
+using (Variable.If(sprinkler))
+{
+    using (Variable.If(rain)) wet.SetTo(Variable.Bernoulli(PWet(true, true)));
+    using (Variable.IfNot(rain)) wet.SetTo(Variable.Bernoulli(PWet(true, false)));
+}
+using (Variable.IfNot(sprinkler))
+{
+    using (Variable.If(rain)) wet.SetTo(Variable.Bernoulli(PWet(false, true)));
+    using (Variable.IfNot(rain)) wet.SetTo(Variable.Bernoulli(PWet(false, false)));
+}
+wet.ObservedValue = true;
+
+var bayesNet = new InferenceEngine();
+Bernoulli cloudyPosterior = bayesNet.Infer<Bernoulli>(cloudy);
+Bernoulli sprinklerPosterior = bayesNet.Infer<Bernoulli>(sprinkler);
+Bernoulli rainPosterior = bayesNet.Infer<Bernoulli>(rain);
+Console.WriteLine($"EP, grass wet: cloudy {cloudyPosterior}, sprinkler {sprinklerPosterior}, rain {rainPosterior}");
+display(rainPosterior);
+
+// ── cell 16 ──
+// Loopy belief propagation: two-entry messages over (false, true), normalised after every step.
+double[] Normalise(double a0, double a1) => [a0 / (a0 + a1), a1 / (a0 + a1)];
+double Pr(double pTrue, int value) => value == 1 ? pTrue : 1 - pTrue;
+// Send(factor, incoming)[a] = Σ_b factor(a, b) · incoming[b]: a factor's message to a, given the message from b.
+double[] Send(Func<int, int, double> factor, double[] incoming) =>
+    Normalise(factor(0, 0) * incoming[0] + factor(0, 1) * incoming[1], factor(1, 0) * incoming[0] + factor(1, 1) * incoming[1]);
+// A variable's message to a factor, or its belief: the product of what it receives from elsewhere.
+double[] Product(params double[][] messages) =>
+    Normalise(messages.Aggregate(1.0, (acc, msg) => acc * msg[0]), messages.Aggregate(1.0, (acc, msg) => acc * msg[1]));
+double[] cloudyPrior = [1 - pCloudy, pCloudy];
+Func<int, int, double> sprinklerGivenCloudy = (sv, cv) => Pr(PSprinkler(cv == 1), sv);
+Func<int, int, double> rainGivenCloudy = (rv, cv) => Pr(PRain(cv == 1), rv);
+Func<int, int, double> wetGivenSprinklerRain = (sv, rv) => PWet(sv == 1, rv == 1);
+
+double[] toCloudyFromSprinkler = [0.5, 0.5], toCloudyFromRain = [0.5, 0.5];
+double[] toSprinklerFromCloudy = [0.5, 0.5], toSprinklerFromWet = [0.5, 0.5];
+double[] toRainFromCloudy = [0.5, 0.5], toRainFromWet = [0.5, 0.5];
+int bpSweeps = 0;
+for (double change = 1; change > 1e-15 && bpSweeps < 1000; bpSweeps++)
+{
+    double[] before = [.. toCloudyFromSprinkler, .. toCloudyFromRain];
+    // one way round: cloudy → sprinkler → wet → rain → cloudy
+    toSprinklerFromCloudy = Send(sprinklerGivenCloudy, Product(cloudyPrior, toCloudyFromRain));
+    toRainFromWet = Send((rv, sv) => wetGivenSprinklerRain(sv, rv), toSprinklerFromCloudy);
+    toCloudyFromRain = Send((cv, rv) => rainGivenCloudy(rv, cv), toRainFromWet);
+    // the other way: cloudy → rain → wet → sprinkler → cloudy
+    toRainFromCloudy = Send(rainGivenCloudy, Product(cloudyPrior, toCloudyFromSprinkler));
+    toSprinklerFromWet = Send(wetGivenSprinklerRain, toRainFromCloudy);
+    toCloudyFromSprinkler = Send((cv, sv) => sprinklerGivenCloudy(sv, cv), toSprinklerFromWet);
+    double[] after = [.. toCloudyFromSprinkler, .. toCloudyFromRain];
+    change = before.Zip(after, (p, q) => Math.Abs(p - q)).Max();
+}
+double bpCloudy = Product(cloudyPrior, toCloudyFromSprinkler, toCloudyFromRain)[1];
+double bpSprinkler = Product(toSprinklerFromCloudy, toSprinklerFromWet)[1];
+double bpRain = Product(toRainFromCloudy, toRainFromWet)[1];
+Console.WriteLine($"loopy belief propagation converged after {bpSweeps} sweeps");
+
+// Enumeration: P(c, s, r, wet = true) over the eight worlds.
+bool[] bothValues = [false, true];
+var worlds = (from cv in bothValues from sv in bothValues from rv in bothValues
+              let weight = Pr(pCloudy, cv ? 1 : 0) * Pr(PSprinkler(cv), sv ? 1 : 0) * Pr(PRain(cv), rv ? 1 : 0) * PWet(sv, rv)
+              select (Cloudy: cv, Sprinkler: sv, Rain: rv, Weight: weight)).ToArray();
+double pWetTotal = worlds.Sum(w => w.Weight);
+double exactCloudy = worlds.Where(w => w.Cloudy).Sum(w => w.Weight) / pWetTotal;
+double exactSprinkler = worlds.Where(w => w.Sprinkler).Sum(w => w.Weight) / pWetTotal;
+double exactRain = worlds.Where(w => w.Rain).Sum(w => w.Weight) / pWetTotal;
+
+display(Html.Table(["P(· | grass wet)", "EP", "loopy BP by hand", "exact (enumeration)"],
+[
+    ["cloudy", cloudyPosterior.GetProbTrue(), bpCloudy, exactCloudy],
+    ["sprinkler", sprinklerPosterior.GetProbTrue(), bpSprinkler, exactSprinkler],
+    ["rain", rainPosterior.GetProbTrue(), bpRain, exactRain],
+], numberFormat: "F5"));
+
+// ── cell 18 ──
+cloudy.ObservedValue = true;
+Bernoulli sprinklerGivenCloudyWet = bayesNet.Infer<Bernoulli>(sprinkler);
+Bernoulli rainGivenCloudyWet = bayesNet.Infer<Bernoulli>(rain);
+double pCloudyWet = worlds.Where(w => w.Cloudy).Sum(w => w.Weight);
+double exactSprinklerGivenCloudy = worlds.Where(w => w.Cloudy && w.Sprinkler).Sum(w => w.Weight) / pCloudyWet;
+double exactRainGivenCloudy = worlds.Where(w => w.Cloudy && w.Rain).Sum(w => w.Weight) / pCloudyWet;
+display(Html.Table(["P(· | cloudy, grass wet)", "EP", "exact (enumeration)"],
+[
+    ["sprinkler", sprinklerGivenCloudyWet.GetProbTrue(), exactSprinklerGivenCloudy],
+    ["rain", rainGivenCloudyWet.GetProbTrue(), exactRainGivenCloudy],
+], numberFormat: "F5"));
+
+// ── cell 20 ──
+var batchRng = new Random(11);
+double Normal01() => Math.Sqrt(-2 * Math.Log(1 - batchRng.NextDouble())) * Math.Cos(2 * Math.PI * batchRng.NextDouble());
+const int BatchSize = 20;
+double[][] batches = Enumerable.Range(0, 5)
+    .Select(_ => Enumerable.Range(0, BatchSize).Select(_ => 4 + 1.5 * Normal01()).ToArray())
+    .ToArray();
+Gaussian firstMeanPrior = Gaussian.FromMeanAndVariance(0, 100);
+Gamma firstPrecisionPrior = Gamma.FromShapeAndRate(1, 1);
+
+Variable<Gaussian> meanPrior = Variable.New<Gaussian>().Named("meanPrior");
+Variable<Gamma> precisionPrior = Variable.New<Gamma>().Named("precisionPrior");
+Variable<double> onlineMean = Variable<double>.Random(meanPrior).Named("onlineMean");
+Variable<double> onlinePrecision = Variable<double>.Random(precisionPrior).Named("onlinePrecision");
+var item = new Probabilistic.FactorGraphs.Models.Range(BatchSize).Named("item");
+VariableArray<double> batchData = Variable.Array<double>(item).Named("batchData");
+batchData[item] = Variable.GaussianFromMeanAndPrecision(onlineMean, onlinePrecision).ForEach(item);
+
+var onlineEngine = new InferenceEngine(new VariationalMessagePassing());
+var meanAfterBatch = new List<Gaussian>();
+var precisionAfterBatch = new List<Gamma>();
+foreach (double[] batchValues in batches)
+{
+    meanPrior.ObservedValue = meanAfterBatch.Count == 0 ? firstMeanPrior : meanAfterBatch[^1];
+    precisionPrior.ObservedValue = precisionAfterBatch.Count == 0 ? firstPrecisionPrior : precisionAfterBatch[^1];
+    batchData.ObservedValue = batchValues;
+    meanAfterBatch.Add(onlineEngine.Infer<Gaussian>(onlineMean));
+    precisionAfterBatch.Add(onlineEngine.Infer<Gamma>(onlinePrecision));
+}
+display(Html.Table(["after batch", "posterior of the mean", "posterior of the precision", "E[precision]"],
+    Enumerable.Range(0, batches.Length).Select(b => (IReadOnlyList<object?>)
+        [b + 1, meanAfterBatch[b].ToString(), precisionAfterBatch[b].ToString(), precisionAfterBatch[b].GetMean()])));
+display(Plots.Lines(meanAfterBatch.Select((post, b) =>
+{
+    var (cx, cy) = DistributionPlots.Curve(post);
+    return ($"after batch {b + 1}", cx, cy);
+}).ToList(), title: "posterior of the mean, batch by batch (VMP)", xLabel: "mean", yLabel: "density", legend: LegendCorner.UpperLeft));
+display(precisionAfterBatch[^1]);
+
+// ── cell 21 ──
+// The mean-field updates by hand (PRML §10.1.3), iterated to their fixed point for each batch, each batch's result the next prior.
+var handMean = new List<Gaussian>();
+var handPrecision = new List<Gamma>();
+foreach (double[] batchValues in batches)
+{
+    Gaussian priorMean = handMean.Count == 0 ? firstMeanPrior : handMean[^1];
+    Gamma priorPrecision = handPrecision.Count == 0 ? firstPrecisionPrior : handPrecision[^1];
+    double m0 = priorMean.GetMean(), v0 = priorMean.GetVariance(), a0 = priorPrecision.Shape, b0 = priorPrecision.Rate;
+    double count = batchValues.Length, sum = batchValues.Sum(), sumSquares = batchValues.Sum(value => value * value);
+    double shapeN = a0 + count / 2, rateN = b0, meanN = m0, varianceN = v0;
+    for (int sweep = 0; sweep < 1000; sweep++)
+    {
+        double expectedPrecision = shapeN / rateN;
+        double precisionN = 1 / v0 + count * expectedPrecision;
+        varianceN = 1 / precisionN;
+        meanN = (m0 / v0 + expectedPrecision * sum) / precisionN;
+        rateN = b0 + 0.5 * (sumSquares - 2 * meanN * sum + count * (meanN * meanN + varianceN));
+    }
+    handMean.Add(Gaussian.FromMeanAndVariance(meanN, varianceN));
+    handPrecision.Add(Gamma.FromShapeAndRate(shapeN, rateN));
+}
+Console.WriteLine($"by hand, after the last batch: mean {handMean[^1]}, precision {handPrecision[^1]}");
+
+// ── cell 23 ──
+double knownPrecision = 1 / (1.5 * 1.5);
+Variable<Gaussian> knownPrecisionMeanPrior = Variable.New<Gaussian>().Named("knownPrecisionMeanPrior");
+Variable<double> knownPrecisionMean = Variable<double>.Random(knownPrecisionMeanPrior).Named("knownPrecisionMean");
+var knownItem = new Probabilistic.FactorGraphs.Models.Range(BatchSize).Named("knownItem");
+VariableArray<double> knownPrecisionData = Variable.Array<double>(knownItem).Named("knownPrecisionData");
+knownPrecisionData[knownItem] = Variable.GaussianFromMeanAndPrecision(knownPrecisionMean, knownPrecision).ForEach(knownItem);
+
+var knownPrecisionEngine = new InferenceEngine();
+Gaussian knownPrecisionPosterior = firstMeanPrior;
+foreach (double[] batchValues in batches)
+{
+    knownPrecisionMeanPrior.ObservedValue = knownPrecisionPosterior;
+    knownPrecisionData.ObservedValue = batchValues;
+    knownPrecisionPosterior = knownPrecisionEngine.Infer<Gaussian>(knownPrecisionMean);
+}
+double[] allPoints = batches.SelectMany(batchValues => batchValues).ToArray();
+double allPointsPrecision = 1 / firstMeanPrior.GetVariance() + allPoints.Length * knownPrecision;
+double allPointsMean = (firstMeanPrior.GetMean() / firstMeanPrior.GetVariance() + knownPrecision * allPoints.Sum()) / allPointsPrecision;
+Console.WriteLine($"online EP after {batches.Length} batches: {knownPrecisionPosterior}");
+Console.WriteLine($"all {allPoints.Length} points at once (closed form): mean {allPointsMean:F6}, variance {1 / allPointsPrecision:F6}");
+display(knownPrecisionPosterior);
+
+// ── cell 25 ──
 Expect.Near(0.25, bothHeadsPosterior.GetProbTrue(), 1e-12, "P(both heads) vs 1/4");
 Expect.Near(1.0 / 3, firstCoinPosterior.GetProbTrue(), 1e-12, "P(first | not both) vs 1/3");
 double t = 0.5, phi = Math.Exp(-0.5 * t * t) / Math.Sqrt(2 * Math.PI);
@@ -118,3 +316,26 @@ Expect.Near(Math.Log(1.0 / 20), unknownBiasLogEvidence, 1e-9, "Beta-Bernoulli lo
 Expect.That(unknownBiasLogEvidence < fairCoinLogEvidence, "H,T,H,H favour the fair coin (1/16 > 1/20)");
 Expect.Near(linM / precM, mPosterior.GetMean(), 1e-8, "hierarchical m: EP mean vs closed form");
 Expect.Near(1 / precM, mPosterior.GetVariance(), 1e-8, "hierarchical m: EP variance vs closed form");
+Expect.Near(bpCloudy, cloudyPosterior.GetProbTrue(), 1e-9, "wet grass: EP P(cloudy | wet) vs loopy BP by hand");
+Expect.Near(bpSprinkler, sprinklerPosterior.GetProbTrue(), 1e-9, "wet grass: EP P(sprinkler | wet) vs loopy BP by hand");
+Expect.Near(bpRain, rainPosterior.GetProbTrue(), 1e-9, "wet grass: EP P(rain | wet) vs loopy BP by hand");
+Expect.Near(0.7840742595572614, rainPosterior.GetProbTrue(), 1e-6,
+    "wet grass: EP P(rain | wet) vs Infer.NET's EP (fixture BayesNets.WetGrass.EP)");
+Expect.Near(0.6471, pWetTotal, 1e-12, "wet grass: enumerated P(wet) vs Murphy's 0.6471");
+Expect.Near(0.2781 / 0.6471, exactSprinkler, 1e-12, "wet grass: enumerated P(sprinkler | wet) vs Murphy's 0.2781/0.6471");
+Expect.Near(0.4581 / 0.6471, exactRain, 1e-12, "wet grass: enumerated P(rain | wet) vs Murphy's 0.4581 / 0.6471");
+Expect.That(rainPosterior.GetProbTrue() - exactRain > 0.05, "wet grass: loopy EP overstates P(rain | wet) (0.784 vs exact 0.708)");
+Expect.Near(exactSprinklerGivenCloudy, sprinklerGivenCloudyWet.GetProbTrue(), 1e-9, "cloudy observed: EP P(sprinkler) vs enumeration");
+Expect.Near(exactRainGivenCloudy, rainGivenCloudyWet.GetProbTrue(), 1e-9, "cloudy observed: EP P(rain) vs enumeration");
+for (int b = 0; b < batches.Length; b++)
+{
+    string batchName = $"online batch {b + 1}: VMP";
+    Expect.Near(handMean[b].GetMean(), meanAfterBatch[b].GetMean(), 1e-9, $"{batchName} mean of the mean vs mean-field by hand");
+    Expect.Near(handMean[b].GetVariance(), meanAfterBatch[b].GetVariance(), 1e-9, $"{batchName} variance of the mean vs by hand");
+    Expect.Near(handPrecision[b].Shape, precisionAfterBatch[b].Shape, 1e-9, $"{batchName} precision shape vs mean-field by hand");
+    Expect.Near(handPrecision[b].Rate, precisionAfterBatch[b].Rate, 1e-9 * handPrecision[b].Rate,
+        $"{batchName} precision rate vs mean-field by hand");
+}
+Expect.Near(allPointsMean, knownPrecisionPosterior.GetMean(), 1e-9, "known precision: online EP mean vs closed form for all points");
+Expect.Near(1 / allPointsPrecision, knownPrecisionPosterior.GetVariance(), 1e-9,
+    "known precision: online EP variance vs closed form for all points");

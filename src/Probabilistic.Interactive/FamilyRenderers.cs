@@ -1,5 +1,4 @@
 using System.Globalization;
-using Probabilistic.FactorGraphs.Distributions;
 using Probabilistic.Hmm;
 using Probabilistic.Mixtures;
 using Probabilistic.Vae;
@@ -7,32 +6,20 @@ using Probabilistic.Vae;
 namespace Probabilistic.Interactive;
 
 /// <summary>
-/// How the model families' own types look in a notebook: a distribution as its short line and a small density plot, a
-/// fitted mixture as a table (plus covariance ellipses in 2-D), an HMM as its transition heat map, VAE images as a grid.
+/// How the model families' own types look in a notebook: a factor-graph distribution as its short line and a small
+/// density or bar plot (<see cref="DistributionPlots"/>), a fitted mixture as a table (plus covariance ellipses in 2-D),
+/// an HMM as its transition heat map, VAE images as a grid.
 /// </summary>
 internal static class FamilyRenderers
 {
-    private const int Small = 420, SmallHeight = 260;
-
     internal static void AddAll()
     {
-        DisplayRenderers.Add<Gaussian>(g => g.IsPointMass || g.IsUniform()
-            ? new DisplayData(g.ToString())
-            : Density(g.ToString(), g.GetLogProb, g.GetMean() - 4 * Math.Sqrt(g.GetVariance()), g.GetMean() + 4 * Math.Sqrt(g.GetVariance())));
-        DisplayRenderers.Add<Gamma>(g => g.IsPointMass || !(g.GetVariance() > 0) || double.IsInfinity(g.GetVariance())
-            ? new DisplayData(g.ToString())
-            : Density(g.ToString(), g.GetLogProb, 0, g.GetMean() + 5 * Math.Sqrt(g.GetVariance())));
-        DisplayRenderers.Add<Beta>(b => b.IsPointMass
-            ? new DisplayData(b.ToString())
-            : Density(b.ToString(), b.GetLogProb, 1e-3, 1 - 1e-3));
+        DistributionPlots.AddRenderers();
         DisplayRenderers.Add<GaussianMixture>(Mixture);
         DisplayRenderers.Add<IHiddenMarkovModel>(HiddenMarkovModel);
         DisplayRenderers.Add<VaeDataset>(d => Images(d, $"{d.Count} images, {d.Height}x{d.Width}"));
         DisplayRenderers.Add<VariationalAutoencoder>(v => Images(v.Sample(32, seed: 0), $"VAE {v.Architecture}: 32 samples (seed 0)"));
     }
-
-    private static DisplayData Density(string line, Func<double, double> logProb, double from, double to) =>
-        DisplayRenderers.FromPlot(Plots.Density(x => Math.Exp(logProb(x)), from, to, title: line, width: Small, height: SmallHeight), line);
 
     private static DisplayData Mixture(GaussianMixture model)
     {

@@ -86,6 +86,27 @@ public static class PlotGeometry
     }
 
     /// <summary>
+    /// The x in [<paramref name="lower"/>, <paramref name="upper"/>] where the nondecreasing <paramref name="cdf"/> reaches
+    /// <paramref name="probability"/>, by bisection to the resolution of doubles (for distributions without a quantile function).
+    /// </summary>
+    public static double Quantile(Func<double, double> cdf, double probability, double lower, double upper)
+    {
+        ArgumentNullException.ThrowIfNull(cdf);
+        if (!(probability >= 0 && probability <= 1))
+            throw new ArgumentOutOfRangeException(nameof(probability), probability, "A probability must be in [0, 1].");
+        if (!(upper > lower) || !double.IsFinite(lower) || !double.IsFinite(upper))
+            throw new ArgumentException($"The range [{lower}, {upper}] must be finite with lower < upper.", nameof(upper));
+        double lo = lower, hi = upper;
+        for (int i = 0; i < 200; i++)
+        {
+            double mid = 0.5 * (lo + hi);
+            if (mid <= lo || mid >= hi) break;
+            if (cdf(mid) < probability) lo = mid; else hi = mid;
+        }
+        return 0.5 * (lo + hi);
+    }
+
+    /// <summary>
     /// A histogram scaled to a density over [<paramref name="from"/>, <paramref name="to"/>): height = count / (n · bin width),
     /// n counting every value (values outside the range fall in no bin, so the bars then integrate to less than 1).
     /// </summary>

@@ -56,9 +56,14 @@ public static class Plots
         int width = DefaultWidth, int height = DefaultHeight)
         => Lines([("", x, y)], title, xLabel, yLabel, width, height);
 
-    /// <summary>Several labelled lines on one set of axes (a legend appears when any label is non-empty).</summary>
+    /// <summary>
+    /// Several labelled lines on one set of axes (a legend appears in <paramref name="legend"/>'s corner when any label is
+    /// non-empty); <paramref name="yMax"/>, when given, cuts the vertical axis there (a density that is unbounded at an end)
+    /// with its bottom at 0.
+    /// </summary>
     public static PlotImage Lines(IReadOnlyList<(string Label, double[] X, double[] Y)> series, string title = "", string xLabel = "",
-        string yLabel = "", int width = DefaultWidth, int height = DefaultHeight)
+        string yLabel = "", int width = DefaultWidth, int height = DefaultHeight, double? yMax = null,
+        LegendCorner legend = LegendCorner.LowerRight)
     {
         ArgumentNullException.ThrowIfNull(series);
         using var plot = NewPlot(title, xLabel, yLabel);
@@ -71,7 +76,14 @@ public static class Plots
             line.LineWidth = 2;
             if (!string.IsNullOrEmpty(label)) line.LegendText = label;
         }
-        if (series.Any(s => !string.IsNullOrEmpty(s.Label))) plot.ShowLegend(Alignment.LowerRight);
+        if (series.Any(s => !string.IsNullOrEmpty(s.Label))) plot.ShowLegend(legend switch
+        {
+            LegendCorner.UpperRight => Alignment.UpperRight,
+            LegendCorner.UpperLeft => Alignment.UpperLeft,
+            LegendCorner.LowerLeft => Alignment.LowerLeft,
+            _ => Alignment.LowerRight,
+        });
+        if (yMax is double top) plot.Axes.SetLimitsY(0, top);
         return Render(plot, title, width, height);
     }
 
@@ -200,6 +212,36 @@ public static class Plots
         return Render(plot, title, width, height);
     }
 
+    /// <summary>
+    /// Labelled bars (a discrete distribution's probabilities, counts per category), each with its value written on top
+    /// when there are at most 20; the value axis starts at 0 and, when <paramref name="yMax"/> is given, ends a little
+    /// above it (room for the labels) so that plots of probabilities share one scale.
+    /// </summary>
+    public static PlotImage Bars(IReadOnlyList<string> labels, double[] values, string title = "", string xLabel = "",
+        string yLabel = "", double? yMax = null, int width = DefaultWidth, int height = DefaultHeight)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Length == 0) throw new ArgumentException("No bars to draw.", nameof(values));
+        if (labels.Count != values.Length)
+            throw new ArgumentException($"{labels.Count} labels for {values.Length} bars.", nameof(labels));
+        if (values.Any(v => !double.IsFinite(v))) throw new ArgumentException("The bars hold a non-finite value.", nameof(values));
+        using var plot = NewPlot(title, xLabel, yLabel);
+        var positions = Enumerable.Range(0, values.Length).Select(i => (double)i).ToArray();
+        var bars = plot.Add.Bars(positions, values);
+        bool few = values.Length <= 20;
+        foreach (var bar in bars.Bars)
+        {
+            bar.FillColor = Palette.GetColor(0);
+            bar.LineWidth = 0;
+            if (few) bar.Label = bar.Value.ToString("G4", CultureInfo.InvariantCulture);
+        }
+        if (few) plot.Axes.Bottom.SetTicks(positions, labels.ToArray());
+        double top = Math.Max(values.Max(), 0);
+        plot.Axes.SetLimitsY(Math.Min(values.Min(), 0), yMax is double m && m >= top ? m * 1.08 : top * 1.15 + (top == 0 ? 1 : 0));
+        return Render(plot, title, width, height);
+    }
+
     private static Plot NewPlot(string title, string xLabel, string yLabel)
     {
         var plot = new Plot();
@@ -244,4 +286,20 @@ public static class Plots
         if (width < 16 || height < 16) throw new ArgumentOutOfRangeException(nameof(width), $"Image size {width}x{height} is too small.");
         return new PlotImage(plot.GetImageBytes(width, height, ImageFormat.Png), width, height, title);
     }
+}
+
+/// <summary>Where a plot's legend goes.</summary>
+public enum LegendCorner
+{
+    /// <summary>Bottom right (rising curves such as ELBO traces leave it free).</summary>
+    LowerRight,
+
+    /// <summary>Bottom left.</summary>
+    LowerLeft,
+
+    /// <summary>Top right.</summary>
+    UpperRight,
+
+    /// <summary>Top left.</summary>
+    UpperLeft,
 }

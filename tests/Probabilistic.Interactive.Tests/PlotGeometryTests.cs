@@ -71,6 +71,17 @@ public sealed class PlotGeometryTests
         Assert.Equal([1, 0.25, 0, 0.25, 1], ys);
     }
 
+    [Theory]
+    [InlineData(1e-4)]
+    [InlineData(0.5)]
+    [InlineData(0.9999)]
+    public void Quantile_by_bisection_inverts_a_cdf(double p)
+    {
+        // Exponential(1): F(x) = 1 − e^−x, so the quantile is −log(1 − p).
+        double q = PlotGeometry.Quantile(x => 1 - Math.Exp(-x), p, 0, 50);
+        Assert.Equal(-Math.Log(1 - p), q, 12);
+    }
+
     [Fact]
     public void Matrix_from_row_major_values()
     {
