@@ -81,7 +81,7 @@ public sealed class GmmCommandTests : IDisposable
     {
         var model = Path.Combine(_dir.FullName, $"bayes-{covariance}.json");
         var (code, output, err) = Run("gmm", "fit", "--bayesian", "--data", Faithful(), "--k", "5", "--covariance", covariance, "--weight-prior", "process",
-            "--weight-concentration", "0.01", "--max-iter", "500", "--tol", "1e-8", "--seed", "3", "--backend", "cpu", "-o", model, "--json");
+            "--weight-concentration", "0.01", "--max-iter", "500", "--tol", "1e-8", "--seed", "3", "--backend", "cpu", "--threads", "1", "-o", model, "--json");
         Assert.True(code == 0, $"{covariance}: exit {code}: {err}");
         var json = JsonNode.Parse(output)!;
         Assert.True(json["bayesian"]!.GetValue<bool>());
@@ -89,10 +89,11 @@ public sealed class GmmCommandTests : IDisposable
         for (int i = 1; i < trace.Length; i++)
             Assert.True(trace[i] >= trace[i - 1] - 1e-9 * Math.Abs(trace[i]), $"{covariance}: bound fell at step {i + 1}: {trace[i - 1]:R} -> {trace[i]:R}");
 
-        // The same fit through the library, from the same seed.
+        // The same fit through the library, from the same seed, both on one thread: with two, the spherical fit's bound was
+        // seen to differ in its last bit from run to run (a scheduling dependence not yet traced), and this test compares bits.
         var table = Core.Data.NumericData.Load(Faithful());
         var vb = new BayesianGaussianMixture(new BayesianGaussianMixtureOptions(5, WeightPrior.DirichletProcess, 0.01, MaxIterations: 500, Tolerance: 1e-8,
-            Seed: 3, Backend: new CpuMixtureBackend(), CovarianceType: CovarianceLayout.Parse(covariance)));
+            Seed: 3, Backend: new CpuMixtureBackend(maxThreads: 1), CovarianceType: CovarianceLayout.Parse(covariance)));
         vb.Fit(table);
         Assert.Equal(vb.LowerBound, json["lowerBound"]!.GetValue<double>());
         Assert.Equal(vb.Weights, json["weights"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray());
