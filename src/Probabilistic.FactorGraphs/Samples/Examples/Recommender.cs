@@ -1,28 +1,35 @@
 #if INFERNET
 using Microsoft.ML.Probabilistic.Models; using Microsoft.ML.Probabilistic.Distributions; using Microsoft.ML.Probabilistic.Algorithms; using Microsoft.ML.Probabilistic.Math; using Range = Microsoft.ML.Probabilistic.Models.Range;
 #else
-using Probabilistic.FactorGraphs.Models; using Probabilistic.FactorGraphs.Distributions; using Probabilistic.FactorGraphs.Algorithms; using Probabilistic.FactorGraphs.LinearAlgebra;
-// Range = Probabilistic.FactorGraphs.Models.Range comes from the test project's GlobalUsings.cs (a second alias is CS1537)
+using Probabilistic.FactorGraphs.Models; using Probabilistic.FactorGraphs.Distributions; using Probabilistic.FactorGraphs.Algorithms; using Probabilistic.FactorGraphs.LinearAlgebra; using Range = Probabilistic.FactorGraphs.Models.Range;
 #endif
+// Only the using lines above differ between Infer.NET and this library; tools/InferNetOracle compiles this file against
+// Infer.NET (INFERNET defined) to make the fixture Samples.<Name>.<EP|VMP> the tests compare with.
 
-namespace Probabilistic.FactorGraphs.Tests.InferNet.Idioms;
+namespace Probabilistic.FactorGraphs.Samples;
 
 /// <summary>
-/// Acceptance sample: a small Matchbox-style recommender. Needs Variable.Sum over a VariableArray&lt;double&gt;, the EP
-/// product of two random doubles and InitialiseTo of a jagged double array.
+/// A small Matchbox-style recommender (Stern, Herbrich &amp; Graepel 2009): three users and four items, each with two traits
+/// and a bias, all N(0, 1) a priori; a user's affinity for an item is the inner product of their traits plus both biases
+/// (<c>Variable.Sum</c> of the trait products), and a like is a noisy affinity (variance 1) above zero. Ten likes and
+/// dislikes are written below; the item traits start from seeded random means to break the symmetry between traits.
+/// Runs under VMP: EP through the product of two random doubles is not supported by this engine (Infer.NET moment-matches
+/// it), and the engine refuses it by name.
 /// </summary>
 public static class Recommender
 {
-    /// <summary>
-    /// A small Matchbox-style recommender: users and items with two traits and a bias each; affinity = Σ traits products
-    /// + biases (Variable.Sum); a like when the noisy affinity is positive; item traits initialised to break symmetry.
-    /// </summary>
-    [Idiom(IdiomAlgorithm.EP, IdiomAlgorithm.VMP)]
-    public static void Matchbox(InferenceEngine engine, IIdiomRecorder record)
+    /// <summary>The ratings: user, item, and whether the user liked it.</summary>
+    public static (int[] Users, int[] Items, bool[] Likes) Data() =>
+    (
+        [0, 0, 1, 1, 2, 2, 0, 1, 2, 2],
+        [0, 1, 1, 2, 0, 3, 3, 0, 2, 1],
+        [true, false, false, true, true, false, true, false, true, false]
+    );
+
+    /// <summary>Builds the model, infers and reports <c>userBias</c>, <c>itemBias</c> and <c>userTraits</c>.</summary>
+    public static void Run(InferenceEngine engine, Action<string, object> report)
     {
-        int[] users = [0, 0, 1, 1, 2, 2, 0, 1, 2, 2];
-        int[] items = [0, 1, 1, 2, 0, 3, 3, 0, 2, 1];
-        bool[] likes = [true, false, false, true, true, false, true, false, true, false];
+        var (users, items, likes) = Data();
         Range u = new Range(3).Named("u");
         Range it = new Range(4).Named("it");
         Range t = new Range(2).Named("t");
@@ -46,13 +53,13 @@ public static class Recommender
             liked[n] = Variable.GaussianFromMeanAndVariance(affinity, 1) > 0;
         }
         liked.ObservedValue = likes;
-        var rng = new IdiomRandom(99);
+        var rng = new SampleRandom(99);
         var init = new Gaussian[4][];
         for (int j = 0; j < 4; j++)
             init[j] = [Gaussian.FromMeanAndVariance(rng.Normal(), 1), Gaussian.FromMeanAndVariance(rng.Normal(), 1)];
         itemTraits.InitialiseTo(Distribution<double>.Array(init));
-        record.Add("userBias", engine.Infer<Gaussian[]>(userBias));
-        record.Add("itemBias", engine.Infer<Gaussian[]>(itemBias));
-        record.Add("userTraits", engine.Infer<Gaussian[][]>(userTraits));
+        report("userBias", engine.Infer<Gaussian[]>(userBias));
+        report("itemBias", engine.Infer<Gaussian[]>(itemBias));
+        report("userTraits", engine.Infer<Gaussian[][]>(userTraits));
     }
 }
