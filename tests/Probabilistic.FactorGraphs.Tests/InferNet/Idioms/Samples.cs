@@ -17,7 +17,8 @@ public static class Samples
 {
     /// <summary>Sprinkler / wet grass with learned tables.</summary>
     [Idiom(IdiomAlgorithm.EP, IdiomAlgorithm.VMP)]
-    public static void WetGrassLearnedTables(InferenceEngine engine, IIdiomRecorder record) => S.WetGrassLearnedTables.Run(engine, record.Add);
+    public static void WetGrassLearnedTables(InferenceEngine engine, IIdiomRecorder record) =>
+        S.WetGrassLearnedTables.Run(engine, record.Add);
 
     /// <summary>Monty Hall.</summary>
     [Idiom(IdiomAlgorithm.EP, IdiomAlgorithm.VMP)]
@@ -45,7 +46,8 @@ public static class Samples
 
     /// <summary>Multinomial regression (refused under EP by both libraries).</summary>
     [Idiom(IdiomAlgorithm.EP, IdiomAlgorithm.VMP, NumberOfIterations = 500)]
-    public static void MultinomialRegression(InferenceEngine engine, IIdiomRecorder record) => S.MultinomialRegression.Run(engine, record.Add);
+    public static void MultinomialRegression(InferenceEngine engine, IIdiomRecorder record) =>
+        S.MultinomialRegression.Run(engine, record.Add);
 
     /// <summary>Poisson regression.</summary>
     [Idiom(IdiomAlgorithm.EP, IdiomAlgorithm.VMP, NumberOfIterations = 500)]
@@ -53,7 +55,8 @@ public static class Samples
 
     /// <summary>TrueSkill through time.</summary>
     [Idiom(IdiomAlgorithm.EP, IdiomAlgorithm.VMP)]
-    public static void TrueSkillThroughTime(InferenceEngine engine, IIdiomRecorder record) => S.TrueSkillThroughTime.Run(engine, record.Add);
+    public static void TrueSkillThroughTime(InferenceEngine engine, IIdiomRecorder record) =>
+        S.TrueSkillThroughTime.Run(engine, record.Add);
 
     /// <summary>Online learning of a Gaussian.</summary>
     [Idiom(IdiomAlgorithm.EP, IdiomAlgorithm.VMP)]
