@@ -12,8 +12,10 @@ namespace Probabilistic.FactorGraphs.Samples;
 /// A click model for search results: a result is clicked when the user examines its position (probability by position,
 /// prior Beta(2, 1): users usually look) and the document attracts them (probability by document, prior Beta(1, 1)).
 /// The data are 12 impressions of 3 documents at 2 positions, with their clicks, written below.
-/// Exact posterior: each unclicked impression is one of three cases (not examined, not attracted, or neither), so the
-/// posterior is a mixture of 3^7 products of Betas; <c>SampleTests</c> computes its means and compares EP with them.
+/// Exact posterior: each of the 7 unclicked impressions was not examined, or examined and not attracted, so the posterior
+/// is a mixture of 2^7 products of Betas; its means are
+/// attractiveness (0.7674, 0.4673, 0.4673) and examination (0.8210, 0.5369); EP gives (0.7703, 0.4634, 0.4634) and
+/// (0.8232, 0.5284) (<c>SampleTests</c>).
 /// </summary>
 public static class ClickModel
 {

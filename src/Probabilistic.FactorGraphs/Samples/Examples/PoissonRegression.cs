@@ -11,7 +11,9 @@ namespace Probabilistic.FactorGraphs.Samples;
 /// <summary>
 /// Poisson regression: counts y[n] ~ Poisson(exp(w·x[n] + b)) with priors w, b ~ N(0, 1), six observed (x, count) pairs
 /// written below. EP moment-matches the tilted density of each exp link; VMP uses the exact E[log f] of the link.
-/// The exact posterior is two-dimensional: <c>SampleTests</c> integrates it on a grid and compares EP's means and variances.
+/// The exact posterior is two-dimensional; on a grid its means are E[w] = 1.0941, E[b] = 0.4595 and its variances 0.0949,
+/// 0.1239. EP gives means 1.0688, 0.4798 and narrower variances, 0.0636 and 0.0813, because it keeps w and b independent
+/// (<c>SampleTests</c>).
 /// </summary>
 public static class PoissonRegression
 {

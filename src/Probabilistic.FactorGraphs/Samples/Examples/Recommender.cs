@@ -14,7 +14,9 @@ namespace Probabilistic.FactorGraphs.Samples;
 /// (<c>Variable.Sum</c> of the trait products), and a like is a noisy affinity (variance 1) above zero. Ten likes and
 /// dislikes are written below; the item traits start from seeded random means to break the symmetry between traits.
 /// Runs under VMP: EP through the product of two random doubles is not supported by this engine (Infer.NET moment-matches
-/// it), and the engine refuses it by name.
+/// it), and the engine refuses it by name. On ten ratings VMP switches the traits off (their posterior means are 0, in
+/// Infer.NET's answer too), so the biases carry the likes: they are then a probit regression's mean-field fixed point,
+/// which <c>SampleTests</c> computes in closed form.
 /// </summary>
 public static class Recommender
 {

@@ -13,7 +13,10 @@ namespace Probabilistic.FactorGraphs.Samples;
 /// N(25, 25) and drifts each year by N(0, 1); in each game each player performs around their skill with variance 4, and the
 /// winner performed better. All years are inferred jointly, so later games inform earlier skills (smoothing, not only
 /// filtering). The games (winner, loser) of each year are written below.
-/// <c>SampleTests</c> compares EP's posterior means with the exact ones, computed by importance sampling from the prior.
+/// <c>SampleTests</c> compares EP's posterior means with the exact ones, computed by importance sampling from the prior
+/// (within 0.07). EP's variances (about 3.2) are far below the exact marginals' (about 10): the games identify only
+/// differences of skills, and the exact marginals keep the prior's uncertainty about their common level, which a posterior
+/// factorised by player cannot.
 /// </summary>
 public static class TrueSkillThroughTime
 {
