@@ -167,5 +167,11 @@ public sealed class HmmCommandTests : IDisposable
         Assert.Contains("[0] Bernoulli(0.9555)", r.Out);
         Assert.Contains("Player 0 skill: Gaussian(9.517, 3.926)", r.Out);
         Assert.Contains("Dist over pi=Dirichlet(", r.Out);
+        // then every acceptance sample, after the tutorials, each under its default algorithm
+        int samples = r.Out.IndexOf("Acceptance samples", StringComparison.Ordinal);
+        Assert.True(samples > r.Out.IndexOf("Dist over pi=Dirichlet(", StringComparison.Ordinal), "the samples do not follow the tutorials");
+        foreach (var sample in Probabilistic.FactorGraphs.Samples.SampleCatalog.All)
+            Assert.True(r.Out.IndexOf($"-- {sample.Name} (", samples, StringComparison.Ordinal) > 0, $"the demo does not run {sample.Name}");
+        Assert.Contains("   prize              Discrete(0.3333 0.6667 0)", r.Out);
     }
 }

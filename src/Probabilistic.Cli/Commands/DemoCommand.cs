@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Probabilistic.FactorGraphs.Samples;
 
 namespace Probabilistic.Cli.Commands;
 
@@ -18,17 +19,28 @@ public static class DemoCommand
         new Demo("Gaussian HMM: regime-switching series (synthetic, seeded)", HmmCommand.Demo),
         new Demo("Part-of-speech tagger (TnT-style trigram HMM) on brown-sample", TagCommand.RunDemo),
         new Demo("VAE (TorchSharp) on the MNIST sample", VaeCommand.Demo),
-        new Demo("Factor graphs: Infer.NET tutorials (two coins, clinical trial, learning a Gaussian, Bayes point machine, TrueSkill, linear regression, mixture of Gaussians)", FactorGraphsCommand.Demo),
+        new Demo("Factor graphs: Infer.NET tutorials (two coins, clinical trial, learning a Gaussian, Bayes point machine, TrueSkill, linear regression, mixture of Gaussians) and the acceptance samples", FactorGraphsCommand.Demo),
     ];
 
     public static Command Create()
     {
         var seed = new Option<int>("--seed") { Description = "Seed for every random choice", DefaultValueFactory = _ => 1 };
         var only = new Option<string?>("--only") { Description = "Run only the demo whose title contains this text" };
-        var command = new Command("demo", "Fit each model family on the shipped data sets and print the ELBO traces") { seed, only };
+        var sample = new Option<string?>("--sample")
+        {
+            Description = "Run only this factor-graph sample and print its posteriors: "
+                + string.Join(", ", SampleCatalog.All.Select(s => s.Name)),
+        };
+        var command = new Command("demo", "Fit each model family on the shipped data sets and print the ELBO traces") { seed, only, sample };
         command.SetAction((parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(sample) is { } name)
+            {
+                if (parse.GetValue(only) is not null) throw new UsageException("--sample runs one factor-graph sample; leave out --only");
+                FactorGraphsCommand.RunSample(output, FactorGraphsCommand.FindSample(name));
+                return Task.FromResult(CliHost.Ok);
+            }
             var datasets = DatasetLocator.ProjectDatasets();
             var filter = parse.GetValue(only);
             var demos = Demos.Where(d => filter is null || d.Title.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();

@@ -1,14 +1,18 @@
+using System.Collections;
 using Probabilistic.FactorGraphs.Algorithms;
 using Probabilistic.FactorGraphs.Samples;
 
 namespace Probabilistic.Cli.Commands;
 
-/// <summary>The factor-graph family's demo: Infer.NET's tutorials on our engine, with the VMP bound trace.</summary>
+/// <summary>
+/// The factor-graph family's demo: Infer.NET's tutorials on our engine, with the VMP bound trace, then issue 12's acceptance
+/// samples (<see cref="SampleCatalog"/>), each posterior on one line.
+/// </summary>
 public static class FactorGraphsCommand
 {
     /// <summary>
     /// Two coins, clinical trial, Bayes point machine, TrueSkill and Bayesian linear regression (EP), learning a
-    /// Gaussian (EP and VMP, with its ELBO trace) and the 2-D mixture of Gaussians (VMP).
+    /// Gaussian (EP and VMP, with its ELBO trace), the 2-D mixture of Gaussians (VMP), then every acceptance sample.
     /// </summary>
     public static void Demo(DemoCommand.DemoContext context)
     {
@@ -31,5 +35,32 @@ public static class FactorGraphsCommand
         Tutorials.BayesianLinearRegression(o);
         o.WriteLine("-- Mixture of two 2-D Gaussians, 300 points (VMP)");
         Tutorials.MixtureOfGaussians(o);
+        o.WriteLine();
+        o.WriteLine("Acceptance samples (run one alone with 'prob demo --sample NAME'):");
+        foreach (var sample in SampleCatalog.All)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            RunSample(o, sample);
+        }
     }
+
+    /// <summary>The sample named <paramref name="name"/>; an unknown name is a usage error listing the samples.</summary>
+    public static Sample FindSample(string name) =>
+        SampleCatalog.Find(name) ?? throw new UsageException(
+            $"--sample '{name}' is not a factor-graph sample; the samples are: {string.Join(", ", SampleCatalog.All.Select(s => s.Name))}");
+
+    /// <summary>Runs <paramref name="sample"/> under its default algorithm: a title line, then one line per posterior.</summary>
+    public static void RunSample(TextWriter output, Sample sample)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(sample);
+        string algorithm = sample.Algorithm is VariationalMessagePassing ? "VMP" : "EP";
+        output.WriteLine($"-- {sample.Name} ({algorithm}, {sample.Iterations} sweeps): {sample.Description}");
+        sample.Run((name, posterior) => output.WriteLine($"   {name,-18} {Render(posterior)}"));
+    }
+
+    // A posterior on one line: a distribution as it prints itself, an array as [a, b, ...] (jagged: nested).
+    private static string Render(object value) => value is IEnumerable items and not string
+        ? "[" + string.Join(", ", items.Cast<object>().Select(Render)) + "]"
+        : value.ToString() ?? "";
 }

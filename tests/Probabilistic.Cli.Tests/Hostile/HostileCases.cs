@@ -285,6 +285,7 @@ public sealed record HostileCase(string Name, Func<HostileFiles, string, string[
         new("command/vae-reconstruct-n-0", (f, d) => ["vae", "reconstruct", "-m", f.VaeModel, "--data", f.Mnist, "-n", "0", "-o", P(d, "r.png")], Use, "-n must be at least 1"),
         new("command/tag-train-order-4", (f, d) => ["tag", "train", "--order", "4", "-o", P(d, "t.json"), f.Brown], Use, "--order must be 2 or 3"),
         new("command/demo-only-matches-nothing", (f, d) => ["demo", "--only", "no such family"], Use, ""),
+        new("command/demo-sample-unknown", (f, d) => ["demo", "--sample", "no-such-sample"], Use, "the samples are: wet-grass, monty-hall"),
         new("command/max-memory-not-a-size", (f, d) => ["hmm", "decode", "-m", f.GaussianModel, "--data", f.Observations, "--max-memory", "lots"], Use, "--max-memory 'lots'"),
         new("command/unknown-option", (f, d) => ["gmm", "fit", "--bogus", "1"], Use, "--bogus"),
     ];

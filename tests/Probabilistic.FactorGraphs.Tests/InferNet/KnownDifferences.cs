@@ -42,7 +42,7 @@ public static class KnownDifferences
         ["InitialiseToVariable.ScalarGaussian.EP"] = new(DifferenceKind.NotSupportedYet,
             "EP through the product of two random doubles (Infer.NET's GaussianProductOp moment-matches it by quadrature); use VMP",
             "ProductTests"),
-        ["Recommender.Matchbox.EP"] = new(DifferenceKind.NotSupportedYet,
+        ["Samples.Recommender.EP"] = new(DifferenceKind.NotSupportedYet,
             "EP through the product of two random doubles (the trait products); the recommender runs under VMP",
             "ProductTests"),
         ["ConstrainEqual.InsideCase.EP"] = new(DifferenceKind.NotSupportedYet,

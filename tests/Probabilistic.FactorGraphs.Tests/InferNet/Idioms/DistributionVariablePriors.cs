@@ -4,6 +4,7 @@ using Microsoft.ML.Probabilistic.Models; using Microsoft.ML.Probabilistic.Distri
 using Probabilistic.FactorGraphs.Models; using Probabilistic.FactorGraphs.Distributions; using Probabilistic.FactorGraphs.Algorithms; using Probabilistic.FactorGraphs.LinearAlgebra;
 // Range = Probabilistic.FactorGraphs.Models.Range comes from the test project's GlobalUsings.cs (a second alias is CS1537)
 #endif
+using Probabilistic.FactorGraphs.Samples; // SampleRandom, the seeded generator of our own
 
 namespace Probabilistic.FactorGraphs.Tests.InferNet.Idioms;
 
@@ -38,7 +39,7 @@ public static class DistributionVariablePriors
         Variable<Gamma> precisionPrior = Variable.Observed(Gamma.FromShapeAndRate(2, 1)).Named("precisionPrior");
         Variable<double> mean = Variable<double>.Random(meanPrior).Named("mean");
         Variable<double> precision = Variable<double>.Random(precisionPrior).Named("precision");
-        VariableArray<double> x = Variable.Observed(new IdiomRandom(31).Normals(20, 3, 0.8)).Named("x");
+        VariableArray<double> x = Variable.Observed(new SampleRandom(31).Normals(20, 3, 0.8)).Named("x");
         Range n = x.Range.Named("n");
         x[n] = Variable.GaussianFromMeanAndPrecision(mean, precision).ForEach(n);
         record.Add("mean", engine.Infer<Gaussian>(mean));

@@ -4,6 +4,7 @@ using Microsoft.ML.Probabilistic.Models; using Microsoft.ML.Probabilistic.Distri
 using Probabilistic.FactorGraphs.Models; using Probabilistic.FactorGraphs.Distributions; using Probabilistic.FactorGraphs.Algorithms; using Probabilistic.FactorGraphs.LinearAlgebra;
 // Range = Probabilistic.FactorGraphs.Models.Range comes from the test project's GlobalUsings.cs (a second alias is CS1537)
 #endif
+using Probabilistic.FactorGraphs.Samples; // SampleRandom, the seeded generator of our own
 
 namespace Probabilistic.FactorGraphs.Tests.InferNet.Idioms;
 
@@ -17,7 +18,7 @@ public static class GateLocalVariables
     [Idiom(IdiomAlgorithm.EP, IdiomAlgorithm.VMP)]
     public static void LearningGaussianInEvidenceGate(InferenceEngine engine, IIdiomRecorder record)
     {
-        double[] data = new IdiomRandom(12).Normals(100, 5, 1.2);
+        double[] data = new SampleRandom(12).Normals(100, 5, 1.2);
         Variable<bool> evidence = Variable.Bernoulli(0.5).Named("evidence");
         Variable<double> mean, precision;
         using (Variable.If(evidence))
@@ -38,7 +39,7 @@ public static class GateLocalVariables
     [Idiom(IdiomAlgorithm.EP, IdiomAlgorithm.VMP)]
     public static void LearningGaussianUngated(InferenceEngine engine, IIdiomRecorder record)
     {
-        double[] data = new IdiomRandom(12).Normals(100, 5, 1.2);
+        double[] data = new SampleRandom(12).Normals(100, 5, 1.2);
         Variable<double> mean = Variable.GaussianFromMeanAndVariance(0, 100).Named("mean");
         Variable<double> precision = Variable.GammaFromShapeAndScale(1, 1).Named("precision");
         Range n = new Range(data.Length).Named("n");

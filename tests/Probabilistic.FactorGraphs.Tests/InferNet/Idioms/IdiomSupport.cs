@@ -8,8 +8,9 @@ using System.Collections;
 using System.Globalization;
 using System.Reflection;
 
-// What the idiom models share with both harnesses: the recorder interface, the [Idiom] attribute, a seeded generator of
-// our own (so both libraries see identical data), the catalogue (reflection over [Idiom] methods) and the runner. This
+// What the idiom models share with both harnesses: the recorder interface, the [Idiom] attribute, the catalogue
+// (reflection over [Idiom] methods) and the runner. Seeded data come from Probabilistic.FactorGraphs.Samples.SampleRandom,
+// a generator of our own that the oracle compiles from source, so both libraries see identical data. This
 // file compiles against Infer.NET (tools/InferNetOracle, INFERNET defined) and against our library (the test project).
 namespace Probabilistic.FactorGraphs.Tests.InferNet.Idioms;
 
@@ -178,43 +179,4 @@ public abstract class CanonicalRecorder : IIdiomRecorder
 
     /// <summary>An index as written in keys.</summary>
     protected static string I(int i) => i.ToString(CultureInfo.InvariantCulture);
-}
-
-/// <summary>
-/// A tiny seeded generator of our own (SplitMix64 and Box–Muller), so that both libraries' models see identical bytes
-/// without either library's Rand.
-/// </summary>
-public sealed class IdiomRandom(ulong seed)
-{
-    private ulong _state = seed;
-
-    /// <summary>Uniform on [0, 1), 53 bits.</summary>
-    public double NextDouble()
-    {
-        ulong z = _state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        z ^= z >> 31;
-        return (z >> 11) * (1.0 / (1UL << 53));
-    }
-
-    /// <summary>A standard normal draw (the cosine half of Box–Muller).</summary>
-    public double Normal() => Math.Sqrt(-2 * Math.Log(1 - NextDouble())) * Math.Cos(2 * Math.PI * NextDouble());
-
-    /// <summary>A normal draw with the given mean and standard deviation.</summary>
-    public double Normal(double mean, double sd) => mean + sd * Normal();
-
-    /// <summary>True with probability <paramref name="p"/>.</summary>
-    public bool Bernoulli(double p) => NextDouble() < p;
-
-    /// <summary>Uniform on 0 … <paramref name="n"/> − 1.</summary>
-    public int Int(int n) => Math.Min(n - 1, (int)(NextDouble() * n));
-
-    /// <summary><paramref name="count"/> normal draws.</summary>
-    public double[] Normals(int count, double mean, double sd)
-    {
-        var x = new double[count];
-        for (int i = 0; i < count; i++) x[i] = Normal(mean, sd);
-        return x;
-    }
 }

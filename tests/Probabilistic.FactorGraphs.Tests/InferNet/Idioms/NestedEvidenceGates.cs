@@ -4,6 +4,7 @@ using Microsoft.ML.Probabilistic.Models; using Microsoft.ML.Probabilistic.Distri
 using Probabilistic.FactorGraphs.Models; using Probabilistic.FactorGraphs.Distributions; using Probabilistic.FactorGraphs.Algorithms; using Probabilistic.FactorGraphs.LinearAlgebra;
 // Range = Probabilistic.FactorGraphs.Models.Range comes from the test project's GlobalUsings.cs (a second alias is CS1537)
 #endif
+using Probabilistic.FactorGraphs.Samples; // SampleRandom, the seeded generator of our own
 
 namespace Probabilistic.FactorGraphs.Tests.InferNet.Idioms;
 
@@ -125,7 +126,7 @@ public static class NestedEvidenceGates
     [Idiom(IdiomAlgorithm.EP, IdiomAlgorithm.VMP)]
     public static void CausalDirection(InferenceEngine engine, IIdiomRecorder record)
     {
-        var rng = new IdiomRandom(77);
+        var rng = new SampleRandom(77);
         int count = 30;
         bool[] aData = new bool[count], bData = new bool[count], doB = new bool[count];
         for (int i = 0; i < count; i++)

@@ -4,6 +4,7 @@ using Microsoft.ML.Probabilistic.Models; using Microsoft.ML.Probabilistic.Distri
 using Probabilistic.FactorGraphs.Models; using Probabilistic.FactorGraphs.Distributions; using Probabilistic.FactorGraphs.Algorithms; using Probabilistic.FactorGraphs.LinearAlgebra;
 // Range = Probabilistic.FactorGraphs.Models.Range comes from the test project's GlobalUsings.cs (a second alias is CS1537)
 #endif
+using Probabilistic.FactorGraphs.Samples; // SampleRandom, the seeded generator of our own
 
 namespace Probabilistic.FactorGraphs.Tests.InferNet.Idioms;
 
@@ -54,7 +55,7 @@ public static class ResultMembers
     [Idiom(IdiomAlgorithm.VMP)]
     public static void MatrixMembers(InferenceEngine engine, IIdiomRecorder record)
     {
-        var rng = new IdiomRandom(71);
+        var rng = new SampleRandom(71);
         var data = new Vector[12];
         for (int i = 0; i < data.Length; i++)
         {

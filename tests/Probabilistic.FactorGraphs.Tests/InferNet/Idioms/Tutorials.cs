@@ -4,6 +4,7 @@ using Microsoft.ML.Probabilistic.Models; using Microsoft.ML.Probabilistic.Distri
 using Probabilistic.FactorGraphs.Models; using Probabilistic.FactorGraphs.Distributions; using Probabilistic.FactorGraphs.Algorithms; using Probabilistic.FactorGraphs.LinearAlgebra;
 // Range = Probabilistic.FactorGraphs.Models.Range comes from the test project's GlobalUsings.cs (a second alias is CS1537)
 #endif
+using Probabilistic.FactorGraphs.Samples; // SampleRandom, the seeded generator of our own
 
 namespace Probabilistic.FactorGraphs.Tests.InferNet.Idioms;
 
@@ -53,7 +54,7 @@ public static class Tutorials
     [Idiom(IdiomAlgorithm.EP, IdiomAlgorithm.VMP)]
     public static void LearningAGaussian(InferenceEngine engine, IIdiomRecorder record)
     {
-        double[] data = new IdiomRandom(3).Normals(50, 0, 1);
+        double[] data = new SampleRandom(3).Normals(50, 0, 1);
         Variable<double> mean = Variable.GaussianFromMeanAndVariance(0, 100).Named("mean");
         Variable<double> precision = Variable.GammaFromShapeAndScale(1, 1).Named("precision");
         Range n = new Range(data.Length).Named("n");
@@ -129,7 +130,7 @@ public static class Tutorials
     [Idiom(IdiomAlgorithm.EP, IdiomAlgorithm.VMP)]
     public static void MixtureOfGaussians(InferenceEngine engine, IIdiomRecorder record)
     {
-        var rng = new IdiomRandom(5);
+        var rng = new SampleRandom(5);
         int count = 60;
         var data = new Vector[count];
         for (int i = 0; i < count; i++)
@@ -187,7 +188,7 @@ public static class Tutorials
     [Idiom(IdiomAlgorithm.EP, IdiomAlgorithm.VMP)]
     public static void BayesianLinearRegression(InferenceEngine engine, IIdiomRecorder record)
     {
-        var rng = new IdiomRandom(9);
+        var rng = new SampleRandom(9);
         int count = 20;
         var inputs = new Vector[count];
         var outputs = new double[count];
