@@ -69,6 +69,24 @@ public partial class SampleTests
         Assert.True(wrappers.Count == 0, "samples in Idioms/Samples.cs missing from SampleCatalog: " + string.Join(", ", wrappers));
     }
 
+    /// <summary>
+    /// Run as a user runs it (the catalogue's engine, which may stop early by its tolerance), every sample agrees with
+    /// Infer.NET's fixture for its default algorithm to 1e-6, unless that fixture is a listed known difference.
+    /// </summary>
+    [Fact]
+    public void EverySample_UnderItsDefaults_AgreesWithInferNet()
+    {
+        foreach (var sample in SampleCatalog.All)
+        {
+            string id = $"Samples.{sample.Model.Method.DeclaringType!.Name}.{(sample.Algorithm is VariationalMessagePassing ? "VMP" : "EP")}";
+            if (InferNet.KnownDifferences.All.ContainsKey(id)) continue;
+            var record = new InferNet.OurRecorder();
+            sample.Run(record.Add);
+            var r = InferNet.FixtureComparison.CompareRecorded(id, record);
+            Assert.True(r.Outcome == InferNet.FixtureOutcome.Agrees, $"{sample.Name} ({id}) under the catalogue's defaults: {r.Report}");
+        }
+    }
+
     [Fact]
     public void EverySample_RunsUnderItsDefaults_AndReportsProperPosteriors()
     {

@@ -145,7 +145,11 @@ public static partial class Program
 
         public void Add(string name, object value)
         {
-            if (double.IsNaN(FirstMs)) FirstMs = (DateTime.Now - started).TotalMilliseconds;
+            if (!double.IsNaN(FirstMs)) return;
+            FirstMs = (DateTime.Now - started).TotalMilliseconds;
+            // the parent (bench/) times this line's arrival; the printed figure uses the process start time (10 ms ticks)
+            Console.WriteLine("first-answer");
+            Console.Out.Flush();
         }
     }
 

@@ -97,6 +97,9 @@ public static class FixtureComparison
         return Numbers(f, record.Values);
     }
 
+    /// <summary>Compares numbers recorded outside the catalogue's runner (a sample run with its own defaults) with fixture <paramref name="id"/>.</summary>
+    public static FixtureResult CompareRecorded(string id, OurRecorder record) => Numbers(InferNetFixture.Load(id), record.Values);
+
     private static FixtureResult Numbers(InferNetFixture f, IReadOnlyList<KeyValuePair<string, double>> oursList)
     {
         var theirs = f.Values.ToDictionary(kv => kv.Key, kv => kv.Value);
