@@ -125,7 +125,7 @@ public abstract partial class Variable
     /// </summary>
     public static Variable<int> Poisson(Variable<double> mean) => Derived<int>(PoissonFactor.Definition, mean);
 
-    /// <summary>a·b: a scale when one side is observed now, else a product of two random doubles (VMP; EP needs one side observed).</summary>
+    /// <summary>a·b: a scale when one side is observed now, else a product of two random doubles (VMP: collapsed; EP: the moment match of the tilted product).</summary>
     public static Variable<double> Product(Variable<double> a, Variable<double> b)
     {
         ArgumentNullException.ThrowIfNull(a);

@@ -5,7 +5,8 @@ namespace Probabilistic.FactorGraphs.Engine;
 
 /// <summary>
 /// c = a·b for two double variables. Under VMP c is collapsed with the push-forward moments of <see cref="ProductOp"/>.
-/// Under EP the factor runs only when one side is observed: it is then c = k·a with k read per instance from that side.
+/// Under EP with one side observed it is c = k·a with k read per instance from that side; with both random, the moment
+/// match of the tilted distribution (<see cref="ProductOp.EpMoments"/>).
 /// </summary>
 internal sealed class ProductFactor : FactorNode
 {
@@ -19,16 +20,17 @@ internal sealed class ProductFactor : FactorNode
         A = b.Port<Gaussian>(this, b.Arg(0), "a", Checks.FiniteDoubles("Product", "a"));
         B = b.Port<Gaussian>(this, b.Arg(1), "b", Checks.FiniteDoubles("Product", "b"));
         _ports = [C, A, B];
+        _forceProper = b.ForceProper;
     }
+
+    private readonly bool _forceProper;
 
     internal Port<Gaussian> C { get; }
     internal Port<Gaussian> A { get; }
     internal Port<Gaussian> B { get; }
     internal override IReadOnlyList<IPort> Ports => _ports;
 
-    internal override string? EpRefusal => !A.IsObserved && !B.IsObserved
-        ? $"ExpectationPropagation cannot run the product '{A.Node.Name}' * '{B.Node.Name}' of two random variables: the product of two Gaussians is not Gaussian, and moment matching it is an approximation of its own. Use VariationalMessagePassing (new InferenceEngine(new VariationalMessagePassing())), whose update for a product is exact for Gaussian children, or observe one of '{A.Node.Name}' and '{B.Node.Name}'."
-        : null;
+    private bool BothRandom => !A.IsObserved && !B.IsObserved;
 
     /// <summary>EP: the random side and the known factor k at instance i.</summary>
     private (Port<Gaussian> Random, double K) Scale(int i)
@@ -40,6 +42,22 @@ internal sealed class ProductFactor : FactorNode
     // A known factor 0 makes the product the constant 0: a point-mass message to it, none to the random side.
     internal override void EpSend(IPort target, int i)
     {
+        if (BothRandom)
+        {
+            // two random sides: the moment match of the tilted distribution (ProductOp.EpMoments), kept proper
+            Gaussian c = C.Context(i), ca = A.Context(i), cb = B.Context(i);
+            try
+            {
+                if (ReferenceEquals(target, C)) C.SetMessage(i, ProductOp.ProductAverageConditional(c, ca, cb, _forceProper));
+                else if (ReferenceEquals(target, A)) A.SetMessage(i, ProductOp.AAverageConditional(c, ca, cb, _forceProper));
+                else B.SetMessage(i, ProductOp.BAverageConditional(c, ca, cb, _forceProper));
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidOperationException($"ExpectationPropagation on the {Description} factor, message to {Where(target)}: {e.Message}", e);
+            }
+            return;
+        }
         var (a, k) = Scale(i);
         if (ReferenceEquals(target, C)) C.SetMessage(i, k == 0 ? Gaussian.PointMass(0) : LinearOp.ProductAverageConditional(a.Context(i), k));
         else a.SetMessage(i, k == 0 ? Gaussian.Uniform() : LinearOp.AAverageConditional(C.Context(i), k));
@@ -47,6 +65,7 @@ internal sealed class ProductFactor : FactorNode
 
     internal override double EpLogZ(int i)
     {
+        if (BothRandom) return ProductOp.LogAverageFactor(C.Context(i), A.Context(i), B.Context(i));
         var (a, k) = Scale(i);
         if (k != 0) return LinearOp.LogAverageFactor(C.Context(i), a.Context(i), k);
         // ∫ δ(c) ctx_c ctx_a: the readers of c see it as the point 0 and count its value there; a keeps its context
