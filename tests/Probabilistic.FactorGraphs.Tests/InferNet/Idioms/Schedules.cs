@@ -123,4 +123,44 @@ public static class Schedules
     /// <summary>The mixture run to convergence (50 iterations), for the fixed point the short runs approach.</summary>
     [Idiom(IdiomAlgorithm.EP, IdiomAlgorithm.VMP)]
     public static void MixtureConverged(InferenceEngine engine, IIdiomRecorder record) => Mixture(engine, record);
+
+    internal static readonly double[][] GaussianData = [[3.2, -1.6], [2.1, -2.4], [3.9, -1.1], [2.7, -2.9], [3.4, -2.2], [2.2, -1.7]];
+
+    /// <summary>
+    /// A 2-D mean (VectorGaussian) and precision (Wishart) learned by VMP with one of them initialised to a point mass:
+    /// pins the order in which Infer.NET updates an initialised variable and what it recomputes after its loop.
+    /// </summary>
+    internal static void InitialisedMeanAndPrecision(InferenceEngine engine, IIdiomRecorder record, bool initialiseMean)
+    {
+        Range n = new Range(GaussianData.Length).Named("n");
+        Variable<Vector> mu = Variable.VectorGaussianFromMeanAndPrecision(Vector.FromArray(1.0, -1.0),
+            new PositiveDefiniteMatrix(new double[,] { { 0.5, 0.1 }, { 0.1, 0.3 } })).Named("mu");
+        Variable<PositiveDefiniteMatrix> lambda = Variable.WishartFromShapeAndScale(3,
+            new PositiveDefiniteMatrix(new double[,] { { 0.6, 0.1 }, { 0.1, 0.4 } })).Named("lambda");
+        VariableArray<Vector> x = Variable.Array<Vector>(n).Named("x");
+        x[n] = Variable.VectorGaussianFromMeanAndPrecision(mu, lambda).ForEach(n);
+        x.ObservedValue = GaussianData.Select(r => Vector.FromArray(r)).ToArray();
+        if (initialiseMean) mu.InitialiseTo(VectorGaussian.PointMass(Vector.FromArray(2.5, -1.5)));
+        else lambda.InitialiseTo(Wishart.PointMass(new PositiveDefiniteMatrix(new double[,] { { 2.0, 0.6 }, { 0.6, 1.5 } })));
+        record.Add("mu", engine.Infer<VectorGaussian>(mu));
+        record.Add("lambda", engine.Infer<Wishart>(lambda));
+    }
+
+    [Idiom(IdiomAlgorithm.VMP, NumberOfIterations = 1)]
+    public static void InitialisedMeanIterations1(InferenceEngine engine, IIdiomRecorder record) => InitialisedMeanAndPrecision(engine, record, true);
+
+    [Idiom(IdiomAlgorithm.VMP, NumberOfIterations = 2)]
+    public static void InitialisedMeanIterations2(InferenceEngine engine, IIdiomRecorder record) => InitialisedMeanAndPrecision(engine, record, true);
+
+    [Idiom(IdiomAlgorithm.VMP, NumberOfIterations = 1)]
+    public static void InitialisedPrecisionIterations1(InferenceEngine engine, IIdiomRecorder record) => InitialisedMeanAndPrecision(engine, record, false);
+
+    [Idiom(IdiomAlgorithm.VMP, NumberOfIterations = 2)]
+    public static void InitialisedPrecisionIterations2(InferenceEngine engine, IIdiomRecorder record) => InitialisedMeanAndPrecision(engine, record, false);
+
+    [Idiom(IdiomAlgorithm.VMP)]
+    public static void InitialisedMeanConverged(InferenceEngine engine, IIdiomRecorder record) => InitialisedMeanAndPrecision(engine, record, true);
+
+    [Idiom(IdiomAlgorithm.VMP)]
+    public static void InitialisedPrecisionConverged(InferenceEngine engine, IIdiomRecorder record) => InitialisedMeanAndPrecision(engine, record, false);
 }
