@@ -116,47 +116,74 @@ public readonly partial struct Dirichlet : IExponentialFamily<Dirichlet>, IDistr
     /// diagonal plus a rank-one term (Minka, "Estimating a Dirichlet distribution", 2000), with step halving on the residual.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The logs are not attainable (Σ exp E[log p_k] must be below 1).</exception>
-    public static Dirichlet FromMeanLog(ReadOnlySpan<double> meanLog)
+    public static Dirichlet FromMeanLog(ReadOnlySpan<double> meanLog) => FromMeanLog(meanLog, default);
+
+    /// <summary>
+    /// <see cref="FromMeanLog(ReadOnlySpan{double})"/> with Newton's method started from the pseudo-counts
+    /// <paramref name="start"/> (a previous answer for nearby logs; empty or of another length: the usual start). The
+    /// solution is unique, so the start changes only the number of steps.
+    /// </summary>
+    public static Dirichlet FromMeanLog(ReadOnlySpan<double> meanLog, ReadOnlySpan<double> start)
     {
         int k = meanLog.Length;
-        var target = meanLog.ToArray();
         double sumExp = 0;
-        foreach (var l in target) sumExp += Math.Exp(l);
-        if (k < 2 || !(sumExp < 1) || target.Any(l => !(l < 0)))
+        bool negative = true;
+        foreach (var l in meanLog) { sumExp += Math.Exp(l); negative &= l < 0; }
+        if (k < 2 || !(sumExp < 1) || !negative)
             throw new ArgumentOutOfRangeException(nameof(meanLog), "No Dirichlet has these expected logarithms (they must be negative with Σ exp below 1).");
-        // start: the mean ∝ exp E[log p], the total from ψ(x) ≈ log x − 1/(2x): Σ p̂ (log p̂ − E[log p]) ≈ (K − 1)/(2 total)
-        double gap = 0;
         var alpha = new double[k];
-        for (int i = 0; i < k; i++) { double p = Math.Exp(target[i]) / sumExp; alpha[i] = p; gap += p * (Math.Log(p) - target[i]); }
-        double total = Math.Max((k - 1) / (2 * Math.Max(gap, 1e-300)), 1e-3);
-        for (int i = 0; i < k; i++) alpha[i] *= total;
-        double[] Residual(double[] a)
+        bool warm = start.Length == k;
+        for (int i = 0; i < k && warm; i++) warm = start[i] > 0 && double.IsFinite(start[i]);
+        if (warm) start.CopyTo(alpha);
+        else
         {
-            double d = SpecialFunctions.DiGamma(a.Sum());
-            var r = new double[k];
-            for (int i = 0; i < k; i++) r[i] = SpecialFunctions.DiGamma(a[i]) - d - target[i];
-            return r;
+            // the mean ∝ exp E[log p], the total from ψ(x) ≈ log x − 1/(2x): Σ p̂ (log p̂ − E[log p]) ≈ (K − 1)/(2 total)
+            double gap = 0;
+            for (int i = 0; i < k; i++) { double p = Math.Exp(meanLog[i]) / sumExp; alpha[i] = p; gap += p * (Math.Log(p) - meanLog[i]); }
+            double total0 = Math.Max((k - 1) / (2 * Math.Max(gap, 1e-300)), 1e-3);
+            for (int i = 0; i < k; i++) alpha[i] *= total0;
         }
-        double Norm(double[] r) { double n = 0; foreach (var x in r) n += x * x; return n; }
-        var res = Residual(alpha);
+        var res = new double[k];
+        var trial = new double[k];
+        var trialRes = new double[k];
+        var step = new double[k];
+        var q = new double[k];
+        static double Residual(ReadOnlySpan<double> a, ReadOnlySpan<double> target, Span<double> r)
+        {
+            double sum = 0;
+            foreach (var x in a) sum += x;
+            double d = SpecialFunctions.DiGamma(sum), norm = 0;
+            for (int i = 0; i < a.Length; i++) { r[i] = SpecialFunctions.DiGamma(a[i]) - d - target[i]; norm += r[i] * r[i]; }
+            return norm;
+        }
+        double resNorm = Residual(alpha, meanLog, res);
         for (int iter = 0; iter < 200; iter++)
         {
-            if (res.Select((r, i) => Math.Abs(r) <= 1e-15 * Math.Abs(target[i])).All(b => b)) break;
+            bool done = true;
+            for (int i = 0; i < k && done; i++) done = Math.Abs(res[i]) <= 1e-15 * Math.Abs(meanLog[i]);
+            if (done) break;
             // J = diag(ψ'(α_i)) − ψ'(α₀) 11ᵀ; J⁻¹r by Sherman–Morrison
-            double z = Polygamma.Trigamma(alpha.Sum()), sq = 0, sr = 0;
-            var q = new double[k];
+            double total = 0;
+            foreach (var a in alpha) total += a;
+            double z = Polygamma.Trigamma(total), sq = 0, sr = 0;
             for (int i = 0; i < k; i++) { q[i] = Polygamma.Trigamma(alpha[i]); sq += 1 / q[i]; sr += res[i] / q[i]; }
             double c = sr / (sq - 1 / z);
-            var step = new double[k];
             for (int i = 0; i < k; i++) step[i] = -(res[i] - c) / q[i];
-            double t = 1, norm = Norm(res);
+            double t = 1;
             while (true)
             {
-                var next = alpha.Select((a, i) => a + t * step[i]).ToArray();
-                if (next.All(a => a > 0))
+                bool positive = true;
+                for (int i = 0; i < k; i++) { trial[i] = alpha[i] + t * step[i]; positive &= trial[i] > 0; }
+                if (positive)
                 {
-                    var r = Residual(next);
-                    if (Norm(r) < norm) { alpha = next; res = r; break; }
+                    double n = Residual(trial, meanLog, trialRes);
+                    if (n < resNorm)
+                    {
+                        (alpha, trial) = (trial, alpha);
+                        (res, trialRes) = (trialRes, res);
+                        resNorm = n;
+                        break;
+                    }
                 }
                 t /= 2;
                 if (t < 1e-12) return new(Stored.Fields, alpha);

@@ -12,58 +12,69 @@ namespace Probabilistic.FactorGraphs.Factors;
 public static class SoftmaxOp
 {
     /// <summary>The bound and its minimiser a (Newton's method with step halving on the convex bound).</summary>
-    public static (double Bound, double[] A) Bound(ReadOnlySpan<double> m, ReadOnlySpan<double> v)
+    public static (double Bound, double[] A) Bound(ReadOnlySpan<double> m, ReadOnlySpan<double> v) => Bound(m, v, default);
+
+    /// <summary>
+    /// The bound and its minimiser a, Newton's method started from <paramref name="start"/> (a previous minimiser for nearby
+    /// m and v; empty: the fixed-point guess softmax(m + v/2 − v/k)). The bound is convex, so the start changes only the
+    /// number of steps, not the minimiser.
+    /// </summary>
+    public static (double Bound, double[] A) Bound(ReadOnlySpan<double> m, ReadOnlySpan<double> v, ReadOnlySpan<double> start)
     {
         int k = m.Length;
-        var mm = m.ToArray();
-        var vv = v.ToArray();
-        double F(double[] a)
+        // scratch: the exponent, the softmax, gradient, Hessian, step and trial point (k is a handful of classes)
+        Span<double> buffer = k <= 16 ? stackalloc double[k * (k + 5)] : new double[k * (k + 5)];
+        Span<double> e = buffer[..k], sm = buffer.Slice(k, k), g = buffer.Slice(2 * k, k), step = buffer.Slice(3 * k, k),
+            next = buffer.Slice(4 * k, k), h = buffer.Slice(5 * k, k * k);
+        var a = new double[k];
+        if (start.Length == k) start.CopyTo(a);
+        else
         {
-            double s = 0;
-            var e = new double[k];
-            for (int i = 0; i < k; i++) { s += 0.5 * a[i] * a[i] * vv[i]; e[i] = mm[i] + (1 - 2 * a[i]) * vv[i] / 2; }
-            return s + Core.Numerics.LogSpace.LogSumExp(e);
+            for (int i = 0; i < k; i++) e[i] = m[i] + (1 - 2.0 / k) * v[i] / 2;
+            Softmax(e, a);
         }
-        double[] Softmax(double[] a)
-        {
-            var e = new double[k];
-            for (int i = 0; i < k; i++) e[i] = mm[i] + (1 - 2 * a[i]) * vv[i] / 2;
-            double z = Core.Numerics.LogSpace.LogSumExp(e);
-            for (int i = 0; i < k; i++) e[i] = Math.Exp(e[i] - z);
-            return e;
-        }
-        var a = Softmax(new double[k].Select(_ => 1.0 / k).ToArray());
-        double f = F(a);
+        double f = Value(m, v, a, e);
         for (int iter = 0; iter < 100; iter++)
         {
             // gradient v∘(a − s); Hessian diag(v) + diag(v)(diag(s) − s sᵀ)diag(v)
-            var s = Softmax(a);
-            var g = new double[k];
+            for (int i = 0; i < k; i++) e[i] = m[i] + (1 - 2 * a[i]) * v[i] / 2;
+            Softmax(e, sm);
             double gmax = 0;
-            for (int i = 0; i < k; i++) { g[i] = vv[i] * (a[i] - s[i]); gmax = Math.Max(gmax, Math.Abs(a[i] - s[i])); }
+            for (int i = 0; i < k; i++) { g[i] = v[i] * (a[i] - sm[i]); gmax = Math.Max(gmax, Math.Abs(a[i] - sm[i])); }
             if (gmax <= 1e-15) break;
-            var h = new double[k * k];
             for (int i = 0; i < k; i++)
                 for (int j = 0; j < k; j++)
-                    h[i * k + j] = vv[i] * vv[j] * ((i == j ? s[i] : 0) - s[i] * s[j]) + (i == j ? vv[i] + 1e-300 : 0);
-            var step = Solve(h, g, k);
+                    h[i * k + j] = v[i] * v[j] * ((i == j ? sm[i] : 0) - sm[i] * sm[j]) + (i == j ? v[i] + 1e-300 : 0);
+            SolveInPlace(h, g, step, k);
             double t = 1;
             while (true)
             {
-                var next = a.Select((x, i) => x - t * step[i]).ToArray();
-                double fn = F(next);
-                if (fn <= f || t < 1e-10) { a = next; f = fn; break; }
+                for (int i = 0; i < k; i++) next[i] = a[i] - t * step[i];
+                double fn = Value(m, v, next, e);
+                if (fn <= f || t < 1e-10) { next.CopyTo(a); f = fn; break; }
                 t /= 2;
             }
         }
         return (f, a);
     }
 
-    /// <summary>Solves H x = g by Gaussian elimination with partial pivoting (H small and positive definite).</summary>
-    private static double[] Solve(double[] h, double[] g, int k)
+    /// <summary>½ Σ a_k² v_k + log Σ e^(m_k + (1 − 2a_k) v_k / 2), with <paramref name="e"/> as scratch.</summary>
+    private static double Value(ReadOnlySpan<double> m, ReadOnlySpan<double> v, ReadOnlySpan<double> a, Span<double> e)
     {
-        var a = (double[])h.Clone();
-        var b = (double[])g.Clone();
+        double s = 0;
+        for (int i = 0; i < m.Length; i++) { s += 0.5 * a[i] * a[i] * v[i]; e[i] = m[i] + (1 - 2 * a[i]) * v[i] / 2; }
+        return s + Core.Numerics.LogSpace.LogSumExp(e);
+    }
+
+    private static void Softmax(ReadOnlySpan<double> e, Span<double> result)
+    {
+        double z = Core.Numerics.LogSpace.LogSumExp(e);
+        for (int i = 0; i < e.Length; i++) result[i] = Math.Exp(e[i] - z);
+    }
+
+    /// <summary>Solves H x = g by Gaussian elimination with partial pivoting, overwriting H and g (H small and positive definite).</summary>
+    private static void SolveInPlace(Span<double> a, Span<double> b, Span<double> x, int k)
+    {
         for (int c = 0; c < k; c++)
         {
             int p = c;
@@ -80,14 +91,12 @@ public static class SoftmaxOp
                 b[r] -= f * b[c];
             }
         }
-        var x = new double[k];
         for (int r = k - 1; r >= 0; r--)
         {
             double s = b[r];
             for (int j = r + 1; j < k; j++) s -= a[r * k + j] * x[j];
             x[r] = s / a[r * k + r];
         }
-        return x;
     }
 
     /// <summary>VMP push-forward of p: the Dirichlet with E[log p_k] = m_k − bound.</summary>
@@ -95,17 +104,30 @@ public static class SoftmaxOp
     {
         foreach (var g in x) if (!g.IsPointMass && !g.IsProper()) return Dirichlet.Uniform(x.Length); // an argument not yet initialised
         var (m, v) = Moments(x);
-        double bound = Bound(m, v).Bound;
-        var meanLog = new double[m.Length];
+        return SoftmaxAverageLogarithm(m, Bound(m, v).Bound);
+    }
+
+    /// <summary>The push-forward given x's means and the bound at them (computed once by the caller, see <see cref="Bound(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double})"/>).</summary>
+    public static Dirichlet SoftmaxAverageLogarithm(ReadOnlySpan<double> m, double bound) => SoftmaxAverageLogarithm(m, bound, default);
+
+    /// <summary>The push-forward, the Dirichlet's moment match started from <paramref name="previous"/>'s pseudo-counts.</summary>
+    public static Dirichlet SoftmaxAverageLogarithm(ReadOnlySpan<double> m, double bound, ReadOnlySpan<double> previous)
+    {
+        Span<double> meanLog = m.Length <= 64 ? stackalloc double[m.Length] : new double[m.Length];
         for (int i = 0; i < m.Length; i++) meanLog[i] = m[i] - bound;
-        return Dirichlet.FromMeanLog(meanLog);
+        return Dirichlet.FromMeanLog(meanLog, previous);
     }
 
     /// <summary>VMP messages to every x_k from p's backward message (see the class summary).</summary>
     public static void XAverageLogarithm(Dirichlet softmax, ReadOnlySpan<Gaussian> x, Span<Gaussian> result)
     {
         var (m, v) = Moments(x);
-        var a = Bound(m, v).A;
+        XAverageLogarithm(softmax, m, Bound(m, v).A, result);
+    }
+
+    /// <summary>The messages given x's means and the bound's minimiser a at x's moments.</summary>
+    public static void XAverageLogarithm(Dirichlet softmax, ReadOnlySpan<double> m, ReadOnlySpan<double> a, Span<Gaussian> result)
+    {
         var counts = softmax.PseudoCount;
         double total = 0;
         for (int i = 0; i < counts.Length; i++) { counts[i] -= 1; total += counts[i]; }
@@ -116,7 +138,8 @@ public static class SoftmaxOp
         }
     }
 
-    private static (double[] M, double[] V) Moments(ReadOnlySpan<Gaussian> x)
+    /// <summary>The means and variances of x.</summary>
+    public static (double[] M, double[] V) Moments(ReadOnlySpan<Gaussian> x)
     {
         var m = new double[x.Length];
         var v = new double[x.Length];

@@ -56,6 +56,7 @@ namespace Probabilistic.FactorGraphs.Engine
 
         internal override void Prepare()
         {
+            _lastM = [];
             // the instances of each p element, ordered by their coordinate on x's range (the component k)
             int dim = Space.IndexOf(_range);
             _groups = Enumerable.Range(0, Count).GroupBy(P.Index).OrderBy(g => g.Key)
@@ -85,18 +86,51 @@ namespace Probabilistic.FactorGraphs.Engine
 
         internal override void VmpForward()
         {
-            foreach (var g in _groups) P.Random!.Marginal[P.Index(g[0])] = SoftmaxOp.SoftmaxAverageLogarithm(Args(g));
+            for (int gi = 0; gi < _groups.Length; gi++)
+            {
+                var g = _groups[gi];
+                var x = Args(g);
+                bool ready = true;
+                foreach (var xi in x) if (!xi.IsPointMass && !xi.IsProper()) ready = false;
+                if (!ready) { P.Random!.Marginal[P.Index(g[0])] = SoftmaxOp.SoftmaxAverageLogarithm(x); continue; }
+                var (m, bound, _) = BoundAt(gi, x);
+                var previous = P.Random!.Marginal[P.Index(g[0])];
+                P.Random!.Marginal[P.Index(g[0])] = SoftmaxOp.SoftmaxAverageLogarithm(m, bound,
+                    previous.Dimension == m.Length && !previous.IsPointMass ? previous.PseudoCount : default);
+            }
         }
 
         internal override void VmpSend(IPort target, double[]? w)
         {
             var back = Collapsed.Backward(P.Random!);
-            foreach (var g in _groups)
+            for (int gi = 0; gi < _groups.Length; gi++)
             {
+                var g = _groups[gi];
                 var msgs = new Gaussian[g.Length];
-                SoftmaxOp.XAverageLogarithm(back[P.Index(g[0])], Args(g), msgs);
+                var (m, _, a) = BoundAt(gi, Args(g));
+                SoftmaxOp.XAverageLogarithm(back[P.Index(g[0])], m, a, msgs);
                 for (int k = 0; k < g.Length; k++) X.AddVmp(g[k], msgs[k]);
             }
+        }
+
+        // The bound of each group at the x moments it was last computed for: the forward pass after an update and the
+        // messages of the next update usually see the same moments, and a nearby minimiser starts Newton's method
+        private double[][] _lastM = [], _lastV = [], _lastA = [];
+        private double[] _lastBound = [];
+
+        private (double[] M, double Bound, double[] A) BoundAt(int group, Gaussian[] x)
+        {
+            if (_lastM.Length != _groups.Length)
+            {
+                _lastM = new double[_groups.Length][]; _lastV = new double[_groups.Length][]; _lastA = new double[_groups.Length][];
+                _lastBound = new double[_groups.Length];
+            }
+            var (m, v) = SoftmaxOp.Moments(x);
+            if (_lastM[group] is { } lm && lm.AsSpan().SequenceEqual(m) && _lastV[group].AsSpan().SequenceEqual(v))
+                return (m, _lastBound[group], _lastA[group]);
+            var (bound, a) = SoftmaxOp.Bound(m, v, _lastA[group]);
+            _lastM[group] = m; _lastV[group] = v; _lastA[group] = a; _lastBound[group] = bound;
+            return (m, bound, a);
         }
 
         internal override double VmpAverageLog(int i) => 0;

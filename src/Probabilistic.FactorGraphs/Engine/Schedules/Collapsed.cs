@@ -49,6 +49,8 @@ internal sealed class Collapsed
             _forward.Add(f);
             _definition[output.Node] = f;
         }
+        foreach (var f in _forward)
+            if (IsReadOnlyForTheBound(f.Output!.Node)) _deferred.Add(f);
         foreach (var c in Nodes)
         {
             if (c.Source.Initialiser is not null || c.Source.InitialiserVariable is not null)
@@ -64,6 +66,33 @@ internal sealed class Collapsed
                         stack.Push(p.Factor.Output!.Node);
             _after[v] = list.OrderBy(f => model.Factors.IndexOf(f)).ToList();
         }
+    }
+
+    // Collapsed variables whose q no update reads: every reader is a plain factor whose other arguments are all observed
+    // (a softmax read by an observed Discrete), so q enters only the bound and the results. Their push-forward is deferred
+    // from each update to the end of the sweep (ForwardDeferred), which gives the same sweep at a fraction of the cost.
+    private readonly HashSet<FactorNode> _deferred = [];
+    private bool _deferredStale;
+
+    private static bool IsReadOnlyForTheBound(VarNode c)
+    {
+        if (c.Selects.Count > 0) return false;
+        foreach (var p in c.Ports)
+        {
+            if (p.IsOutput) { if (p.Factor.Gate is not null) return false; continue; }
+            if (p.Factor.IsDeterministic || p.Factor.Gate is not null) return false;
+            foreach (var q in p.Factor.Ports)
+                if (!ReferenceEquals(q, p) && !q.IsObserved) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Recomputes the deferred push-forwards when an update has made them stale (before the bound is read).</summary>
+    internal void ForwardDeferred()
+    {
+        if (!_deferredStale) return;
+        _deferredStale = false;
+        foreach (var f in _forward) if (_deferred.Contains(f)) f.VmpForward();
     }
 
     /// <summary>Random variables defined by deterministic factors (no entropy term, no update of their own).</summary>
@@ -164,7 +193,12 @@ internal sealed class Collapsed
     /// <summary>Push-forward of the collapsed descendants of <paramref name="v"/> after its update.</summary>
     internal void ForwardAfter(VarNode v)
     {
-        if (_after.TryGetValue(v, out var list)) foreach (var f in list) f.VmpForward();
+        if (!_after.TryGetValue(v, out var list)) return;
+        foreach (var f in list)
+        {
+            if (_deferred.Contains(f)) _deferredStale = true;
+            else f.VmpForward();
+        }
     }
 
     /// <summary>True when some factor sends VMP messages computed from its target's previous marginal (a truncation).</summary>

@@ -86,6 +86,7 @@ internal sealed class VmpSchedule : IElboOptimizer
             else Update(v, outputsOnly: false, only: -1);
         }
         _collapsed.UpdateLaggedMessages();
+        _collapsed.ForwardDeferred();
         return Elbo();
     }
 
@@ -102,13 +103,14 @@ internal sealed class VmpSchedule : IElboOptimizer
                     for (int j = 0; j < v.Count; j++) Update(v, outputsOnly: false, only: j);
                 else Update(v, outputsOnly: false, only: -1);
             }
-        if (!_collapsed.HasLaggedMessages) return;
-        foreach (var v in _order)
-        {
-            if (_collapsed.IsCoupled(v))
-                for (int j = 0; j < v.Count; j++) Update(v, outputsOnly: false, only: j);
-            else Update(v, outputsOnly: false, only: -1);
-        }
+        if (_collapsed.HasLaggedMessages)
+            foreach (var v in _order)
+            {
+                if (_collapsed.IsCoupled(v))
+                    for (int j = 0; j < v.Count; j++) Update(v, outputsOnly: false, only: j);
+                else Update(v, outputsOnly: false, only: -1);
+            }
+        _collapsed.ForwardDeferred();
     }
 
     /// <summary>
