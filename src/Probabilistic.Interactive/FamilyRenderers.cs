@@ -3,6 +3,7 @@ using Probabilistic.FactorGraphs.Distributions;
 using Probabilistic.Hmm;
 using Probabilistic.Mixtures;
 using Probabilistic.Vae;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Interactive;
 

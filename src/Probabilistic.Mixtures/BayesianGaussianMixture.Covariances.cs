@@ -1,6 +1,7 @@
 using MathNet.Numerics;
 using Probabilistic.Core.Numerics;
 using Probabilistic.Mixtures.Kernels;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Mixtures;
 
@@ -17,7 +18,7 @@ public sealed partial class BayesianGaussianMixture
     /// "Conjugate Bayesian analysis of the Gaussian distribution", §8). scikit-learn's tied (ν₀ + N/K), diagonal and
     /// spherical (ν₀ + N_k with the Wishart's E[log|Λ|]) updates differ in these places; ours keep the bound exact.
     /// </summary>
-    private sealed partial class State
+    internal sealed partial class State
     {
         private void UpdateOther(Prior p, SufficientStatistics s)
         {

@@ -1,13 +1,14 @@
 using MathNet.Numerics;
 using Probabilistic.Core.Numerics;
 using Probabilistic.Mixtures.Kernels;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Mixtures;
 
 public sealed partial class BayesianGaussianMixture
 {
     /// <summary>The priors, resolved against the data; <see cref="W0Inv"/> in the covariance layout of one component.</summary>
-    private sealed record Prior(WeightPrior Type, double Gamma, double Beta0, double[] M0, double Nu0, double[] W0Inv, double LogDetW0Inv, int K, int D,
+    internal sealed record Prior(WeightPrior Type, double Gamma, double Beta0, double[] M0, double Nu0, double[] W0Inv, double LogDetW0Inv, int K, int D,
         CovarianceType Covariance)
     {
         public static Prior From(BayesianGaussianMixtureOptions o, double[] x, int n, int d)
@@ -64,7 +65,7 @@ public sealed partial class BayesianGaussianMixture
     }
 
     /// <summary>The variational posterior: weight parameters, and Normal-Wishart (m, β, W⁻¹, ν) per component.</summary>
-    private sealed partial class State
+    internal sealed partial class State
     {
         public int K, D;
         public double[] A = [], B = [];            // Dirichlet α (A) or Beta(a, b) sticks

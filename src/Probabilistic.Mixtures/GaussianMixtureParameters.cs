@@ -1,4 +1,5 @@
 using System.Globalization;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Mixtures;
 

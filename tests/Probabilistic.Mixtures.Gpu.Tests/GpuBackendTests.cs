@@ -1,5 +1,6 @@
 using Probabilistic.Core.Inference;
 using Probabilistic.Mixtures.Kernels;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Mixtures.Gpu.Tests;
 
@@ -78,8 +79,8 @@ public sealed class GpuBackendTests : IClassFixture<GpuBackendTests.Simulator>
         var start = new GaussianMixtureParameters(type, 3, 3, truth.WeightsArray, truth.Means.Select((m, i) => m + (i % 2 == 0 ? 0.8 : -0.6)).ToArray(), truth.CovariancesArray);
         GaussianMixture Fit(IMixtureBackend backend)
         {
-            var g = new GaussianMixture(new GaussianMixtureOptions(3, type, Tolerance: 1e-5, MaxIterations: 200, Init: MixtureInit.Parameters, InitialParameters: start, Backend: backend));
-            g.Fit(x, n, 3);
+            var g = new GaussianMixture(new GaussianMixtureOptions(3, type, Init: MixtureInit.Parameters, InitialParameters: start, Backend: backend));
+            g.Fit(new NumericTable(x, n, 3), new FitOptions(Tolerance: 1e-5, MaxIterations: 200));
             return g;
         }
         var cpu = Fit(new CpuMixtureBackend(1));
@@ -91,7 +92,7 @@ public sealed class GpuBackendTests : IClassFixture<GpuBackendTests.Simulator>
         Close(cpu.Parameters!.WeightsArray, gpu.Parameters!.WeightsArray, 1e-4, type, "weights");
         Close(cpu.Parameters!.MeansArray, gpu.Parameters!.MeansArray, 1e-4, type, "means");
         Close(cpu.Parameters!.CovariancesArray, gpu.Parameters!.CovariancesArray, 1e-3, type, "covariances");
-        Assert.Equal(cpu.Predict(x, n), gpu.Predict(x, n));
+        Assert.Equal(cpu.Predict(new NumericTable(x, n, 3)), gpu.Predict(new NumericTable(x, n, 3)));
     }
 
     [Theory]
@@ -106,9 +107,8 @@ public sealed class GpuBackendTests : IClassFixture<GpuBackendTests.Simulator>
         BayesianGaussianMixture Fit(IMixtureBackend backend)
         {
             // The same seed gives the same k-means++ start labels (computed on the CPU) for both.
-            var vb = new BayesianGaussianMixture(new BayesianGaussianMixtureOptions(4, WeightConcentration: 0.01, Tolerance: 1e-6, MaxIterations: 300,
-                Seed: 11, Backend: backend, CovarianceType: type));
-            vb.Fit(x, n, 3);
+            var vb = new BayesianGaussianMixture(new BayesianGaussianMixtureOptions(4, WeightConcentration: 0.01, Backend: backend, CovarianceType: type));
+            vb.Fit(new NumericTable(x, n, 3), new FitOptions(Tolerance: 1e-6, MaxIterations: 300, Seed: 11));
             return vb;
         }
         var cpu = Fit(new CpuMixtureBackend(1));
@@ -116,7 +116,7 @@ public sealed class GpuBackendTests : IClassFixture<GpuBackendTests.Simulator>
         Assert.True(Math.Abs(cpu.LowerBound - gpu.LowerBound) < 1e-5 * Math.Abs(cpu.LowerBound), $"{type}: final bound cpu {cpu.LowerBound:R}, gpu {gpu.LowerBound:R}");
         Close(cpu.Weights, gpu.Weights, 1e-4, type, "weights");
         Close(cpu.Means, gpu.Means, 1e-4, type, "means");
-        Assert.Equal(cpu.Predict(x, n), gpu.Predict(x, n));
+        Assert.Equal(cpu.Predict(new NumericTable(x, n, 3)), gpu.Predict(new NumericTable(x, n, 3)));
     }
 
     [Fact]

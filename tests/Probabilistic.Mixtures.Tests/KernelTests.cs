@@ -1,4 +1,5 @@
 using Probabilistic.Mixtures.Kernels;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Mixtures.Tests;
 
@@ -97,8 +98,8 @@ public class KernelTests
         for (int i = 0; i < n; i++)
             for (int a = 0; a < 2; a++)
                 for (int b = 0; b < 2; b++) cov[a * 2 + b] += (x[2 * i + a] - mean[a]) * (x[2 * i + b] - mean[b]) / n;
-        var gmm = new GaussianMixture(new GaussianMixtureOptions(1, MaxIterations: 3, Tolerance: 0, RegCovar: 1e-3, Seed: 1));
-        gmm.Fit(x, n, 2);
+        var gmm = new GaussianMixture(new GaussianMixtureOptions(1, RegCovar: 1e-3));
+        gmm.Fit(new NumericTable(x, n, 2), new FitOptions(MaxIterations: 3, Tolerance: 0, Seed: 1));
         var p = gmm.Parameters!;
         Assert.Equal(mean[0], p.Means[0], 10);
         Assert.Equal(mean[1], p.Means[1], 10);
@@ -113,10 +114,10 @@ public class KernelTests
             double u = x[2 * i] - mean[0], v = x[2 * i + 1] - mean[1];
             ll += -Math.Log(2 * Math.PI) - 0.5 * Math.Log(det) - 0.5 * (c3 * u * u - 2 * c1 * u * v + c0 * v * v) / det;
         }
-        Assert.True(Math.Abs(gmm.Score(x, n) - ll / n) < 1e-10, $"Score {gmm.Score(x, n):R} vs closed form {ll / n:R}");
+        Assert.True(Math.Abs(gmm.ScorePerObservation(new NumericTable(x, n, 2)) - ll / n) < 1e-10, $"Score {gmm.ScorePerObservation(new NumericTable(x, n, 2)):R} vs closed form {ll / n:R}");
         double bic = -2 * ll + 5 * Math.Log(n);
-        Assert.True(Math.Abs(gmm.Bic(x, n) - bic) < 1e-7, $"BIC {gmm.Bic(x, n):R} vs closed form {bic:R} (5 free parameters)");
-        Assert.True(Math.Abs(gmm.Aic(x, n) - (-2 * ll + 10)) < 1e-7, $"AIC {gmm.Aic(x, n):R} vs closed form {-2 * ll + 10:R}");
+        Assert.True(Math.Abs(gmm.Bic(new NumericTable(x, n, 2)) - bic) < 1e-7, $"BIC {gmm.Bic(new NumericTable(x, n, 2)):R} vs closed form {bic:R} (5 free parameters)");
+        Assert.True(Math.Abs(gmm.Aic(new NumericTable(x, n, 2)) - (-2 * ll + 10)) < 1e-7, $"AIC {gmm.Aic(new NumericTable(x, n, 2)):R} vs closed form {-2 * ll + 10:R}");
     }
 
     private static void AssertClose(double[] expected, double[] actual, double relative, string what)

@@ -100,7 +100,7 @@ public static class TagCommand
             }
             var path = outputPath;
             ct.ThrowIfCancellationRequested(); // interrupted training saves nothing (there is no partial tagger)
-            TaggerModelFile.Save(path, tagger);
+            tagger.Save(path);
             error.WriteLine($"prob tag train: {tagger.Lexicon.TokenCount:N0} tokens, {tagger.Lexicon.Count:N0} words, {tagger.Tags.Count} tags, " +
                             $"order {o}, λ = {string.Join(", ", tagger.Transitions.Lambdas.Select(l => l.ToString("F4", CultureInfo.InvariantCulture)))}; " +
                             $"{sw.Elapsed.TotalSeconds:F2} s; wrote {path}");
@@ -117,7 +117,7 @@ public static class TagCommand
         var command = new Command("tag", "Part-of-speech tagging with a TnT-style second-order HMM. 'prob tag -m MODEL' tags standard input sentence by sentence, writing each as soon as it is tagged; 'train' and 'eval' are subcommands.") { model, format, inputFile };
         command.SetAction((parse, ct) =>
         {
-            var tagger = TaggerModelFile.Load(parse.GetValue(model)!, CliHost.Budget(parse));
+            var tagger = HmmTagger.Load(parse.GetValue(model)!, CliHost.Budget(parse));
             var path = parse.GetValue(inputFile);
             using var owned = path is null ? null : DataFiles.OpenText(path);
             var reader = owned ?? injected ?? Console.In;
@@ -160,7 +160,7 @@ public static class TagCommand
         command.SetAction((parse, ct) =>
         {
             int topCount = Checks.AtLeast(parse.GetValue(top), 0, "--confusions");
-            var tagger = TaggerModelFile.Load(parse.GetValue(model)!, CliHost.Budget(parse));
+            var tagger = HmmTagger.Load(parse.GetValue(model)!, CliHost.Budget(parse));
             var paths = ExpandCorpusFiles(parse.GetValue(files)!);
             var evaluation = Evaluate(tagger, TaggedCorpus.Read(paths, parse.GetValue(format), tagger.Mapping), ct);
             var output = parse.InvocationConfiguration.Output;
@@ -217,7 +217,7 @@ public static class TagCommand
     public static void RunDemo(DemoCommand.DemoContext context)
     {
         var output = context.Out;
-        var tagger = TaggerModelFile.Load(Path.Combine(context.DatasetsDirectory, ShippedModel));
+        var tagger = HmmTagger.Load(Path.Combine(context.DatasetsDirectory, ShippedModel));
         string[] sentence = ["The", "jury", "praised", "the", "administration", "and", "operation", "of", "the", "Atlanta", "Police", "Department", "."];
         output.WriteLine($"shipped model ({ShippedModel}, {tagger.Tags.Count} tags):");
         output.WriteLine("  " + string.Join(' ', sentence.Zip(tagger.Tag(sentence), (w, t) => $"{w}/{t}")));

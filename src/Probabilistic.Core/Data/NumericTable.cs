@@ -34,6 +34,26 @@ public sealed class NumericTable
     /// <summary>Column names from the header, or x0, x1, ….</summary>
     public IReadOnlyList<string> ColumnNames { get; }
 
+    /// <summary>
+    /// The rows at <paramref name="rows"/>, in that order, as a new table (a copy) keeping the column names, the source and
+    /// each row's file line (for cross-validation folds and subsets).
+    /// </summary>
+    public NumericTable SelectRows(IReadOnlyList<int> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var values = new double[(long)rows.Count * Columns];
+        for (int r = 0; r < rows.Count; r++)
+        {
+            if ((uint)rows[r] >= (uint)Rows) throw new ArgumentOutOfRangeException(nameof(rows), rows[r], $"Row {rows[r]} is not in 0..{Rows - 1}.");
+            Values.AsSpan(rows[r] * Columns, Columns).CopyTo(values.AsSpan(r * Columns, Columns));
+        }
+        return new NumericTable(values, rows.Count, Columns, ColumnNames)
+        {
+            Source = Source,
+            RowLines = RowLines is { } lines ? rows.Select(r => lines[r]).ToArray() : null,
+        };
+    }
+
     /// <summary>One row as a span.</summary>
     public ReadOnlySpan<double> Row(int i) => Values.AsSpan(i * Columns, Columns);
 

@@ -1,24 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Globalization;
+using Probabilistic.Core.Gaussians;
 using Probabilistic.Core.Numerics;
 
 namespace Probabilistic.Hmm.Emissions;
-
-/// <summary>How each state's covariance is parameterised (hmmlearn's <c>covariance_type</c>).</summary>
-public enum CovarianceType
-{
-    /// <summary>A full D×D covariance per state.</summary>
-    Full,
-    /// <summary>A diagonal covariance per state (D variances).</summary>
-    Diagonal,
-    /// <summary>One variance per state shared by all dimensions.</summary>
-    Spherical,
-    /// <summary>
-    /// One full D×D covariance shared by all states (hmmlearn's <c>"tied"</c>): the covariance array holds that one
-    /// matrix, D×D values, not K copies. Appended last so the values of the other types (and model files) keep their meaning.
-    /// </summary>
-    Tied,
-}
 
 /// <summary>
 /// Posterior-weighted moments per state, taken about a reference point r_k (the state's mean when the statistics
@@ -147,6 +132,9 @@ public sealed class GaussianEmission : IEmissionModel<GaussianEmission, Gaussian
 
     /// <inheritdoc/>
     public long ParameterCount => 2L * CovarianceArrayLength(CovarianceType, StateCount, Dimension) + 2L * StateCount * Dimension;
+
+    /// <inheritdoc/>
+    public long FreeParameters => (long)StateCount * Dimension + CovarianceLayout.FreeParameters(CovarianceType, StateCount, Dimension);
 
     /// <inheritdoc/>
     public int StateCount { get; }

@@ -1,3 +1,4 @@
+using Probabilistic.Core.Gaussians;
 namespace Probabilistic.Mixtures.Kernels;
 
 /// <summary>

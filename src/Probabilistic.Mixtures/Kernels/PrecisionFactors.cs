@@ -1,4 +1,5 @@
 using Probabilistic.Core.Numerics;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Mixtures.Kernels;
 

@@ -37,7 +37,7 @@ public sealed class StreamTests(HostileFiles files) : IClassFixture<HostileFiles
     {
         var dir = Folder("stdin");
         var model = Path.Combine(dir, "m.json");
-        var (code, _, err) = RunProcess(File.ReadAllBytes(files.Faithful), "gmm", "fit", "--data", "-", "--k", "2", "-o", model);
+        var (code, _, err) = RunProcess(File.ReadAllBytes(files.Faithful), "gmm", "fit", "--data", "-", "--components", "2", "-o", model);
         Assert.True(code == 0, $"gmm fit --data - (CSV on stdin): exit {code}: {err}");
         Assert.Equal(2, GaussianMixture.Load(model).Parameters!.Components);
 
@@ -62,7 +62,7 @@ public sealed class StreamTests(HostileFiles files) : IClassFixture<HostileFiles
             // Opening a FIFO for writing waits for its reader: the writer runs beside the command.
             var writer = Task.Run(() => File.WriteAllBytes(fifo, bytes));
             var model = Path.Combine(dir, name + ".json");
-            var (code, _, err) = HostileInputTests.Run(["gmm", "fit", "--data", fifo, "--k", "2", "-o", model]);
+            var (code, _, err) = HostileInputTests.Run(["gmm", "fit", "--data", fifo, "--components", "2", "-o", model]);
             if (!writer.IsCompleted) { using var drain = File.OpenRead(fifo); drain.CopyTo(Stream.Null); }
             await writer;
             Assert.True(code == 0, $"gmm fit --data FIFO ({name}): exit {code}: {err}");

@@ -23,8 +23,8 @@ public sealed class ModelFileAndTagSetTests : IDisposable
     {
         var tagger = SmallTagger(TagSet.Universal);
         var path = Path.Combine(_dir, "m.json");
-        TaggerModelFile.Save(path, tagger);
-        var loaded = TaggerModelFile.Load(path);
+        tagger.Save(path);
+        var loaded = HmmTagger.Load(path);
         Assert.Equal(tagger.Tags.ToArray(), loaded.Tags.ToArray());
         Assert.Equal(tagger.Transitions.Lambdas.ToArray(), loaded.Transitions.Lambdas.ToArray());
         Assert.Equal(tagger.Suffixes.ThetaScale, loaded.Suffixes.ThetaScale);
@@ -41,9 +41,9 @@ public sealed class ModelFileAndTagSetTests : IDisposable
     public void OtherVersionIsRefusedWithTheReason()
     {
         var path = Path.Combine(_dir, "m.json");
-        TaggerModelFile.Save(path, SmallTagger());
+        SmallTagger().Save(path);
         File.WriteAllText(path, File.ReadAllText(path).Replace($"\"version\":{TaggerModelFile.Version}", "\"version\":99"));
-        var e = Assert.Throws<ModelFormatException>(() => TaggerModelFile.Load(path));
+        var e = Assert.Throws<ModelFormatException>(() => HmmTagger.Load(path));
         Assert.Contains("version 99", e.Message);
     }
 
@@ -51,18 +51,18 @@ public sealed class ModelFileAndTagSetTests : IDisposable
     public void CorruptOrForeignFilesAreRefused()
     {
         var path = Path.Combine(_dir, "m.json");
-        TaggerModelFile.Save(path, SmallTagger());
+        SmallTagger().Save(path);
         var text = File.ReadAllText(path);
         File.WriteAllText(path, text[..(text.Length / 2)]);
-        var truncated = Assert.Throws<ModelFormatException>(() => TaggerModelFile.Load(path));
+        var truncated = Assert.Throws<ModelFormatException>(() => HmmTagger.Load(path));
         Assert.Contains("not valid JSON", truncated.Message);
 
         File.WriteAllText(path, text.Replace($"\"kind\":\"{TaggerModelFile.Kind}\"", "\"kind\":\"gmm\""));
-        var kind = Assert.Throws<ModelFormatException>(() => TaggerModelFile.Load(path));
+        var kind = Assert.Throws<ModelFormatException>(() => HmmTagger.Load(path));
         Assert.Contains("'gmm'", kind.Message);
 
         File.WriteAllText(path, text.Replace("\"trigrams\":[", "\"trigrams\":[1,"));
-        var inconsistent = Assert.Throws<ModelFormatException>(() => TaggerModelFile.Load(path));
+        var inconsistent = Assert.Throws<ModelFormatException>(() => HmmTagger.Load(path));
         Assert.Contains("quadruples", inconsistent.Message);
     }
 

@@ -212,8 +212,8 @@ public class SemiSupervisedTests
         var path = Path.Combine(Path.GetTempPath(), $"semi-{Guid.NewGuid():N}.tagger.json");
         try
         {
-            TaggerModelFile.Save(path, adapted);
-            var loaded = TaggerModelFile.Load(path);
+            adapted.Save(path);
+            var loaded = HmmTagger.Load(path);
             Assert.NotNull(loaded.SemiSupervised);
             Assert.Equal(adapted.SemiSupervised!.Iterations, loaded.SemiSupervised!.Iterations);
             foreach (var s in new[] { Untagged[0], Untagged[1], ["a", "blorp", "sleeps", "fast"] })
