@@ -149,7 +149,7 @@ public sealed partial class BayesianGaussianMixture
             : k == 1 ? new int[n] : KMeans.Fit(x, n, d, k, seed, cancellationToken: cancellationToken).Labels;
         var stats = EStepKernels.FromLabels(x, n, d, k, labels);
         // Diagonal and spherical E-steps accumulate per-dimension second moments only.
-        if (prior.Covariance is CovarianceType.Diagonal or CovarianceType.Spherical) stats = DiagonalOf(stats);
+        if (prior.Covariance is CovarianceType.Diagonal or CovarianceType.Spherical) stats = stats.Diagonal();
         var bound = backend.Bind(x, n, d, k);
         return new VariationalOptimizer(bound, prior, stats, Options);
     }
@@ -160,19 +160,6 @@ public sealed partial class BayesianGaussianMixture
         for (int i = 0; i < n; i++)
             if (labels[i] < 0 || labels[i] >= k) throw new ArgumentException($"InitialLabels[{i}] = {labels[i]} is not a component in [0, {k}).");
         return labels;
-    }
-
-    private static SufficientStatistics DiagonalOf(SufficientStatistics full)
-    {
-        int k = full.Components, d = full.Dimension;
-        var s = new SufficientStatistics(k, d, false);
-        full.Nk.CopyTo(s.Nk, 0);
-        full.Shift.CopyTo(s.Shift, 0);
-        full.Sum.CopyTo(s.Sum, 0);
-        for (int c = 0; c < k; c++)
-            for (int i = 0; i < d; i++) s.SumSquares[c * d + i] = full.SumSquares[(c * d + i) * d + i];
-        s.LogLikelihood = full.LogLikelihood;
-        return s;
     }
 
     /// <summary>Posterior component probabilities [n×K] of the rows of <paramref name="data"/> (scikit-learn's predict_proba); bad rows are refused naming the file and line.</summary>
@@ -240,10 +227,10 @@ public sealed partial class BayesianGaussianMixture
     public sealed class VariationalOptimizer : IElboOptimizer, IDisposable
     {
         private readonly IMixtureData _data;
-        private readonly SufficientStatistics _stats;
+        private readonly GaussianStatistics _stats;
         private readonly BayesianGaussianMixtureOptions _options;
 
-        internal VariationalOptimizer(IMixtureData data, Prior prior, SufficientStatistics stats, BayesianGaussianMixtureOptions options)
+        internal VariationalOptimizer(IMixtureData data, Prior prior, GaussianStatistics stats, BayesianGaussianMixtureOptions options)
         {
             _data = data; Prior = prior; _stats = stats; _options = options;
         }

@@ -23,7 +23,7 @@ public sealed partial class GaussianMixture
             case MixtureInit.RandomResponsibilities:
             {
                 var random = Rng.Create(seed);
-                var stats = new SufficientStatistics(k, d, true);
+                var stats = new GaussianStatistics(k, d, true);
                 var resp = new double[k];
                 for (int i = 0; i < n; i++)
                 {

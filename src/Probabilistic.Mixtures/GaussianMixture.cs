@@ -269,7 +269,7 @@ public sealed class GaussianMixtureEm : IElboOptimizer, IDisposable
 {
     private readonly IMixtureData _data;
     private readonly double _reg;
-    private readonly SufficientStatistics _stats;
+    private readonly GaussianStatistics _stats;
     private readonly CovarianceType _type;
     private readonly bool _ownsData;
 
@@ -282,7 +282,7 @@ public sealed class GaussianMixtureEm : IElboOptimizer, IDisposable
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(start);
         _data = data; _reg = reg; _type = start.CovarianceType; _ownsData = ownsData;
-        _stats = new SufficientStatistics(start.Components, start.Dimension, _type is CovarianceType.Full or CovarianceType.Tied);
+        _stats = new GaussianStatistics(start.Components, start.Dimension, _type is CovarianceType.Full or CovarianceType.Tied);
         Current = start;
         _data.EStep(PrecisionFactors.Compute(start), _stats, ct);
     }

@@ -57,15 +57,15 @@ public sealed class GpuBackendTests : IClassFixture<GpuBackendTests.Simulator>
         for (int i = 0; i < n; i++)
             Assert.True(Math.Abs(lc[i] - lg[i]) < 2e-5 * Math.Max(1, Math.Abs(lc[i])), $"{type}: log p(x_{i}): cpu {lc[i]:R}, gpu {lg[i]:R}");
 
-        var sc = new SufficientStatistics(3, 3, full);
-        var sg = new SufficientStatistics(3, 3, full);
+        var sc = new GaussianStatistics(3, 3, full);
+        var sg = new GaussianStatistics(3, 3, full);
         cpu.EStep(f, sc);
         gpu.EStep(f, sg);
         Assert.True(Math.Abs(sc.LogLikelihood - sg.LogLikelihood) < 1e-5 * Math.Abs(sc.LogLikelihood), $"{type}: total LL cpu {sc.LogLikelihood:R}, gpu {sg.LogLikelihood:R}");
         // Sums of ~n single-precision terms: relative error ~1e-5 of the sum of |terms|, bounded here by 1e-4·max(1, |value|)·scale.
-        Close(sc.Nk, sg.Nk, 2e-3, type, "N_k");
-        Close(sc.Sum, sg.Sum, 2e-3, type, "first moments");
-        Close(sc.SumSquares, sg.SumSquares, 5e-3, type, "second moments");
+        Close(sc.Weight, sg.Weight, 2e-3, type, "N_k");
+        Close(sc.First, sg.First, 2e-3, type, "first moments");
+        Close(sc.Second, sg.Second, 5e-3, type, "second moments");
     }
 
     [Theory]

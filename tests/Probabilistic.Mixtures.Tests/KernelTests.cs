@@ -28,17 +28,17 @@ public class KernelTests
         EStepKernels.EstimateWeightedLogProb(x, n, f, logProb);
         EStepKernels.LogResponsibilities(logProb, n, k, logNorm);
         var resp = logProb.Select(Math.Exp).ToArray();
-        var reference = new SufficientStatistics(k, 2, full);
-        p.MeansArray.CopyTo(reference.Shift, 0);
+        var reference = new GaussianStatistics(k, 2, full);
+        p.MeansArray.CopyTo(reference.Reference, 0);
         EStepKernels.AccumulateStatistics(x, n, resp, reference);
 
-        var stats = new SufficientStatistics(k, 2, full);
+        var stats = new GaussianStatistics(k, 2, full);
         using var bound = new CpuMixtureBackend(threads, blockSize: 64).Bind(x, n, 2, k);
         bound.EStep(f, stats);
         Assert.True(Math.Abs(stats.LogLikelihood - logNorm.Sum()) < 1e-9 * Math.Abs(logNorm.Sum()), $"log-likelihood: block {stats.LogLikelihood:R}, reference {logNorm.Sum():R} (seed {seed})");
-        AssertClose(reference.Nk, stats.Nk, 1e-9, "N_k");
-        AssertClose(reference.Sum, stats.Sum, 1e-9, "first moments");
-        AssertClose(reference.SumSquares, stats.SumSquares, 1e-9, "second moments");
+        AssertClose(reference.Weight, stats.Weight, 1e-9, "N_k");
+        AssertClose(reference.First, stats.First, 1e-9, "first moments");
+        AssertClose(reference.Second, stats.Second, 1e-9, "second moments");
 
         var blockResp = new double[n * k];
         var blockLl = new double[n];
@@ -75,16 +75,16 @@ public class KernelTests
         var logNorm = new double[n];
         EStepKernels.EstimateWeightedLogProb(x, n, f, logProb);
         EStepKernels.LogResponsibilities(logProb, n, k, logNorm);
-        var reference = new SufficientStatistics(k, d, true);
-        means.CopyTo(reference.Shift, 0);
+        var reference = new GaussianStatistics(k, d, true);
+        means.CopyTo(reference.Reference, 0);
         EStepKernels.AccumulateStatistics(x, n, logProb.Select(Math.Exp).ToArray(), reference);
-        var stats = new SufficientStatistics(k, d, true);
+        var stats = new GaussianStatistics(k, d, true);
         using var bound = new CpuMixtureBackend(threads, blockSize: 32).Bind(x, n, d, k);
         bound.EStep(f, stats);
         Assert.True(Math.Abs(stats.LogLikelihood - logNorm.Sum()) < 1e-9 * Math.Abs(logNorm.Sum()), $"log-likelihood: block {stats.LogLikelihood:R}, reference {logNorm.Sum():R}");
-        AssertClose(reference.Nk, stats.Nk, 1e-9, "N_k");
-        AssertClose(reference.Sum, stats.Sum, 1e-9, "first moments");
-        AssertClose(reference.SumSquares, stats.SumSquares, 1e-9, "second moments");
+        AssertClose(reference.Weight, stats.Weight, 1e-9, "N_k");
+        AssertClose(reference.First, stats.First, 1e-9, "first moments");
+        AssertClose(reference.Second, stats.Second, 1e-9, "second moments");
     }
 
     [Fact]
