@@ -73,6 +73,13 @@ public sealed partial class HiddenMarkovModel<TEmission, TStats> : IHiddenMarkov
     /// <summary>A, K×K row-major, a copy.</summary>
     public double[] Transitions => (double[])_transitions.Clone();
 
+    /// <summary>A as a K×K Math.NET matrix (row i = p(next | i)).</summary>
+    public MathNet.Numerics.LinearAlgebra.Matrix<double> TransitionMatrix() =>
+        MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfRowMajor(StateCount, StateCount, _transitions);
+
+    /// <summary>π as a Math.NET vector.</summary>
+    public MathNet.Numerics.LinearAlgebra.Vector<double> StartVector() => MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfArray(Start);
+
     /// <summary>A[i, j].</summary>
     public double Transition(int from, int to) => _transitions[from * StateCount + to];
 

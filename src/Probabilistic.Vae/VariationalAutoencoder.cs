@@ -5,7 +5,11 @@ using static TorchSharp.torch;
 namespace Probabilistic.Vae;
 
 /// <summary>The approximate posterior of a batch: q(z|x) = N(Mean, diag exp(LogVariance)), rows of <see cref="LatentSize"/>.</summary>
-public sealed record LatentCode(float[] Mean, float[] LogVariance, int Count, int LatentSize);
+public sealed record LatentCode(float[] Mean, float[] LogVariance, int Count, int LatentSize)
+{
+    /// <summary>The posterior means as a double-precision table, one row per example (to fit a mixture or an HMM on the codes).</summary>
+    public Core.Data.NumericTable MeanTable() => Core.Data.NumericTable.FromSingles(Mean, Count, LatentSize);
+}
 
 /// <summary>
 /// A variational autoencoder (Kingma &amp; Welling 2014): Gaussian encoder q(z|x), standard normal prior,

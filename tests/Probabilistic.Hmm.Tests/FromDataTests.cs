@@ -94,3 +94,19 @@ public class FromDataTests
         Assert.Equal(3, result.Best.StateCount);
     }
 }
+
+/// <summary>Math.NET interop for HMMs: sequences from matrix rows, parameters as vectors and matrices.</summary>
+public class HmmMathNetTests
+{
+    [Fact]
+    public void Sequences_from_matrix_rows_score_as_the_same_values_do()
+    {
+        var model = TinyModels.GaussianFull3();
+        var (x, _) = model.Sample(40, 3);
+        var rows = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfRowMajor(40, 2, x);
+        Assert.Equal(model.Score(SequenceSet.FromSequences([x[..50], x[50..]], 2)), model.Score(SequenceSet.FromMatrix(rows, [25, 15])), 9);
+        Assert.Equal(model.Transitions, model.TransitionMatrix().ToRowMajorArray());
+        Assert.Equal(model.Emission.FullCovariance(2), model.Emission.CovarianceMatrix(2).ToRowMajorArray());
+        Assert.Equal(model.Emission.Means[2..4], model.Emission.MeanVector(1).ToArray());
+    }
+}

@@ -73,4 +73,17 @@ public class FileTests
         }
         finally { File.Delete(path); File.Delete(other); File.Delete(bad); }
     }
+
+    [Fact]
+    public void Latent_codes_and_images_convert_to_double_precision_tables_and_back()
+    {
+        using var model = VariationalAutoencoder.Create(new VaeArchitecture(NetworkKind.Mlp, 28, 28, [16], 2), 4);
+        var data = TestData.Test(30);
+        var code = model.Encode(data);
+        var table = code.MeanTable();
+        Assert.Equal((30, 2), (table.Rows, table.Columns));
+        Assert.Equal(code.Mean.Select(v => (double)v), table.Values);
+        var images = data.ToTable();
+        Assert.Equal(data.Values, VaeDataset.FromTable(images, 28, 28).Values);
+    }
 }

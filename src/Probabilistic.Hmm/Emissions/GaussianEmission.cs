@@ -142,6 +142,14 @@ public sealed class GaussianEmission : IEmissionModel<GaussianEmission, Gaussian
     /// </summary>
     public double[] Covariances => (double[])_covariances.Clone();
 
+    /// <summary>The mean of state <paramref name="k"/> as a Math.NET vector.</summary>
+    public MathNet.Numerics.LinearAlgebra.Vector<double> MeanVector(int k) =>
+        MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfArray(_means.AsSpan(k * Dimension, Dimension).ToArray());
+
+    /// <summary>The full D×D covariance of state <paramref name="k"/>, whatever the type, as a Math.NET matrix.</summary>
+    public MathNet.Numerics.LinearAlgebra.Matrix<double> CovarianceMatrix(int k) =>
+        MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfRowMajor(Dimension, Dimension, FullCovariance(k));
+
     /// <summary>The full D×D covariance of state <paramref name="k"/>, whatever the type.</summary>
     public double[] FullCovariance(int k)
     {
