@@ -28,7 +28,7 @@ public class BayesianCovarianceTests
     }
 
     private static void AssertClose(double elbo, double evidence, string what) =>
-        Assert.True(Math.Abs(elbo - evidence) < 1e-8 * Math.Abs(evidence), $"{what}: ELBO {elbo:R} vs closed-form log evidence {evidence:R}");
+        Numbers.AssertClose(evidence, elbo, 1e-8, what: $"{what}: ELBO vs closed-form log evidence");
 
     [Fact]
     public void DiagonalOneComponentBoundEqualsTheProductOfNormalGammaEvidences()

@@ -50,10 +50,10 @@ public sealed class StreamTests(HostileFiles files) : IClassFixture<HostileFiles
         Assert.True(bad == CliHost.BadInput && berr.Contains("<stdin>:2:", StringComparison.Ordinal), $"a bad line on stdin is named: exit {bad}: {berr}");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_fifo_is_read_as_a_stream_including_gzip()
     {
-        if (!OperatingSystem.IsLinux()) { Console.WriteLine("skipped: FIFOs are tested on Linux"); return; }
+        Skip.IfNot(OperatingSystem.IsLinux(), "FIFOs are tested on Linux");
         var dir = Folder("fifo");
         foreach (var (name, bytes) in new[] { ("plain", File.ReadAllBytes(files.Faithful)), ("gzip", Gzip(File.ReadAllBytes(files.Faithful))) })
         {
@@ -70,16 +70,13 @@ public sealed class StreamTests(HostileFiles files) : IClassFixture<HostileFiles
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Npy_over_two_gigabytes_is_read_not_refused()
     {
         // (270,000,000,) float64: 2.16e9 data bytes (2.01 GiB), sparse but for the last value, which is 42.
         const long count = 270_000_000;
-        if (MemoryBudget.AvailableBytes() < 6L << 30)
-        {
-            Console.WriteLine($"skipped: reading a 2 GiB .npy needs 2 GiB of memory and {MemoryBudget.FormatBytes(MemoryBudget.AvailableBytes())} are available");
-            return;
-        }
+        Skip.If(MemoryBudget.AvailableBytes() < 6L << 30,
+            $"reading a 2 GiB .npy needs 2 GiB of memory and {MemoryBudget.FormatBytes(MemoryBudget.AvailableBytes())} are available");
         var path = Path.Combine(Folder("npy2g"), "big.npy");
         var header = Npy("<f8", $"({count},)", []);
         using (var f = new FileStream(path, FileMode.Create, FileAccess.Write))

@@ -13,8 +13,8 @@ public sealed class ModelFileAndTagSetTests : IDisposable
 
     private static HmmTagger SmallTagger(TagSet tagSet = TagSet.Normalised)
     {
-        var files = DataFiles.ExpandFiles([Path.Combine(TestPaths.ProjectDatasets(), "brown-sample")]).Take(5);
-        var mapping = TagMapping.For(tagSet, Path.Combine(TestPaths.ProjectDatasets(), "universal-tags", "en-brown.map"));
+        var files = DataFiles.ExpandFiles([Path.Combine(TestPaths.Datasets, "brown-sample")]).Take(5);
+        var mapping = TagMapping.For(tagSet, Path.Combine(TestPaths.Datasets, "universal-tags", "en-brown.map"));
         return HmmTagger.Train(TaggedCorpus.Read(files, CorpusFormat.Brown, mapping), new TaggerOptions(), tagSet, mapping.Table);
     }
 
@@ -89,7 +89,7 @@ public sealed class ModelFileAndTagSetTests : IDisposable
     public void UniversalMapUsesPetrovTable(string raw, string expected)
     {
         // Expected values read from datasets/universal-tags/en-brown.map (Petrov, Das & McDonald 2012).
-        var mapping = TagMapping.Universal(Path.Combine(TestPaths.ProjectDatasets(), "universal-tags", "en-brown.map"));
+        var mapping = TagMapping.Universal(Path.Combine(TestPaths.Datasets, "universal-tags", "en-brown.map"));
         Assert.Equal(expected, mapping.TryMap(raw));
     }
 

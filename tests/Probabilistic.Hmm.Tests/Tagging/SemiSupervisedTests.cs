@@ -133,7 +133,7 @@ public class SemiSupervisedTests
     [InlineData(3, 0.05)]
     public void ObjectiveNeverDecreasesOnBrownSample(int order, double lambda)
     {
-        var files = Directory.GetFiles(Path.Combine(TestPaths.ProjectDatasets(), "brown-sample")).Order(StringComparer.Ordinal).ToList();
+        var files = Directory.GetFiles(Path.Combine(TestPaths.Datasets, "brown-sample")).Order(StringComparer.Ordinal).ToList();
         var mapping = TagMapping.For(TagSet.Normalised, null);
         var all = TaggedCorpus.Read(files, CorpusFormat.Brown, mapping).ToList();
         var tagged = all.Where((_, i) => i % 10 == 0).ToList();
@@ -179,7 +179,7 @@ public class SemiSupervisedTests
     [Fact]
     public void SignTestThresholdDecidesWhetherAHeldOutGainCounts()
     {
-        var sample = Path.Combine(TestPaths.ProjectDatasets(), "brown-sample");
+        var sample = Path.Combine(TestPaths.Datasets, "brown-sample");
         var mapping = TagMapping.For(TagSet.Normalised, null);
         var tagged = TaggedCorpus.Read([Path.Combine(sample, "ca01"), Path.Combine(sample, "cb01")], CorpusFormat.Brown, mapping).ToList();
         var untagged = TaggedCorpus.Read(new[] { "cc06", "cd11", "ce04" }.Select(f => Path.Combine(sample, f)), CorpusFormat.Brown, mapping)
