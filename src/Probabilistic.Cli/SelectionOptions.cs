@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Probabilistic.Core.Gaussians;
 using Probabilistic.Core.Inference;
 using Probabilistic.Interactive;
 
@@ -11,7 +12,11 @@ public static class SelectionOptions
 {
     /// <summary><c>--criterion bic | aic | cv</c>.</summary>
     public static Option<string> Criterion() =>
-        new Option<string>("--criterion") { Description = "bic (default; lower is better) | aic | cv (mean held-out log-likelihood per observation over --folds folds; higher is better)", DefaultValueFactory = _ => "bic" }
+        new Option<string>("--criterion")
+        {
+            Description = "bic (default; lower is better) | aic | cv (mean held-out log-likelihood per observation over --folds folds; higher is better)",
+            DefaultValueFactory = _ => "bic",
+        }
             .OneOf(["bic"], ["aic"], ["cv", "heldout", "held-out"]);
 
     /// <summary><c>--folds</c>, default 5.</summary>
@@ -19,6 +24,23 @@ public static class SelectionOptions
 
     /// <summary><c>--plot FILE.png</c>.</summary>
     public static Option<string?> Plot() => new("--plot") { Description = "Write a PNG of the score against the grid" };
+
+    /// <summary><c>--covariance</c> taking a comma-separated list, default full.</summary>
+    public static Option<string> Covariances(string description) => new("--covariance") { Description = description, DefaultValueFactory = _ => "full" };
+
+    /// <summary>The covariance types of a comma-separated list (any case; duplicates dropped), or a usage error naming the bad one.</summary>
+    public static CovarianceType[] CovarianceTypes(string text)
+    {
+        CovarianceType[] types;
+        try
+        {
+            types = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(CovarianceLayout.Parse).Distinct().ToArray();
+        }
+        catch (ArgumentException e) { throw new UsageException($"--covariance: {e.Message}"); }
+        if (types.Length == 0) throw new UsageException("--covariance: give at least one covariance type.");
+        return types;
+    }
 
     /// <summary>The criterion an option value names.</summary>
     public static SelectionCriterion ParseCriterion(string value) => value switch
@@ -39,7 +61,9 @@ public static class SelectionOptions
     /// <summary>Writes the score against the grid: one line per series (a covariance type, an emission), x the family's size.</summary>
     public static void SavePlot(string path, SelectionCriterion criterion, IReadOnlyList<(string Label, (double X, double Score)[] Points)> series, string xLabel)
     {
-        var what = criterion == SelectionCriterion.HeldOutElbo ? "held-out log-likelihood per observation (higher is better)" : $"{Name(criterion).ToUpperInvariant()} (lower is better)";
+        var what = criterion == SelectionCriterion.HeldOutElbo
+            ? "held-out log-likelihood per observation (higher is better)"
+            : $"{Name(criterion).ToUpperInvariant()} (lower is better)";
         Plots.Lines(series.Select(s => (s.Label, s.Points.Select(p => p.X).ToArray(), s.Points.Select(p => p.Score).ToArray())).ToList(),
             $"model selection: {what}", xLabel, what).Save(path);
     }

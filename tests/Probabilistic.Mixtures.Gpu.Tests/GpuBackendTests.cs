@@ -63,9 +63,9 @@ public sealed class GpuBackendTests : IClassFixture<GpuBackendTests.Simulator>
         gpu.EStep(f, sg);
         Assert.True(Math.Abs(sc.LogLikelihood - sg.LogLikelihood) < 1e-5 * Math.Abs(sc.LogLikelihood), $"{type}: total LL cpu {sc.LogLikelihood:R}, gpu {sg.LogLikelihood:R}");
         // Sums of ~n single-precision terms: relative error ~1e-5 of the sum of |terms|, bounded here by 1e-4·max(1, |value|)·scale.
-        Close(sc.Weight, sg.Weight, 2e-3, type, "N_k");
-        Close(sc.First, sg.First, 2e-3, type, "first moments");
-        Close(sc.Second, sg.Second, 5e-3, type, "second moments");
+        Numbers.AssertClose(sc.Weight, sg.Weight, 2e-3, 2e-3, $"{type}: N_k, cpu vs gpu");
+        Numbers.AssertClose(sc.First, sg.First, 2e-3, 2e-3, $"{type}: first moments, cpu vs gpu");
+        Numbers.AssertClose(sc.Second, sg.Second, 5e-3, 5e-3, $"{type}: second moments, cpu vs gpu");
     }
 
     [Theory]
@@ -89,9 +89,9 @@ public sealed class GpuBackendTests : IClassFixture<GpuBackendTests.Simulator>
         Assert.Equal(StopReason.Converged, gpu.Trace!.StopReason);
         Assert.True(cpu.Iterations == gpu.Iterations, $"{type}: iterations to converge: cpu {cpu.Iterations}, gpu {gpu.Iterations}");
         Assert.True(Math.Abs(cpu.LowerBound - gpu.LowerBound) < 1e-5 * Math.Abs(cpu.LowerBound), $"{type}: final mean LL cpu {cpu.LowerBound:R}, gpu {gpu.LowerBound:R}");
-        Close(cpu.Parameters!.WeightsArray, gpu.Parameters!.WeightsArray, 1e-4, type, "weights");
-        Close(cpu.Parameters!.MeansArray, gpu.Parameters!.MeansArray, 1e-4, type, "means");
-        Close(cpu.Parameters!.CovariancesArray, gpu.Parameters!.CovariancesArray, 1e-3, type, "covariances");
+        Numbers.AssertClose(cpu.Parameters!.WeightsArray, gpu.Parameters!.WeightsArray, 1e-4, 1e-4, $"{type}: weights, cpu vs gpu");
+        Numbers.AssertClose(cpu.Parameters!.MeansArray, gpu.Parameters!.MeansArray, 1e-4, 1e-4, $"{type}: means, cpu vs gpu");
+        Numbers.AssertClose(cpu.Parameters!.CovariancesArray, gpu.Parameters!.CovariancesArray, 1e-3, 1e-3, $"{type}: covariances, cpu vs gpu");
         Assert.Equal(cpu.Predict(new NumericTable(x, n, 3)), gpu.Predict(new NumericTable(x, n, 3)));
     }
 
@@ -114,8 +114,8 @@ public sealed class GpuBackendTests : IClassFixture<GpuBackendTests.Simulator>
         var cpu = Fit(new CpuMixtureBackend(1));
         var gpu = Fit(_gpu);
         Assert.True(Math.Abs(cpu.LowerBound - gpu.LowerBound) < 1e-5 * Math.Abs(cpu.LowerBound), $"{type}: final bound cpu {cpu.LowerBound:R}, gpu {gpu.LowerBound:R}");
-        Close(cpu.Weights, gpu.Weights, 1e-4, type, "weights");
-        Close(cpu.Means, gpu.Means, 1e-4, type, "means");
+        Numbers.AssertClose(cpu.Weights, gpu.Weights, 1e-4, 1e-4, $"{type}: weights, cpu vs gpu");
+        Numbers.AssertClose(cpu.Means, gpu.Means, 1e-4, 1e-4, $"{type}: means, cpu vs gpu");
         Assert.Equal(cpu.Predict(new NumericTable(x, n, 3)), gpu.Predict(new NumericTable(x, n, 3)));
     }
 
@@ -128,12 +128,5 @@ public sealed class GpuBackendTests : IClassFixture<GpuBackendTests.Simulator>
         var auto = MixtureBackends.Create(BackendChoice.Auto);
         Assert.Equal(GpuMixtureBackend.CudaAvailable() ? "gpu:cuda" : "cpu", auto.Name);
         (auto as IDisposable)?.Dispose();
-    }
-
-    private static void Close(double[] expected, double[] actual, double tolerance, CovarianceType type, string what)
-    {
-        for (int i = 0; i < expected.Length; i++)
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * Math.Max(1, Math.Abs(expected[i])),
-                $"{type}: {what}[{i}]: cpu {expected[i]:R}, gpu {actual[i]:R}");
     }
 }

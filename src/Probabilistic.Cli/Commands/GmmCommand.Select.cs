@@ -20,13 +20,16 @@ public static partial class GmmCommand
     {
         var data = new Option<string>("--data") { Description = "Data: CSV with a header row, or .npy", Required = true };
         var k = new Option<string>("--components", "-k") { Description = "Values of K: a range 1..6, a list 1,2,4, or both (1..3,6)", Required = true };
-        var covariance = new Option<string>("--covariance") { Description = "Covariance types, comma-separated: full, diag, spherical, tied (any case)", DefaultValueFactory = _ => "full" };
+        var covariance = SelectionOptions.Covariances("Covariance types, comma-separated: full, diag, spherical, tied (any case)");
         var criterion = SelectionOptions.Criterion();
         var folds = SelectionOptions.Folds();
         var maxIter = Conventions.MaxIterations("EM iterations at most per fit");
         var tol = Conventions.Tolerance();
         var seed = Conventions.Seed("Seed of every fit (each candidate starts from the same seed, so the table is repeatable)");
-        var restarts = new Option<int>("--restarts") { Description = "Fits from different starts per candidate; the best log-likelihood is kept", DefaultValueFactory = _ => 1 };
+        var restarts = new Option<int>("--restarts")
+        {
+            Description = "Fits from different starts per candidate; the best log-likelihood is kept", DefaultValueFactory = _ => 1,
+        };
         var parallel = new Option<int?>("--parallel") { Description = "Candidates fitted at once (default: all cores)" };
         var output = Conventions.Output("Where to save the best model (versioned JSON)", required: false);
         var plot = SelectionOptions.Plot();
@@ -40,10 +43,7 @@ public static partial class GmmCommand
             var o = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             var ks = Checks.IntegerList(parse.GetValue(k)!, "--components", minimum: 1);
-            CovarianceType[] types;
-            try { types = parse.GetValue(covariance)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(CovarianceLayout.Parse).Distinct().ToArray(); }
-            catch (ArgumentException e) { throw new UsageException($"--covariance: {e.Message}"); }
-            if (types.Length == 0) throw new UsageException("--covariance: give at least one covariance type.");
+            var types = SelectionOptions.CovarianceTypes(parse.GetValue(covariance)!);
             var crit = SelectionOptions.ParseCriterion(parse.GetValue(criterion)!);
             int nFolds = Checks.AtLeast(parse.GetValue(folds), 2, "--folds");
             Checks.AtLeast(parse.GetValue(maxIter), 1, "--max-iter");
@@ -61,7 +61,8 @@ public static partial class GmmCommand
             if (table.Rows < maxK) throw new DataFormatException(table.Source ?? dataPath, null, GaussianMixture.TooFewRows(table.Rows, maxK));
             int workers = nParallel ?? Environment.ProcessorCount;
             budget.Require(workers * types.Max(t => GaussianMixture.EstimateFitBytes(table.Rows, table.Columns, maxK, t, 1)),
-                string.Create(CultureInfo.InvariantCulture, $"{workers} Gaussian-mixture fits at once of up to {maxK} components on {table.Rows} rows × {table.Columns} columns"),
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{workers} Gaussian-mixture fits at once of up to {maxK} components on {table.Rows} rows × {table.Columns} columns"),
                 "--parallel or the largest --components");
             // Each candidate's E-steps run on one thread; the candidates run side by side.
             var template = new GaussianMixtureOptions(1, Restarts: parse.GetValue(restarts), Backend: new CpuMixtureBackend(1), Budget: budget);
@@ -78,7 +79,8 @@ public static partial class GmmCommand
                 SelectionOptions.SavePlot(plotPath, result.Criterion,
                     types.Select(t => (Name(t), result.Table.Where(r => r.Options.CovarianceType == t)
                         .Select(r => ((double)r.Options.Components, r.Score)).ToArray())).ToList(), "K (components)");
-            SelectionOptions.Print(o, asJson, "gmm select", crit, result.Table.Select(r => r.Trace).ToList(), rows.Select(r => (r.Label, r.Fields, r.Row.Score, r.Row.Elapsed)).ToList(),
+            SelectionOptions.Print(o, asJson, "gmm select", crit, result.Table.Select(r => r.Trace).ToList(),
+                rows.Select(r => (r.Label, r.Fields, r.Row.Score, r.Row.Elapsed)).ToList(),
                 result.BestIndex, outPath, plotPath, table.Rows);
             return Task.FromResult(CliHost.Ok);
         });

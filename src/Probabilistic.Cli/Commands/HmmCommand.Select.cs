@@ -19,8 +19,11 @@ public static partial class HmmCommand
     {
         var data = DataOption(); var lengths = LengthsOption(); var threads = ThreadsOption();
         var states = new Option<string>("--states") { Description = "Numbers of states: a range 1..6, a list 2,3,5, or both", Required = true };
-        var emission = new Option<string>("--emission") { Description = "Emission families, comma-separated: gaussian, gmm, poisson, categorical (any case)", DefaultValueFactory = _ => "gaussian" };
-        var covariance = new Option<string>("--covariance") { Description = "Covariance types for gaussian and gmm, comma-separated: full, diag, spherical, tied", DefaultValueFactory = _ => "full" };
+        var emission = new Option<string>("--emission")
+        {
+            Description = "Emission families, comma-separated: gaussian, gmm, poisson, categorical (any case)", DefaultValueFactory = _ => "gaussian",
+        };
+        var covariance = SelectionOptions.Covariances("Covariance types for gaussian and gmm, comma-separated: full, diag, spherical, tied (any case)");
         var criterion = SelectionOptions.Criterion();
         var folds = SelectionOptions.Folds();
         var maxIter = Conventions.MaxIterations("Baum-Welch iterations at most per fit");
@@ -52,10 +55,7 @@ public static partial class HmmCommand
             if (families.Length == 0) throw new UsageException("--emission: give at least one emission family.");
             if (families.Contains(HmmEmission.Categorical) && families.Length > 1)
                 throw new UsageException("--emission categorical reads symbols, the others numbers; search categorical on its own.");
-            CovarianceType[] types;
-            try { types = parse.GetValue(covariance)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(CovarianceLayout.Parse).Distinct().ToArray(); }
-            catch (ArgumentException e) { throw new UsageException($"--covariance: {e.Message}"); }
-            if (types.Length == 0) throw new UsageException("--covariance: give at least one covariance type.");
+            var types = SelectionOptions.CovarianceTypes(parse.GetValue(covariance)!);
             if (families.Contains(HmmEmission.GaussianMixture) && types.Contains(CovarianceType.Tied))
                 throw new UsageException("--covariance tied is not supported with --emission gmm; use full, diag or spherical.");
             var grid = families.SelectMany(f => f is HmmEmission.Gaussian or HmmEmission.GaussianMixture
@@ -105,9 +105,11 @@ public static partial class HmmCommand
                 new JsonObject { ["states"] = row.Options.Options.States, ["emission"] = row.Options.Label }, row.Score, row.Elapsed)).ToList();
             if (plotPath is not null)
                 SelectionOptions.SavePlot(plotPath, result.Criterion, grid.Select(g => new HmmCandidate(g.Item1, template with { CovarianceType = g.Item2 }).Label)
-                    .Select(label => (label, result.Table.Where(row => row.Options.Label == label).Select(row => ((double)row.Options.Options.States, row.Score)).ToArray()))
+                    .Select(label => (label, result.Table.Where(row => row.Options.Label == label)
+                        .Select(row => ((double)row.Options.Options.States, row.Score)).ToArray()))
                     .ToList(), "states");
-            SelectionOptions.Print(o, asJson, "hmm select", crit, result.Table.Select(row => row.Trace).ToList(), rows, result.BestIndex, outPath, plotPath, set.TotalLength);
+            SelectionOptions.Print(o, asJson, "hmm select", crit, result.Table.Select(row => row.Trace).ToList(), rows, result.BestIndex,
+                outPath, plotPath, set.TotalLength);
             return Task.FromResult(CliHost.Ok);
         });
         return command;

@@ -47,7 +47,9 @@ public static class GaussianMStep
             throw new ArgumentException($"{type} covariances need full second moments.", nameof(s));
         if (means.Length != k * d) throw new ArgumentException($"{means.Length} mean values for {k}×{d}.", nameof(means));
         if (covariances.Length != CovarianceLayout.Length(type, k, d))
-            throw new ArgumentException($"{covariances.Length} covariance values; a {type} covariance of {k} Gaussians in {d} dimensions needs {CovarianceLayout.Length(type, k, d)}.", nameof(covariances));
+            throw new ArgumentException(
+                $"{covariances.Length} covariance values; a {type} covariance of {k} Gaussians in {d} dimensions needs {CovarianceLayout.Length(type, k, d)}.",
+                nameof(covariances));
         bool sklearn = convention == CovarianceRegularization.AddToCovariance;
         var nk = new double[k];
         var used = new bool[k];
