@@ -1,7 +1,9 @@
+using Probabilistic.Core.Inference;
 using System.Text.Json.Nodes;
 using Probabilistic.Core.Data;
 using Probabilistic.Core.IO;
 using Probabilistic.Mixtures;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Bench;
 
@@ -35,14 +37,14 @@ public static class GmmSuite
             var data = NpyReader.Read(Path.Combine(dir, w.Name + ".npy")).ToTable(w.Name);
             var start = ModelFile.ReadJson<StartPoint>(Path.Combine(dir, w.Name + ".init.json"));
             var init = GaussianMixtureParameters.FromFullCovariances(w.Type, start.Weights, start.Means, start.Covariances);
-            var options = new GaussianMixtureOptions(init.Components, w.Type, MaxIterations: iterations, Tolerance: 0,
+            var options = new GaussianMixtureOptions(init.Components, w.Type,
                 Init: MixtureInit.Parameters, InitialParameters: init, Backend: new CpuMixtureBackend(threads));
-            new GaussianMixture(options with { MaxIterations = 2 }).Fit(data); // warm-up (JIT), not timed
+            new GaussianMixture(options).Fit(data, new FitOptions(MaxIterations: 2, Tolerance: 0)); // warm-up (JIT), not timed
             double best = double.PositiveInfinity, ll = double.NaN;
             for (int r = 0; r < repeats; r++)
             {
                 var gmm = new GaussianMixture(options);
-                var trace = gmm.Fit(data);
+                var (_, trace) = gmm.Fit(data, new FitOptions(MaxIterations: iterations, Tolerance: 0));
                 best = Math.Min(best, trace.SecondsPerStep);
                 ll = trace.FinalElboPerObservation;
             }

@@ -36,7 +36,7 @@ public static class VaeSuite
         var oursSeconds = new List<double>();
         var oursTest = new List<double>();
         var oursTrain = new List<double>();
-        using (var trainer = new VaeTrainer(model, train, null, new VaeTrainingOptions(128, 1e-3, seed)))
+        using (var trainer = new VaeTrainer(model, train, null, new VaeTrainingOptions(128, 1e-3), seed))
         {
             for (int e = 0; e < epochs; e++)
             {
@@ -108,7 +108,7 @@ public static class VaeSuite
         var ratios = new List<double>();
         var ours = new List<double>();
         var theirs = new List<double>();
-        using var trainer = new VaeTrainer(model, train, null, new VaeTrainingOptions(128, 1e-3, seed + 1000));
+        using var trainer = new VaeTrainer(model, train, null, new VaeTrainingOptions(128, 1e-3), seed + 1000);
         for (int i = 0; i < pairs; i++)
         {
             var sw = Stopwatch.StartNew();

@@ -21,7 +21,8 @@ for trx in "$results"/*.trx; do
   get() { printf '%s' "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
   passed=$((passed + $(get passed)))
   failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
-  skipped=$((skipped + $(get notExecuted)))
+  # A test skipped at run time (Skip.If of Xunit.SkippableFact) is counted in "total" but not in "executed" or "notExecuted".
+  skipped=$((skipped + $(get notExecuted) + $(get total) - $(get executed)))
 done
 if [ "$files" = 0 ] && [ "$rc" != 0 ]; then failed=$((failed + 1)); fi
 echo "Tests: $passed passed, $failed failed, $skipped skipped"

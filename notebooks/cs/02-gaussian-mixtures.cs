@@ -23,6 +23,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Probabilistic.Core.Data;
+using Probabilistic.Core.Gaussians;
 using Probabilistic.Core.Inference;
 using Probabilistic.Mixtures;
 using Probabilistic.Mixtures.Gpu;
@@ -45,53 +46,49 @@ double[] waiting = Enumerable.Range(0, n).Select(i => faithful.Values[i * d + 1]
 Console.WriteLine($"{n} rows × {d} columns: {string.Join(", ", faithful.ColumnNames)}");
 
 // ── cell 6 ──
-var fits = new List<GaussianMixture>();
-for (int k = 1; k <= 6; k++)
-{
-    var gmm = new GaussianMixture(new GaussianMixtureOptions(k, CovarianceType.Full, MaxIterations: 1000, Tolerance: 1e-8,
-        Restarts: 5, Seed: 42));
-    gmm.Fit(faithful);
-    fits.Add(gmm);
-}
-double[] ks = Enumerable.Range(1, 6).Select(k => (double)k).ToArray();
-double[] bics = fits.Select(g => g.Bic(faithful.Values, n)).ToArray();
-int bestK = Array.IndexOf(bics, bics.Min()) + 1;
+// ModelSelection fits the grid in parallel (every candidate from the same seed) and scores it by BIC.
+var selection = GaussianMixtureSelection.Select(faithful, Enumerable.Range(1, 6), [CovarianceType.Full],
+    template: new GaussianMixtureOptions(1, Restarts: 5), fitOptions: new FitOptions(MaxIterations: 1000, Tolerance: 1e-8, Seed: 42));
+double[] ks = selection.Table.Select(r => (double)r.Options.Components).ToArray();
+double[] bics = selection.Table.Select(r => r.Score).ToArray();
+int bestK = selection.BestRow.Options.Components;
 display(Html.Table(["K", "free parameters", "mean log-likelihood", "BIC", "EM iterations", "converged"],
-    fits.Select((g, i) => (IReadOnlyList<object?>)[i + 1, g.FreeParameters(), g.Score(faithful.Values, n), bics[i], g.Iterations, g.Converged])));
+    selection.Table.Select(r => (IReadOnlyList<object?>)[r.Options.Components,
+        CovarianceLayout.FreeParameters(CovarianceType.Full, r.Options.Components, 2) + 3 * r.Options.Components - 1,
+        r.Trace.FinalElboPerObservation, r.Score, r.Trace.Count, r.Trace.StopReason == StopReason.Converged])));
 Console.WriteLine($"BIC chooses K = {bestK}");
 
 // ── cell 8 ──
 display(Plots.Line(ks, bics, title: "Old Faithful: BIC against K (full covariances)", xLabel: "components K", yLabel: "BIC"));
 
 // ── cell 10 ──
-var best = fits[1];
+var best = selection.Best;
 var p = best.Parameters!;
 display(Html.Table(["component", "weight", "mean eruption (min)", "mean waiting (min)"],
     Enumerable.Range(0, 2).Select(c => (IReadOnlyList<object?>)[c, p.Weights[c], p.Mean(c)[0], p.Mean(c)[1]])));
 display(Plots.CovarianceEllipses(Enumerable.Range(0, 2).Select(c => p.Mean(c)).ToList(),
     Enumerable.Range(0, 2).Select(c => p.FullCovariance(c)).ToList(),
-    eruptions, waiting, best.Predict(faithful.Values, n),
+    eruptions, waiting, best.Predict(faithful),
     title: "Old Faithful, K = 2, full covariances", xLabel: "eruption duration (min)", yLabel: "waiting time (min)"));
 
 // ── cell 12 ──
 display(best.Trace);
 
 // ── cell 14 ──
-var vb = new BayesianGaussianMixture(new BayesianGaussianMixtureOptions(6, MaxIterations: 1000, Tolerance: 1e-8, Seed: 42));
-var vbTrace = vb.Fit(faithful);
+var vb = new BayesianGaussianMixture(new BayesianGaussianMixtureOptions(6));
+var (_, vbTrace) = vb.Fit(faithful, new FitOptions(MaxIterations: 1000, Tolerance: 1e-8, Seed: 42));
 Console.WriteLine(vbTrace);
 display(Html.Table(["component", "expected weight"], vb.Weights.Select((w, c) => (IReadOnlyList<object?>)[c, w])));
 
 // ── cell 17 ──
-double cpuMeanLogLikelihood = best.Score(faithful.Values, n);
+double cpuMeanLogLikelihood = best.ScorePerObservation(faithful);
 double? gpuMeanLogLikelihood = null;
 if (System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
 {
     var gpu = GpuMixtureBackend.CreateCpuSimulator();
-    var onGpu = new GaussianMixture(new GaussianMixtureOptions(2, CovarianceType.Full, MaxIterations: 1000, Tolerance: 1e-8,
-        Restarts: 5, Seed: 42, Backend: gpu));
-    onGpu.Fit(faithful);
-    gpuMeanLogLikelihood = onGpu.Score(faithful.Values, n);
+    var onGpu = new GaussianMixture(new GaussianMixtureOptions(2, CovarianceType.Full, Restarts: 5, Backend: gpu));
+    onGpu.Fit(faithful, new FitOptions(MaxIterations: 1000, Tolerance: 1e-8, Seed: 42));
+    gpuMeanLogLikelihood = onGpu.ScorePerObservation(faithful);
     Console.WriteLine($"{gpu.Name}: mean log-likelihood {gpuMeanLogLikelihood:F6} after {onGpu.Iterations} iterations; CPU: {cpuMeanLogLikelihood:F6}");
     gpu.Dispose();
 }
@@ -103,7 +100,7 @@ Expect.That(bestK == 2, $"BIC chooses K = 2 (it chose {bestK})");
 Expect.That(best.Converged, "the K = 2 EM fit converged");
 Expect.That(best.Trace!.Zip(best.Trace!.Skip(1)).All(s => s.Second.Elbo >= s.First.Elbo - 1e-9 * Math.Abs(s.First.Elbo)),
     "EM never lowered the log-likelihood");
-Expect.Near(-4.155382, best.Score(faithful.Values, n), 1e-5, "K = 2 mean log-likelihood vs scikit-learn 1.2.1 (nats)");
+Expect.Near(-4.155382, best.ScorePerObservation(faithful), 1e-5, "K = 2 mean log-likelihood vs scikit-learn 1.2.1 (nats)");
 var vbActive = vb.Weights.Where(w => w > 0.05).OrderBy(w => w).ToArray();
 Expect.That(vbActive.Length == 2, $"the variational fit keeps 2 components above weight 0.05 (it kept {vbActive.Length})");
 Expect.Near(p.Weights.Min(), vbActive[0], 0.02, "smaller variational weight vs EM K = 2");

@@ -21,6 +21,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Probabilistic.Core.Data;
+using Probabilistic.Core.Gaussians;
 using Probabilistic.Core.Inference;
 using Probabilistic.Core.Numerics;
 using Probabilistic.Hmm;
@@ -56,17 +57,17 @@ double[] sorted = sequences.Values.Order().ToArray();
 var startMeans = Enumerable.Range(0, 5)
     .Select(seed => { var rng = Rng.Create(seed); return Enumerable.Range(0, 3).Select(_ => sequences.Values[rng.Next(sorted.Length)]).Order().ToArray(); })
     .Append([sorted[sorted.Length / 6], sorted[sorted.Length / 2], sorted[5 * sorted.Length / 6]]).ToList();
-var fits = startMeans.Select(means => BaumWelch<GaussianEmission, GaussianStatistics>.Fit(
+var fits = startMeans.Select(means => new GaussianHmm(new HmmOptions(3)).Fit(sequences,
     new HiddenMarkovModel<GaussianEmission, GaussianStatistics>([1.0 / 3, 1.0 / 3, 1.0 / 3],
         [0.8, 0.1, 0.1,
          0.1, 0.8, 0.1,
          0.1, 0.1, 0.8],
         GaussianEmission.Univariate(means, [dataVariance / 4, dataVariance / 4, dataVariance / 4])),
-    sequences, new FitOptions(2000, 1e-8, 7))).ToList();
+    new FitOptions(2000, 1e-8, 7))).ToList();
 display(Html.Table(["start", "start means", "iterations", "stop", "final log-likelihood"],
     fits.Select((f, i) => (IReadOnlyList<object?>)[i < 5 ? $"random, seed {i}" : "quantiles", string.Join(", ", startMeans[i].Select(m => m.ToString("F2"))),
-        f.Trace.Count, f.Trace.StopReason, f.FinalLogLikelihood])));
-var fit = fits.MaxBy(f => f.FinalLogLikelihood)!;
+        f.Trace.Count, f.Trace.StopReason, f.Model.Score(sequences)])));
+var fit = fits.MaxBy(f => f.Model.Score(sequences))!;
 display(fit.Trace);
 
 // ── cell 9 ──

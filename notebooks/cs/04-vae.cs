@@ -44,7 +44,7 @@ List<float[]> Images(VaeDataset data, int count) =>
 
 // ── cell 5 ──
 var vae = VariationalAutoencoder.Create(VaeArchitecture.Mlp(train.Height, train.Width, 400, 20), seed: 0);
-var trace = VaeTrainer.Fit(vae, train, test, new VaeTrainingOptions(128, 1e-3, 0), new FitOptions(MaxIterations: 3, Tolerance: 0));
+var (_, trace) = vae.Fit(train, new FitOptions(MaxIterations: 3, Tolerance: 0, Seed: 0), validation: test);
 display(Html.Table(["epoch", "training ELBO (nats/image)", "held-out ELBO (nats/image)"],
     trace.Select(s => (IReadOnlyList<object?>)[s.Iteration, s.ElboPerObservation, s.HeldOutElboPerObservation])));
 display(trace);
@@ -65,7 +65,7 @@ Console.WriteLine($"ELBO {elbo200:F2}, IWAE(K=50) {iwae200:F2} nats/image");
 
 // ── cell 13 ──
 var vae2 = VariationalAutoencoder.Create(VaeArchitecture.Mlp(train.Height, train.Width, 400, 2), seed: 0);
-var trace2 = VaeTrainer.Fit(vae2, train, test, new VaeTrainingOptions(128, 1e-3, 0), new FitOptions(MaxIterations: 3, Tolerance: 0));
+var (_, trace2) = vae2.Fit(train, new FitOptions(MaxIterations: 3, Tolerance: 0, Seed: 0), validation: test);
 Console.WriteLine(trace2);
 var codes = vae2.Encode(test);
 display(Plots.Scatter(Enumerable.Range(0, codes.Count).Select(i => (double)codes.Mean[2 * i]).ToArray(),

@@ -50,6 +50,27 @@ public static class Checks
     }
 
     /// <summary>
+    /// Whole numbers given as a range <c>1..6</c>, a list <c>1,2,4</c>, or both (<c>1..3,6</c>), each ≥ <paramref name="minimum"/>;
+    /// duplicates are dropped, the order kept.
+    /// </summary>
+    public static int[] IntegerList(string text, string option, int minimum = 1)
+    {
+        var values = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            var ends = part.Split("..", StringSplitOptions.TrimEntries);
+            if (ends.Length > 2 || ends.Any(e => !int.TryParse(e, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+                throw new UsageException($"{option} '{text}': '{part}' is not a whole number or a range such as 1..6.");
+            int from = int.Parse(ends[0], CultureInfo.InvariantCulture), to = int.Parse(ends[^1], CultureInfo.InvariantCulture);
+            if (from < minimum || to < from)
+                throw new UsageException($"{option} '{text}': '{part}' must be at least {minimum}, and a range must go upwards.");
+            if ((long)to - from > 10_000) throw new UsageException($"{option} '{text}': '{part}' asks for more than 10,000 values.");
+            for (int v = from; v <= to; v++) if (!values.Contains(v)) values.Add(v);
+        }
+        return values.ToArray();
+    }
+
+    /// <summary>
     /// Checks an output path before any work (see <see cref="OutputTarget.Check"/>): refused when empty, a directory or
     /// device, in a missing or read-only folder, or the same file as one of <paramref name="inputs"/>.
     /// </summary>

@@ -15,18 +15,11 @@ public sealed record HmmPriors(double StartPseudocount = 0, double TransitionPse
 }
 
 /// <summary>
-/// A fitted model, its ELBO trace (each value is the objective of the parameters that step started from), and for
-/// the final parameters the objective (log-likelihood + log prior) and the log-likelihood alone.
-/// </summary>
-public sealed record HmmFitResult<TEmission, TStats>(HiddenMarkovModel<TEmission, TStats> Model, ElboTrace Trace, double FinalObjective, double FinalLogLikelihood)
-    where TEmission : IEmissionModel<TEmission, TStats>
-    where TStats : class;
-
-/// <summary>
 /// Baum-Welch (EM for HMMs) over many sequences as an <see cref="IElboOptimizer"/> for Core's <see cref="ElboDriver"/>.
-/// Each <see cref="Step"/> runs forward-backward on every sequence in parallel (per-thread accumulators) and returns
-/// the objective of the parameters it was given — total log-likelihood plus log prior, the ELBO at the exact
-/// posterior — then moves to the M-step's parameters. The objective never decreases.
+/// The constructor runs the E-step on the start (forward-backward on every sequence in parallel, per-thread
+/// accumulators); each <see cref="Step"/> moves to the M-step's parameters and runs their E-step, and returns the
+/// objective of the new parameters — total log-likelihood plus log prior, the ELBO at the exact posterior — so each
+/// trace value belongs to the model the step ended with, as for every family. The objective never decreases.
 /// </summary>
 public sealed class BaumWelch<TEmission, TStats> : IElboOptimizer
     where TEmission : IEmissionModel<TEmission, TStats>
@@ -35,12 +28,13 @@ public sealed class BaumWelch<TEmission, TStats> : IElboOptimizer
     private readonly SequenceSet _data;
     private readonly HmmPriors _priors;
     private readonly int? _maxThreads;
+    private ExpectedCounts<TStats> _counts;
 
-    /// <summary>Prepares a fit of <paramref name="initial"/> to <paramref name="data"/>; checks every observation once.</summary>
-    /// <exception cref="Core.Data.DataFormatException">The data do not fit the model (dimension, symbols, counts, non-finite values).</exception>
+    /// <summary>Prepares a fit of <paramref name="initial"/> to <paramref name="data"/>: checks every observation once and runs the first E-step.</summary>
+    /// <exception cref="Core.Data.DataFormatException">The data do not fit the model (dimension, symbols, counts, non-finite values), or a sequence is impossible under the start.</exception>
     /// <exception cref="Core.ResourceLimitException">The fit's memory estimate exceeds <paramref name="budget"/> (default: the memory available now).</exception>
     public BaumWelch(HiddenMarkovModel<TEmission, TStats> initial, SequenceSet data, HmmPriors? priors = null, int? maxThreads = null,
-        Core.MemoryBudget? budget = null)
+        Core.MemoryBudget? budget = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(initial);
         ArgumentNullException.ThrowIfNull(data);
@@ -55,10 +49,17 @@ public sealed class BaumWelch<TEmission, TStats> : IElboOptimizer
         if (!(_priors.StartPseudocount >= 0) || !(_priors.TransitionPseudocount >= 0))
             throw new ArgumentException("Pseudo-counts must be >= 0.", nameof(priors));
         _maxThreads = maxThreads;
+        _counts = ExpectedCounts(initial, cancellationToken);
     }
 
-    /// <summary>The current parameters (after the last M-step).</summary>
+    /// <summary>The parameters of the last completed step (the start before the first).</summary>
     public HiddenMarkovModel<TEmission, TStats> Model { get; private set; }
+
+    /// <summary>Total log-likelihood Σ_n log p(x_n) of <see cref="Model"/> on the data, in nats.</summary>
+    public double LogLikelihood => _counts.LogLikelihood;
+
+    /// <summary>The objective of <see cref="Model"/>: <see cref="LogLikelihood"/> plus its log prior.</summary>
+    public double Objective => _counts.LogLikelihood + LogPrior(Model);
 
     /// <inheritdoc/>
     public bool IsMonotone => true;
@@ -66,30 +67,18 @@ public sealed class BaumWelch<TEmission, TStats> : IElboOptimizer
     /// <inheritdoc/>
     public long ObservationCount => _data.TotalLength;
 
-    /// <summary>Runs Baum-Welch on the driver and returns the final model, the trace and the final objective.</summary>
-    public static HmmFitResult<TEmission, TStats> Fit(HiddenMarkovModel<TEmission, TStats> initial, SequenceSet data,
-        FitOptions? options = null, HmmPriors? priors = null, int? maxThreads = null, CancellationToken cancellationToken = default,
-        Core.MemoryBudget? budget = null)
-    {
-        var optimizer = new BaumWelch<TEmission, TStats>(initial, data, priors, maxThreads, budget);
-        var trace = ElboDriver.Fit(optimizer, options, cancellationToken);
-        double ll = optimizer.Model.Score(data, maxThreads);
-        return new HmmFitResult<TEmission, TStats>(optimizer.Model, trace, ll + optimizer.LogPrior(optimizer.Model), ll);
-    }
-
-    /// <summary>Total log-likelihood of <paramref name="model"/> on the data plus its log prior.</summary>
-    public double Objective(HiddenMarkovModel<TEmission, TStats> model) => model.Score(_data, _maxThreads) + LogPrior(model);
-
     /// <inheritdoc/>
     public double Step(CancellationToken cancellationToken)
     {
         var model = Model;
-        var totals = ExpectedCounts(model, cancellationToken);
-        double objective = totals.LogLikelihood + LogPrior(model);
+        var totals = _counts;
         var start = HmmValidation.NormalizeCounts(totals.Start, model.StartSpan, 1, model.StateCount, _priors.StartPseudocount);
         var transitions = HmmValidation.NormalizeCounts(totals.Transitions, model.TransitionSpan, model.StateCount, model.StateCount, _priors.TransitionPseudocount);
-        Model = new HiddenMarkovModel<TEmission, TStats>(start, transitions, model.Emission.Maximize(totals.Emission));
-        return objective;
+        var next = new HiddenMarkovModel<TEmission, TStats>(start, transitions, model.Emission.Maximize(totals.Emission));
+        // The model moves only once its E-step has completed: a cancelled step leaves the last completed one.
+        _counts = ExpectedCounts(next, cancellationToken);
+        Model = next;
+        return Objective;
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Probabilistic.Core.Data;
 using Probabilistic.Core.IO;
 using Probabilistic.Hmm.Emissions;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Hmm;
 

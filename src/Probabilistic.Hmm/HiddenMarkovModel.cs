@@ -73,6 +73,13 @@ public sealed partial class HiddenMarkovModel<TEmission, TStats> : IHiddenMarkov
     /// <summary>A, K×K row-major, a copy.</summary>
     public double[] Transitions => (double[])_transitions.Clone();
 
+    /// <summary>A as a K×K Math.NET matrix (row i = p(next | i)).</summary>
+    public MathNet.Numerics.LinearAlgebra.Matrix<double> TransitionMatrix() =>
+        MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfRowMajor(StateCount, StateCount, _transitions);
+
+    /// <summary>π as a Math.NET vector.</summary>
+    public MathNet.Numerics.LinearAlgebra.Vector<double> StartVector() => MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfArray(Start);
+
     /// <summary>A[i, j].</summary>
     public double Transition(int from, int to) => _transitions[from * StateCount + to];
 
@@ -85,8 +92,32 @@ public sealed partial class HiddenMarkovModel<TEmission, TStats> : IHiddenMarkov
     public HiddenMarkovModel<TEmission, TStats> With(double[]? start = null, double[]? transitions = null, TEmission? emission = default)
         => new(start ?? _start, transitions ?? _transitions, emission ?? Emission);
 
-    /// <summary>Total log-likelihood Σ_n log p(x_n) over all sequences (in parallel); −∞ when some sequence is impossible.</summary>
+    /// <summary>Total log-likelihood Σ_n log p(x_n) in nats over all sequences (in parallel); −∞ when some sequence is impossible.</summary>
     public double Score(SequenceSet data, int? maxThreads = null) => ScoreEach(data, maxThreads).Sum();
+
+    /// <inheritdoc/>
+    public long FreeParameters => StateCount - 1 + (long)StateCount * (StateCount - 1) + Emission.FreeParameters;
+
+    /// <summary>Bayesian information criterion −2 log L + p log N, N the number of observations (hmmlearn's <c>bic</c>).</summary>
+    public double Bic(SequenceSet data, int? maxThreads = null) => -2 * Score(data, maxThreads) + FreeParameters * Math.Log(data.TotalLength);
+
+    /// <summary>Akaike information criterion −2 log L + 2p (hmmlearn's <c>aic</c>).</summary>
+    public double Aic(SequenceSet data, int? maxThreads = null) => -2 * Score(data, maxThreads) + 2.0 * FreeParameters;
+
+    /// <summary><see cref="Score(SequenceSet, int?)"/> divided by the number of observations (all steps of all sequences).</summary>
+    public double ScorePerObservation(SequenceSet data, int? maxThreads = null) => Score(data, maxThreads) / data.TotalLength;
+
+    /// <summary>Saves the model atomically as versioned JSON (kind <c>hmm</c>), with the symbol names of a categorical emission.</summary>
+    public void Save(string path) => HmmModelFile.Save(path, this);
+
+    /// <summary>
+    /// Loads a model saved by <see cref="Save"/>, refusing wrong, corrupt or inconsistent files, and a file of another emission
+    /// family (use <see cref="HmmModelFile.Load"/> for a model of any family).
+    /// </summary>
+    /// <exception cref="Core.IO.ModelFormatException">The file is not a valid HMM file of this family.</exception>
+    public static HiddenMarkovModel<TEmission, TStats> Load(string path, Core.MemoryBudget? budget = null) =>
+        HmmModelFile.Load(path, budget) as HiddenMarkovModel<TEmission, TStats>
+        ?? throw new Core.IO.ModelFormatException(path, $"holds an HMM of another emission family, not {typeof(TEmission).Name}");
 
     /// <summary>log p(x_n) for each sequence (−∞ for an impossible one).</summary>
     public double[] ScoreEach(SequenceSet data, int? maxThreads = null)
@@ -124,8 +155,14 @@ public sealed partial class HiddenMarkovModel<TEmission, TStats> : IHiddenMarkov
         return ll;
     }
 
-    /// <summary>The predicted distribution of the next state, p(z_{t+1}) = Σ_i p(z_t = i) A[i, ·].</summary>
-    public double[] Predict(ReadOnlySpan<double> distribution)
+    /// <summary>The most probable state of each step of one sequence, by Viterbi (hmmlearn's <c>predict</c>).</summary>
+    public int[] Predict(ReadOnlySpan<double> sequence) => Decode(sequence).States;
+
+    /// <summary>Posterior state probabilities p(z_t = k | x), T×K (hmmlearn's <c>predict_proba</c>).</summary>
+    public double[] PredictProba(ReadOnlySpan<double> sequence) => StatePosteriors(sequence).Posteriors;
+
+    /// <summary>The distribution of the next state, p(z_{t+1}) = Σ_i p(z_t = i) A[i, ·].</summary>
+    public double[] PredictNextState(ReadOnlySpan<double> distribution)
     {
         var next = new double[StateCount];
         for (int i = 0; i < StateCount; i++) ForwardBackward.Axpy(distribution[i], _transitions.AsSpan(i * StateCount, StateCount), next);

@@ -1,5 +1,6 @@
 using Probabilistic.Core.IO;
 using Probabilistic.Hmm.Emissions;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Hmm;
 
@@ -61,10 +62,10 @@ public static class HmmModelFile
     /// <summary>The oldest format version this build reads.</summary>
     public const int OldestVersion = 1;
 
-    /// <summary>Saves any of this library's HMMs (atomically); <paramref name="symbols"/> names the categories of a categorical model.</summary>
-    public static void Save(string path, IHiddenMarkovModel model, IReadOnlyList<string>? symbols = null)
+    /// <summary>Saves any of this library's HMMs (atomically); a categorical model's symbol names are kept.</summary>
+    public static void Save(string path, IHiddenMarkovModel model)
     {
-        var data = ToData(model, symbols);
+        var data = ToData(model);
         ModelFile.Save(path, Kind, VersionFor(data), data);
     }
 
@@ -72,7 +73,7 @@ public static class HmmModelFile
     public static int VersionFor(HmmFileData data) => data.CovarianceType == CovarianceType.Tied ? 2 : 1;
 
     /// <summary>The payload for a model.</summary>
-    public static HmmFileData ToData(IHiddenMarkovModel model, IReadOnlyList<string>? symbols = null)
+    public static HmmFileData ToData(IHiddenMarkovModel model)
     {
         int k = model.StateCount;
         var data = new HmmFileData
@@ -83,7 +84,7 @@ public static class HmmModelFile
         {
             HiddenMarkovModel<CategoricalEmission, CategoricalStatistics> c => data with
             {
-                EmissionProbabilities = Rows(c.Emission.Probabilities, k), Symbols = symbols?.ToArray(), Pseudocount = c.Emission.Pseudocount,
+                EmissionProbabilities = Rows(c.Emission.Probabilities, k), Symbols = c.Emission.SymbolNames?.ToArray(), Pseudocount = c.Emission.Pseudocount,
             },
             HiddenMarkovModel<GaussianEmission, GaussianStatistics> g => data with
             {
@@ -102,27 +103,18 @@ public static class HmmModelFile
         };
     }
 
-    /// <summary>Loads a model file, refusing (with <see cref="ModelFormatException"/> and the reason) one whose parameters do not form a valid model.</summary>
-    public static (IHiddenMarkovModel Model, HmmFileData Data) Load(string path, Core.MemoryBudget? budget = null)
+    /// <summary>
+    /// Loads a model file of any emission family, refusing (with <see cref="ModelFormatException"/> and the reason) one whose
+    /// parameters do not form a valid model; a categorical model carries its symbol names.
+    /// </summary>
+    public static IHiddenMarkovModel Load(string path, Core.MemoryBudget? budget = null)
     {
-        HmmFileData data;
-        int version = OldestVersion;
-        try
-        {
-            data = ModelFile.Load<HmmFileData>(path, Kind, OldestVersion, budget);
-        }
-        catch (ModelFormatException e) when (e.Reason.StartsWith("is a version ", StringComparison.Ordinal))
-        {
-            // Not version 1: version 2 (tied), or a version this build does not know, which is refused naming both.
-            if (!e.Reason.StartsWith($"is a version {Version} ", StringComparison.Ordinal))
-                throw new ModelFormatException(path, e.Reason.Replace($"this build reads version {OldestVersion}", $"this build reads versions {OldestVersion} and {Version}", StringComparison.Ordinal), e);
-            data = ModelFile.Load<HmmFileData>(path, Kind, version = Version, budget);
-        }
+        var (data, version) = ModelFile.Load<HmmFileData>(path, Kind, OldestVersion, Version, budget);
         try
         {
             if (version < VersionFor(data))
                 throw new ArgumentException($"'covarianceType' is {data.CovarianceType}, which needs format version {VersionFor(data)}, but the file says version {version}.");
-            return (FromData(data), data);
+            return FromData(data);
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
@@ -156,7 +148,7 @@ public static class HmmModelFile
                         CheckSymbols(s);
                     }
                     return new HiddenMarkovModel<CategoricalEmission, CategoricalStatistics>(start, transitions,
-                        CategoricalEmission.FromProbabilities(Flatten(rows, "emissionProbabilities", v), k, v, data.Pseudocount));
+                        CategoricalEmission.FromProbabilities(Flatten(rows, "emissionProbabilities", v), k, v, data.Pseudocount).WithSymbolNames(data.Symbols));
                 }
             case "gaussian":
                 {

@@ -86,6 +86,23 @@ public sealed class SequenceSet
         return new SequenceSet(values, dimension, offsets);
     }
 
+    /// <summary>
+    /// Sequences from the rows of a Math.NET matrix (one observation per row), cut by <paramref name="lengths"/> (null:
+    /// one sequence of all the rows).
+    /// </summary>
+    public static SequenceSet FromMatrix(MathNet.Numerics.LinearAlgebra.Matrix<double> rows, IReadOnlyList<int>? lengths = null)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        return FromLengths(rows.ToRowMajorArray(), rows.ColumnCount, lengths ?? [rows.RowCount]);
+    }
+
+    /// <summary>One sequence of scalar observations from a Math.NET vector.</summary>
+    public static SequenceSet FromVector(MathNet.Numerics.LinearAlgebra.Vector<double> observations)
+    {
+        ArgumentNullException.ThrowIfNull(observations);
+        return Single(observations.ToArray());
+    }
+
     /// <summary>One sequence of T×D values.</summary>
     public static SequenceSet Single(double[] values, int dimension = 1) => FromLengths(values, dimension, [values.Length / Math.Max(1, dimension)]);
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Probabilistic.Hmm;
 using Probabilistic.Mixtures;
 using Probabilistic.Vae;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Interactive;
 

@@ -3,6 +3,7 @@ using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
 using Probabilistic.Mixtures.Kernels;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Mixtures.Gpu;
 
@@ -101,7 +102,7 @@ public sealed class GpuMixtureBackend : IMixtureBackend, IDisposable
             return new GpuShape(Count, _d, _k, f.IsFull ? 1 : 0, _owner.Chunk, stats);
         }
 
-        public void EStep(PrecisionFactors factors, SufficientStatistics stats, CancellationToken cancellationToken)
+        public void EStep(PrecisionFactors factors, GaussianStatistics stats, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
             int d = _d, k = _k;
@@ -121,7 +122,7 @@ public sealed class GpuMixtureBackend : IMixtureBackend, IDisposable
             _logNorm.CopyToCPU(_hostLogNorm);
 
             stats.Clear();
-            factors.Means.CopyTo(stats.Shift, 0);
+            factors.Means.CopyTo(stats.Reference, 0);
             double ll = 0;
             foreach (var v in _hostLogNorm) ll += v;
             stats.LogLikelihood = ll;
@@ -129,15 +130,15 @@ public sealed class GpuMixtureBackend : IMixtureBackend, IDisposable
                 for (int c = 0; c < k; c++)
                 {
                     int o = (chunk * k + c) * shape.Stats;
-                    stats.Nk[c] += partial[o];
-                    for (int i = 0; i < d; i++) stats.Sum[c * d + i] += partial[o + 1 + i];
+                    stats.Weight[c] += partial[o];
+                    for (int i = 0; i < d; i++) stats.First[c * d + i] += partial[o + 1 + i];
                     int q = o + 1 + d;
                     if (stats.IsFull)
                     {
                         for (int i = 0; i < d; i++)
-                            for (int j = 0; j <= i; j++) stats.SumSquares[(c * d + i) * d + j] += partial[q++];
+                            for (int j = 0; j <= i; j++) stats.Second[(c * d + i) * d + j] += partial[q++];
                     }
-                    else for (int i = 0; i < d; i++) stats.SumSquares[c * d + i] += partial[q++];
+                    else for (int i = 0; i < d; i++) stats.Second[c * d + i] += partial[q++];
                 }
             if (stats.IsFull) CpuMixtureBackend.Symmetrize(stats);
         }

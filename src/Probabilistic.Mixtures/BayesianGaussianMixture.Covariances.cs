@@ -1,6 +1,7 @@
 using MathNet.Numerics;
 using Probabilistic.Core.Numerics;
 using Probabilistic.Mixtures.Kernels;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Mixtures;
 
@@ -17,21 +18,21 @@ public sealed partial class BayesianGaussianMixture
     /// "Conjugate Bayesian analysis of the Gaussian distribution", §8). scikit-learn's tied (ν₀ + N/K), diagonal and
     /// spherical (ν₀ + N_k with the Wishart's E[log|Λ|]) updates differ in these places; ours keep the bound exact.
     /// </summary>
-    private sealed partial class State
+    internal sealed partial class State
     {
-        private void UpdateOther(Prior p, SufficientStatistics s)
+        private void UpdateOther(Prior p, GaussianStatistics s)
         {
             int k = p.K, d = p.D;
-            double total = s.Nk.Sum();
+            double total = s.Weight.Sum();
             var diff = new double[d];
             if (Type == CovarianceType.Tied) Array.Copy(p.W0Inv, WInv, d * d);
             for (int c = 0; c < k; c++)
             {
-                double nk = s.Nk[c];
+                double nk = s.Weight[c];
                 Beta[c] = p.Beta0 + nk;
                 for (int i = 0; i < d; i++)
                 {
-                    double sum = s.Sum[c * d + i], shift = s.Shift[c * d + i];
+                    double sum = s.First[c * d + i], shift = s.Reference[c * d + i];
                     M[c * d + i] = (p.Beta0 * p.M0[i] + nk * shift + sum) / Beta[c];
                     diff[i] = nk > 1e-12 ? shift + sum / nk - p.M0[i] : 0;
                 }
@@ -79,13 +80,13 @@ public sealed partial class BayesianGaussianMixture
         }
 
         /// <summary>N_k S_k[i, j] = Σₙ r_nk (x_ni − x̄_ki)(x_nj − x̄_kj) from statistics centred at the shift.</summary>
-        private static double Scatter(SufficientStatistics s, int c, int i, int j)
+        private static double Scatter(GaussianStatistics s, int c, int i, int j)
         {
             int d = s.Dimension;
-            double nk = s.Nk[c];
+            double nk = s.Weight[c];
             if (!(nk > 1e-12)) return 0;
-            double second = s.IsFull ? s.SumSquares[(c * d + i) * d + j] : s.SumSquares[c * d + i];
-            return second - s.Sum[c * d + i] * s.Sum[c * d + j] / nk;
+            double second = s.IsFull ? s.Second[(c * d + i) * d + j] : s.Second[c * d + i];
+            return second - s.First[c * d + i] * s.First[c * d + j] / nk;
         }
 
         /// <summary>E[log λ] for λ ~ Gamma(shape ν/2, rate w⁻¹/2): ψ(ν/2) + log 2 − log w⁻¹.</summary>

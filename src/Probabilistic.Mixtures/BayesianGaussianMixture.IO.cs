@@ -3,6 +3,7 @@ using Probabilistic.Core.Inference;
 using Probabilistic.Core.IO;
 using Probabilistic.Core.Numerics;
 using Probabilistic.Mixtures.Kernels;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Mixtures;
 
@@ -106,7 +107,7 @@ public sealed partial class BayesianGaussianMixture
         }
     }
 
-    private sealed partial class State
+    internal sealed partial class State
     {
         /// <summary>log|W⁻¹|, E[log|Λ|] and E[log π] of a loaded posterior (the formulas of the updates).</summary>
         public void DeriveExpectations(WeightPrior prior)

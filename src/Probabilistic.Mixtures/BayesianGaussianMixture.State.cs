@@ -1,13 +1,14 @@
 using MathNet.Numerics;
 using Probabilistic.Core.Numerics;
 using Probabilistic.Mixtures.Kernels;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Mixtures;
 
 public sealed partial class BayesianGaussianMixture
 {
     /// <summary>The priors, resolved against the data; <see cref="W0Inv"/> in the covariance layout of one component.</summary>
-    private sealed record Prior(WeightPrior Type, double Gamma, double Beta0, double[] M0, double Nu0, double[] W0Inv, double LogDetW0Inv, int K, int D,
+    internal sealed record Prior(WeightPrior Type, double Gamma, double Beta0, double[] M0, double Nu0, double[] W0Inv, double LogDetW0Inv, int K, int D,
         CovarianceType Covariance)
     {
         public static Prior From(BayesianGaussianMixtureOptions o, double[] x, int n, int d)
@@ -64,7 +65,7 @@ public sealed partial class BayesianGaussianMixture
     }
 
     /// <summary>The variational posterior: weight parameters, and Normal-Wishart (m, β, W⁻¹, ν) per component.</summary>
-    private sealed partial class State
+    internal sealed partial class State
     {
         public int K, D;
         public double[] A = [], B = [];            // Dirichlet α (A) or Beta(a, b) sticks
@@ -73,7 +74,7 @@ public sealed partial class BayesianGaussianMixture
 
         public CovarianceType Type;
 
-        public static State Update(Prior p, SufficientStatistics s)
+        public static State Update(Prior p, GaussianStatistics s)
         {
             int k = p.K, d = p.D;
             var st = new State { K = k, D = d, Type = p.Covariance, A = new double[k], B = new double[k], Beta = new double[k], Nu = new double[k], M = new double[k * d], WInv = new double[CovarianceLayout.Length(p.Covariance, k, d)], LogDetWInv = new double[k], ExpLogDetLambda = new double[k], ExpLogPi = new double[k] };
@@ -84,19 +85,19 @@ public sealed partial class BayesianGaussianMixture
         }
 
         /// <summary>q(μ_k, Λ_k) = Normal-Wishart per component (Bishop 10.60–10.63).</summary>
-        private void UpdateFull(Prior p, SufficientStatistics s)
+        private void UpdateFull(Prior p, GaussianStatistics s)
         {
             int k = p.K, d = p.D;
             var st = this;
             var xbarMinusM0 = new double[d];
             for (int c = 0; c < k; c++)
             {
-                double nk = s.Nk[c];
+                double nk = s.Weight[c];
                 st.Beta[c] = p.Beta0 + nk;
                 st.Nu[c] = p.Nu0 + nk;
                 for (int i = 0; i < d; i++)
                 {
-                    double sum = s.Sum[c * d + i], shift = s.Shift[c * d + i];
+                    double sum = s.First[c * d + i], shift = s.Reference[c * d + i];
                     // N_k x̄_k = N_k m + S1 (statistics centred at the shift m).
                     st.M[c * d + i] = (p.Beta0 * p.M0[i] + nk * shift + sum) / st.Beta[c];
                     xbarMinusM0[i] = nk > 1e-12 ? shift + sum / nk - p.M0[i] : 0;
@@ -106,7 +107,7 @@ public sealed partial class BayesianGaussianMixture
                     for (int j = 0; j < d; j++)
                     {
                         // N_k S_k = Σ r (x − x̄)(x − x̄)ᵀ = S2 − S1 S1ᵀ / N_k.
-                        double scatter = nk > 1e-12 ? s.SumSquares[(c * d + i) * d + j] - s.Sum[c * d + i] * s.Sum[c * d + j] / nk : 0;
+                        double scatter = nk > 1e-12 ? s.Second[(c * d + i) * d + j] - s.First[c * d + i] * s.First[c * d + j] / nk : 0;
                         st.WInv[(c * d + i) * d + j] = p.W0Inv[i * d + j] + scatter + coef * xbarMinusM0[i] * xbarMinusM0[j];
                     }
                 var l = st.WInv.AsSpan(c * d * d, d * d).ToArray();
@@ -119,23 +120,23 @@ public sealed partial class BayesianGaussianMixture
         }
 
         /// <summary>q(π): Dirichlet, or Beta sticks of the truncated Dirichlet process.</summary>
-        private void UpdateWeights(Prior p, SufficientStatistics s)
+        private void UpdateWeights(Prior p, GaussianStatistics s)
         {
             int k = p.K;
             var st = this;
             if (p.Type == WeightPrior.DirichletDistribution)
             {
                 double total = 0;
-                for (int c = 0; c < k; c++) total += st.A[c] = p.Gamma + s.Nk[c];
+                for (int c = 0; c < k; c++) total += st.A[c] = p.Gamma + s.Weight[c];
                 for (int c = 0; c < k; c++) st.ExpLogPi[c] = SpecialFunctions.DiGamma(st.A[c]) - SpecialFunctions.DiGamma(total);
             }
             else
             {
                 double tail = 0, cumulative = 0;
-                for (int c = k - 1; c >= 0; c--) { st.B[c] = p.Gamma + tail; tail += s.Nk[c]; }
+                for (int c = k - 1; c >= 0; c--) { st.B[c] = p.Gamma + tail; tail += s.Weight[c]; }
                 for (int c = 0; c < k; c++)
                 {
-                    st.A[c] = 1 + s.Nk[c];
+                    st.A[c] = 1 + s.Weight[c];
                     double dg = SpecialFunctions.DiGamma(st.A[c] + st.B[c]);
                     st.ExpLogPi[c] = SpecialFunctions.DiGamma(st.A[c]) - dg + cumulative;
                     cumulative += SpecialFunctions.DiGamma(st.B[c]) - dg;

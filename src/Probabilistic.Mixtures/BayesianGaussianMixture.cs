@@ -1,6 +1,8 @@
 using Probabilistic.Core.Data;
 using Probabilistic.Core.Inference;
+using Probabilistic.Core.Numerics;
 using Probabilistic.Mixtures.Kernels;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Mixtures;
 
@@ -13,7 +15,10 @@ public enum WeightPrior
     DirichletProcess,
 }
 
-/// <summary>Settings of <see cref="BayesianGaussianMixture"/> (scikit-learn's defaults where they exist).</summary>
+/// <summary>
+/// Settings of <see cref="BayesianGaussianMixture"/> (scikit-learn's defaults where they exist); iterations, tolerance,
+/// seed and progress are the <see cref="FitOptions"/> given to <c>Fit</c>.
+/// </summary>
 /// <param name="Components">K, an upper bound: unneeded components get weights near 0.</param>
 /// <param name="WeightPrior">Dirichlet distribution or Dirichlet process (default, as scikit-learn).</param>
 /// <param name="WeightConcentration">γ; null: 1/K.</param>
@@ -25,16 +30,13 @@ public enum WeightPrior
 /// the Gamma rate per dimension), [1] (spherical: twice the Gamma rate); null: the (unbiased) sample covariance of the
 /// data, its diagonal, or the mean of its diagonal, as scikit-learn's covariance_prior.
 /// </param>
-/// <param name="MaxIterations">Variational iterations at most.</param>
-/// <param name="Tolerance">Relative change of the ELBO per point below which the fit stops.</param>
-/// <param name="Seed">Seed of the k-means++ start.</param>
 /// <param name="Backend">Where E-steps run.</param>
 /// <param name="CovarianceType">
 /// Full: a Normal-Wishart per component; Tied: one Wishart precision shared by all components, a Gaussian mean per
 /// component; Diagonal: an independent Normal-Gamma per component and dimension; Spherical: one Gamma precision per
 /// component shared by its dimensions.
 /// </param>
-/// <param name="InitialLabels">The start: a component for each row (null: k-means++ seeded by <paramref name="Seed"/>).</param>
+/// <param name="InitialLabels">The start: a component for each row (null: k-means++ seeded by the fit's seed).</param>
 /// <param name="Budget">The memory limit the fit's estimate is checked against before allocating (null: the memory available now).</param>
 public sealed record BayesianGaussianMixtureOptions(
     int Components,
@@ -44,9 +46,6 @@ public sealed record BayesianGaussianMixtureOptions(
     double[]? MeanPrior = null,
     double? DegreesOfFreedom = null,
     double[]? CovariancePrior = null,
-    int MaxIterations = 100,
-    double Tolerance = 1e-3,
-    int? Seed = null,
     IMixtureBackend? Backend = null,
     CovarianceType CovarianceType = CovarianceType.Full,
     int[]? InitialLabels = null,
@@ -83,25 +82,60 @@ public sealed partial class BayesianGaussianMixture
     /// </summary>
     public double[] Covariances { get; private set; } = [];
 
-    /// <summary>The final variational lower bound, total nats.</summary>
+    /// <summary>The final variational lower bound, total nats; NaN before a fit.</summary>
     public double LowerBound => Trace?.FinalElbo ?? double.NaN;
+
+    /// <summary>The final variational lower bound per training row; NaN before a fit.</summary>
+    public double LowerBoundPerObservation => Trace?.FinalElboPerObservation ?? double.NaN;
 
     private State? _state;
     private IMixtureBackend Backend => Options.Backend ?? new CpuMixtureBackend();
 
-    /// <summary>Fits to the rows of <paramref name="data"/>.</summary>
+    /// <summary>Fits to the rows of <paramref name="data"/> by variational inference from a start drawn from the fit's seed.</summary>
+    /// <remarks>Cancelled before the first step completes, the trace is empty and the model is left as it was.</remarks>
+    /// <returns>This model, fitted, and its trace (the total lower bound after each step).</returns>
     /// <exception cref="DataFormatException">A value is not finite or too large for Gaussian arithmetic (file, line and column named), or fewer rows than components.</exception>
-    public ElboTrace Fit(NumericTable data, CancellationToken cancellationToken = default)
+    public FitResult<BayesianGaussianMixture> Fit(NumericTable data, FitOptions? fitOptions = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(data);
         DataChecks.RequireGaussianScale(data);
-        return Fit(data.Values, data.Rows, data.Columns, cancellationToken, data.Source);
+        fitOptions ??= new FitOptions();
+        fitOptions.Validate();
+        var fit = fitOptions with { Seed = fitOptions.ResolveSeed(), MonotoneSlack = Math.Max(fitOptions.MonotoneSlack, Backend.MonotoneSlack) };
+        var backend = Backend;
+        VariationalOptimizer vb;
+        try { vb = CreateOptimizer(data, fit.Seed!.Value, backend, cancellationToken); }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Trace = ElboTrace.FromSteps([], StopReason.Cancelled, true, data.Rows, fit.Seed!.Value);
+            return new(this, Trace);
+        }
+        using (vb)
+        {
+            Trace = ElboDriver.Fit(vb, fit, cancellationToken);
+            if (vb.State is null) return new(this, Trace); // cancelled before the first step completed: nothing fitted
+            _state = vb.State;
+            (Weights, Means, Covariances) = _state.Summary(vb.Prior);
+            return new(this, Trace);
+        }
     }
 
-    /// <summary>Fits to <paramref name="x"/> [n×d].</summary>
-    public ElboTrace Fit(double[] x, int n, int d, CancellationToken cancellationToken = default) => Fit(x, n, d, cancellationToken, null);
-
-    private ElboTrace Fit(double[] x, int n, int d, CancellationToken cancellationToken, string? source)
+    /// <summary>
+    /// The variational updates on <paramref name="data"/> from the start drawn from <paramref name="seed"/>, as an optimiser
+    /// for <see cref="ElboDriver"/> (dispose it); <see cref="VariationalOptimizer.ToModel"/> gives the fitted model.
+    /// </summary>
+    public VariationalOptimizer CreateOptimizer(NumericTable data, int seed, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        DataChecks.RequireGaussianScale(data);
+        return CreateOptimizer(data, seed, Backend, cancellationToken);
+    }
+
+    private VariationalOptimizer CreateOptimizer(NumericTable data, int seed, IMixtureBackend backend, CancellationToken cancellationToken)
+    {
+        double[] x = data.Values;
+        int n = data.Rows, d = data.Columns;
+        string? source = data.Source;
         GaussianMixture.ValidateData(x, n, d, source);
         int k = Options.Components;
         if (k < 1) throw new ArgumentOutOfRangeException(nameof(Options), "At least one component.");
@@ -111,24 +145,13 @@ public sealed partial class BayesianGaussianMixture
             $"a variational {Options.CovarianceType} Gaussian mixture of {k} components on {n} rows × {d} columns",
             "the number of components or the covariance type (diagonal needs D values per component, full D²)");
         var prior = Prior.From(Options, x, n, d);
-        int seed = Options.Seed ?? Random.Shared.Next();
-        int[] labels;
-        try { labels = Options.InitialLabels is { } given ? CheckLabels(given, n, k) : k == 1 ? new int[n] : KMeans.Fit(x, n, d, k, seed, cancellationToken: cancellationToken).Labels; }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return Trace = ElboTrace.FromSteps([], StopReason.Cancelled, true, n, seed);
-        }
+        int[] labels = Options.InitialLabels is { } given ? CheckLabels(given, n, k)
+            : k == 1 ? new int[n] : KMeans.Fit(x, n, d, k, seed, cancellationToken: cancellationToken).Labels;
         var stats = EStepKernels.FromLabels(x, n, d, k, labels);
         // Diagonal and spherical E-steps accumulate per-dimension second moments only.
-        if (prior.Covariance is CovarianceType.Diagonal or CovarianceType.Spherical) stats = DiagonalOf(stats);
-        var backend = Backend;
-        using var bound = backend.Bind(x, n, d, k);
-        var vb = new VariationalOptimizer(bound, prior, stats);
-        Trace = ElboDriver.Fit(vb, new FitOptions(Options.MaxIterations, Options.Tolerance, seed, MonotoneSlack: backend.MonotoneSlack), cancellationToken);
-        if (vb.State is null) return Trace; // cancelled before the first step completed: nothing fitted
-        _state = vb.State;
-        (Weights, Means, Covariances) = _state.Summary(prior);
-        return Trace;
+        if (prior.Covariance is CovarianceType.Diagonal or CovarianceType.Spherical) stats = stats.Diagonal();
+        var bound = backend.Bind(x, n, d, k);
+        return new VariationalOptimizer(bound, prior, stats, Options);
     }
 
     private static int[] CheckLabels(int[] labels, int n, int k)
@@ -139,62 +162,108 @@ public sealed partial class BayesianGaussianMixture
         return labels;
     }
 
-    private static SufficientStatistics DiagonalOf(SufficientStatistics full)
+    /// <summary>Posterior component probabilities [n×K] of the rows of <paramref name="data"/> (scikit-learn's predict_proba); bad rows are refused naming the file and line.</summary>
+    public double[] PredictProba(NumericTable data) => Evaluate(data).Responsibilities;
+
+    /// <summary>The most probable component of each row (scikit-learn's predict).</summary>
+    public int[] Predict(NumericTable data) => GaussianMixture.Labels(PredictProba(data), _state!.K);
+
+    /// <summary>
+    /// log Σ_k exp(E[log π_k] + E[log N(x_n | μ_k, Λ_k)]) in nats for each row, under the variational posterior
+    /// (scikit-learn's <c>BayesianGaussianMixture.score_samples</c>: the normaliser of the responsibilities, not a
+    /// predictive density).
+    /// </summary>
+    public double[] ScoreSamples(NumericTable data) => Evaluate(data).LogNormalizers;
+
+    /// <summary>The sum of <see cref="ScoreSamples"/> over the rows, in nats.</summary>
+    public double Score(NumericTable data) => ScoreSamples(data).Sum();
+
+    /// <summary>The mean of <see cref="ScoreSamples"/> over the rows (scikit-learn's score).</summary>
+    public double ScorePerObservation(NumericTable data) => ScoreSamples(data).Average();
+
+    /// <summary>
+    /// Free parameters of the point-estimate mixture (weights, means, covariances of the type), counted as
+    /// <see cref="GaussianMixture.FreeParameters"/> counts them for the same K and D.
+    /// </summary>
+    public int FreeParameters()
     {
-        int k = full.Components, d = full.Dimension;
-        var s = new SufficientStatistics(k, d, false);
-        full.Nk.CopyTo(s.Nk, 0);
-        full.Shift.CopyTo(s.Shift, 0);
-        full.Sum.CopyTo(s.Sum, 0);
-        for (int c = 0; c < k; c++)
-            for (int i = 0; i < d; i++) s.SumSquares[c * d + i] = full.SumSquares[(c * d + i) * d + i];
-        s.LogLikelihood = full.LogLikelihood;
-        return s;
+        var s = _state ?? throw new InvalidOperationException("Fit or load the model first.");
+        return CovarianceLayout.FreeParameters(s.Type, s.K, s.D) + s.K * s.D + s.K - 1;
     }
 
-    /// <summary>Posterior component probabilities [n×K] (scikit-learn's predict_proba).</summary>
-    public double[] PredictProba(double[] x, int n) => PredictProba(x, n, null);
+    /// <summary>−2 <see cref="Score"/> + p log n with p = <see cref="FreeParameters"/>: the EM criterion applied to the variational fit.</summary>
+    public double Bic(NumericTable data) => -2 * Score(data) + FreeParameters() * Math.Log(data.Rows);
 
-    /// <summary>Posterior component probabilities [n×K] of the rows of <paramref name="data"/>; bad rows are refused naming the file and line.</summary>
-    public double[] PredictProba(NumericTable data)
+    /// <summary>Draws <paramref name="count"/> points from the mixture of the posterior means (weights, means, covariances), seeded, as scikit-learn's sample.</summary>
+    public (double[] X, int[] Components) Sample(int count, int seed)
     {
+        var s = _state ?? throw new InvalidOperationException("Fit or load the model first.");
+        var weights = Weights.Select(w => Math.Max(w, 0)).ToArray();
+        double total = weights.Sum();
+        for (int c = 0; c < weights.Length; c++) weights[c] /= total;
+        return new GaussianMixture(new GaussianMixtureParameters(s.Type, s.K, s.D, weights, Means, Covariances)).Sample(count, seed);
+    }
+
+    private (double[] Responsibilities, double[] LogNormalizers) Evaluate(NumericTable data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
         DataChecks.RequireGaussianScale(data);
-        return PredictProba(data.Values, data.Rows, data);
-    }
-
-    private double[] PredictProba(double[] x, int n, NumericTable? table)
-    {
         var s = _state ?? throw new InvalidOperationException("Fit the model first.");
-        GaussianMixture.ValidateData(x, n, s.D, table?.Source);
-        var resp = new double[n * s.K];
-        var ll = new double[n];
-        using var bound = Backend.Bind(x, n, s.D, s.K);
+        if (data.Columns != s.D)
+            throw new DataFormatException(data.Source ?? "data", null, $"has {data.Columns} columns; the model was fitted on {s.D}");
+        GaussianMixture.ValidateData(data.Values, data.Rows, s.D, data.Source);
+        var resp = new double[data.Rows * s.K];
+        var ll = new double[data.Rows];
+        using var bound = Backend.Bind(data.Values, data.Rows, s.D, s.K);
         bound.Responsibilities(s.Factors(), resp, ll);
-        GaussianMixture.RequireFiniteDensities(ll, resp, s.K, table);
-        return resp;
+        GaussianMixture.RequireFiniteDensities(ll, resp, s.K, data);
+        return (resp, ll);
     }
 
-    /// <summary>The most probable component of each row.</summary>
-    public int[] Predict(double[] x, int n)
+    /// <summary>
+    /// The variational updates as an <see cref="IElboOptimizer"/> (what <see cref="Fit"/> runs): each step updates q(π),
+    /// q(μ, Λ), then q(Z), and returns the total lower bound of the new posterior, which never decreases.
+    /// </summary>
+    public sealed class VariationalOptimizer : IElboOptimizer, IDisposable
     {
-        var r = PredictProba(x, n);
-        int k = _state!.K;
-        return Enumerable.Range(0, n).Select(i => Enumerable.Range(0, k).MaxBy(c => r[i * k + c])).ToArray();
-    }
+        private readonly IMixtureData _data;
+        private readonly GaussianStatistics _stats;
+        private readonly BayesianGaussianMixtureOptions _options;
 
-    private sealed class VariationalOptimizer(IMixtureData data, Prior prior, SufficientStatistics stats) : IElboOptimizer
-    {
-        public State? State { get; private set; }
+        internal VariationalOptimizer(IMixtureData data, Prior prior, GaussianStatistics stats, BayesianGaussianMixtureOptions options)
+        {
+            _data = data; Prior = prior; _stats = stats; _options = options;
+        }
+
+        internal Prior Prior { get; }
+        internal State? State { get; private set; }
+
+        /// <inheritdoc/>
         public bool IsMonotone => true;
-        public long ObservationCount => data.Count;
 
+        /// <inheritdoc/>
+        public long ObservationCount => _data.Count;
+
+        /// <inheritdoc/>
         public double Step(CancellationToken cancellationToken)
         {
             // The state moves only once its E-step has completed: a cancelled step leaves the last completed one.
-            var next = Mixtures.BayesianGaussianMixture.State.Update(prior, stats);
-            data.EStep(next.Factors(), stats, cancellationToken);
+            var next = Mixtures.BayesianGaussianMixture.State.Update(Prior, _stats);
+            _data.EStep(next.Factors(), _stats, cancellationToken);
             State = next;
-            return stats.LogLikelihood - next.KlWeights(prior) - next.KlComponents(prior);
+            return _stats.LogLikelihood - next.KlWeights(Prior) - next.KlComponents(Prior);
         }
+
+        /// <summary>A model holding the posterior of the last completed step.</summary>
+        public BayesianGaussianMixture ToModel()
+        {
+            var state = State ?? throw new InvalidOperationException("No step has completed yet.");
+            var model = new BayesianGaussianMixture(_options) { _state = state };
+            (model.Weights, model.Means, model.Covariances) = state.Summary(Prior);
+            return model;
+        }
+
+        /// <summary>Releases the data binding.</summary>
+        public void Dispose() => _data.Dispose();
     }
 }

@@ -1,4 +1,5 @@
 using Probabilistic.Mixtures.Kernels;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Mixtures;
 
@@ -46,7 +47,7 @@ public sealed class CpuMixtureBackend : IMixtureBackend
         private readonly double[] _xt;
         private readonly int _stride, _d, _k, _blocks, _workers, _block, _groups;
         private readonly System.Collections.Concurrent.ConcurrentStack<EStepWorkspace> _pool = new();
-        private SufficientStatistics?[] _partials;
+        private GaussianStatistics?[] _partials;
 
         public Data(CpuMixtureBackend owner, ReadOnlySpan<double> x, int n, int d, int k)
         {
@@ -63,15 +64,15 @@ public sealed class CpuMixtureBackend : IMixtureBackend
             // OS deschedules does not hold up the others) and reduced in group order (results do not depend on scheduling).
             _groups = _workers == 1 ? 1 : Math.Min(_blocks, 8 * _workers);
             for (int w = 0; w < _workers; w++) _pool.Push(new EStepWorkspace(k, d, _block));
-            _partials = new SufficientStatistics?[_groups];
+            _partials = new GaussianStatistics?[_groups];
         }
 
         public int Count { get; }
 
-        public void EStep(PrecisionFactors factors, SufficientStatistics stats, CancellationToken cancellationToken)
+        public void EStep(PrecisionFactors factors, GaussianStatistics stats, CancellationToken cancellationToken)
         {
             if (_partials[0] is null || _partials[0]!.IsFull != stats.IsFull)
-                for (int g = 0; g < _groups; g++) _partials[g] = new SufficientStatistics(_k, _d, stats.IsFull);
+                for (int g = 0; g < _groups; g++) _partials[g] = new GaussianStatistics(_k, _d, stats.IsFull);
             Run(cancellationToken, (g, ws) =>
             {
                 var acc = _partials[g]!;
@@ -84,7 +85,7 @@ public sealed class CpuMixtureBackend : IMixtureBackend
                 }
             });
             stats.Clear();
-            factors.Means.CopyTo(stats.Shift, 0);
+            factors.Means.CopyTo(stats.Reference, 0);
             for (int g = 0; g < _groups; g++) stats.Add(_partials[g]!);
             if (stats.IsFull) Symmetrize(stats);
         }
@@ -128,12 +129,12 @@ public sealed class CpuMixtureBackend : IMixtureBackend
     }
 
     /// <summary>Copies the lower triangle of each D×D block of second moments into the upper one.</summary>
-    public static void Symmetrize(SufficientStatistics stats)
+    public static void Symmetrize(GaussianStatistics stats)
     {
         int d = stats.Dimension;
         for (int c = 0; c < stats.Components; c++)
             for (int i = 0; i < d; i++)
                 for (int j = i + 1; j < d; j++)
-                    stats.SumSquares[(c * d + i) * d + j] = stats.SumSquares[(c * d + j) * d + i];
+                    stats.Second[(c * d + i) * d + j] = stats.Second[(c * d + j) * d + i];
     }
 }

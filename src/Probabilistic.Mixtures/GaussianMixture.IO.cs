@@ -1,5 +1,6 @@
 using Probabilistic.Core.IO;
 using Probabilistic.Core.Numerics;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Mixtures;
 

@@ -3,17 +3,25 @@ using Probabilistic.Core;
 using Probabilistic.Core.Data;
 using Probabilistic.Core.Inference;
 using Probabilistic.Mixtures.Kernels;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Mixtures;
 
 /// <summary>
 /// A Gaussian mixture fitted by EM (scikit-learn's <c>GaussianMixture</c>): full, diagonal, spherical or tied
 /// covariances; k-means++, random-responsibility, given-means or full-parameter starts; restarts keeping the best
-/// log-likelihood; E-steps on a pluggable <see cref="IMixtureBackend"/>. Every fit runs through
-/// <see cref="ElboDriver"/>: one step is an M-step followed by an E-step, so the trace holds the mean
-/// log-likelihood per point of the parameters after each iteration (never decreasing), and the last E-step is on
-/// the final parameters, so <see cref="Fit(NumericTable, CancellationToken)"/> then <see cref="Predict"/> agree.
+/// log-likelihood (through <see cref="ElboDriver.FitBest"/>); E-steps on a pluggable <see cref="IMixtureBackend"/>.
+/// Every fit runs <see cref="GaussianMixtureEm"/> on <see cref="ElboDriver"/>: one step is an M-step followed by an
+/// E-step, so the trace holds the total log-likelihood of the parameters after each iteration (never decreasing), and
+/// the last E-step is on the final parameters, so <see cref="Fit(NumericTable, FitOptions?, CancellationToken)"/> then
+/// <see cref="Predict(NumericTable)"/> agree.
 /// </summary>
+/// <remarks>
+/// Units: <see cref="Score(NumericTable)"/>, <see cref="LowerBound"/> and the trace's <c>Elbo</c> are totals in nats over
+/// the rows; the per-row values are named as such (<see cref="ScoreSamples(NumericTable)"/>,
+/// <see cref="ScorePerObservation(NumericTable)"/>, <see cref="LowerBoundPerObservation"/>), so scikit-learn's
+/// <c>score</c> (a mean) is <see cref="ScorePerObservation(NumericTable)"/> here.
+/// </remarks>
 public sealed partial class GaussianMixture
 {
     /// <summary>An unfitted model.</summary>
@@ -40,8 +48,13 @@ public sealed partial class GaussianMixture
     /// <summary>The trace of the best restart; null before <c>Fit</c>.</summary>
     public ElboTrace? Trace { get; private set; }
 
-    /// <summary>Mean log-likelihood per point of the fitted parameters on the training data (scikit-learn's lower_bound_ after its final E-step).</summary>
-    public double LowerBound { get; private set; } = double.NaN;
+    /// <summary>Total log-likelihood in nats of the fitted parameters on the training data (after the final E-step); NaN before a fit.</summary>
+    public double LowerBound => Trace?.FinalElbo ?? double.NaN;
+
+    /// <summary>
+    /// <see cref="LowerBound"/> per training row: scikit-learn's <c>lower_bound_</c> after its final E-step; NaN before a fit.
+    /// </summary>
+    public double LowerBoundPerObservation => Trace?.FinalElboPerObservation ?? double.NaN;
 
     /// <summary>True when the best restart stopped on the tolerance.</summary>
     public bool Converged => Trace?.StopReason == StopReason.Converged;
@@ -51,69 +64,67 @@ public sealed partial class GaussianMixture
 
     private PrecisionFactors? _factors;
 
-    private IMixtureBackend Backend => Options.Backend ?? DefaultBackend;
+    internal IMixtureBackend Backend => Options.Backend ?? DefaultBackend;
     private static readonly CpuMixtureBackend DefaultBackend = new();
 
-    /// <summary>Fits to the rows of <paramref name="data"/>; bad values and too few rows are refused naming the file and line.</summary>
-    /// <exception cref="DataFormatException">A value is not finite or too large for Gaussian arithmetic, or there are fewer rows than components.</exception>
-    /// <exception cref="ResourceLimitException">The fit's memory estimate exceeds <see cref="GaussianMixtureOptions.Budget"/>.</exception>
-    public ElboTrace Fit(NumericTable data, CancellationToken cancellationToken = default)
-    {
-        DataChecks.RequireGaussianScale(data);
-        return Fit(data.Values, data.Rows, data.Columns, cancellationToken, data.Source);
-    }
-
-    /// <summary>Fits to <paramref name="x"/> [n×d] row-major.</summary>
+    /// <summary>
+    /// Fits to the rows of <paramref name="data"/> by EM, <see cref="GaussianMixtureOptions.Restarts"/> times from starts
+    /// drawn from the fit's seed, and keeps the restart with the highest final log-likelihood.
+    /// </summary>
     /// <remarks>
     /// Cancelled, the fit stops at the next E-step boundary and keeps the last completed iteration (the trace's stop
     /// reason is Cancelled); cancelled before the first iteration completes, the trace is empty and
     /// <see cref="Parameters"/> is left as it was.
     /// </remarks>
-    /// <exception cref="DataFormatException">The data hold NaN/Inf or values too large for Gaussian arithmetic (the row and column are named), or fewer rows than components.</exception>
+    /// <returns>This model, fitted, and the trace of the kept restart.</returns>
+    /// <exception cref="DataFormatException">A value is not finite or too large for Gaussian arithmetic (file, line and column named), or there are fewer rows than components.</exception>
     /// <exception cref="IllConditionedCovarianceException">A covariance stopped being positive definite.</exception>
     /// <exception cref="ResourceLimitException">The fit's memory estimate exceeds <see cref="GaussianMixtureOptions.Budget"/>.</exception>
-    public ElboTrace Fit(double[] x, int n, int d, CancellationToken cancellationToken = default) => Fit(x, n, d, cancellationToken, null);
-
-    private ElboTrace Fit(double[] x, int n, int d, CancellationToken cancellationToken, string? source)
+    public FitResult<GaussianMixture> Fit(NumericTable data, FitOptions? fitOptions = null, CancellationToken cancellationToken = default)
     {
-        ValidateData(x, n, d, source);
+        ArgumentNullException.ThrowIfNull(data);
+        DataChecks.RequireGaussianScale(data);
+        double[] x = data.Values;
+        int n = data.Rows, d = data.Columns;
+        ValidateData(x, n, d, data.Source);
         Options.Validate(d);
+        fitOptions ??= new FitOptions();
+        fitOptions.Validate();
         if (n < Options.Components && Options.Init != MixtureInit.Parameters)
-            throw new DataFormatException(source ?? "data", null, TooFewRows(n, Options.Components));
+            throw new DataFormatException(data.Source ?? "data", null, TooFewRows(n, Options.Components));
         (Options.Budget ?? MemoryBudget.Available()).Require(EstimateFitBytes(n, d, Options.Components, Options.CovarianceType, Threads(Options.Backend)),
             string.Create(CultureInfo.InvariantCulture, $"a {Options.CovarianceType} Gaussian mixture of {Options.Components} components on {n} rows × {d} columns"),
             "the number of components or the covariance type (diagonal needs D values per component, full D²)");
-        int seed = Options.Seed ?? Random.Shared.Next();
+        var fit = fitOptions with { Seed = fitOptions.ResolveSeed(), MonotoneSlack = Math.Max(fitOptions.MonotoneSlack, Backend.MonotoneSlack) };
         using var bound = Backend.Bind(x, n, d, Options.Components);
-        ElboTrace? best = null;
-        GaussianMixtureParameters? bestParams = null;
-        double bestLl = double.NegativeInfinity;
-        for (int restart = 0; restart < Options.Restarts; restart++)
+        var best = ElboDriver.FitBest(Options.Restarts,
+            seed => new GaussianMixtureEm(bound, Initialize(x, n, d, seed, cancellationToken), Options.RegCovar, cancellationToken),
+            fit, cancellationToken);
+        if (best.Optimizer is null || best.Trace.Count == 0)
         {
-            if (restart > 0 && cancellationToken.IsCancellationRequested) break;
-            int restartSeed = Options.Restarts == 1 ? seed : Core.Numerics.Rng.Derive(seed, restart);
-            EmOptimizer em;
-            try { em = new EmOptimizer(bound, Initialize(x, n, d, restartSeed, cancellationToken), Options.RegCovar, cancellationToken); }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                if (best is not null) break;
-                // Cancelled before any EM step: the trace says so and the parameters are not a fit.
-                Trace = ElboTrace.FromSteps([], StopReason.Cancelled, true, n, restartSeed);
-                LowerBound = double.NaN;
-                return Trace;
-            }
-            var trace = ElboDriver.Fit(em, new FitOptions(Options.MaxIterations, Options.Tolerance, restartSeed, Options.Progress, Backend.MonotoneSlack), cancellationToken);
-            double ll = trace.FinalElboPerObservation;
-            if (best is null || ll > bestLl || (best.Count == 0 && trace.Count > 0))
-            {
-                best = trace; bestParams = em.Current; bestLl = ll;
-            }
-            if (trace.StopReason == StopReason.Cancelled) break;
+            // Cancelled before any EM step completed: the trace says so and the parameters are not a fit.
+            Trace = ElboTrace.FromSteps([], StopReason.Cancelled, true, n, best.Trace.Seed);
+            return new(this, Trace);
         }
-        Trace = best;
-        LowerBound = bestLl;
-        SetParameters(bestParams!);
-        return best!;
+        Trace = best.Trace;
+        SetParameters(best.Optimizer.Current);
+        return new(this, Trace);
+    }
+
+    /// <summary>
+    /// EM on <paramref name="data"/> from the start this model's options draw from <paramref name="seed"/>, as an optimiser
+    /// for <see cref="ElboDriver"/> (it owns its binding of the data: dispose it). <see cref="GaussianMixtureEm.Current"/>
+    /// holds the parameters of the last completed step.
+    /// </summary>
+    public GaussianMixtureEm CreateOptimizer(NumericTable data, int seed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        DataChecks.RequireGaussianScale(data);
+        ValidateData(data.Values, data.Rows, data.Columns, data.Source);
+        Options.Validate(data.Columns);
+        var bound = Backend.Bind(data.Values, data.Rows, data.Columns, Options.Components);
+        try { return new GaussianMixtureEm(bound, Initialize(data.Values, data.Rows, data.Columns, seed, cancellationToken), Options.RegCovar, cancellationToken, ownsData: true); }
+        catch { bound.Dispose(); throw; }
     }
 
     /// <summary>
@@ -140,25 +151,36 @@ public sealed partial class GaussianMixture
     public static string TooFewRows(long n, int k) =>
         string.Create(CultureInfo.InvariantCulture, $"{n} data row{(n == 1 ? "" : "s")} cannot fit {k} components (each needs at least one row); use fewer components or more data");
 
-    /// <summary>Posterior component probabilities [n×K] of the rows of <paramref name="data"/>; bad rows are refused naming the file and line.</summary>
+    /// <summary>Posterior component probabilities [n×K] of the rows of <paramref name="data"/> (scikit-learn's predict_proba); bad rows are refused naming the file and line.</summary>
     /// <exception cref="DataFormatException">A value is beyond Gaussian scale, or a row's density underflows under every component.</exception>
     public double[] PredictProba(NumericTable data)
     {
+        ArgumentNullException.ThrowIfNull(data);
         DataChecks.RequireGaussianScale(data);
         return Evaluate(data.Values, data.Rows, data, responsibilities: true).Responsibilities!;
     }
 
-    /// <summary>log p(x_n) of each row of <paramref name="data"/>; bad rows are refused naming the file and line.</summary>
+    /// <summary>The most likely component of each row of <paramref name="data"/> (scikit-learn's predict: a label per row).</summary>
+    public int[] Predict(NumericTable data) => Labels(PredictProba(data), Parameters!.Components);
+
+    /// <summary>log p(x_n) in nats of each row of <paramref name="data"/> (scikit-learn's score_samples); bad rows are refused naming the file and line.</summary>
     public double[] ScoreSamples(NumericTable data)
     {
+        ArgumentNullException.ThrowIfNull(data);
         DataChecks.RequireGaussianScale(data);
         return Evaluate(data.Values, data.Rows, data, responsibilities: false).LogDensity;
     }
 
+    /// <summary>Total log-likelihood Σₙ log p(x_n) in nats of the rows of <paramref name="data"/>.</summary>
+    public double Score(NumericTable data) => ScoreSamples(data).Sum();
+
+    /// <summary>Mean log-likelihood per row in nats (scikit-learn's score).</summary>
+    public double ScorePerObservation(NumericTable data) => ScoreSamples(data).Average();
+
     /// <summary>One pass of the backend at the fitted parameters: responsibilities (when asked) and log p(x_n), both checked finite.</summary>
     private (double[]? Responsibilities, double[] LogDensity) Evaluate(double[] x, int n, NumericTable? table, bool responsibilities)
     {
-        var (f, d) = Ready(x, n);
+        var (f, d) = Ready(x, n, table?.Source);
         var resp = responsibilities ? new double[n * f.Components] : null;
         var ll = new double[n];
         using var bound = Backend.Bind(x, n, d, f.Components);
@@ -181,18 +203,6 @@ public sealed partial class GaussianMixture
         return labels;
     }
 
-    /// <summary>The most likely component of each row of <paramref name="x"/> [n×D].</summary>
-    public int[] Predict(double[] x, int n) => Labels(PredictProba(x, n), Parameters!.Components);
-
-    /// <summary>Posterior component probabilities [n×K] of each row of <paramref name="x"/> [n×D].</summary>
-    public double[] PredictProba(double[] x, int n) => Evaluate(x, n, null, responsibilities: true).Responsibilities!;
-
-    /// <summary>log p(x_n) of each row (scikit-learn's score_samples).</summary>
-    public double[] ScoreSamples(double[] x, int n) => Evaluate(x, n, null, responsibilities: false).LogDensity;
-
-    /// <summary>Mean log p(x_n) over the rows (scikit-learn's score).</summary>
-    public double Score(double[] x, int n) => ScoreSamples(x, n).Average();
-
     /// <summary>Number of free parameters (scikit-learn's _n_parameters).</summary>
     public int FreeParameters()
     {
@@ -200,16 +210,19 @@ public sealed partial class GaussianMixture
         return CovarianceLayout.FreeParameters(p.CovarianceType, p.Components, p.Dimension) + p.Components * p.Dimension + p.Components - 1;
     }
 
-    /// <summary>Bayesian information criterion on <paramref name="x"/>: −2 Σ log p(x) + p log n (lower is better).</summary>
-    public double Bic(double[] x, int n) => -2 * Score(x, n) * n + FreeParameters() * Math.Log(n);
+    /// <summary>Bayesian information criterion on <paramref name="data"/>: −2 Σ log p(x) + p log n (lower is better; scikit-learn's bic).</summary>
+    public double Bic(NumericTable data) => -2 * Score(data) + FreeParameters() * Math.Log(data.Rows);
 
-    /// <summary>Akaike information criterion on <paramref name="x"/>: −2 Σ log p(x) + 2p.</summary>
-    public double Aic(double[] x, int n) => -2 * Score(x, n) * n + 2 * FreeParameters();
+    /// <summary>Akaike information criterion on <paramref name="data"/>: −2 Σ log p(x) + 2p (scikit-learn's aic).</summary>
+    public double Aic(NumericTable data) => -2 * Score(data) + 2 * FreeParameters();
 
-    private (PrecisionFactors, int) Ready(double[] x, int n)
+    private (PrecisionFactors, int) Ready(double[] x, int n, string? source)
     {
         var f = _factors ?? throw NotFitted();
-        ValidateData(x, n, f.Dimension);
+        if (x.Length != (long)n * f.Dimension)
+            throw new DataFormatException(source ?? "data", null, string.Create(CultureInfo.InvariantCulture,
+                $"has {(n == 0 ? 0 : x.Length / n)} columns; the model was fitted on {f.Dimension}"));
+        ValidateData(x, n, f.Dimension, source);
         return (f, f.Dimension);
     }
 
@@ -220,12 +233,6 @@ public sealed partial class GaussianMixture
     }
 
     private static InvalidOperationException NotFitted() => new("This GaussianMixture is not fitted yet; call Fit first (or construct it from parameters).");
-
-    /// <summary>
-    /// Refuses data whose length does not match (<see cref="ArgumentException"/>), or that hold NaN/Inf or values beyond
-    /// <see cref="DataChecks.MaxMagnitude"/> (<see cref="DataFormatException"/> naming the row and column).
-    /// </summary>
-    public static void ValidateData(double[] x, int n, int d) => ValidateData(x, n, d, null);
 
     internal static void ValidateData(double[] x, int n, int d, string? source)
     {
@@ -251,36 +258,60 @@ public sealed partial class GaussianMixture
                     $"data row {i + 1}: its log-density under the model is {logDensity[i]} (the point is too far from every component for double precision to weigh them); the data are not on the model's scale"));
         }
     }
+}
 
-    /// <summary>EM as an <see cref="IElboOptimizer"/>: the constructor runs the E-step on the start; each step is M then E.</summary>
-    private sealed class EmOptimizer : IElboOptimizer
+/// <summary>
+/// EM for a Gaussian mixture as an <see cref="IElboOptimizer"/> (what <see cref="GaussianMixture.Fit"/> runs): the
+/// constructor runs the E-step on the start; each step is an M-step (scikit-learn's <c>_m_step</c> with reg_covar) then an
+/// E-step, and returns the total log-likelihood of the new parameters, which never decreases.
+/// </summary>
+public sealed class GaussianMixtureEm : IElboOptimizer, IDisposable
+{
+    private readonly IMixtureData _data;
+    private readonly double _reg;
+    private readonly GaussianStatistics _stats;
+    private readonly CovarianceType _type;
+    private readonly bool _ownsData;
+
+    /// <summary>EM on data bound to a backend (<see cref="IMixtureBackend.Bind"/>), from <paramref name="start"/>; the binding stays the caller's.</summary>
+    public GaussianMixtureEm(IMixtureData data, GaussianMixtureParameters start, double regCovar, CancellationToken cancellationToken = default)
+        : this(data, start, regCovar, cancellationToken, ownsData: false) { }
+
+    internal GaussianMixtureEm(IMixtureData data, GaussianMixtureParameters start, double reg, CancellationToken ct, bool ownsData)
     {
-        private readonly IMixtureData _data;
-        private readonly double _reg;
-        private readonly SufficientStatistics _stats;
-        private readonly CovarianceType _type;
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(start);
+        _data = data; _reg = reg; _type = start.CovarianceType; _ownsData = ownsData;
+        _stats = new GaussianStatistics(start.Components, start.Dimension, _type is CovarianceType.Full or CovarianceType.Tied);
+        Current = start;
+        _data.EStep(PrecisionFactors.Compute(start), _stats, ct);
+    }
 
-        public EmOptimizer(IMixtureData data, GaussianMixtureParameters start, double reg, CancellationToken ct)
-        {
-            _data = data; _reg = reg; _type = start.CovarianceType;
-            _stats = new SufficientStatistics(start.Components, start.Dimension, _type is CovarianceType.Full or CovarianceType.Tied);
-            Current = start;
-            _data.EStep(PrecisionFactors.Compute(start), _stats, ct);
-        }
+    /// <summary>The parameters of the last completed step (the start before the first).</summary>
+    public GaussianMixtureParameters Current { get; private set; }
 
-        public GaussianMixtureParameters Current { get; private set; }
+    /// <summary>Total log-likelihood of <see cref="Current"/> in nats.</summary>
+    public double LogLikelihood => _stats.LogLikelihood;
 
-        public bool IsMonotone => true;
+    /// <inheritdoc/>
+    public bool IsMonotone => true;
 
-        public long ObservationCount => _data.Count;
+    /// <inheritdoc/>
+    public long ObservationCount => _data.Count;
 
-        public double Step(CancellationToken cancellationToken)
-        {
-            // The parameters move only once their E-step has completed: a cancelled step leaves the last completed one.
-            var next = MStepKernels.EstimateGaussianParameters(_stats, _reg, _type);
-            _data.EStep(PrecisionFactors.Compute(next, cancellationToken), _stats, cancellationToken);
-            Current = next;
-            return _stats.LogLikelihood;
-        }
+    /// <inheritdoc/>
+    public double Step(CancellationToken cancellationToken)
+    {
+        // The parameters move only once their E-step has completed: a cancelled step leaves the last completed one.
+        var next = MStepKernels.EstimateGaussianParameters(_stats, _reg, _type);
+        _data.EStep(PrecisionFactors.Compute(next, cancellationToken), _stats, cancellationToken);
+        Current = next;
+        return _stats.LogLikelihood;
+    }
+
+    /// <summary>Releases the data binding when this optimiser made it (<see cref="GaussianMixture.CreateOptimizer"/>).</summary>
+    public void Dispose()
+    {
+        if (_ownsData) _data.Dispose();
     }
 }

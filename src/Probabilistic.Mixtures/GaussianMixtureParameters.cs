@@ -1,4 +1,6 @@
 using System.Globalization;
+using MathNet.Numerics.LinearAlgebra;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Mixtures;
 
@@ -70,6 +72,15 @@ public sealed class GaussianMixtureParameters
     internal double[] WeightsArray => (double[])Weights;
     internal double[] MeansArray => (double[])Means;
     internal double[] CovariancesArray => (double[])Covariances;
+
+    /// <summary>The mixing weights as a Math.NET vector.</summary>
+    public Vector<double> WeightVector() => Vector<double>.Build.DenseOfArray(WeightsArray.ToArray());
+
+    /// <summary>Mean of component <paramref name="k"/> as a Math.NET vector.</summary>
+    public Vector<double> MeanVector(int k) => Vector<double>.Build.DenseOfArray(Mean(k));
+
+    /// <summary>The full D×D covariance of component <paramref name="k"/>, whatever the type, as a Math.NET matrix.</summary>
+    public Matrix<double> CovarianceMatrix(int k) => Matrix<double>.Build.DenseOfRowMajor(Dimension, Dimension, FullCovariance(k));
 
     /// <summary>Mean of component <paramref name="k"/>.</summary>
     public double[] Mean(int k) => MeansArray.AsSpan(k * Dimension, Dimension).ToArray();

@@ -1,4 +1,5 @@
 using Probabilistic.Mixtures.Kernels;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Mixtures;
 
@@ -32,7 +33,7 @@ public interface IMixtureData : IDisposable
     /// (sufficient statistics centred at the means, and the total log-likelihood). Full second moments when
     /// <c>stats.IsFull</c>, both triangles filled.
     /// </summary>
-    void EStep(PrecisionFactors factors, SufficientStatistics stats, CancellationToken cancellationToken = default);
+    void EStep(PrecisionFactors factors, GaussianStatistics stats, CancellationToken cancellationToken = default);
 
     /// <summary>Responsibilities [n×K] (may be empty to skip) and log p(x_n) [n] (may be empty) at the given parameters.</summary>
     void Responsibilities(PrecisionFactors factors, Span<double> responsibilities, Span<double> logLikelihoods);

@@ -10,7 +10,7 @@ namespace Probabilistic.Vae;
 /// </summary>
 public static class ElboMath
 {
-    private static readonly double Log2Pi = Math.Log(2 * Math.PI);
+    private const double Log2Pi = Core.Numerics.GaussianMath.Log2Pi;
 
     /// <summary>KL(N(μ, σ²) ‖ N(0, 1)) summed over latent dimensions: −½ Σ (1 + log σ² − μ² − σ²).</summary>
     public static Tensor GaussianKl(Tensor mean, Tensor logVariance) =>

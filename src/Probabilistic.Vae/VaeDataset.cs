@@ -14,6 +14,18 @@ public sealed record VaeDataset(float[] Values, int Count, int Height, int Width
     /// <summary>Values per example.</summary>
     public int Dimension => Height * Width;
 
+    /// <summary>The images as a double-precision table, one row per image (pixels row-major).</summary>
+    public Core.Data.NumericTable ToTable() => Core.Data.NumericTable.FromSingles(Values, Count, Height * Width);
+
+    /// <summary>Images from a table of <paramref name="height"/>·<paramref name="width"/> columns (converted to single precision).</summary>
+    public static VaeDataset FromTable(Core.Data.NumericTable table, int height, int width)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        if (table.Columns != height * width)
+            throw new ArgumentException($"The table has {table.Columns} columns; {height}×{width} images need {height * width}.", nameof(table));
+        return new VaeDataset(table.ToSingles(), table.Rows, height, width);
+    }
+
     /// <summary>Throws when the sizes disagree or a value is not finite, naming the example and position.</summary>
     public VaeDataset Validated(string name)
     {

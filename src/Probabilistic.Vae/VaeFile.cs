@@ -24,8 +24,8 @@ public static class VaeFile
 
     private static readonly byte[] Magic = "PROBVAE\n"u8.ToArray();
 
-    /// <summary>Saves <paramref name="model"/> to <paramref name="path"/> (temporary file, then rename).</summary>
-    public static void Save(VariationalAutoencoder model, string path)
+    /// <summary>Saves <paramref name="model"/> to <paramref name="path"/> (temporary file, then rename); <see cref="VariationalAutoencoder.Save"/> calls it.</summary>
+    internal static void Save(VariationalAutoencoder model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
         byte[] state;
@@ -73,7 +73,7 @@ public static class VaeFile
     /// that are NaN, infinite or beyond <see cref="MaxWeightMagnitude"/> (named by tensor and index).
     /// </summary>
     /// <exception cref="ResourceLimitException">The network would need more memory than <paramref name="budget"/> allows.</exception>
-    public static VariationalAutoencoder Load(string path, ComputeDevice device = ComputeDevice.Cpu, MemoryBudget? budget = null)
+    internal static VariationalAutoencoder Load(string path, ComputeDevice device = ComputeDevice.Cpu, MemoryBudget? budget = null)
     {
         var (architecture, state) = ReadParts(path, budget, readState: true);
         VaeNetwork network;

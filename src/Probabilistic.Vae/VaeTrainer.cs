@@ -12,17 +12,20 @@ namespace Probabilistic.Vae;
 /// <param name="ElboPerExample">This minibatch's mean one-sample ELBO in nats.</param>
 public readonly record struct VaeBatchProgress(int Epoch, int Batch, int Batches, double ElboPerExample);
 
-/// <summary>How the VAE is trained: Adam over shuffled minibatches, one reparameterised sample per example.</summary>
+/// <summary>
+/// How the VAE is trained (the family's options record): Adam over shuffled minibatches, one reparameterised sample per
+/// example. The number of epochs, the tolerance, the seed of the shuffling and the noise, and the per-epoch progress are
+/// the <see cref="FitOptions"/> given to <see cref="VariationalAutoencoder.Fit"/>, as for every family; the weights are
+/// seeded when the model is created.
+/// </summary>
 /// <param name="BatchSize">Examples per minibatch (128 in the PyTorch example).</param>
 /// <param name="LearningRate">Adam step size (1e-3 in the PyTorch example).</param>
-/// <param name="Seed">Seeds the shuffling and the reparameterisation noise (weights are seeded at creation).</param>
 /// <param name="BatchProgress">Told after each minibatch.</param>
-/// <param name="RestoreBest">With a validation set, <see cref="VaeTrainer.Fit"/> leaves the model at the epoch with the
-/// best held-out ELBO (as Keras' restore_best_weights), not at the last epoch.</param>
+/// <param name="RestoreBest">With a validation set, <see cref="VariationalAutoencoder.Fit"/> leaves the model at the epoch
+/// with the best held-out ELBO (as Keras' restore_best_weights), not at the last epoch.</param>
 public sealed record VaeTrainingOptions(
     int BatchSize = 128,
     double LearningRate = 1e-3,
-    int Seed = 0,
     IProgress<VaeBatchProgress>? BatchProgress = null,
     bool RestoreBest = true)
 {
@@ -58,8 +61,11 @@ public sealed class VaeTrainer : IElboOptimizer, IDisposable
     private Tensor[]? _best;
     private double _bestHeldOut = double.NegativeInfinity;
 
-    /// <summary>Prepares training: copies the training set to the device once, seeds the generators, builds Adam.</summary>
-    public VaeTrainer(VariationalAutoencoder model, VaeDataset train, VaeDataset? validation = null, VaeTrainingOptions? options = null)
+    /// <summary>
+    /// Prepares training: copies the training set to the device once, seeds the shuffling (stream 1 of
+    /// <paramref name="seed"/>), the noise (stream 2) and the held-out noise (stream 3), builds Adam.
+    /// </summary>
+    public VaeTrainer(VariationalAutoencoder model, VaeDataset train, VaeDataset? validation = null, VaeTrainingOptions? options = null, int seed = 0)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _options = options ?? new VaeTrainingOptions();
@@ -69,9 +75,9 @@ public sealed class VaeTrainer : IElboOptimizer, IDisposable
         _train = train;
         _validation = validation;
         _data = model.ToDevice(train.Values, train.Count, train.Dimension);
-        _shuffle = new Generator((ulong)(uint)Rng.Derive(_options.Seed, 1));
-        _noise = new Generator((ulong)(uint)Rng.Derive(_options.Seed, 2));
-        _validationSeed = Rng.Derive(_options.Seed, 3);
+        _shuffle = new Generator((ulong)(uint)Rng.Derive(seed, 1));
+        _noise = new Generator((ulong)(uint)Rng.Derive(seed, 2));
+        _validationSeed = Rng.Derive(seed, 3);
         _adam = optim.Adam(model.Network.parameters(), lr: _options.LearningRate);
     }
 
@@ -166,16 +172,6 @@ public sealed class VaeTrainer : IElboOptimizer, IDisposable
     /// <summary>The one-sample held-out ELBO per example as the trainer computes it (same noise every epoch).</summary>
     public static double HeldOutElbo(VariationalAutoencoder model, VaeDataset validation, int trainingSeed) =>
         model.MeanElbo(validation, Rng.Derive(trainingSeed, 3));
-
-    /// <summary>Runs <see cref="ElboDriver.Fit"/> on a new trainer (restoring the best held-out epoch when asked); pass Tolerance = 0 to run exactly <see cref="FitOptions.MaxIterations"/> epochs.</summary>
-    public static ElboTrace Fit(VariationalAutoencoder model, VaeDataset train, VaeDataset? validation, VaeTrainingOptions options,
-        FitOptions fit, CancellationToken cancellationToken = default)
-    {
-        using var trainer = new VaeTrainer(model, train, validation, options);
-        var trace = ElboDriver.Fit(trainer, fit with { Seed = options.Seed }, cancellationToken);
-        if (options.RestoreBest) trainer.RestoreBestParameters();
-        return trace;
-    }
 
     /// <summary>Releases the device copy of the data and the optimiser state.</summary>
     public void Dispose()

@@ -1,10 +1,15 @@
+using Probabilistic.Core.Inference;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Probabilistic.Vae;
 
 /// <summary>The approximate posterior of a batch: q(z|x) = N(Mean, diag exp(LogVariance)), rows of <see cref="LatentSize"/>.</summary>
-public sealed record LatentCode(float[] Mean, float[] LogVariance, int Count, int LatentSize);
+public sealed record LatentCode(float[] Mean, float[] LogVariance, int Count, int LatentSize)
+{
+    /// <summary>The posterior means as a double-precision table, one row per example (to fit a mixture or an HMM on the codes).</summary>
+    public Core.Data.NumericTable MeanTable() => Core.Data.NumericTable.FromSingles(Mean, Count, LatentSize);
+}
 
 /// <summary>
 /// A variational autoencoder (Kingma &amp; Welling 2014): Gaussian encoder q(z|x), standard normal prior,
@@ -24,6 +29,9 @@ public sealed partial class VariationalAutoencoder : IDisposable
 
     internal Device Device { get; }
 
+    /// <summary>How <see cref="Fit"/> trains: batch size, learning rate, restoring the best held-out epoch.</summary>
+    public VaeTrainingOptions Training { get; private init; } = new();
+
     internal VariationalAutoencoder(VaeNetwork network, ComputeDevice device)
     {
         Network = network;
@@ -32,15 +40,58 @@ public sealed partial class VariationalAutoencoder : IDisposable
         if (device != ComputeDevice.Cpu) Network.to(Device);
     }
 
-    /// <summary>A new VAE with weights drawn from PyTorch's default initialisation under <paramref name="seed"/>.</summary>
-    public static VariationalAutoencoder Create(VaeArchitecture architecture, int seed, ComputeDevice device = ComputeDevice.Cpu)
+    /// <summary>
+    /// A new VAE with weights drawn from PyTorch's default initialisation under <paramref name="seed"/>, trained by
+    /// <see cref="Fit"/> with <paramref name="training"/> (default: batch 128, Adam 1e-3, as the PyTorch example).
+    /// </summary>
+    public static VariationalAutoencoder Create(VaeArchitecture architecture, int seed, ComputeDevice device = ComputeDevice.Cpu,
+        VaeTrainingOptions? training = null)
     {
         ArgumentNullException.ThrowIfNull(architecture);
+        (training ?? new VaeTrainingOptions()).Validate();
         var network = new VaeNetwork(architecture);
         using (var g = new Generator((ulong)(uint)seed))
             network.Initialize(g);
-        return new VariationalAutoencoder(network, device);
+        return new VariationalAutoencoder(network, device) { Training = training ?? new VaeTrainingOptions() };
     }
+
+    /// <summary>
+    /// Trains this model on <paramref name="train"/> with <see cref="Training"/> under Core's <see cref="ElboDriver"/>: one
+    /// step is one epoch (pass Tolerance = 0 to run exactly <see cref="FitOptions.MaxIterations"/> epochs); the fit's seed
+    /// (drawn and recorded when null) seeds the shuffling and the noise. With <paramref name="validation"/>, the trace holds
+    /// the held-out ELBO, <see cref="FitOptions.Patience"/> stops early, and the best held-out epoch is restored when
+    /// <see cref="VaeTrainingOptions.RestoreBest"/>. Cancelled mid-epoch, the model keeps the last completed epoch.
+    /// </summary>
+    /// <returns>This model, trained, and the trace (total training ELBO in nats per epoch).</returns>
+    public FitResult<VariationalAutoencoder> Fit(VaeDataset train, FitOptions? fitOptions = null, CancellationToken cancellationToken = default,
+        VaeDataset? validation = null)
+    {
+        var fit = fitOptions ?? new FitOptions();
+        fit.Validate();
+        fit = fit with { Seed = fit.ResolveSeed() };
+        using var trainer = new VaeTrainer(this, train, validation, Training, fit.Seed!.Value);
+        var trace = ElboDriver.Fit(trainer, fit, cancellationToken);
+        if (Training.RestoreBest) trainer.RestoreBestParameters();
+        return new(this, trace);
+    }
+
+    /// <summary>Saves the model atomically (a JSON header, then the TorchSharp state; see <see cref="VaeFile"/>).</summary>
+    public void Save(string path) => VaeFile.Save(this, path);
+
+    /// <summary>Loads a model saved by <see cref="Save"/>; wrong, corrupt or inconsistent files are refused with the reason.</summary>
+    /// <exception cref="Core.IO.ModelFormatException">The file is not a valid VAE model file.</exception>
+    /// <exception cref="Core.ResourceLimitException">The network would need more memory than <paramref name="budget"/> allows.</exception>
+    public static VariationalAutoencoder Load(string path, ComputeDevice device = ComputeDevice.Cpu, Core.MemoryBudget? budget = null) =>
+        VaeFile.Load(path, device, budget);
+
+    /// <summary>Total one-sample Monte-Carlo ELBO in nats over the examples (noise from <paramref name="seed"/>).</summary>
+    public double Score(VaeDataset data, int seed = 0) => ElboPerExample(data, seed).Sum();
+
+    /// <summary>The one-sample ELBO of each example in nats (noise from <paramref name="seed"/>).</summary>
+    public double[] ScoreSamples(VaeDataset data, int seed = 0) => ElboPerExample(data, seed);
+
+    /// <summary><see cref="Score"/> per example (the PyTorch example's "test loss" is its negative).</summary>
+    public double ScorePerObservation(VaeDataset data, int seed = 0) => MeanElbo(data, seed);
 
     /// <summary>Number of trainable scalars.</summary>
     public long ParameterCount => Network.parameters().Sum(p => p.numel());

@@ -52,11 +52,11 @@ public sealed class HmmCommandTests : IDisposable
         using var doc = JsonDocument.Parse(fit.Out);
         var trace = doc.RootElement.GetProperty("trace").EnumerateArray().Select(s => s.GetProperty("elbo").GetDouble()).ToArray();
         for (int i = 1; i < trace.Length; i++) Assert.True(trace[i] >= trace[i - 1] - 1e-9 * Math.Abs(trace[i]), $"fit trace fell at {i + 1}");
-        double final = doc.RootElement.GetProperty("finalLogLikelihood").GetDouble();
+        double final = doc.RootElement.GetProperty("logLikelihood").GetDouble();
 
         var score = Run("hmm", "score", "-m", model, "--data", data, "--json");
         Assert.True(score.Code == 0, score.Err);
-        Assert.Equal(final, JsonDocument.Parse(score.Out).RootElement.GetProperty("total").GetDouble(), 6);
+        Assert.Equal(final, JsonDocument.Parse(score.Out).RootElement.GetProperty("score").GetDouble(), 6);
 
         var decode = Run("hmm", "decode", "-m", model, "--data", data);
         Assert.True(decode.Code == 0, decode.Err);
@@ -98,7 +98,7 @@ public sealed class HmmCommandTests : IDisposable
         using var doc = JsonDocument.Parse(fit.Out);
         var trace = doc.RootElement.GetProperty("trace").EnumerateArray().Select(s => s.GetProperty("elbo").GetDouble()).ToArray();
         for (int i = 1; i < trace.Length; i++) Assert.True(trace[i] >= trace[i - 1] - 1e-9 * Math.Abs(trace[i]), $"fit trace fell at {i + 1}");
-        double final = doc.RootElement.GetProperty("finalLogLikelihood").GetDouble();
+        double final = doc.RootElement.GetProperty("logLikelihood").GetDouble();
 
         // The saved file: version 2, covariance type Tied, one shared 2×2 matrix that is symmetric with a positive
         // correlation (the data's is 0.5; 240 points give a standard error of about (1 − 0.5²)/√240 ≈ 0.05).
@@ -114,7 +114,7 @@ public sealed class HmmCommandTests : IDisposable
 
         var score = Run("hmm", "score", "-m", model, "--data", data, "--json");
         Assert.True(score.Code == 0, score.Err);
-        Assert.Equal(final, JsonDocument.Parse(score.Out).RootElement.GetProperty("total").GetDouble(), 6);
+        Assert.Equal(final, JsonDocument.Parse(score.Out).RootElement.GetProperty("score").GetDouble(), 6);
     }
 
     [Fact]

@@ -123,7 +123,7 @@ public sealed class TagCommandTests : IDisposable
         var expected = Probabilistic.Hmm.Tagging.HmmTagger.TrainSemiSupervised(tagged, raw, new Probabilistic.Hmm.Tagging.TaggerOptions(),
             new Probabilistic.Hmm.Tagging.SemiSupervisedOptions(MaxIterations: 2, RequiredZ: 0));
         Assert.True(expected.Iterations > 0, "with --semi-z 0 this sample takes a Baum-Welch step, so the semi-supervised file is exercised");
-        var loaded = Probabilistic.Hmm.Tagging.TaggerModelFile.Load(model);
+        var loaded = HmmTagger.Load(model);
         Assert.Equal(expected.Iterations, loaded.SemiSupervised?.Iterations ?? 0);
         Assert.Equal(2, JsonDocument.Parse(File.ReadAllText(model)).RootElement.GetProperty("version").GetInt32());
         var test = Probabilistic.Hmm.Tagging.TaggedCorpus.Read([Sample("cm01")], Probabilistic.Hmm.Tagging.CorpusFormat.Brown, mapping).ToList();

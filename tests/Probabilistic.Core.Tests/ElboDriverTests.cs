@@ -154,4 +154,52 @@ public class ElboDriverTests
         Assert.Contains("log-evidence estimate", trace.ToString());
         Assert.Contains("-2", trace.ToTable());
     }
+
+    [Fact]
+    public void The_trace_records_the_given_seed_or_the_one_it_drew()
+    {
+        Assert.Equal(42, ElboDriver.Fit(new Scripted([-1]), new FitOptions(MaxIterations: 1, Seed: 42)).Seed);
+        // A null seed is drawn and recorded (FitOptions' contract), not silently recorded as 0: over 20 fits the chance
+        // that Random.Shared draws 0 every time is 2^-620.
+        var drawn = Enumerable.Range(0, 20).Select(_ => ElboDriver.Fit(new Scripted([-1]), new FitOptions(MaxIterations: 1)).Seed).ToArray();
+        Assert.True(drawn.Any(s => s != 0), $"20 fits without a seed all recorded {drawn[0]}");
+    }
+
+    /// <summary>An optimiser whose ELBO sequence is chosen by its seed, to check which restart <c>FitBest</c> keeps.</summary>
+    private sealed class Seeded(int seed, double final) : IElboOptimizer, IDisposable
+    {
+        public int Seed { get; } = seed;
+        public bool Disposed { get; private set; }
+        private int _calls;
+        public double Step(CancellationToken ct) => ++_calls == 1 ? final - 1 : final;
+        public bool IsMonotone => true;
+        public long ObservationCount => 1;
+        public void Dispose() => Disposed = true;
+    }
+
+    [Fact]
+    public void FitBest_keeps_the_restart_with_the_highest_final_elbo_and_disposes_the_others()
+    {
+        var made = new List<Seeded>();
+        double[] finals = [-7, -3, -5];
+        var best = ElboDriver.FitBest(3, seed => { var o = new Seeded(seed, finals[made.Count]); made.Add(o); return o; },
+            new FitOptions(MaxIterations: 2, Tolerance: 0, Seed: 11));
+        Assert.Equal(1, best.Restart);
+        Assert.Same(made[1], best.Optimizer);
+        Assert.Equal(-3, best.Trace.FinalElbo);
+        Assert.Equal(3, best.Restarts.Count);
+        // Restart r draws its start from Rng.Derive(seed, r), and its trace records that seed.
+        Assert.Equal([Numerics.Rng.Derive(11, 0), Numerics.Rng.Derive(11, 1), Numerics.Rng.Derive(11, 2)], made.Select(m => m.Seed));
+        Assert.Equal(made[1].Seed, best.Trace.Seed);
+        Assert.True(made[0].Disposed && made[2].Disposed && !made[1].Disposed, "the losing restarts are disposed, the kept one is not");
+    }
+
+    [Fact]
+    public void FitBest_with_one_restart_is_a_plain_fit_with_the_same_seed()
+    {
+        int seen = -1;
+        var best = ElboDriver.FitBest(1, seed => { seen = seed; return new Seeded(seed, -1); }, new FitOptions(MaxIterations: 2, Tolerance: 0, Seed: 5));
+        Assert.Equal(5, seen);
+        Assert.Equal(5, best.Trace.Seed);
+    }
 }

@@ -94,10 +94,10 @@ public class HostileInputCoreTests
         Assert.StartsWith("bad.gz: the gzip data are corrupt", e.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Outputs_that_are_inputs_are_found_through_hard_and_symbolic_links()
     {
-        if (!OperatingSystem.IsLinux()) { Console.WriteLine("skipped: file identity is read with stat(2) on Linux"); return; }
+        Skip.IfNot(OperatingSystem.IsLinux(), "file identity is read with stat(2) on Linux");
         using var dir = new TempDir();
         var input = dir.File("in.csv", "a\n1\n");
         using (var ln = Process.Start("ln", [input, Path.Combine(dir.Path, "hard.csv")])) ln.WaitForExit();
@@ -112,10 +112,10 @@ public class HostileInputCoreTests
         Assert.Contains("character device", Assert.Throws<OutputPathException>(() => OutputTarget.CheckWritable("/dev/null", "-o")).Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Stale_temporaries_are_recognised_by_name_and_dead_process()
     {
-        if (!OperatingSystem.IsLinux()) { Console.WriteLine("skipped: the dead process id is found through /proc"); return; }
+        Skip.IfNot(OperatingSystem.IsLinux(), "the dead process id is found through /proc");
         using var dir = new TempDir();
         var target = Path.Combine(dir.Path, "m.json");
         int dead = Enumerable.Range(0, 500).Select(i => 4_000_000 - 7919 * i).First(p => !Directory.Exists($"/proc/{p}"));

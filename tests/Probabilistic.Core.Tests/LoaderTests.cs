@@ -82,11 +82,10 @@ public class IdxReaderTests
         Assert.Contains("0x0D", e.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Shared_mnist_test_labels_read_when_present()
     {
-        var path = Path.Combine(SharedData.Directory ?? "", "mnist", "t10k-labels-idx1-ubyte.gz");
-        if (!File.Exists(path)) { Console.WriteLine($"skipped: {path} not present"); return; }
+        var path = TestPaths.RequireSharedFile("mnist", "t10k-labels-idx1-ubyte.gz");
         var labels = IdxReader.Read(path);
         Assert.Equal([10000], labels.Shape);
         Assert.All(labels.Data, b => Assert.InRange(b, (byte)0, (byte)9));
@@ -147,11 +146,10 @@ public class TaggedCorpusReaderTests
         Assert.Contains("no tag column", e.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Shared_brown_first_sentence_when_present()
     {
-        var path = Path.Combine(SharedData.Directory ?? "", "brown", "ca01");
-        if (!File.Exists(path)) { Console.WriteLine($"skipped: {path} not present"); return; }
+        var path = TestPaths.RequireSharedFile("brown", "ca01");
         var first = TaggedCorpusReader.ReadWordTag(path).First();
         Assert.Equal("The", first.Words[0]);
         Assert.Equal("np-tl", first.Tags[1]);
@@ -214,7 +212,7 @@ public class CsvReaderTests
     [Fact]
     public void Shipped_old_faithful_has_272_rows()
     {
-        var path = Path.Combine(SharedData.ProjectRoot, "datasets", "faithful.csv");
+        var path = Path.Combine(TestPaths.Datasets, "faithful.csv");
         var t = CsvReader.ReadNumeric(path);
         Assert.Equal(272, t.Rows);
         Assert.Equal(["eruptions", "waiting"], t.ColumnNames);
@@ -321,27 +319,5 @@ public class SequenceTextReaderTests
         var parts = SequenceTextReader.SplitByLengths(t, [2, 3], "x.npy");
         Assert.Equal([3.0, 4, 5], parts[1].Values);
         Assert.Contains("add up to 4", Assert.Throws<DataFormatException>(() => SequenceTextReader.SplitByLengths(t, [2, 2], "x.npy")).Message);
-    }
-}
-
-/// <summary>Locates the project root and ../shared/datasets from the test's output folder.</summary>
-public static class SharedData
-{
-    public static string ProjectRoot { get; } = FindRoot();
-
-    public static string? Directory
-    {
-        get
-        {
-            var p = Path.GetFullPath(Path.Combine(ProjectRoot, "..", "shared", "datasets"));
-            return System.IO.Directory.Exists(p) ? p : null;
-        }
-    }
-
-    private static string FindRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "Probabilistic.sln"))) return d.FullName;
-        throw new InvalidOperationException("Probabilistic.sln not found above the test folder");
     }
 }

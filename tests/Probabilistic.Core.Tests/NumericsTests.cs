@@ -150,3 +150,78 @@ public class RngTests
         Assert.Throws<ArgumentException>(() => r.NextCategorical([0.0, 0.0]));
     }
 }
+
+/// <summary>
+/// The Gaussian M-step shared by mixtures and HMMs, under both regularisation conventions, against closed forms on
+/// three weighted 2-D points: scikit-learn's Σ = S/(N + 10ε) + rI and hmmlearn's Σ = (S + rI)/N.
+/// </summary>
+public class GaussianMStepTests
+{
+    // Points (0, 0), (2, 1), (4, 5) with responsibilities 1, 0.5, 0.25 for one Gaussian; moments about r = (1, 1).
+    private static readonly double[][] X = [[0, 0], [2, 1], [4, 5]];
+    private static readonly double[] G = [1, 0.5, 0.25];
+
+    private static Gaussians.GaussianStatistics Statistics(bool full)
+    {
+        var s = new Gaussians.GaussianStatistics(1, 2, full);
+        s.Reference[0] = 1; s.Reference[1] = 1;
+        for (int n = 0; n < 3; n++)
+        {
+            double a = X[n][0] - 1, b = X[n][1] - 1;
+            s.Weight[0] += G[n]; s.First[0] += G[n] * a; s.First[1] += G[n] * b;
+            if (full) { s.Second[0] += G[n] * a * a; s.Second[2] += G[n] * b * a; s.Second[3] += G[n] * b * b; } // lower triangle only
+            else { s.Second[0] += G[n] * a * a; s.Second[1] += G[n] * b * b; }
+        }
+        return s;
+    }
+
+    /// <summary>The weighted mean and scatter Σ γ (x − μ)(x − μ)ᵀ computed directly from the points.</summary>
+    private static (double[] Mean, double[,] Scatter, double N) Direct()
+    {
+        double n = G.Sum();
+        double[] mean = [G.Select((g, i) => g * X[i][0]).Sum() / n, G.Select((g, i) => g * X[i][1]).Sum() / n];
+        var scatter = new double[2, 2];
+        for (int i = 0; i < 3; i++)
+            for (int a = 0; a < 2; a++)
+                for (int b = 0; b < 2; b++) scatter[a, b] += G[i] * (X[i][a] - mean[a]) * (X[i][b] - mean[b]);
+        return (mean, scatter, n);
+    }
+
+    [Theory]
+    [InlineData(Gaussians.CovarianceRegularization.AddToCovariance)]
+    [InlineData(Gaussians.CovarianceRegularization.AddToScatter)]
+    public void Full_diagonal_and_spherical_covariances_follow_their_convention(Gaussians.CovarianceRegularization convention)
+    {
+        const double r = 0.3;
+        var (mean, scatter, n) = Direct();
+        bool sk = convention == Gaussians.CovarianceRegularization.AddToCovariance;
+        double nk = sk ? n + 10 * Gaussians.GaussianMStep.MachineEpsilon : n;
+        double Cov(int a, int b) => sk ? scatter[a, b] / nk + (a == b ? r : 0) : (scatter[a, b] + (a == b ? r : 0)) / nk;
+
+        var means = new double[2];
+        var full = new double[4];
+        Gaussians.GaussianMStep.Estimate(Statistics(true), Gaussians.CovarianceType.Full, r, convention, means, full);
+        for (int a = 0; a < 2; a++)
+        {
+            Assert.True(Math.Abs(means[a] - mean[a]) < 1e-14, $"{convention}: mean[{a}] {means[a]:R}, direct {mean[a]:R}");
+            for (int b = 0; b < 2; b++)
+                Assert.True(Math.Abs(full[a * 2 + b] - Cov(a, b)) < 1e-13, $"{convention}: Σ[{a},{b}] {full[a * 2 + b]:R}, closed form {Cov(a, b):R}");
+        }
+        var diag = new double[2];
+        Gaussians.GaussianMStep.Estimate(Statistics(false), Gaussians.CovarianceType.Diagonal, r, convention, means, diag);
+        Assert.True(Math.Abs(diag[1] - Cov(1, 1)) < 1e-13, $"{convention}: diagonal variance {diag[1]:R}, closed form {Cov(1, 1):R}");
+        var spherical = new double[1];
+        Gaussians.GaussianMStep.Estimate(Statistics(false), Gaussians.CovarianceType.Spherical, r, convention, means, spherical);
+        double expected = (Cov(0, 0) + Cov(1, 1)) / 2; // both conventions: the mean of the regularised diagonal
+        Assert.True(Math.Abs(spherical[0] - expected) < 1e-13, $"{convention}: spherical variance {spherical[0]:R}, closed form {expected:R}");
+    }
+
+    [Fact]
+    public void Under_hmmlearns_convention_a_Gaussian_without_data_keeps_its_parameters()
+    {
+        var s = new Gaussians.GaussianStatistics(1, 1, false);
+        double[] means = [7], cov = [2];
+        Gaussians.GaussianMStep.Estimate(s, Gaussians.CovarianceType.Diagonal, 1e-3, Gaussians.CovarianceRegularization.AddToScatter, means, cov);
+        Assert.Equal([7.0, 2.0], [means[0], cov[0]]);
+    }
+}

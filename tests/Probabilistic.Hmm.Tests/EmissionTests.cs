@@ -1,4 +1,5 @@
 using Probabilistic.Hmm.Emissions;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Hmm.Tests;
 

@@ -1,4 +1,5 @@
 using Probabilistic.Hmm.Emissions;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Hmm.Tests;
 
@@ -20,7 +21,7 @@ public class LongSequenceAndBadInputTests
         for (int c = 0; c < 10; c++)
         {
             sum += model.FilterChunk(x.AsSpan(c * 100_000, 100_000), initial, filtered);
-            initial = model.Predict(filtered);
+            initial = model.PredictNextState(filtered);
         }
         Assert.True(Math.Abs(total - sum) < 1e-9 * Math.Abs(total), $"whole {total:R} vs chunked {sum:R}");
         Assert.True(total < -1e6 && total > -3e6, $"log-likelihood {total} is not of the order of 1e6 nats (≈ −1.5 per step)");
@@ -46,7 +47,7 @@ public class LongSequenceAndBadInputTests
         Assert.Contains("probability zero", d.Message);
         Assert.Throws<InvalidOperationException>(() => model.StatePosteriors(x));
         var fit = Assert.Throws<Core.Data.DataFormatException>(() =>
-            new BaumWelch<CategoricalEmission, CategoricalStatistics>(model, SequenceSet.FromSymbols([[0, 0], [0, 1]])).Step(CancellationToken.None));
+            new BaumWelch<CategoricalEmission, CategoricalStatistics>(model, SequenceSet.FromSymbols([[0, 0], [0, 1]])));
         Assert.Contains("sequence 1 (0-based, 2 steps) has probability zero", fit.Message);
         var decode = Assert.Throws<Core.Data.DataFormatException>(() => model.DecodeAll(SequenceSet.FromSymbols([[0, 0], [0, 1]])));
         Assert.Contains("sequence 1 (0-based, 2 steps) has probability zero", decode.Message);

@@ -21,8 +21,8 @@ public sealed class ModelFileTests : IDisposable
         double[][] samples = [[0.1, 2.0], [0.1, 0.2, -1.0, 2.0], [0, 3, 2], [0, 4, 9]];
         for (int i = 0; i < models.Length; i++)
         {
-            HmmModelFile.Save(_path, models[i]);
-            var (loaded, _) = HmmModelFile.Load(_path);
+            models[i].Save(_path);
+            var loaded = HmmModelFile.Load(_path);
             var data = SequenceSet.Single(samples[i], models[i].Dimension);
             Assert.Equal(models[i].ScoreEach(data), loaded.ScoreEach(data));
             Assert.Equal(models[i].Transitions, loaded.Transitions);
@@ -35,7 +35,7 @@ public sealed class ModelFileTests : IDisposable
     [InlineData("\"transitions\":[[0.6,", "\"transitions\":[[0.9,", "Row 0 of the transition matrix sums to")]
     public void InvalidFileIsRefusedWithTheReason(string find, string replace, string reason)
     {
-        HmmModelFile.Save(_path, TinyModels.Gaussian3());
+        TinyModels.Gaussian3().Save(_path);
         var text = File.ReadAllText(_path);
         Assert.Contains(find, text);
         File.WriteAllText(_path, text.Replace(find, replace));

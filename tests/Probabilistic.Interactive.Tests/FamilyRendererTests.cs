@@ -2,6 +2,7 @@ using Probabilistic.FactorGraphs.Distributions;
 using Probabilistic.Hmm;
 using Probabilistic.Hmm.Emissions;
 using Probabilistic.Mixtures;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Interactive.Tests;
 
@@ -30,7 +31,7 @@ public class FamilyRendererTests
     [Fact]
     public void A_two_dimensional_mixture_renders_a_table_and_ellipses()
     {
-        var p = GaussianMixtureParameters.FromFullCovariances(Mixtures.CovarianceType.Full, [0.3, 0.7],
+        var p = GaussianMixtureParameters.FromFullCovariances(Core.Gaussians.CovarianceType.Full, [0.3, 0.7],
             [[0.0, 0.0], [3.0, 1.0]], [[[1.0, 0.2], [0.2, 0.5]], [[0.5, 0.0], [0.0, 2.0]]]);
         var d = DisplayRenderers.Render(new GaussianMixture(p));
         Assert.Contains("2 components", d.PlainText);

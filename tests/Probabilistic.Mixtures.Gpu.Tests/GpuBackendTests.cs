@@ -1,5 +1,6 @@
 using Probabilistic.Core.Inference;
 using Probabilistic.Mixtures.Kernels;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Mixtures.Gpu.Tests;
 
@@ -56,15 +57,15 @@ public sealed class GpuBackendTests : IClassFixture<GpuBackendTests.Simulator>
         for (int i = 0; i < n; i++)
             Assert.True(Math.Abs(lc[i] - lg[i]) < 2e-5 * Math.Max(1, Math.Abs(lc[i])), $"{type}: log p(x_{i}): cpu {lc[i]:R}, gpu {lg[i]:R}");
 
-        var sc = new SufficientStatistics(3, 3, full);
-        var sg = new SufficientStatistics(3, 3, full);
+        var sc = new GaussianStatistics(3, 3, full);
+        var sg = new GaussianStatistics(3, 3, full);
         cpu.EStep(f, sc);
         gpu.EStep(f, sg);
         Assert.True(Math.Abs(sc.LogLikelihood - sg.LogLikelihood) < 1e-5 * Math.Abs(sc.LogLikelihood), $"{type}: total LL cpu {sc.LogLikelihood:R}, gpu {sg.LogLikelihood:R}");
         // Sums of ~n single-precision terms: relative error ~1e-5 of the sum of |terms|, bounded here by 1e-4·max(1, |value|)·scale.
-        Close(sc.Nk, sg.Nk, 2e-3, type, "N_k");
-        Close(sc.Sum, sg.Sum, 2e-3, type, "first moments");
-        Close(sc.SumSquares, sg.SumSquares, 5e-3, type, "second moments");
+        Numbers.AssertClose(sc.Weight, sg.Weight, 2e-3, 2e-3, $"{type}: N_k, cpu vs gpu");
+        Numbers.AssertClose(sc.First, sg.First, 2e-3, 2e-3, $"{type}: first moments, cpu vs gpu");
+        Numbers.AssertClose(sc.Second, sg.Second, 5e-3, 5e-3, $"{type}: second moments, cpu vs gpu");
     }
 
     [Theory]
@@ -78,8 +79,8 @@ public sealed class GpuBackendTests : IClassFixture<GpuBackendTests.Simulator>
         var start = new GaussianMixtureParameters(type, 3, 3, truth.WeightsArray, truth.Means.Select((m, i) => m + (i % 2 == 0 ? 0.8 : -0.6)).ToArray(), truth.CovariancesArray);
         GaussianMixture Fit(IMixtureBackend backend)
         {
-            var g = new GaussianMixture(new GaussianMixtureOptions(3, type, Tolerance: 1e-5, MaxIterations: 200, Init: MixtureInit.Parameters, InitialParameters: start, Backend: backend));
-            g.Fit(x, n, 3);
+            var g = new GaussianMixture(new GaussianMixtureOptions(3, type, Init: MixtureInit.Parameters, InitialParameters: start, Backend: backend));
+            g.Fit(new NumericTable(x, n, 3), new FitOptions(Tolerance: 1e-5, MaxIterations: 200));
             return g;
         }
         var cpu = Fit(new CpuMixtureBackend(1));
@@ -88,10 +89,10 @@ public sealed class GpuBackendTests : IClassFixture<GpuBackendTests.Simulator>
         Assert.Equal(StopReason.Converged, gpu.Trace!.StopReason);
         Assert.True(cpu.Iterations == gpu.Iterations, $"{type}: iterations to converge: cpu {cpu.Iterations}, gpu {gpu.Iterations}");
         Assert.True(Math.Abs(cpu.LowerBound - gpu.LowerBound) < 1e-5 * Math.Abs(cpu.LowerBound), $"{type}: final mean LL cpu {cpu.LowerBound:R}, gpu {gpu.LowerBound:R}");
-        Close(cpu.Parameters!.WeightsArray, gpu.Parameters!.WeightsArray, 1e-4, type, "weights");
-        Close(cpu.Parameters!.MeansArray, gpu.Parameters!.MeansArray, 1e-4, type, "means");
-        Close(cpu.Parameters!.CovariancesArray, gpu.Parameters!.CovariancesArray, 1e-3, type, "covariances");
-        Assert.Equal(cpu.Predict(x, n), gpu.Predict(x, n));
+        Numbers.AssertClose(cpu.Parameters!.WeightsArray, gpu.Parameters!.WeightsArray, 1e-4, 1e-4, $"{type}: weights, cpu vs gpu");
+        Numbers.AssertClose(cpu.Parameters!.MeansArray, gpu.Parameters!.MeansArray, 1e-4, 1e-4, $"{type}: means, cpu vs gpu");
+        Numbers.AssertClose(cpu.Parameters!.CovariancesArray, gpu.Parameters!.CovariancesArray, 1e-3, 1e-3, $"{type}: covariances, cpu vs gpu");
+        Assert.Equal(cpu.Predict(new NumericTable(x, n, 3)), gpu.Predict(new NumericTable(x, n, 3)));
     }
 
     [Theory]
@@ -106,17 +107,16 @@ public sealed class GpuBackendTests : IClassFixture<GpuBackendTests.Simulator>
         BayesianGaussianMixture Fit(IMixtureBackend backend)
         {
             // The same seed gives the same k-means++ start labels (computed on the CPU) for both.
-            var vb = new BayesianGaussianMixture(new BayesianGaussianMixtureOptions(4, WeightConcentration: 0.01, Tolerance: 1e-6, MaxIterations: 300,
-                Seed: 11, Backend: backend, CovarianceType: type));
-            vb.Fit(x, n, 3);
+            var vb = new BayesianGaussianMixture(new BayesianGaussianMixtureOptions(4, WeightConcentration: 0.01, Backend: backend, CovarianceType: type));
+            vb.Fit(new NumericTable(x, n, 3), new FitOptions(Tolerance: 1e-6, MaxIterations: 300, Seed: 11));
             return vb;
         }
         var cpu = Fit(new CpuMixtureBackend(1));
         var gpu = Fit(_gpu);
         Assert.True(Math.Abs(cpu.LowerBound - gpu.LowerBound) < 1e-5 * Math.Abs(cpu.LowerBound), $"{type}: final bound cpu {cpu.LowerBound:R}, gpu {gpu.LowerBound:R}");
-        Close(cpu.Weights, gpu.Weights, 1e-4, type, "weights");
-        Close(cpu.Means, gpu.Means, 1e-4, type, "means");
-        Assert.Equal(cpu.Predict(x, n), gpu.Predict(x, n));
+        Numbers.AssertClose(cpu.Weights, gpu.Weights, 1e-4, 1e-4, $"{type}: weights, cpu vs gpu");
+        Numbers.AssertClose(cpu.Means, gpu.Means, 1e-4, 1e-4, $"{type}: means, cpu vs gpu");
+        Assert.Equal(cpu.Predict(new NumericTable(x, n, 3)), gpu.Predict(new NumericTable(x, n, 3)));
     }
 
     [Fact]
@@ -128,12 +128,5 @@ public sealed class GpuBackendTests : IClassFixture<GpuBackendTests.Simulator>
         var auto = MixtureBackends.Create(BackendChoice.Auto);
         Assert.Equal(GpuMixtureBackend.CudaAvailable() ? "gpu:cuda" : "cpu", auto.Name);
         (auto as IDisposable)?.Dispose();
-    }
-
-    private static void Close(double[] expected, double[] actual, double tolerance, CovarianceType type, string what)
-    {
-        for (int i = 0; i < expected.Length; i++)
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * Math.Max(1, Math.Abs(expected[i])),
-                $"{type}: {what}[{i}]: cpu {expected[i]:R}, gpu {actual[i]:R}");
     }
 }

@@ -17,9 +17,8 @@ public class BayesianTests
         double[] t0 = [2.0, 0.3, 0.3, 1.5];
         double kappa0 = 0.7, nu0 = 3.5;
         var vb = new BayesianGaussianMixture(new BayesianGaussianMixtureOptions(1, WeightPrior.DirichletDistribution,
-            WeightConcentration: 1, MeanPrecision: kappa0, MeanPrior: m0, DegreesOfFreedom: nu0, CovariancePrior: t0,
-            MaxIterations: 3, Tolerance: 0, Seed: 1));
-        var trace = vb.Fit(x, n, d);
+            WeightConcentration: 1, MeanPrecision: kappa0, MeanPrior: m0, DegreesOfFreedom: nu0, CovariancePrior: t0));
+        var (_, trace) = vb.Fit(new NumericTable(x, n, d), new FitOptions(MaxIterations: 3, Tolerance: 0, Seed: 1));
 
         double[] mean = [0, 0];
         for (int i = 0; i < n; i++) { mean[0] += x[2 * i] / n; mean[1] += x[2 * i + 1] / n; }
@@ -45,8 +44,8 @@ public class BayesianTests
     {
         int seed = TestData.Seed(21);
         var (x, _, truth) = TestData.KnownMixture(3000, seed);
-        var vb = new BayesianGaussianMixture(new BayesianGaussianMixtureOptions(8, prior, WeightConcentration: gamma, MaxIterations: 500, Tolerance: 1e-8, Seed: seed));
-        var trace = vb.Fit(x, 3000, 2);
+        var vb = new BayesianGaussianMixture(new BayesianGaussianMixtureOptions(8, prior, WeightConcentration: gamma));
+        var (_, trace) = vb.Fit(new NumericTable(x, 3000, 2), new FitOptions(MaxIterations: 500, Tolerance: 1e-8, Seed: seed));
         for (int i = 1; i < trace.Count; i++)
             Assert.True(trace[i].Elbo >= trace[i - 1].Elbo - 1e-9 * Math.Abs(trace[i].Elbo), $"{prior}: ELBO fell at step {i + 1}: {trace[i - 1].Elbo:R} -> {trace[i].Elbo:R}");
         var used = vb.Weights.Where(w => w > 0.01).OrderByDescending(w => w).ToArray();
@@ -61,10 +60,10 @@ public class BayesianTests
     public void WithMuchDataTheMeansAgreeWithEm()
     {
         var (x, _, _) = TestData.KnownMixture(5000, 13);
-        var em = new GaussianMixture(new GaussianMixtureOptions(3, Seed: 13, Tolerance: 1e-8, MaxIterations: 500));
-        em.Fit(x, 5000, 2);
-        var vb = new BayesianGaussianMixture(new BayesianGaussianMixtureOptions(3, WeightPrior.DirichletDistribution, WeightConcentration: 1, Seed: 13, Tolerance: 1e-10, MaxIterations: 500));
-        vb.Fit(x, 5000, 2);
+        var em = new GaussianMixture(new GaussianMixtureOptions(3));
+        em.Fit(new NumericTable(x, 5000, 2), new FitOptions(Seed: 13, Tolerance: 1e-8, MaxIterations: 500));
+        var vb = new BayesianGaussianMixture(new BayesianGaussianMixtureOptions(3, WeightPrior.DirichletDistribution, WeightConcentration: 1));
+        vb.Fit(new NumericTable(x, 5000, 2), new FitOptions(Seed: 13, Tolerance: 1e-10, MaxIterations: 500));
         var map = new int[3];
         for (int c = 0; c < 3; c++)
         {
@@ -73,8 +72,8 @@ public class BayesianTests
                 Assert.True(Math.Abs(vb.Means[2 * k + i] - em.Parameters!.Means[2 * c + i]) < 0.02, $"mean {c}/{i}: VB {vb.Means[2 * k + i]:F4}, EM {em.Parameters!.Means[2 * c + i]:F4}");
             Assert.True(Math.Abs(vb.Weights[k] - em.Parameters!.Weights[c]) < 0.01, $"weight {c}: VB {vb.Weights[k]:F4}, EM {em.Parameters!.Weights[c]:F4}");
         }
-        var emLabels = em.Predict(x, 5000);
-        var vbLabels = vb.Predict(x, 5000);
+        var emLabels = em.Predict(new NumericTable(x, 5000, 2));
+        var vbLabels = vb.Predict(new NumericTable(x, 5000, 2));
         int agree = Enumerable.Range(0, 5000).Count(i => map[emLabels[i]] == vbLabels[i]);
         Assert.True(agree >= 4950, $"VB and EM assign {agree} of 5000 points to matching components");
     }

@@ -1,4 +1,5 @@
 using Probabilistic.Core.Inference;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Mixtures.Tests;
 
@@ -18,14 +19,14 @@ public class FaithfulTests
     public void FiftyIterationsFromTheFixedStartMatchScikitLearn(CovarianceType type, double sklearn)
     {
         var data = TestData.Faithful();
-        var gmm = new GaussianMixture(new GaussianMixtureOptions(2, type, MaxIterations: 50, Tolerance: 0,
+        var gmm = new GaussianMixture(new GaussianMixtureOptions(2, type,
             Init: MixtureInit.Parameters, InitialParameters: TestData.FaithfulStart(type)));
-        var trace = gmm.Fit(data);
+        var (_, trace) = gmm.Fit(data, new FitOptions(MaxIterations: 50, Tolerance: 0));
         Assert.Equal(50, trace.Count);
         Assert.Equal(StopReason.MaxIterations, trace.StopReason);
         double ours = trace.FinalElboPerObservation;
         Assert.True(Math.Abs(ours - sklearn) <= 1e-6 * Math.Abs(sklearn), $"mean LL after 50 iterations: ours {ours:R}, scikit-learn {sklearn:R}");
-        double score = gmm.Score(data.Values, data.Rows);
+        double score = gmm.ScorePerObservation(data);
         Assert.True(Math.Abs(score - ours) < 1e-12, $"Score() {score:R} vs the trace's final value {ours:R} (the last E-step is on the final parameters)");
     }
 
@@ -33,8 +34,8 @@ public class FaithfulTests
     public void TraceNeverDecreasesAndPredictAgreesWithTheFinalEStep()
     {
         var data = TestData.Faithful();
-        var gmm = new GaussianMixture(new GaussianMixtureOptions(2, MaxIterations: 200, Tolerance: 1e-10, Seed: TestData.Seed(3)));
-        var trace = gmm.Fit(data);
+        var gmm = new GaussianMixture(new GaussianMixtureOptions(2));
+        var (_, trace) = gmm.Fit(data, new FitOptions(MaxIterations: 200, Tolerance: 1e-10, Seed: TestData.Seed(3)));
         for (int i = 1; i < trace.Count; i++)
             Assert.True(trace[i].ElboPerObservation >= trace[i - 1].ElboPerObservation - 1e-12,
                 $"iteration {i + 1}: {trace[i].ElboPerObservation:R} < {trace[i - 1].ElboPerObservation:R}");
@@ -44,7 +45,7 @@ public class FaithfulTests
         var shortK = p.Means[0] < p.Means[2] ? 0 : 1;
         Assert.Equal(2.04, p.Means[shortK * 2], 1);
         Assert.Equal(54.5, p.Means[shortK * 2 + 1], 0);
-        var labels = gmm.Predict(data.Values, data.Rows);
+        var labels = gmm.Predict(data);
         int shortCount = labels.Count(l => l == shortK);
         Assert.True(shortCount is > 90 and < 105, $"{shortCount} short eruptions predicted (about 97 expected)");
     }

@@ -1,4 +1,5 @@
 using Probabilistic.Core.Inference;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Mixtures.Tests;
 
@@ -18,11 +19,11 @@ public class RecoveryTests
     {
         int seed = TestData.Seed(42);
         var (x, _, truth) = TestData.KnownMixture(6000, seed, type);
-        var gmm = new GaussianMixture(new GaussianMixtureOptions(3, type, Init: init, Seed: seed, Restarts: init == MixtureInit.RandomResponsibilities ? 3 : 1, MaxIterations: 3000,
-            // Random responsibilities start all components near the overall mean (as scikit-learn's 'random'): EM leaves
-            // that symmetric region slowly, so a loose tolerance would stop it there.
+        var gmm = new GaussianMixture(new GaussianMixtureOptions(3, type, Init: init, Restarts: init == MixtureInit.RandomResponsibilities ? 3 : 1));
+        // Random responsibilities start all components near the overall mean (as scikit-learn's 'random'): EM leaves
+        // that symmetric region slowly, so a loose tolerance would stop it there.
+        var (_, trace) = gmm.Fit(new NumericTable(x, 6000, 2), new FitOptions(Seed: seed, MaxIterations: 3000,
             Tolerance: init == MixtureInit.RandomResponsibilities ? 1e-10 : 1e-3));
-        var trace = gmm.Fit(x, 6000, 2);
         Assert.Equal(StopReason.Converged, trace.StopReason);
         var p = gmm.Parameters!;
         for (int t = 0; t < 3; t++)
@@ -47,8 +48,8 @@ public class RecoveryTests
         var (x, _, _) = TestData.KnownMixture(2000, 7);
         GaussianMixture Fit(int restarts, int seed)
         {
-            var g = new GaussianMixture(new GaussianMixtureOptions(3, Init: MixtureInit.RandomResponsibilities, Seed: seed, Restarts: restarts, MaxIterations: 30, Tolerance: 0));
-            g.Fit(x, 2000, 2);
+            var g = new GaussianMixture(new GaussianMixtureOptions(3, Init: MixtureInit.RandomResponsibilities, Restarts: restarts));
+            g.Fit(new NumericTable(x, 2000, 2), new FitOptions(Seed: seed, MaxIterations: 30, Tolerance: 0));
             return g;
         }
         var a = Fit(1, 9);

@@ -1,4 +1,5 @@
 using Probabilistic.Core.IO;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Mixtures.Tests;
 
@@ -13,12 +14,12 @@ public class RobustnessTests
     public void DuplicatePointsGiveARegularisedFit(CovarianceType type)
     {
         var x = Enumerable.Repeat(new[] { 1.5, -2.0 }, 50).SelectMany(r => r).ToArray();
-        var gmm = new GaussianMixture(new GaussianMixtureOptions(2, type, Seed: 1));
-        var trace = gmm.Fit(x, 50, 2);
+        var gmm = new GaussianMixture(new GaussianMixtureOptions(2, type));
+        var (_, trace) = gmm.Fit(new NumericTable(x, 50, 2), new FitOptions(Seed: 1));
         Assert.True(double.IsFinite(trace.FinalElboPerObservation), $"final LL {trace.FinalElboPerObservation}");
         var cov = gmm.Parameters!.FullCovariance(0);
         Assert.True(Math.Abs(cov[0] - 1e-6) < 1e-9, $"variance of identical points is reg_covar: {cov[0]:R}");
-        Assert.All(gmm.PredictProba(x, 50), v => Assert.True(double.IsFinite(v), "responsibility not finite"));
+        Assert.All(gmm.PredictProba(new NumericTable(x, 50, 2)), v => Assert.True(double.IsFinite(v), "responsibility not finite"));
     }
 
     [Fact]
@@ -27,20 +28,20 @@ public class RobustnessTests
         // Three distinct points, repeated; second column constant; K = 5 > 3 distinct points.
         double[][] rows = [[0, 4], [1, 4], [5, 4]];
         var x = Enumerable.Range(0, 30).SelectMany(i => rows[i % 3]).ToArray();
-        var gmm = new GaussianMixture(new GaussianMixtureOptions(5, Seed: 2, MaxIterations: 50));
-        var trace = gmm.Fit(x, 30, 2);
+        var gmm = new GaussianMixture(new GaussianMixtureOptions(5));
+        var (_, trace) = gmm.Fit(new NumericTable(x, 30, 2), new FitOptions(Seed: 2, MaxIterations: 50));
         Assert.True(double.IsFinite(trace.FinalElboPerObservation), $"final LL {trace.FinalElboPerObservation}");
         Assert.All(gmm.Parameters!.Covariances, v => Assert.True(double.IsFinite(v), "covariance not finite"));
         Assert.All(gmm.Parameters!.Weights, v => Assert.True(double.IsFinite(v) && v >= 0, $"weight {v}"));
-        Assert.All(gmm.ScoreSamples(x, 30), v => Assert.True(double.IsFinite(v), "log p(x) not finite"));
+        Assert.All(gmm.ScoreSamples(new NumericTable(x, 30, 2)), v => Assert.True(double.IsFinite(v), "log p(x) not finite"));
     }
 
     [Fact]
     public void NoRegularisationOnDuplicatePointsIsAClearError()
     {
         var x = Enumerable.Repeat(new[] { 1.0, 2.0 }, 20).SelectMany(r => r).ToArray();
-        var gmm = new GaussianMixture(new GaussianMixtureOptions(1, RegCovar: 0, Seed: 1));
-        var e = Assert.Throws<Kernels.IllConditionedCovarianceException>(() => gmm.Fit(x, 20, 2));
+        var gmm = new GaussianMixture(new GaussianMixtureOptions(1, RegCovar: 0));
+        var e = Assert.Throws<Kernels.IllConditionedCovarianceException>(() => gmm.Fit(new NumericTable(x, 20, 2), new FitOptions(Seed: 1)));
         Assert.Contains("increase the covariance regularisation", e.Message);
     }
 
@@ -51,16 +52,16 @@ public class RobustnessTests
     {
         var x = Enumerable.Range(0, 40).Select(i => (double)i).ToArray();
         x[27] = bad;
-        var e = Assert.Throws<Core.Data.DataFormatException>(() => new GaussianMixture(new GaussianMixtureOptions(2, Seed: 1)).Fit(x, 20, 2));
-        Assert.Contains("row 13 (0-based), column 1", e.Message);
+        var e = Assert.Throws<Core.Data.DataFormatException>(() => new GaussianMixture(new GaussianMixtureOptions(2)).Fit(new NumericTable(x, 20, 2), new FitOptions(Seed: 1)));
+        Assert.Contains("data row 14, column 2", e.Message); // x[27] is row 13, column 1 counted from 0
     }
 
     [Fact]
     public void SaveLoadRoundTripsAndCorruptFilesAreRefused()
     {
         var data = TestData.Faithful();
-        var gmm = new GaussianMixture(new GaussianMixtureOptions(2, Seed: 4));
-        gmm.Fit(data);
+        var gmm = new GaussianMixture(new GaussianMixtureOptions(2));
+        gmm.Fit(data, new FitOptions(Seed: 4));
         var dir = Directory.CreateTempSubdirectory("gmm-test");
         try
         {
@@ -69,8 +70,8 @@ public class RobustnessTests
             var loaded = GaussianMixture.Load(path);
             Assert.Equal(gmm.Parameters!.Means.ToArray(), loaded.Parameters!.Means.ToArray());
             Assert.Equal(gmm.Parameters!.Covariances.ToArray(), loaded.Parameters!.Covariances.ToArray());
-            Assert.Equal(gmm.Score(data.Values, data.Rows), loaded.Score(data.Values, data.Rows), 12);
-            Assert.Equal(gmm.Predict(data.Values, data.Rows), loaded.Predict(data.Values, data.Rows));
+            Assert.Equal(gmm.Score(data), loaded.Score(data), 12);
+            Assert.Equal(gmm.Predict(data), loaded.Predict(data));
 
             var text = File.ReadAllText(path);
             File.WriteAllText(path, text[..(text.Length / 2)]);

@@ -1,4 +1,5 @@
 using Probabilistic.Core.Data;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Mixtures.Tests;
 

@@ -22,8 +22,8 @@ public class IwaeTests
         int seed = TestData.Seed;
         var train = TestData.Train(500);
         var test = TestData.Test(200);
-        using var model = VariationalAutoencoder.Create(new VaeArchitecture(NetworkKind.Mlp, 28, 28, [64], 8), seed);
-        VaeTrainer.Fit(model, train, null, new VaeTrainingOptions(BatchSize: 50, Seed: seed), new FitOptions(5, 0));
+        using var model = VariationalAutoencoder.Create(new VaeArchitecture(NetworkKind.Mlp, 28, 28, [64], 8), seed, training: new VaeTrainingOptions(BatchSize: 50));
+        model.Fit(train, new FitOptions(5, 0, Seed: seed));
 
         var elbo = MeanAndError(Enumerable.Range(0, 20).Select(r => model.MeanElbo(test, seed + r)).ToList());
         var l1 = MeanAndError(Enumerable.Range(0, 20).Select(r => model.MeanIwae(test, 1, seed + 100 + r)).ToList());

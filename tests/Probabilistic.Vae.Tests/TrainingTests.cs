@@ -9,9 +9,8 @@ public class TrainingTests
 
     private static (ElboTrace Trace, float[] Params) TrainOnce(int seed, VaeDataset train, VaeDataset? validation = null, int? patience = null, int epochs = 2)
     {
-        using var model = VariationalAutoencoder.Create(Small, seed);
-        var trace = VaeTrainer.Fit(model, train, validation, new VaeTrainingOptions(BatchSize: 64, Seed: seed),
-            new FitOptions(MaxIterations: epochs, Tolerance: 0, Patience: patience));
+        using var model = VariationalAutoencoder.Create(Small, seed, training: new VaeTrainingOptions(BatchSize: 64));
+        var (_, trace) = model.Fit(train, new FitOptions(MaxIterations: epochs, Tolerance: 0, Seed: seed, Patience: patience), validation: validation);
         var ps = model.Network.parameters().SelectMany(p => VariationalAutoencoder.ToArray(p)).ToArray();
         return (trace, ps);
     }
@@ -59,9 +58,9 @@ public class TrainingTests
         for (int attempt = 0; attempt < 6; attempt++)
         {
             int seed = TestData.Seed + attempt;
-            using var model = VariationalAutoencoder.Create(new VaeArchitecture(NetworkKind.Mlp, 28, 28, [128], 16), seed);
-            var trace = VaeTrainer.Fit(model, train, validation, new VaeTrainingOptions(BatchSize: 16, LearningRate: 0.03, Seed: seed),
-                new FitOptions(MaxIterations: 25, Tolerance: 0));
+            using var model = VariationalAutoencoder.Create(new VaeArchitecture(NetworkKind.Mlp, 28, 28, [128], 16), seed,
+                training: new VaeTrainingOptions(BatchSize: 16, LearningRate: 0.03));
+            var (_, trace) = model.Fit(train, new FitOptions(MaxIterations: 25, Tolerance: 0, Seed: seed), validation: validation);
             double best = trace.Max(s => s.HeldOutElboPerObservation!.Value);
             if (trace[^1].HeldOutElboPerObservation >= best) continue;   // the last epoch was the best: nothing to restore
             double now = VaeTrainer.HeldOutElbo(model, validation, seed);
@@ -77,9 +76,8 @@ public class TrainingTests
     {
         var train = TestData.Train(200);
         var seen = new List<VaeBatchProgress>();
-        using var model = VariationalAutoencoder.Create(Small, 1);
-        VaeTrainer.Fit(model, train, null, new VaeTrainingOptions(BatchSize: 64, Seed: 1, BatchProgress: new Collect(seen)),
-            new FitOptions(MaxIterations: 2, Tolerance: 0));
+        using var model = VariationalAutoencoder.Create(Small, 1, training: new VaeTrainingOptions(BatchSize: 64, BatchProgress: new Collect(seen)));
+        model.Fit(train, new FitOptions(MaxIterations: 2, Tolerance: 0, Seed: 1));
         // 200 examples in batches of 64: 4 batches per epoch (64, 64, 64, 8).
         Assert.Equal(8, seen.Count);
         Assert.Equal([1, 2, 3, 4, 1, 2, 3, 4], seen.Select(p => p.Batch));
@@ -91,9 +89,9 @@ public class TrainingTests
     {
         var train = TestData.Train(128);
         var conv = new VaeArchitecture(NetworkKind.Convolutional, 28, 28, [32], 3, DecoderLikelihood.Bernoulli, [4, 8]);
-        using (var m = VariationalAutoencoder.Create(conv, 2))
+        using (var m = VariationalAutoencoder.Create(conv, 2, training: new VaeTrainingOptions(BatchSize: 32)))
         {
-            var trace = VaeTrainer.Fit(m, train, null, new VaeTrainingOptions(BatchSize: 32, Seed: 2), new FitOptions(2, 0));
+            var (_, trace) = m.Fit(train, new FitOptions(2, 0, Seed: 2));
             Assert.True(trace.All(s => double.IsFinite(s.Elbo)), "convolutional VAE ELBO should be finite");
             Assert.True(trace[1].Elbo > trace[0].Elbo, $"convolutional VAE: second epoch ELBO {trace[1].Elbo:F1} should beat the first {trace[0].Elbo:F1}");
             var rec = m.Reconstruct(train.Take(5));
@@ -101,9 +99,9 @@ public class TrainingTests
             Assert.True(rec.Values.All(v => v >= 0 && v <= 1), "Bernoulli reconstructions are probabilities in [0, 1]");
         }
         var gaussian = new VaeArchitecture(NetworkKind.Mlp, 28, 28, [16], 2, DecoderLikelihood.Gaussian);
-        using (var m = VariationalAutoencoder.Create(gaussian, 3))
+        using (var m = VariationalAutoencoder.Create(gaussian, 3, training: new VaeTrainingOptions(BatchSize: 32)))
         {
-            var trace = VaeTrainer.Fit(m, train, null, new VaeTrainingOptions(BatchSize: 32, Seed: 3), new FitOptions(2, 0));
+            var (_, trace) = m.Fit(train, new FitOptions(2, 0, Seed: 3));
             Assert.True(trace.All(s => double.IsFinite(s.Elbo)), "Gaussian-decoder VAE ELBO should be finite");
         }
     }

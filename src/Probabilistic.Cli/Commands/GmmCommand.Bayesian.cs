@@ -8,6 +8,7 @@ using Probabilistic.Core.Inference;
 using Probabilistic.Mixtures;
 using Probabilistic.Mixtures.Gpu;
 using Probabilistic.Mixtures.Kernels;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Cli.Commands;
 
@@ -16,16 +17,11 @@ public static partial class GmmCommand
     private sealed record BayesOptions(Option<bool> Bayesian, Option<string> WeightPrior, Option<double?> WeightConcentration,
         Option<double?> MeanPrecision, Option<double?> DegreesOfFreedom);
 
-    private static WeightPrior ParseWeightPrior(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "process" or "dirichlet-process" or "dirichlet_process" => WeightPrior.DirichletProcess,
-        "dirichlet" or "dirichlet-distribution" or "dirichlet_distribution" => WeightPrior.DirichletDistribution,
-        _ => throw new UsageException($"--weight-prior '{text}': use process (Dirichlet process) or dirichlet (Dirichlet distribution)."),
-    };
+    private static WeightPrior ParseWeightPrior(string text) =>
+        text == "dirichlet" ? WeightPrior.DirichletDistribution : WeightPrior.DirichletProcess;
 
     private static int FitBayesian(ParseResult parse, CancellationToken ct, NumericTable table, int k, CovarianceType type, BackendChoice choice,
-        int? threads, BayesOptions bayes, Option<int> maxIterOpt, Option<double> tolOpt, Option<int> seedOpt, Option<string> backendOpt,
-        string outPath, Option<bool> jsonOpt, Core.MemoryBudget budget)
+        int? threads, BayesOptions bayes, FitOptions fitOptions, Option<string> backendOpt, string outPath, bool json, Core.MemoryBudget budget)
     {
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
@@ -42,39 +38,27 @@ public static partial class GmmCommand
         catch (InvalidOperationException e) { throw new UsageException($"--backend {parse.GetValue(backendOpt)}: {e.Message}"); }
         try
         {
-            var options = new BayesianGaussianMixtureOptions(k, prior, gamma, beta0 ?? 1.0, DegreesOfFreedom: nu0, MaxIterations: parse.GetValue(maxIterOpt),
-                Tolerance: parse.GetValue(tolOpt), Seed: parse.GetValue(seedOpt), Backend: backend, CovarianceType: type, Budget: budget);
-            var vb = new BayesianGaussianMixture(options);
-            var clock = Stopwatch.StartNew();
-            var trace = vb.Fit(table, ct);
+            var options = new BayesianGaussianMixtureOptions(k, prior, gamma, beta0 ?? 1.0, DegreesOfFreedom: nu0, Backend: backend, CovarianceType: type, Budget: budget);
+            var (vb, trace) = new BayesianGaussianMixture(options).Fit(table, fitOptions, ct);
             FitProgress.ThrowIfNothingCompleted(trace, ct);
-            clock.Stop();
             vb.Save(outPath);
             var means = Enumerable.Range(0, k).Select(c => vb.Means.AsSpan(c * d, d).ToArray()).ToArray();
-            if (parse.GetValue(jsonOpt))
+            if (json)
             {
-                var o = new JsonObject
-                {
-                    ["bayesian"] = true,
-                    ["weightPrior"] = prior.ToString(),
-                    ["covarianceType"] = type.ToString(),
-                    ["components"] = k,
-                    ["activeComponents"] = vb.Weights.Count(w => w > 1e-2),
-                    ["dimension"] = d,
-                    ["rows"] = table.Rows,
-                    ["backend"] = backend.Name,
-                    ["iterations"] = trace.Count,
-                    ["stopReason"] = trace.StopReason.ToString(),
-                    ["converged"] = vb.Converged,
-                    ["elboPerObservation"] = new JsonArray(trace.Select(s => (JsonNode)JsonValue.Create(s.ElboPerObservation)).ToArray()),
-                    ["lowerBound"] = vb.LowerBound,
-                    ["secondsPerIteration"] = trace.SecondsPerStep,
-                    ["fitSeconds"] = clock.Elapsed.TotalSeconds,
-                    ["weights"] = JsonSerializer.SerializeToNode(vb.Weights),
-                    ["means"] = JsonSerializer.SerializeToNode(means),
-                    ["covariances"] = JsonSerializer.SerializeToNode(vb.Covariances),
-                    ["model"] = outPath,
-                };
+                var o = Conventions.FitJson("gmm fit", outPath, trace);
+                o["bayesian"] = true;
+                o["weightPrior"] = prior.ToString();
+                o["covarianceType"] = type.ToString();
+                o["components"] = k;
+                o["activeComponents"] = vb.Weights.Count(w => w > 1e-2);
+                o["dimension"] = d;
+                o["rows"] = table.Rows;
+                o["backend"] = backend.Name;
+                o["lowerBound"] = vb.LowerBound;
+                o["lowerBoundPerObservation"] = vb.LowerBoundPerObservation;
+                o["weights"] = JsonSerializer.SerializeToNode(vb.Weights);
+                o["means"] = JsonSerializer.SerializeToNode(means);
+                o["covariances"] = JsonSerializer.SerializeToNode(vb.Covariances);
                 output.WriteLine(o.ToJsonString());
             }
             else
@@ -90,30 +74,5 @@ public static partial class GmmCommand
             return trace.StopReason == StopReason.Cancelled ? FitProgress.Interrupted(error, "prob gmm fit", trace, "iteration", outPath) : CliHost.Ok;
         }
         finally { (backend as IDisposable)?.Dispose(); }
-    }
-
-    private static int PredictBayesian(ParseResult parse, Option<string> modelOpt, Option<string> dataOpt, Option<bool> probaOpt, Option<bool> jsonOpt,
-        Core.MemoryBudget budget, CancellationToken ct)
-    {
-        var output = parse.InvocationConfiguration.Output;
-        var vb = BayesianGaussianMixture.Load(parse.GetValue(modelOpt)!, budget);
-        var dataPath = parse.GetValue(dataOpt)!;
-        var table = NumericData.Load(dataPath, budget, ct);
-        int k = vb.Components;
-        if (table.Columns != vb.Dimension)
-            throw new DataFormatException(table.Source ?? dataPath, null, $"has {table.Columns} columns; the model was fitted on {vb.Dimension}");
-        var r = vb.PredictProba(table);
-        var labels = GaussianMixture.Labels(r, k);
-        if (parse.GetValue(jsonOpt))
-        {
-            var o = new JsonObject { ["labels"] = JsonSerializer.SerializeToNode(labels) };
-            if (parse.GetValue(probaOpt)) o["probabilities"] = JsonSerializer.SerializeToNode(r);
-            output.WriteLine(o.ToJsonString());
-        }
-        else if (parse.GetValue(probaOpt))
-            for (int i = 0; i < table.Rows; i++)
-                output.WriteLine(string.Join(",", Enumerable.Range(0, k).Select(c => r[i * k + c].ToString("G6", CultureInfo.InvariantCulture))));
-        else foreach (var l in labels) output.WriteLine(l);
-        return CliHost.Ok;
     }
 }

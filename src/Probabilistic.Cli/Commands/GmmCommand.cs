@@ -10,31 +10,38 @@ using Probabilistic.Core.IO;
 using Probabilistic.Mixtures;
 using Probabilistic.Mixtures.Gpu;
 using Probabilistic.Mixtures.Kernels;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Cli.Commands;
 
-/// <summary><c>prob gmm fit|predict</c>: Gaussian mixtures by EM or variational Bayes (<c>--bayesian</c>) on the CPU or GPU.</summary>
+/// <summary><c>prob gmm fit|predict|select</c>: Gaussian mixtures by EM or variational Bayes (<c>--bayesian</c>) on the CPU or GPU.</summary>
 public static partial class GmmCommand
 {
     private sealed record StartPoint(double[] Weights, double[][] Means, double[][][] Covariances);
 
+    internal static Option<string> CovarianceOption(string what = "full | diag | spherical | tied") =>
+        new Option<string>("--covariance") { Description = what, DefaultValueFactory = _ => "full" }
+            .OneOf(["full"], ["diag", "diagonal"], ["spherical"], ["tied"]);
+
     public static Command Create()
     {
         var data = new Option<string>("--data") { Description = "Data: CSV with a header row, or .npy (float64/float32, C order)", Required = true };
-        var k = new Option<int>("--k") { Description = "Number of components", Required = true };
-        var covariance = new Option<string>("--covariance") { Description = "full | diag | spherical | tied", DefaultValueFactory = _ => "full" };
-        var maxIter = new Option<int>("--max-iter") { Description = "EM iterations at most", DefaultValueFactory = _ => 100 };
-        var tol = new Option<double>("--tol") { Description = "Stop when the mean log-likelihood changes by less than tol·max(1,|LL|) (0: run all iterations)", DefaultValueFactory = _ => 1e-3 };
-        var seed = new Option<int>("--seed") { Description = "Seed of every random choice", DefaultValueFactory = _ => 0 };
+        var k = new Option<int>("--components", "-k") { Description = "Number of mixture components K (the family's size)", Required = true };
+        var covariance = CovarianceOption();
+        var maxIter = Conventions.MaxIterations("EM iterations at most");
+        var tol = Conventions.Tolerance();
+        var seed = Conventions.Seed();
         var restarts = new Option<int>("--restarts") { Description = "Fits from different starts; the best log-likelihood is kept", DefaultValueFactory = _ => 1 };
         var init = new Option<string>("--init") { Description = "kmeans++ | random | MEANS.npy (K×D initial means) | START.json ({\"weights\",\"means\",\"covariances\"})", DefaultValueFactory = _ => "kmeans++" };
-        var backend = new Option<string>("--backend") { Description = "auto (CUDA when present, else CPU) | cpu | gpu", DefaultValueFactory = _ => "auto" };
+        var backend = new Option<string>("--backend") { Description = "auto (CUDA when present, else CPU) | cpu | gpu", DefaultValueFactory = _ => "auto" }
+            .OneOf("auto", "cpu", "gpu");
         var threads = new Option<int?>("--threads") { Description = "CPU threads (default: all cores)" };
-        var output = new Option<string>("--output", "-o") { Description = "Where to save the model (versioned JSON); on Ctrl-C the last completed iteration is saved", Required = true };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object (trace, parameters, timing) instead of text" };
+        var output = Conventions.Output("Where to save the model (versioned JSON); on Ctrl-C the last completed iteration is saved");
+        var json = Conventions.Json();
         var bayes = new BayesOptions(
-            new Option<bool>("--bayesian") { Description = "Fit by variational inference (scikit-learn's BayesianGaussianMixture): --k is an upper bound, unneeded components get weights near 0" },
-            new Option<string>("--weight-prior") { Description = "With --bayesian: process (Dirichlet process, default) | dirichlet (Dirichlet distribution)", DefaultValueFactory = _ => "process" },
+            new Option<bool>("--bayesian") { Description = "Fit by variational inference (scikit-learn's BayesianGaussianMixture): --components is an upper bound, unneeded components get weights near 0" },
+            new Option<string>("--weight-prior") { Description = "With --bayesian: process (Dirichlet process, default) | dirichlet (Dirichlet distribution)", DefaultValueFactory = _ => "process" }
+                .OneOf(["process", "dirichlet-process", "dirichlet_process"], ["dirichlet", "dirichlet-distribution", "dirichlet_distribution"]),
             new Option<double?>("--weight-concentration") { Description = "With --bayesian: γ of the weight prior (default 1/K)" },
             new Option<double?>("--mean-precision") { Description = "With --bayesian: β₀ of the mean prior (default 1)" },
             new Option<double?>("--degrees-of-freedom") { Description = "With --bayesian: ν₀ of the precision prior (default D)" });
@@ -48,11 +55,11 @@ public static partial class GmmCommand
         var model = new Option<string>("--model", "-m") { Description = "A model saved by 'prob gmm fit'", Required = true };
         var pdata = new Option<string>("--data") { Description = "Data: CSV with a header row, or .npy", Required = true };
         var proba = new Option<bool>("--proba") { Description = "Print the component probabilities of each row instead of its label" };
-        var pjson = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var pjson = Conventions.Json();
         var predict = new Command("predict", "Assign rows to the components of a fitted mixture (EM or --bayesian)") { model, pdata, proba, pjson };
         predict.SetAction((parse, ct) => Task.FromResult(Predict(parse, model, pdata, proba, pjson, ct)));
 
-        return new Command("gmm", "Gaussian mixture models (EM or variational Bayes, CPU or GPU)") { fit, predict };
+        return new Command("gmm", "Gaussian mixture models (EM or variational Bayes, CPU or GPU)") { fit, predict, SelectCommand() };
     }
 
     private static int Fit(ParseResult parse, CancellationToken ct, Option<string> dataOpt, Option<int> kOpt, Option<string> covOpt,
@@ -66,15 +73,9 @@ public static partial class GmmCommand
         if (!bayesian)
             foreach (var o in new Option[] { bayes.WeightPrior, bayes.WeightConcentration, bayes.MeanPrecision, bayes.DegreesOfFreedom })
                 if (parse.GetResult(o) is { Implicit: false }) throw new UsageException($"{o.Name} applies to variational fits only; add --bayesian.");
-        Checks.AtLeast(k, 1, "--k");
-        CovarianceType type;
-        BackendChoice choice;
-        try
-        {
-            type = CovarianceLayout.Parse(parse.GetValue(covOpt)!);
-            choice = MixtureBackends.Parse(parse.GetValue(backendOpt)!);
-        }
-        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        Checks.AtLeast(k, 1, "--components");
+        var type = CovarianceLayout.Parse(parse.GetValue(covOpt)!);
+        var choice = MixtureBackends.Parse(parse.GetValue(backendOpt)!);
         Checks.AtLeast(parse.GetValue(maxIterOpt), 1, "--max-iter");
         Checks.Finite(parse.GetValue(tolOpt), 0, "--tol");
         Checks.AtLeast(parse.GetValue(restartsOpt), 1, "--restarts");
@@ -91,58 +92,52 @@ public static partial class GmmCommand
         var dataPath = parse.GetValue(dataOpt)!;
         var initPath = parse.GetValue(initOpt)!;
         var outPath = Checks.Output(parse.GetValue(outputOpt), "-o", new InputFile(dataPath, "--data"), new InputFile(initPath, "--init"));
-        var table = NumericData.Load(dataPath, budget, ct);
+        bool json = parse.GetValue(jsonOpt);
+        var table = CliProgress.Loading(error, json, dataPath, () => NumericData.Load(dataPath, budget, ct));
         if (table.Rows < k) throw new DataFormatException(table.Source ?? dataPath, null, GaussianMixture.TooFewRows(table.Rows, k));
         budget.Require(GaussianMixture.EstimateFitBytes(table.Rows, table.Columns, k, type, threads ?? Environment.ProcessorCount),
             string.Create(CultureInfo.InvariantCulture, $"a {type} Gaussian mixture of {k} components on {table.Rows} rows × {table.Columns} columns"),
-            "--k or use --covariance diag (D values per component instead of D²)");
-        if (bayesian) return FitBayesian(parse, ct, table, k, type, choice, threads, bayes, maxIterOpt, tolOpt, seedOpt, backendOpt, outPath, jsonOpt, budget);
+            "--components or use --covariance diag (D values per component instead of D²)");
+        var progress = new FitProgress(error, "prob gmm fit", "iteration",
+            st => string.Create(CultureInfo.InvariantCulture, $"log-likelihood {st.ElboPerObservation:F6} per row"));
+        var fitOptions = new FitOptions(parse.GetValue(maxIterOpt), parse.GetValue(tolOpt), parse.GetValue(seedOpt), progress);
+        if (bayesian) return FitBayesian(parse, ct, table, k, type, choice, threads, bayes, fitOptions, backendOpt, outPath, json, budget);
         var (initKind, means, start) = ReadInit(initPath, k, table.Columns, type, budget);
         IMixtureBackend backend;
         try { backend = MixtureBackends.Create(choice, threads); }
         catch (InvalidOperationException e) { throw new UsageException($"--backend {parse.GetValue(backendOpt)}: {e.Message}"); }
         try
         {
-            var progress = new FitProgress(error, "prob gmm fit", "iteration", st => string.Create(CultureInfo.InvariantCulture, $"mean log-likelihood {st.ElboPerObservation:F6}"));
-            var options = new GaussianMixtureOptions(k, type, MaxIterations: parse.GetValue(maxIterOpt), Tolerance: parse.GetValue(tolOpt),
-                Restarts: parse.GetValue(restartsOpt), Init: initKind, Seed: parse.GetValue(seedOpt), InitialMeans: means,
-                InitialParameters: start, Backend: backend, Progress: progress, Budget: budget);
-            var gmm = new GaussianMixture(options);
-            var clock = Stopwatch.StartNew();
-            var trace = gmm.Fit(table, ct);
+            var options = new GaussianMixtureOptions(k, type, Restarts: parse.GetValue(restartsOpt), Init: initKind, InitialMeans: means,
+                InitialParameters: start, Backend: backend, Budget: budget);
+            var (gmm, trace) = new GaussianMixture(options).Fit(table, fitOptions, ct);
             FitProgress.ThrowIfNothingCompleted(trace, ct);
-            clock.Stop();
             gmm.Save(outPath);
             var p = gmm.Parameters!;
-            if (parse.GetValue(jsonOpt))
+            if (json)
             {
-                var o = new JsonObject
-                {
-                    ["covarianceType"] = p.CovarianceType.ToString(),
-                    ["components"] = p.Components,
-                    ["dimension"] = p.Dimension,
-                    ["rows"] = table.Rows,
-                    ["backend"] = backend.Name,
-                    ["iterations"] = trace.Count,
-                    ["stopReason"] = trace.StopReason.ToString(),
-                    ["converged"] = gmm.Converged,
-                    ["meanLogLikelihood"] = new JsonArray(trace.Select(s => (JsonNode)JsonValue.Create(s.ElboPerObservation)).ToArray()),
-                    ["finalMeanLogLikelihood"] = gmm.LowerBound,
-                    ["secondsPerIteration"] = trace.SecondsPerStep,
-                    ["fitSeconds"] = clock.Elapsed.TotalSeconds,
-                    ["bic"] = gmm.Bic(table.Values, table.Rows),
-                    ["weights"] = JsonSerializer.SerializeToNode(p.Weights),
-                    ["means"] = JsonSerializer.SerializeToNode(Enumerable.Range(0, p.Components).Select(p.Mean).ToArray()),
-                    ["covariances"] = JsonSerializer.SerializeToNode(p.Covariances),
-                    ["model"] = outPath,
-                };
+                var o = Conventions.FitJson("gmm fit", outPath, trace);
+                o["bayesian"] = false;
+                o["covarianceType"] = p.CovarianceType.ToString();
+                o["components"] = p.Components;
+                o["dimension"] = p.Dimension;
+                o["rows"] = table.Rows;
+                o["backend"] = backend.Name;
+                o["restarts"] = options.Restarts;
+                o["logLikelihood"] = gmm.LowerBound;
+                o["logLikelihoodPerObservation"] = gmm.LowerBoundPerObservation;
+                o["bic"] = gmm.Bic(table);
+                o["aic"] = gmm.Aic(table);
+                o["weights"] = JsonSerializer.SerializeToNode(p.Weights);
+                o["means"] = JsonSerializer.SerializeToNode(Enumerable.Range(0, p.Components).Select(p.Mean).ToArray());
+                o["covariances"] = JsonSerializer.SerializeToNode(p.Covariances);
                 output.WriteLine(o.ToJsonString());
             }
             else
             {
                 output.WriteLine(trace.ToTable());
                 output.WriteLine(Summary(gmm, table));
-                output.WriteLine($"saved {parse.GetValue(outputOpt)} ({backend.Name}, {trace.SecondsPerStep.ToString("G4", CultureInfo.InvariantCulture)} s/iteration)");
+                output.WriteLine($"saved {outPath} ({backend.Name}, {trace.SecondsPerStep.ToString("G4", CultureInfo.InvariantCulture)} s/iteration)");
             }
             return trace.StopReason == StopReason.Cancelled ? FitProgress.Interrupted(error, "prob gmm fit", trace, "iteration", outPath) : CliHost.Ok;
         }
@@ -182,21 +177,27 @@ public static partial class GmmCommand
         var output = parse.InvocationConfiguration.Output;
         var budget = CliHost.Budget(parse);
         var modelPath = parse.GetValue(modelOpt)!;
-        if (ModelFile.ReadKind(modelPath, budget) == BayesianGaussianMixture.ModelKind) return PredictBayesian(parse, modelOpt, dataOpt, probaOpt, jsonOpt, budget, ct);
-        var gmm = GaussianMixture.Load(modelPath, budget);
+        bool bayesian = ModelFile.ReadKind(modelPath, budget) == BayesianGaussianMixture.ModelKind;
+        GaussianMixture? gmm = bayesian ? null : GaussianMixture.Load(modelPath, budget);
+        BayesianGaussianMixture? vb = bayesian ? BayesianGaussianMixture.Load(modelPath, budget) : null;
         var dataPath = parse.GetValue(dataOpt)!;
-        var table = NumericData.Load(dataPath, budget, ct);
-        var p = gmm.Parameters!;
-        if (table.Columns != p.Dimension)
-            throw new DataFormatException(table.Source ?? dataPath, null, $"has {table.Columns} columns; the model was fitted on {p.Dimension}");
-        var r = gmm.PredictProba(table);
-        var labels = GaussianMixture.Labels(r, p.Components);
-        if (parse.GetValue(jsonOpt))
+        bool json = parse.GetValue(jsonOpt);
+        var table = CliProgress.Loading(parse.InvocationConfiguration.Error, json, dataPath, () => NumericData.Load(dataPath, budget, ct));
+        int k = gmm?.Parameters!.Components ?? vb!.Components, d = gmm?.Parameters!.Dimension ?? vb!.Dimension;
+        if (table.Columns != d)
+            throw new DataFormatException(table.Source ?? dataPath, null, $"has {table.Columns} columns; the model was fitted on {d}");
+        var r = gmm?.PredictProba(table) ?? vb!.PredictProba(table);
+        var labels = GaussianMixture.Labels(r, k);
+        if (json)
         {
+            double score = gmm?.Score(table) ?? vb!.Score(table);
             var o = new JsonObject
             {
+                ["command"] = "gmm predict",
+                ["model"] = modelPath,
                 ["labels"] = JsonSerializer.SerializeToNode(labels),
-                ["meanLogLikelihood"] = gmm.ScoreSamples(table).Average(),
+                ["score"] = score,
+                ["scorePerObservation"] = score / table.Rows,
             };
             if (parse.GetValue(probaOpt)) o["probabilities"] = JsonSerializer.SerializeToNode(r);
             output.WriteLine(o.ToJsonString());
@@ -204,7 +205,7 @@ public static partial class GmmCommand
         else if (parse.GetValue(probaOpt))
         {
             for (int i = 0; i < table.Rows; i++)
-                output.WriteLine(string.Join(",", Enumerable.Range(0, p.Components).Select(c => r[i * p.Components + c].ToString("G6", CultureInfo.InvariantCulture))));
+                output.WriteLine(string.Join(",", Enumerable.Range(0, k).Select(c => r[i * k + c].ToString("G6", CultureInfo.InvariantCulture))));
         }
         else foreach (var l in labels) output.WriteLine(l);
         return CliHost.Ok;
@@ -216,7 +217,7 @@ public static partial class GmmCommand
         var lines = new List<string>();
         for (int c = 0; c < p.Components; c++)
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"  component {c}: weight {p.Weights[c]:F4}, mean [{string.Join(", ", p.Mean(c).Select(v => v.ToString("G6", CultureInfo.InvariantCulture)))}]"));
-        lines.Add(string.Create(CultureInfo.InvariantCulture, $"mean log-likelihood {gmm.LowerBound:F6}; BIC {gmm.Bic(table.Values, table.Rows):F2}"));
+        lines.Add(string.Create(CultureInfo.InvariantCulture, $"log-likelihood {gmm.LowerBound:F4} nats ({gmm.LowerBoundPerObservation:F6} per row); BIC {gmm.Bic(table):F2}"));
         return string.Join(Environment.NewLine, lines);
     }
 
@@ -226,8 +227,8 @@ public static partial class GmmCommand
         var table = NumericData.Load(Path.Combine(context.DatasetsDirectory, "faithful.csv"));
         double[][] cov = BiasedCovariancePlusRidge(table, 1e-6); // the peers' start rule (gmm_data.py): same for both components
         var start = GaussianMixtureParameters.FromFullCovariances(CovarianceType.Full, [0.5, 0.5], [table.Row(55).ToArray(), table.Row(141).ToArray()], [cov, cov]);
-        var gmm = new GaussianMixture(new GaussianMixtureOptions(2, MaxIterations: 50, Tolerance: 0, Init: MixtureInit.Parameters, InitialParameters: start, Seed: context.Seed));
-        var trace = gmm.Fit(table, context.CancellationToken);
+        var (gmm, trace) = new GaussianMixture(new GaussianMixtureOptions(2, Init: MixtureInit.Parameters, InitialParameters: start))
+            .Fit(table, new FitOptions(MaxIterations: 50, Tolerance: 0, Seed: context.Seed), context.CancellationToken);
         context.CancellationToken.ThrowIfCancellationRequested();
         context.Out.WriteLine(trace.ToTable());
         context.Out.WriteLine(Summary(gmm, table));

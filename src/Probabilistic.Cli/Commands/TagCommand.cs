@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Probabilistic.Core.Data;
+using Probabilistic.Core.Inference;
 using Probabilistic.Core.IO;
 using Probabilistic.Hmm.Tagging;
 
@@ -11,7 +12,10 @@ namespace Probabilistic.Cli.Commands;
 /// <summary>Input/output layout of <c>prob tag tag</c>.</summary>
 public enum TagStreamFormat
 {
-    /// <summary>One sentence per line, tokens separated by white space; output <c>word/tag</c> tokens, one sentence per line.</summary>
+    /// <summary>
+    /// One sentence per line of raw text, split into tokens as the Brown corpus is (<see cref="EnglishTokenizer"/>; with
+    /// <c>--pretokenized</c>, at white space only); output <c>word/tag</c> tokens, one sentence per line.
+    /// </summary>
     Text,
 
     /// <summary>One token per line (first column is the word), a blank line between sentences; output <c>word&lt;tab&gt;tag</c>.</summary>
@@ -44,16 +48,17 @@ public static class TagCommand
     private static Command CreateTrain()
     {
         var format = new Option<CorpusFormat>("--format") { Description = "Layout of the training files: brown, conll or wordtag", DefaultValueFactory = _ => CorpusFormat.Brown };
+        var json = Conventions.Json();
         var order = new Option<int>("--order") { Description = "2: bigram HMM; 3: trigram HMM (TnT)", DefaultValueFactory = _ => 3 };
         var tagset = new Option<TagSet>("--tagset") { Description = "brown (as in the files), normalised (104 Brown tags) or universal (12 tags)", DefaultValueFactory = _ => TagSet.Normalised };
         var tagMap = new Option<string?>("--tag-map") { Description = "Brown-to-universal map (default: datasets/universal-tags/en-brown.map)" };
-        var output = new Option<string>("--output", "-o") { Description = "Model file to write (written atomically)", Required = true };
         var files = new Argument<string[]>("files") { Description = "Tagged files or directories (expanded to their files in name order)", Arity = ArgumentArity.OneOrMore };
         var untagged = new Option<string?>("--untagged") { Description = "Untagged text (a sentence per line, tokens separated by white space): improve the supervised model by Baum-Welch on it, with the weight and iteration count chosen on every 10th tagged sentence (the supervised model is kept when no choice beats it there)" };
         var untaggedFormat = new Option<TagStreamFormat>("--untagged-format") { Description = "Layout of --untagged: text, conll or wordtag (tags ignored)", DefaultValueFactory = _ => TagStreamFormat.Text };
         var semiIterations = new Option<int>("--semi-iterations") { Description = "With --untagged: Baum-Welch iterations tried at most (each scored on the held-out slice)", DefaultValueFactory = _ => 4 };
         var semiZ = new Option<double>("--semi-z") { Description = "With --untagged: a Baum-Welch setting must beat the supervised model on the held-out slice by gained − lost > Z·√(gained + lost) tokens (a sign test; 0: any net gain)", DefaultValueFactory = _ => 1.645 };
-        var command = new Command("train", "Train a tagger on tagged files and save it") { format, order, tagset, tagMap, output, untagged, untaggedFormat, semiIterations, semiZ, files };
+        var output = Conventions.Output("Model file to write (written atomically)");
+        var command = new Command("train", "Train a tagger on tagged files and save it") { format, order, tagset, tagMap, output, untagged, untaggedFormat, semiIterations, semiZ, json, files };
         command.SetAction((parse, ct) =>
         {
             int o = parse.GetValue(order);
@@ -79,6 +84,7 @@ public static class TagCommand
             double z = parse.GetValue(semiZ);
             if (!(z >= 0 && double.IsFinite(z))) throw new UsageException($"--semi-z must be a finite number >= 0, not {z}");
             HmmTagger tagger;
+            ElboTrace? trace = null;
             if (untaggedPath is null)
             {
                 tagger = HmmTagger.Train(TaggedCorpus.Read(paths, parse.GetValue(format), mapping), new TaggerOptions(Order: o), set,
@@ -93,6 +99,7 @@ public static class TagCommand
                 if (raw.Sum(r => r.Count) == 0) throw new DataFormatException(untaggedPath, null, "the untagged file has no tokens");
                 var result = HmmTagger.TrainSemiSupervised(tagged, raw, new TaggerOptions(Order: o), new SemiSupervisedOptions(MaxIterations: maxSemi, RequiredZ: z), set, mapping.Table, ct);
                 tagger = result.Tagger;
+                trace = result.Trace;
                 var trials = string.Join(", ", result.Trials.Skip(1).Select(t => $"r={t.Share.ToString(CultureInfo.InvariantCulture)}/{t.Iteration}: {100 * t.HeldOutAccuracy:F2} %"));
                 error.WriteLine($"prob tag train: semi-supervised on {raw.Count:N0} untagged sentences; held-out accuracy supervised {100 * result.SupervisedHeldOutAccuracy:F2} %, {trials}; " +
                                 (result.Iterations == 0 ? "kept the supervised model (no Baum-Welch setting beat it on the held-out slice)"
@@ -100,10 +107,24 @@ public static class TagCommand
             }
             var path = outputPath;
             ct.ThrowIfCancellationRequested(); // interrupted training saves nothing (there is no partial tagger)
-            TaggerModelFile.Save(path, tagger);
+            tagger.Save(path);
             error.WriteLine($"prob tag train: {tagger.Lexicon.TokenCount:N0} tokens, {tagger.Lexicon.Count:N0} words, {tagger.Tags.Count} tags, " +
                             $"order {o}, λ = {string.Join(", ", tagger.Transitions.Lambdas.Select(l => l.ToString("F4", CultureInfo.InvariantCulture)))}; " +
                             $"{sw.Elapsed.TotalSeconds:F2} s; wrote {path}");
+            if (parse.GetValue(json))
+            {
+                // Supervised training is counting: the maximum-likelihood estimate in closed form, so no steps and "Converged";
+                // with --untagged the trace is the chosen Baum-Welch run's.
+                var doc = Conventions.FitJson("tag train", path, trace, stop: "Converged");
+                doc["seconds"] = sw.Elapsed.TotalSeconds;
+                doc["tokens"] = tagger.Lexicon.TokenCount;
+                doc["words"] = tagger.Lexicon.Count;
+                doc["tags"] = tagger.Tags.Count;
+                doc["order"] = o;
+                doc["tagSet"] = set.ToString().ToLowerInvariant();
+                doc["semiSupervised"] = tagger.SemiSupervised is not null;
+                parse.InvocationConfiguration.Output.WriteLine(doc.ToJsonString());
+            }
             return Task.FromResult(CliHost.Ok);
         });
         return command;
@@ -114,21 +135,28 @@ public static class TagCommand
         var model = new Option<string>("--model", "-m") { Description = "Model file from 'prob tag train'", Required = true };
         var format = new Option<TagStreamFormat>("--format") { Description = "text (a sentence per line), conll (a token per line) or wordtag", DefaultValueFactory = _ => TagStreamFormat.Text };
         var inputFile = new Option<string?>("--input", "-i") { Description = "Read this file instead of standard input" };
-        var command = new Command("tag", "Part-of-speech tagging with a TnT-style second-order HMM. 'prob tag -m MODEL' tags standard input sentence by sentence, writing each as soon as it is tagged; 'train' and 'eval' are subcommands.") { model, format, inputFile };
+        var pretokenized = new Option<bool>("--pretokenized") { Description = "With --format text: the tokens are already separated by white space (skip the Brown-style tokeniser)" };
+        var json = Conventions.Json("Write one JSON object per sentence (JSON Lines): {\"words\": [...], \"tags\": [...]}");
+        var command = new Command("tag", "Part-of-speech tagging with a TnT-style second-order HMM. 'prob tag -m MODEL' (also spelled 'prob tag tag') tags standard input sentence by sentence, a sentence of raw text per line split into tokens as the Brown corpus is, writing each as soon as it is tagged; 'train' and 'eval' are subcommands.") { model, format, inputFile, pretokenized, json };
         command.SetAction((parse, ct) =>
         {
-            var tagger = TaggerModelFile.Load(parse.GetValue(model)!, CliHost.Budget(parse));
+            var tagger = HmmTagger.Load(parse.GetValue(model)!, CliHost.Budget(parse));
             var path = parse.GetValue(inputFile);
             using var owned = path is null ? null : DataFiles.OpenText(path);
             var reader = owned ?? injected ?? Console.In;
             var name = path ?? "<stdin>";
             var output = parse.InvocationConfiguration.Output;
             var fmt = parse.GetValue(format);
-            foreach (var words in ReadSentences(reader, name, fmt))
+            Checks.OnlyWith(parse, pretokenized, fmt == TagStreamFormat.Text, "applies to --format text only (conll and wordtag are tokenised already)");
+            bool tokenize = fmt == TagStreamFormat.Text && !parse.GetValue(pretokenized);
+            bool asJson = parse.GetValue(json);
+            foreach (var words in ReadSentences(reader, name, fmt, tokenize))
             {
                 ct.ThrowIfCancellationRequested();
                 var tags = tagger.Tag(words);
-                if (fmt == TagStreamFormat.Conll)
+                if (asJson)
+                    output.WriteLine(JsonSerializer.Serialize(new { words, tags }));
+                else if (fmt == TagStreamFormat.Conll)
                 {
                     for (int i = 0; i < words.Length; i++) { output.Write(words[i]); output.Write('\t'); output.WriteLine(tags[i]); }
                     output.WriteLine();
@@ -160,7 +188,7 @@ public static class TagCommand
         command.SetAction((parse, ct) =>
         {
             int topCount = Checks.AtLeast(parse.GetValue(top), 0, "--confusions");
-            var tagger = TaggerModelFile.Load(parse.GetValue(model)!, CliHost.Budget(parse));
+            var tagger = HmmTagger.Load(parse.GetValue(model)!, CliHost.Budget(parse));
             var paths = ExpandCorpusFiles(parse.GetValue(files)!);
             var evaluation = Evaluate(tagger, TaggedCorpus.Read(paths, parse.GetValue(format), tagger.Mapping), ct);
             var output = parse.InvocationConfiguration.Output;
@@ -169,6 +197,7 @@ public static class TagCommand
             {
                 var doc = new
                 {
+                    command = "tag eval", model = parse.GetValue(model),
                     tokens = evaluation.Tokens, accuracy = evaluation.Accuracy,
                     knownTokens = evaluation.KnownTokens, knownAccuracy = evaluation.KnownAccuracy,
                     unknownTokens = evaluation.UnknownTokens, unknownAccuracy = evaluation.UnknownAccuracy,
@@ -217,7 +246,7 @@ public static class TagCommand
     public static void RunDemo(DemoCommand.DemoContext context)
     {
         var output = context.Out;
-        var tagger = TaggerModelFile.Load(Path.Combine(context.DatasetsDirectory, ShippedModel));
+        var tagger = HmmTagger.Load(Path.Combine(context.DatasetsDirectory, ShippedModel));
         string[] sentence = ["The", "jury", "praised", "the", "administration", "and", "operation", "of", "the", "Atlanta", "Police", "Department", "."];
         output.WriteLine($"shipped model ({ShippedModel}, {tagger.Tags.Count} tags):");
         output.WriteLine("  " + string.Join(' ', sentence.Zip(tagger.Tag(sentence), (w, t) => $"{w}/{t}")));
@@ -250,7 +279,7 @@ public static class TagCommand
 
     // Streams sentences: text/wordtag one per non-blank line; conll one token per line, blank line between sentences, with
     // the same column rules as the training reader (every token line as many columns as the first).
-    private static IEnumerable<string[]> ReadSentences(TextReader reader, string name, TagStreamFormat format)
+    private static IEnumerable<string[]> ReadSentences(TextReader reader, string name, TagStreamFormat format, bool tokenize = false)
     {
         if (format == TagStreamFormat.Conll)
         {
@@ -261,7 +290,7 @@ public static class TagCommand
         string? line;
         while ((line = lines.ReadLine()) is not null)
         {
-            var tokens = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            var tokens = tokenize ? EnglishTokenizer.Tokenize(line) : line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             if (tokens.Length == 0) continue;
             if (format == TagStreamFormat.WordTag)
             {

@@ -22,14 +22,15 @@ public static class VaeCommand
 
     private static Option<string> DataOption() => new("--data") { Description = "Folder with the four MNIST IDX files (train/t10k images and labels, optionally .gz)", Required = true };
     private static Option<string> ModelOption() => new("--model", "-m") { Description = "Model file from 'prob vae train'", Required = true };
-    private static Option<int> SeedOption() => new("--seed") { Description = "Seed for every random choice", DefaultValueFactory = _ => 1 };
+    private static Option<int> SeedOption() => Conventions.Seed();
     private static Option<int?> ThreadsOption() => new("--threads") { Description = "CPU threads for TorchSharp (torch.set_num_threads); default: libtorch's choice" };
     private static Option<string> DeviceOption() => new("--device") { Description = "cpu, or cuda (needs the build with -p:UseCuda=true and a GPU)", DefaultValueFactory = _ => "cpu" };
 
     private static Command Train()
     {
         var data = DataOption();
-        var epochs = new Option<int>("--epochs") { Description = "Epochs (one ELBO step each)", DefaultValueFactory = _ => 10 };
+        var epochs = Conventions.MaxIterations("Epochs at most (one ELBO step each)", 10, "--epochs");
+        var tol = Conventions.Tolerance(0, "default 0 (run every epoch): the training ELBO is a noisy Monte-Carlo estimate, so a small change between epochs does not mean convergence; stop on held-out data with --patience instead");
         var latent = new Option<int>("--latent") { Description = "Latent dimension", DefaultValueFactory = _ => 20 };
         var hidden = new Option<string>("--hidden") { Description = "Hidden layer sizes, comma-separated (encoder order)", DefaultValueFactory = _ => "400" };
         var arch = new Option<NetworkKind>("--arch") { Description = "mlp or convolutional", DefaultValueFactory = _ => NetworkKind.Mlp };
@@ -43,15 +44,16 @@ public static class VaeCommand
         var holdout = new Option<int>("--holdout") { Description = "Hold out the last N training images as a validation set (held-out ELBO per epoch; the saved model is the best held-out epoch)", DefaultValueFactory = _ => 0 };
         var patience = new Option<int?>("--patience") { Description = "Stop after this many epochs without a better held-out ELBO (needs --holdout)" };
         var maxTrain = new Option<int?>("--max-train") { Description = "Use only the first N training images" };
-        var output = new Option<string>("--output", "-o") { Description = "Model file to write (written atomically); on Ctrl-C the last completed epoch is saved", Required = true };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the table" };
+        var output = Conventions.Output("Model file to write (written atomically); on Ctrl-C the last completed epoch is saved");
+        var json = Conventions.Json();
         var command = new Command("train", "Train a VAE (Adam over shuffled minibatches, one epoch per ELBO step) and save it")
-            { data, epochs, latent, hidden, arch, likelihood, batch, lr, seed, device, threads, binarize, holdout, patience, maxTrain, output, json };
+            { data, epochs, tol, latent, hidden, arch, likelihood, batch, lr, seed, device, threads, binarize, holdout, patience, maxTrain, output, json };
         command.SetAction((parse, ct) =>
         {
             var outw = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            int epochCount = Checks.AtLeast(parse.GetValue(epochs), 1, "--epochs");
+            int epochCount = Checks.AtLeast(parse.GetValue(epochs), 1, "--max-iter (--epochs)");
+            double tolerance = Checks.Finite(parse.GetValue(tol), 0, "--tol");
             int latentSize = Checks.AtLeast(parse.GetValue(latent), 1, "--latent");
             var sizes = Checks.PositiveList(parse.GetValue(hidden)!, "--hidden");
             int batchSize = Checks.AtLeast(parse.GetValue(batch), 1, "--batch");
@@ -89,11 +91,12 @@ public static class VaeCommand
             double widest = Math.Max(pixels, sizes.Max());
             budget.Require(MnistData.LoadBytes(count, pixels) + 4.0 * count * pixels + 16 * architecture.ParameterCount() + 4.0 * 8 * batchSize * widest,
                 $"training a {architecture} VAE on {count:N0} images of {trainHeader.Shape[1]}×{trainHeader.Shape[2]}", "--max-train (or --hidden)");
-            var all = MnistData.Load(dir, MnistSplit.Train, (int)count, bin, budget, ct);
+            bool asJson = parse.GetValue(json);
+            var all = CliProgress.Loading(error, asJson, dir, () => MnistData.Load(dir, MnistSplit.Train, (int)count, bin, budget, ct));
             var train = h == 0 ? all : Slice(all, 0, all.Count - h);
             VaeDataset? validation = h == 0 ? null : Slice(all, all.Count - h, h);
-            bool asJson = parse.GetValue(json);
-            using var model = VariationalAutoencoder.Create(architecture, s, dev);
+            var options = Usage(() => new VaeTrainingOptions(batchSize, rate));
+            using var model = VariationalAutoencoder.Create(architecture, s, dev, options);
             if (!asJson)
                 outw.WriteLine($"VAE {architecture}, {model.ParameterCount:N0} parameters, {train.Count} training images{(validation is null ? "" : $", {validation.Count} held out")}, device {dev}, seed {s}");
             var epochProgress = new SyncProgress<ElboStep>(st =>
@@ -103,25 +106,26 @@ public static class VaeCommand
                 var held = st.HeldOutElboPerObservation is double v ? v.ToString("F3", CultureInfo.InvariantCulture) : "-";
                 outw.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {st.Iteration,3}: train ELBO {st.ElboPerObservation,10:F3} nats/image, held-out {held,10}, {st.Elapsed.TotalSeconds,7:F2} s"));
             });
-            var options = Usage(() => new VaeTrainingOptions(batchSize, rate, s));
-            var trace = VaeTrainer.Fit(model, train, validation, options,
-                new FitOptions(MaxIterations: epochCount, Tolerance: 0, Seed: s, Progress: epochProgress, Patience: parse.GetValue(patience)), ct);
+            var (_, trace) = model.Fit(train,
+                new FitOptions(MaxIterations: epochCount, Tolerance: tolerance, Seed: s, Progress: epochProgress, Patience: parse.GetValue(patience)), ct, validation);
             FitProgress.ThrowIfNothingCompleted(trace, ct);
             RequireFinite(model, train, s, outPath, "training images");
-            VaeFile.Save(model, outPath);
+            model.Save(outPath);
             bool interrupted = trace.StopReason == StopReason.Cancelled;
             double? testElbo = null;
             if (hasTest && !interrupted)
                 testElbo = model.MeanElbo(MnistData.Load(dir, MnistSplit.Test, null, bin, budget, ct), s + 1, cancellationToken: ct);
             if (asJson)
             {
-                outw.WriteLine(JsonSerializer.Serialize(new
-                {
-                    architecture = architecture.ToString(), parameters = model.ParameterCount, train = train.Count, heldOut = validation?.Count,
-                    epochs = trace.Count, stop = trace.StopReason.ToString(), secondsPerEpoch = trace.SecondsPerStep,
-                    trace = trace.Select(t => new { epoch = t.Iteration, elbo = t.Elbo, elboPerImage = t.ElboPerObservation, heldOut = t.HeldOutElboPerObservation, seconds = t.Elapsed.TotalSeconds }),
-                    testElboPerImage = testElbo, testLoss = -testElbo, model = outPath,
-                }));
+                var doc = Conventions.FitJson("vae train", outPath, trace);
+                doc["architecture"] = architecture.ToString();
+                doc["parameters"] = model.ParameterCount;
+                doc["train"] = train.Count;
+                doc["heldOut"] = validation?.Count;
+                doc["epochs"] = trace.Count;
+                doc["testElboPerImage"] = testElbo;
+                doc["testLoss"] = -testElbo;
+                outw.WriteLine(doc.ToJsonString());
             }
             else
             {
@@ -145,8 +149,8 @@ public static class VaeCommand
         var device = DeviceOption();
         var threads = ThreadsOption();
         var binarize = new Option<bool>("--binarize") { Description = "Binarise the test images as in training (seed --binarize-seed)" };
-        var binSeed = new Option<int>("--binarize-seed") { Description = "The training seed used with --binarize", DefaultValueFactory = _ => 1 };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var binSeed = new Option<int>("--binarize-seed") { Description = "The training seed used with --binarize", DefaultValueFactory = _ => Conventions.DefaultSeed };
+        var json = Conventions.Json();
         var command = new Command("eval", "Test-set ELBO (one sample per image, the PyTorch example's test loss) and the K-sample IWAE bound on log p(x)")
             { model, data, k, n, maxTest, seed, device, threads, binarize, binSeed, json };
         command.SetAction((parse, ct) =>
@@ -159,8 +163,10 @@ public static class VaeCommand
             var dev = Setup(parse.GetValue(device)!, Checks.Threads(parse.GetValue(threads)));
             var budget = CliHost.Budget(parse);
             var modelPath = parse.GetValue(model)!;
-            using var m = VaeFile.Load(modelPath, dev, budget);
-            var test = MnistData.Load(parse.GetValue(data)!, MnistSplit.Test, parse.GetValue(maxTest), parse.GetValue(binarize) ? parse.GetValue(binSeed) : null, budget, ct);
+            bool asJson = parse.GetValue(json);
+            using var m = VariationalAutoencoder.Load(modelPath, dev, budget);
+            var test = CliProgress.Loading(error, asJson, parse.GetValue(data)!, () =>
+                MnistData.Load(parse.GetValue(data)!, MnistSplit.Test, parse.GetValue(maxTest), parse.GetValue(binarize) ? parse.GetValue(binSeed) : null, budget, ct));
             CheckShape(m, test, parse.GetValue(data)!);
             int s = parse.GetValue(seed);
             var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -178,11 +184,11 @@ public static class VaeCommand
                 error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"prob vae eval: IWAE with K={kk} on {iwaeCount} images ({(double)kk * iwaeCount:G3} decoder passes; Ctrl-C stops it)"));
                 clock.Restart();
-                iwae = m.MeanIwae(subset, kk, s + 1, cancellationToken: ct);
+                iwae = CliProgress.Status(error, asJson, $"IWAE with K={kk} on {iwaeCount} images", () => m.MeanIwae(subset, kk, s + 1, cancellationToken: ct));
                 iwaeSeconds = clock.Elapsed.TotalSeconds;
             }
             if (parse.GetValue(json))
-                outw.WriteLine(JsonSerializer.Serialize(new { architecture = m.Architecture.ToString(), testImages = test.Count, elboPerImage = elbo, testLoss = -elbo, elboSeconds, iwaeK = kk, iwaeImages = iwaeCount, iwaeLogLikelihood = iwae, iwaeSeconds }));
+                outw.WriteLine(JsonSerializer.Serialize(new { command = "vae eval", model = modelPath, architecture = m.Architecture.ToString(), testImages = test.Count, elboPerImage = elbo, testLoss = -elbo, elboSeconds, iwaeK = kk, iwaeImages = iwaeCount, iwaeLogLikelihood = iwae, iwaeSeconds }));
             else
             {
                 outw.WriteLine($"model {m.Architecture}, {test.Count} test images");
@@ -201,8 +207,9 @@ public static class VaeCommand
         var count = new Option<int>("-n") { Description = "Number of samples", DefaultValueFactory = _ => 64 };
         var columns = new Option<int>("--columns") { Description = "Grid columns", DefaultValueFactory = _ => 8 };
         var seed = SeedOption();
-        var output = new Option<string>("--output", "-o") { Description = "PNG file for the grid", Required = true };
-        var command = new Command("sample", "Draw z ~ N(0, I), decode, and write the decoder means as a PNG grid") { model, count, columns, seed, output };
+        var output = Conventions.Output("PNG file for the grid");
+        var json = Conventions.Json();
+        var command = new Command("sample", "Draw z ~ N(0, I), decode, and write the decoder means as a PNG grid") { model, count, columns, seed, output, json };
         command.SetAction((parse, ct) =>
         {
             int nn = Checks.AtLeast(parse.GetValue(count), 1, "-n");
@@ -210,14 +217,14 @@ public static class VaeCommand
             var modelPath = parse.GetValue(model)!;
             var outPath = Checks.Output(parse.GetValue(output), "-o", new InputFile(modelPath, "--model"));
             var budget = CliHost.Budget(parse);
-            using var m = VaeFile.Load(modelPath, budget: budget);
+            using var m = VariationalAutoencoder.Load(modelPath, budget: budget);
             var a = m.Architecture;
             budget.Require(m.SampleBytes(nn) + GridBytes(nn, cols, a.Height, a.Width), $"{nn:N0} samples of {a.Height}×{a.Width} and their grid", "-n");
             var samples = m.Sample(nn, parse.GetValue(seed), budget);
             RequireFiniteImages(samples, modelPath);
             ct.ThrowIfCancellationRequested();
             WriteGrid(outPath, samples, cols);
-            parse.InvocationConfiguration.Output.WriteLine($"wrote {nn} samples to {parse.GetValue(output)}");
+            WriteDone(parse, json, "vae sample", modelPath, outPath, nn, $"wrote {nn} samples to {parse.GetValue(output)}");
             return Task.FromResult(CliHost.Ok);
         });
         return command;
@@ -229,8 +236,9 @@ public static class VaeCommand
         var data = DataOption();
         var count = new Option<int>("-n") { Description = "Number of test images", DefaultValueFactory = _ => 32 };
         var columns = new Option<int>("--columns") { Description = "Grid columns", DefaultValueFactory = _ => 8 };
-        var output = new Option<string>("--output", "-o") { Description = "PNG file: rows of originals above their reconstructions", Required = true };
-        var command = new Command("reconstruct", "Encode and decode test images; write originals and reconstructions as a PNG grid") { model, data, count, columns, output };
+        var output = Conventions.Output("PNG file: rows of originals above their reconstructions");
+        var json = Conventions.Json();
+        var command = new Command("reconstruct", "Encode and decode test images; write originals and reconstructions as a PNG grid") { model, data, count, columns, output, json };
         command.SetAction((parse, ct) =>
         {
             int nn = Checks.AtLeast(parse.GetValue(count), 1, "-n");
@@ -240,7 +248,7 @@ public static class VaeCommand
             var outPath = Checks.Output(parse.GetValue(output), "-o",
                 MnistData.ExistingFiles(dir).Select(f => new InputFile(f, "--data file")).Append(new InputFile(modelPath, "--model")));
             var budget = CliHost.Budget(parse);
-            using var m = VaeFile.Load(modelPath, budget: budget);
+            using var m = VariationalAutoencoder.Load(modelPath, budget: budget);
             var test = MnistData.Load(dir, MnistSplit.Test, nn, null, budget, ct);
             CheckShape(m, test, dir);
             budget.Require(2 * GridBytes(2L * test.Count, cols, test.Height, test.Width), $"a grid of {test.Count:N0} originals and reconstructions", "-n");
@@ -248,7 +256,7 @@ public static class VaeCommand
             RequireFiniteImages(reconstructed, modelPath);
             ct.ThrowIfCancellationRequested();
             WriteGrid(outPath, ImageRendering.Interleave(test, reconstructed, cols), cols);
-            parse.InvocationConfiguration.Output.WriteLine($"wrote {test.Count} originals and reconstructions to {parse.GetValue(output)}");
+            WriteDone(parse, json, "vae reconstruct", modelPath, outPath, test.Count, $"wrote {test.Count} originals and reconstructions to {parse.GetValue(output)}");
             return Task.FromResult(CliHost.Ok);
         });
         return command;
@@ -259,8 +267,9 @@ public static class VaeCommand
         var model = ModelOption();
         var data = DataOption();
         var count = new Option<int>("-n") { Description = "Number of test images", DefaultValueFactory = _ => 5000 };
-        var output = new Option<string>("--output", "-o") { Description = "PNG file: latent means coloured by label", Required = true };
-        var command = new Command("latent", "Scatter of the encoder means of test images coloured by digit (2-D latent only)") { model, data, count, output };
+        var output = Conventions.Output("PNG file: latent means coloured by label");
+        var json = Conventions.Json();
+        var command = new Command("latent", "Scatter of the encoder means of test images coloured by digit (2-D latent only)") { model, data, count, output, json };
         command.SetAction((parse, ct) =>
         {
             int nn = Checks.AtLeast(parse.GetValue(count), 1, "-n");
@@ -269,7 +278,7 @@ public static class VaeCommand
             var outPath = Checks.Output(parse.GetValue(output), "-o",
                 MnistData.ExistingFiles(dir).Select(f => new InputFile(f, "--data file")).Append(new InputFile(modelPath, "--model")));
             var budget = CliHost.Budget(parse);
-            using var m = VaeFile.Load(modelPath, budget: budget);
+            using var m = VariationalAutoencoder.Load(modelPath, budget: budget);
             if (m.Architecture.LatentSize != 2)
                 throw new UsageException($"the model's latent size is {m.Architecture.LatentSize}; a latent scatter needs 2 (train with --latent 2).");
             var test = MnistData.Load(dir, MnistSplit.Test, nn, null, budget, ct);
@@ -280,10 +289,18 @@ public static class VaeCommand
             const int size = 512;
             ct.ThrowIfCancellationRequested();
             PngWriter.WriteRgb(outPath, size, size, ImageRendering.Scatter(code.Mean, test.Labels, size));
-            parse.InvocationConfiguration.Output.WriteLine($"wrote the latent means of {test.Count} test images to {parse.GetValue(output)}");
+            WriteDone(parse, json, "vae latent", modelPath, outPath, test.Count, $"wrote the latent means of {test.Count} test images to {parse.GetValue(output)}");
             return Task.FromResult(CliHost.Ok);
         });
         return command;
+    }
+
+    /// <summary>The last line of the commands that write an image: text, or <c>{"command", "model", "output", "images"}</c>.</summary>
+    private static void WriteDone(ParseResult parse, Option<bool> json, string command, string modelPath, string outPath, int images, string text)
+    {
+        var o = parse.InvocationConfiguration.Output;
+        if (parse.GetValue(json)) o.WriteLine(JsonSerializer.Serialize(new { command, model = modelPath, output = outPath, images }));
+        else o.WriteLine(text);
     }
 
     /// <summary>Bytes of a grayscale grid of <paramref name="count"/> images (with a one-pixel border) as the PNG writer builds it.</summary>
@@ -315,10 +332,10 @@ public static class VaeCommand
         TorchRuntime.SetThreads(Math.Min(2, Environment.ProcessorCount));
         var train = MnistData.Load(dir, MnistSplit.Train);
         var test = MnistData.Load(dir, MnistSplit.Test);
-        using var model = VariationalAutoencoder.Create(VaeArchitecture.Mlp(train.Height, train.Width, 400, 20), context.Seed);
+        using var model = VariationalAutoencoder.Create(VaeArchitecture.Mlp(train.Height, train.Width, 400, 20), context.Seed,
+            training: new VaeTrainingOptions(128, 1e-3));
         context.Out.WriteLine($"VAE {model.Architecture} on {train.Count} MNIST training images ({test.Count} held out), Adam 1e-3, batch 128, 2 epochs");
-        var trace = VaeTrainer.Fit(model, train, test, new VaeTrainingOptions(128, 1e-3, context.Seed),
-            new FitOptions(MaxIterations: 2, Tolerance: 0), context.CancellationToken);
+        var (_, trace) = model.Fit(train, new FitOptions(MaxIterations: 2, Tolerance: 0, Seed: context.Seed), context.CancellationToken, test);
         context.CancellationToken.ThrowIfCancellationRequested();
         context.Out.WriteLine(trace.ToTable());
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"held-out ELBO {trace[^1].HeldOutElboPerObservation:F3} nats/image"));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MathNet.Numerics.LinearAlgebra;
 
 namespace Probabilistic.Core.Data;
 
@@ -33,6 +34,63 @@ public sealed class NumericTable
 
     /// <summary>Column names from the header, or x0, x1, ….</summary>
     public IReadOnlyList<string> ColumnNames { get; }
+
+    /// <summary>A table of the rows of a Math.NET matrix (copied into row-major order).</summary>
+    public static NumericTable FromMatrix(Matrix<double> matrix, IReadOnlyList<string>? columnNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        return new NumericTable(matrix.ToRowMajorArray(), matrix.RowCount, matrix.ColumnCount, columnNames);
+    }
+
+    /// <summary>
+    /// A Math.NET matrix passes wherever a table is taken (<c>gmm.Fit(matrix)</c>, <c>gmm.Score(matrix)</c>): one row per
+    /// observation, one column per dimension.
+    /// </summary>
+    public static implicit operator NumericTable(Matrix<double> matrix) => FromMatrix(matrix);
+
+    /// <summary>A table of single-precision rows (a VAE's codes or images) in double precision.</summary>
+    public static NumericTable FromSingles(ReadOnlySpan<float> values, int rows, int columns)
+    {
+        if (rows < 0 || columns < 0 || (long)rows * columns != values.Length)
+            throw new ArgumentException($"{values.Length} values do not form a {rows}x{columns} table.");
+        var doubles = new double[values.Length];
+        for (int i = 0; i < values.Length; i++) doubles[i] = values[i];
+        return new NumericTable(doubles, rows, columns);
+    }
+
+    /// <summary>The values as a dense Math.NET matrix (a copy).</summary>
+    public Matrix<double> ToMatrix() => Matrix<double>.Build.DenseOfRowMajor(Rows, Columns, Values);
+
+    /// <summary>Row <paramref name="i"/> as a Math.NET vector (a copy).</summary>
+    public Vector<double> RowVector(int i) => Vector<double>.Build.DenseOfArray(Row(i).ToArray());
+
+    /// <summary>The values in single precision, row-major (for a VAE).</summary>
+    public float[] ToSingles()
+    {
+        var result = new float[Values.Length];
+        for (int i = 0; i < Values.Length; i++) result[i] = (float)Values[i];
+        return result;
+    }
+
+    /// <summary>
+    /// The rows at <paramref name="rows"/>, in that order, as a new table (a copy) keeping the column names, the source and
+    /// each row's file line (for cross-validation folds and subsets).
+    /// </summary>
+    public NumericTable SelectRows(IReadOnlyList<int> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var values = new double[(long)rows.Count * Columns];
+        for (int r = 0; r < rows.Count; r++)
+        {
+            if ((uint)rows[r] >= (uint)Rows) throw new ArgumentOutOfRangeException(nameof(rows), rows[r], $"Row {rows[r]} is not in 0..{Rows - 1}.");
+            Values.AsSpan(rows[r] * Columns, Columns).CopyTo(values.AsSpan(r * Columns, Columns));
+        }
+        return new NumericTable(values, rows.Count, Columns, ColumnNames)
+        {
+            Source = Source,
+            RowLines = RowLines is { } lines ? rows.Select(r => lines[r]).ToArray() : null,
+        };
+    }
 
     /// <summary>One row as a span.</summary>
     public ReadOnlySpan<double> Row(int i) => Values.AsSpan(i * Columns, Columns);

@@ -81,11 +81,27 @@ public static class ModelFile
     public static T Load<T>(string path, string kind, int version, MemoryBudget? budget = null)
     {
         var envelope = ReadEnvelope(path, budget);
+        return Load<T>(path, kind, version, version, budget).Model;
+    }
+
+    /// <summary>
+    /// Loads a model of kind <paramref name="kind"/> written in any version from <paramref name="oldest"/> to
+    /// <paramref name="newest"/>, returning the version read so the caller can check what that version allows; any other
+    /// version is refused naming the range this build reads.
+    /// </summary>
+    public static (T Model, int Version) Load<T>(string path, string kind, int oldest, int newest, MemoryBudget? budget = null)
+    {
+        var envelope = ReadEnvelope(path, budget);
         if (envelope.Kind != kind)
             throw new ModelFormatException(path, $"holds a '{Data.Excerpt.Of(envelope.Kind)}' model, not a '{kind}' model");
-        if (envelope.Version != version)
-            throw new ModelFormatException(path, $"is a version {envelope.Version} '{kind}' file; this build reads version {version}");
-        return Payload<T>(path, kind, envelope.Model);
+        if (envelope.Version < oldest || envelope.Version > newest)
+            throw new ModelFormatException(path, $"is a version {envelope.Version} '{kind}' file; this build reads " + (newest - oldest) switch
+            {
+                0 => $"version {oldest}",
+                1 => $"versions {oldest} and {newest}",
+                _ => $"versions {oldest} to {newest}",
+            });
+        return (Payload<T>(path, kind, envelope.Model), envelope.Version);
     }
 
     /// <summary>Deserializes a checked envelope's payload, turning every serializer complaint into a <see cref="ModelFormatException"/>.</summary>

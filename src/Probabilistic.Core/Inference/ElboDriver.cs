@@ -17,7 +17,9 @@ public static class ElboDriver
         ArgumentNullException.ThrowIfNull(optimizer);
         options ??= new FitOptions();
         options.Validate();
-        var seed = options.Seed ?? 0;
+        // The seed the trace records: the one given, or one drawn now (the optimiser was built with the same when the
+        // family resolved it first and passed it on, as every family's Fit does).
+        var seed = options.ResolveSeed();
         long n = optimizer.ObservationCount;
         if (n <= 0)
             throw new ArgumentException($"The optimiser covers {n} observations; a fit needs at least one.", nameof(optimizer));
@@ -77,6 +79,56 @@ public static class ElboDriver
         return Done(StopReason.MaxIterations);
 
         ElboTrace Done(StopReason reason) => new(steps, reason, optimizer.IsBound, n, seed);
+    }
+
+    /// <summary>
+    /// Restarts for any family (scikit-learn's n_init): builds an optimiser for each of <paramref name="restarts"/> seeds,
+    /// fits each with <see cref="Fit"/>, and keeps the one whose final ELBO is highest. Restart r uses the seed of
+    /// <paramref name="options"/> itself when there is one restart, and <see cref="Numerics.Rng.Derive"/>(seed, r) otherwise,
+    /// so one restart reproduces a plain fit with the same seed. The losers are disposed when they are
+    /// <see cref="IDisposable"/>. Cancelled, the restarts stop and the best completed one so far is returned (a restart
+    /// cancelled before its first step counts only when no other completed a step).
+    /// </summary>
+    /// <param name="restarts">At least 1.</param>
+    /// <param name="create">Builds the optimiser for a seed (its start point drawn from that seed); it may throw
+    /// <see cref="OperationCanceledException"/> when the token fires while it prepares.</param>
+    /// <param name="options">The fit settings shared by every restart; a null seed is drawn once.</param>
+    /// <param name="cancellationToken">Stops the restarts at the next step.</param>
+    public static BestFit<TOptimizer> FitBest<TOptimizer>(int restarts, Func<int, TOptimizer> create, FitOptions? options = null,
+        CancellationToken cancellationToken = default) where TOptimizer : class, IElboOptimizer
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        if (restarts < 1) throw new ArgumentOutOfRangeException(nameof(restarts), restarts, "At least one restart.");
+        options ??= new FitOptions();
+        options.Validate();
+        int seed = options.ResolveSeed();
+        TOptimizer? best = null;
+        ElboTrace? bestTrace = null;
+        int bestRestart = -1;
+        var traces = new List<ElboTrace>();
+        for (int restart = 0; restart < restarts; restart++)
+        {
+            if (restart > 0 && cancellationToken.IsCancellationRequested) break;
+            int restartSeed = restarts == 1 ? seed : Numerics.Rng.Derive(seed, restart);
+            TOptimizer optimizer;
+            try { optimizer = create(restartSeed); }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                if (bestTrace is null) bestTrace = ElboTrace.FromSteps([], StopReason.Cancelled, true, 0, restartSeed);
+                break;
+            }
+            var trace = Fit(optimizer, options with { Seed = restartSeed }, cancellationToken);
+            traces.Add(trace);
+            bool better = best is null || (trace.Count > 0 && (bestTrace!.Count == 0 || trace.FinalElbo > bestTrace.FinalElbo));
+            if (better)
+            {
+                (best as IDisposable)?.Dispose();
+                (best, bestTrace, bestRestart) = (optimizer, trace, restart);
+            }
+            else (optimizer as IDisposable)?.Dispose();
+            if (trace.StopReason == StopReason.Cancelled) break;
+        }
+        return new BestFit<TOptimizer>(best, bestTrace!, bestRestart, traces);
     }
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

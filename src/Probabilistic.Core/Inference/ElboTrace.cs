@@ -4,7 +4,10 @@ using System.Text;
 
 namespace Probabilistic.Core.Inference;
 
-/// <summary>What every fit returns: the ELBO after each step and why the fit stopped.</summary>
+/// <summary>
+/// What every fit returns: the ELBO after each step and why the fit stopped. Each value belongs to the parameters the
+/// step ended with (after the step), so the last value is the fitted model's.
+/// </summary>
 public sealed class ElboTrace : IReadOnlyList<ElboStep>
 {
     private readonly List<ElboStep> _steps;

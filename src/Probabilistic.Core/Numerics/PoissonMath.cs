@@ -15,7 +15,6 @@ public static class PoissonMath
     /// <summary>Counts below this use the direct form (its rounding error stays under about 1e-9 nats there).</summary>
     public const double DirectFormLimit = 1e5;
 
-    private const double HalfLog2Pi = 0.918938533204672741780329736406;
 
     /// <summary>log p(x; λ) for a count x ≥ 0 (an integer) and rate λ ≥ 0; −∞ when λ = 0 &lt; x.</summary>
     public static double LogProbability(double x, double rate) => LogProbability(x, rate, Math.Log(rate));
@@ -33,7 +32,7 @@ public static class PoissonMath
     public static double StirlingError(double n)
     {
         const double s0 = 1.0 / 12, s1 = 1.0 / 360, s2 = 1.0 / 1260, s3 = 1.0 / 1680, s4 = 1.0 / 1188;
-        if (n <= 15) return SpecialFunctions.GammaLn(n + 1) - (n + 0.5) * Math.Log(n) + n - HalfLog2Pi;
+        if (n <= 15) return SpecialFunctions.GammaLn(n + 1) - (n + 0.5) * Math.Log(n) + n - GaussianMath.HalfLog2Pi;
         double nn = n * n;
         if (n > 500) return (s0 - s1 / nn) / n;
         if (n > 80) return (s0 - (s1 - s2 / nn) / nn) / n;

@@ -18,9 +18,12 @@ public sealed class CategoricalEmission : IEmissionModel<CategoricalEmission, Ca
     private readonly double[] _probabilities;
     private readonly double[] _logBySymbol; // V×K: log p(v | k) at v·K + k, one contiguous row per observation
 
-    private CategoricalEmission(double[] probabilities, int states, int symbols, double pseudocount)
+    private CategoricalEmission(double[] probabilities, int states, int symbols, double pseudocount, string[]? names = null)
     {
+        if (names is not null && names.Length != symbols)
+            throw new ArgumentException($"{names.Length} symbol names given for {symbols} symbols.", nameof(names));
         _probabilities = probabilities;
+        SymbolNames = names;
         StateCount = states;
         SymbolCount = symbols;
         Pseudocount = pseudocount;
@@ -57,6 +60,13 @@ public sealed class CategoricalEmission : IEmissionModel<CategoricalEmission, Ca
         return new CategoricalEmission(p, states, symbols, pseudocount);
     }
 
+    /// <summary>The same probabilities with names for the symbols (the words of a text file), which model files keep.</summary>
+    public CategoricalEmission WithSymbolNames(IReadOnlyList<string>? names) =>
+        new(_probabilities, StateCount, SymbolCount, Pseudocount, names?.ToArray());
+
+    /// <summary>The symbol each index stands for, when the model was fitted on text; null for integer codes.</summary>
+    public IReadOnlyList<string>? SymbolNames { get; }
+
     /// <inheritdoc/>
     public int StateCount { get; }
 
@@ -74,6 +84,9 @@ public sealed class CategoricalEmission : IEmissionModel<CategoricalEmission, Ca
 
     /// <inheritdoc/>
     public long ParameterCount => 2L * StateCount * SymbolCount;
+
+    /// <inheritdoc/>
+    public long FreeParameters => (long)StateCount * (SymbolCount - 1);
 
     /// <summary>p(symbol v | state k).</summary>
     public double Probability(int state, int symbol) => _probabilities[state * SymbolCount + symbol];
@@ -137,7 +150,7 @@ public sealed class CategoricalEmission : IEmissionModel<CategoricalEmission, Ca
         for (int x = 0; x < v; x++)
             for (int s = 0; s < k; s++) stateMajor[s * v + x] = stats.Counts[x * k + s];
         var p = HmmValidation.NormalizeCounts(stateMajor, _probabilities, k, v, Pseudocount);
-        return new CategoricalEmission(p, StateCount, SymbolCount, Pseudocount);
+        return new CategoricalEmission(p, StateCount, SymbolCount, Pseudocount, SymbolNames as string[]);
     }
 
     /// <inheritdoc/>

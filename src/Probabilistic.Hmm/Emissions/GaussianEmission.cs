@@ -1,41 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Globalization;
+using Probabilistic.Core.Gaussians;
 using Probabilistic.Core.Numerics;
 
 namespace Probabilistic.Hmm.Emissions;
-
-/// <summary>How each state's covariance is parameterised (hmmlearn's <c>covariance_type</c>).</summary>
-public enum CovarianceType
-{
-    /// <summary>A full D×D covariance per state.</summary>
-    Full,
-    /// <summary>A diagonal covariance per state (D variances).</summary>
-    Diagonal,
-    /// <summary>One variance per state shared by all dimensions.</summary>
-    Spherical,
-    /// <summary>
-    /// One full D×D covariance shared by all states (hmmlearn's <c>"tied"</c>): the covariance array holds that one
-    /// matrix, D×D values, not K copies. Appended last so the values of the other types (and model files) keep their meaning.
-    /// </summary>
-    Tied,
-}
-
-/// <summary>
-/// Posterior-weighted moments per state, taken about a reference point r_k (the state's mean when the statistics
-/// were made) so that the covariance does not suffer cancellation: N_k = Σγ, S1 = Σγ(x−r), S2 = Σγ(x−r)(x−r)ᵀ
-/// (full and tied; tied keeps one matrix per state about that state's own mean and sums them in the M-step) or its diagonal.
-/// </summary>
-public sealed class GaussianStatistics(int states, int dimension, bool full)
-{
-    /// <summary>Σ_t γ_tk, K.</summary>
-    public double[] Weight { get; } = new double[states];
-
-    /// <summary>Σ_t γ_tk (x_t − r_k), K×D.</summary>
-    public double[] First { get; } = new double[states * dimension];
-
-    /// <summary>Σ_t γ_tk (x_t − r_k)(x_t − r_k)ᵀ, K×D×D (full, tied; lower triangle filled) or K×D (diagonal, spherical).</summary>
-    public double[] Second { get; } = new double[states * dimension * (full ? dimension : 1)];
-}
 
 /// <summary>
 /// Gaussian emissions N(x; μ_k, Σ_k) with full, diagonal, spherical or tied covariances (hmmlearn's GaussianHMM).
@@ -113,10 +81,9 @@ public sealed class GaussianEmission : IEmissionModel<GaussianEmission, Gaussian
             for (int j = 0; j < i; j++)
                 if (Math.Abs(factor[i * d + j] - factor[j * d + i]) > 1e-9 * (1 + Math.Abs(factor[i * d + j])))
                     throw new ArgumentException($"{name} is not symmetric at ({i},{j}).");
-        if (!Cholesky.TryFactor(factor, d))
+        if (!PrecisionFactor.TryCompute(covariance, d, factor, whiten, out double logDetInverse))
             throw new ArgumentException($"{name} is not positive definite; increase the covariance regularisation or check the data for duplicated or constant columns.");
-        Cholesky.InvertLower(factor, d, whiten);
-        return -0.5 * (d * GaussianMath.Log2Pi + Cholesky.LogDeterminant(factor, d));
+        return PrecisionFactor.LogNormalizer(d, logDetInverse);
     }
 
     /// <summary>
@@ -149,6 +116,9 @@ public sealed class GaussianEmission : IEmissionModel<GaussianEmission, Gaussian
     public long ParameterCount => 2L * CovarianceArrayLength(CovarianceType, StateCount, Dimension) + 2L * StateCount * Dimension;
 
     /// <inheritdoc/>
+    public long FreeParameters => (long)StateCount * Dimension + CovarianceLayout.FreeParameters(CovarianceType, StateCount, Dimension);
+
+    /// <inheritdoc/>
     public int StateCount { get; }
 
     /// <inheritdoc/>
@@ -171,6 +141,14 @@ public sealed class GaussianEmission : IEmissionModel<GaussianEmission, Gaussian
     /// D×D matrix once (use <see cref="FullCovariance"/> for any state's matrix whatever the type).
     /// </summary>
     public double[] Covariances => (double[])_covariances.Clone();
+
+    /// <summary>The mean of state <paramref name="k"/> as a Math.NET vector.</summary>
+    public MathNet.Numerics.LinearAlgebra.Vector<double> MeanVector(int k) =>
+        MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfArray(_means.AsSpan(k * Dimension, Dimension).ToArray());
+
+    /// <summary>The full D×D covariance of state <paramref name="k"/>, whatever the type, as a Math.NET matrix.</summary>
+    public MathNet.Numerics.LinearAlgebra.Matrix<double> CovarianceMatrix(int k) =>
+        MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfRowMajor(Dimension, Dimension, FullCovariance(k));
 
     /// <summary>The full D×D covariance of state <paramref name="k"/>, whatever the type.</summary>
     public double[] FullCovariance(int k)
@@ -259,7 +237,13 @@ public sealed class GaussianEmission : IEmissionModel<GaussianEmission, Gaussian
     }
 
     /// <inheritdoc/>
-    public GaussianStatistics CreateStatistics() => new(StateCount, Dimension, CovarianceType is CovarianceType.Full or CovarianceType.Tied);
+    public GaussianStatistics CreateStatistics()
+    {
+        // Moments about each state's current mean (Core's statistics carry their reference points); full: lower triangle.
+        var stats = new GaussianStatistics(StateCount, Dimension, CovarianceType is CovarianceType.Full or CovarianceType.Tied);
+        _means.CopyTo(stats.Reference, 0);
+        return stats;
+    }
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -317,61 +301,14 @@ public sealed class GaussianEmission : IEmissionModel<GaussianEmission, Gaussian
     /// <inheritdoc/>
     public GaussianEmission Maximize(GaussianStatistics stats)
     {
-        int k = StateCount, d = Dimension;
-        bool full = CovarianceType == CovarianceType.Full, tied = CovarianceType == CovarianceType.Tied;
+        // hmmlearn's _do_mstep through Core's shared M-step: Σ = (S + r I)/N (tied: (Σ_k S_k + r I)/Σ_k N_k); a state
+        // without data keeps its parameters.
         var means = (double[])_means.Clone();
         var covs = (double[])_covariances.Clone();
-        var shift = new double[d];
-        var pooled = tied ? new double[d * d] : null; // tied: Σ_k (S2_k − N_k δ_k δ_kᵀ), lower triangle
-        double pooledWeight = 0;
-        for (int s = 0; s < k; s++)
-        {
-            double n = stats.Weight[s];
-            if (!(n > 1e-300)) continue; // an unused state keeps its parameters
-            for (int i = 0; i < d; i++) { shift[i] = stats.First[s * d + i] / n; means[s * d + i] = _means[s * d + i] + shift[i]; }
-            if (pooled is not null)
-            {
-                // Σ_t γ (x − μ')(x − μ')ᵀ = S2 − N δδᵀ with δ = μ' − r (the statistics are about r = the old mean).
-                pooledWeight += n;
-                for (int i = 0; i < d; i++)
-                    for (int j = 0; j <= i; j++)
-                        pooled[i * d + j] += stats.Second[s * d * d + i * d + j] - n * shift[i] * shift[j];
-            }
-            else if (full)
-            {
-                for (int i = 0; i < d; i++)
-                    for (int j = 0; j <= i; j++)
-                    {
-                        double c = (stats.Second[s * d * d + i * d + j] - n * shift[i] * shift[j] + (i == j ? Regularization : 0)) / n;
-                        covs[s * d * d + i * d + j] = c;
-                        covs[s * d * d + j * d + i] = c;
-                    }
-            }
-            else
-            {
-                double total = 0;
-                for (int i = 0; i < d; i++)
-                {
-                    double c = (stats.Second[s * d + i] - n * shift[i] * shift[i]) / n;
-                    if (CovarianceType == CovarianceType.Diagonal) covs[s * d + i] = c + Regularization / n;
-                    total += c;
-                }
-                // Spherical: σ² = (tr S + r·D)/(D·N), the MAP under −½ r tr(Σ⁻¹) = −½ r D/σ².
-                if (CovarianceType == CovarianceType.Spherical) covs[s] = total / d + Regularization / n;
-            }
-        }
-        if (pooled is not null && pooledWeight > 1e-300)
-            for (int i = 0; i < d; i++)
-                for (int j = 0; j <= i; j++)
-                {
-                    // Tied MAP: Σ = (Σ_k S_k + r I)/Σ_k N_k.
-                    double c = (pooled[i * d + j] + (i == j ? Regularization : 0)) / pooledWeight;
-                    covs[i * d + j] = c;
-                    covs[j * d + i] = c;
-                }
+        GaussianMStep.Estimate(stats, CovarianceType, Regularization, CovarianceRegularization.AddToScatter, means, covs);
         try
         {
-            return new GaussianEmission(means, covs, k, d, CovarianceType, Regularization);
+            return new GaussianEmission(means, covs, StateCount, Dimension, CovarianceType, Regularization);
         }
         catch (ArgumentException e)
         {

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Probabilistic.Core.Numerics;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Hmm.Emissions;
 
@@ -55,6 +56,9 @@ public sealed class GaussianMixtureEmission : IEmissionModel<GaussianMixtureEmis
 
     /// <inheritdoc/>
     public long ParameterCount => _components.ParameterCount + 2L * StateCount * ComponentCount;
+
+    /// <inheritdoc/>
+    public long FreeParameters => _components.FreeParameters + (long)StateCount * (ComponentCount - 1);
 
     /// <summary>Dirichlet pseudo-count on the mixture weights.</summary>
     public double WeightPseudocount { get; }

@@ -23,6 +23,9 @@ public interface IEmissionModel<TSelf, TStats>
     /// <summary>Values the parameters (and derived tables) hold, and about as many one set of statistics: for memory estimates.</summary>
     long ParameterCount => 2L * StateCount * Dimension;
 
+    /// <summary>Free parameters of the emissions, as hmmlearn counts them for BIC and AIC (<c>_get_n_fit_scalars_per_param</c>).</summary>
+    long FreeParameters { get; }
+
     /// <summary>
     /// Throws <see cref="ArgumentException"/> naming the sequence, step and value when an observation lies outside the
     /// family's support in a way that is an input error (a symbol outside the vocabulary, a negative count, NaN).

@@ -39,6 +39,9 @@ public sealed class PoissonEmission : IEmissionModel<PoissonEmission, PoissonSta
         => new((double[])rates.Clone(), states, dimension, rateShape, ratePrecision);
 
     /// <inheritdoc/>
+    public long FreeParameters => (long)StateCount * Dimension;
+
+    /// <inheritdoc/>
     public int StateCount { get; }
 
     /// <inheritdoc/>

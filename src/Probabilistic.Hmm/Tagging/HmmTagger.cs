@@ -85,6 +85,13 @@ public sealed partial class HmmTagger
     /// <summary>True when <paramref name="word"/> was seen in training (after semi-supervised training: in the tagged or the untagged text).</summary>
     public bool IsKnown(string word) => KnownIndex(word) >= 0;
 
+    /// <summary>Saves the tagger atomically as versioned JSON (kind <c>hmm-tagger</c>).</summary>
+    public void Save(string path) => TaggerModelFile.Save(path, this);
+
+    /// <summary>Loads a tagger saved by <see cref="Save"/>, refusing another kind or version, corrupt JSON, or inconsistent counts (naming the file).</summary>
+    /// <exception cref="Core.IO.ModelFormatException">The file is not a valid tagger model file.</exception>
+    public static HmmTagger Load(string path, Core.MemoryBudget? budget = null) => TaggerModelFile.Load(path, budget);
+
     private int KnownIndex(string word) => _adaptedIndex is null ? Lexicon.IndexOf(word) : _adaptedIndex.GetValueOrDefault(word, -1);
 
     /// <summary>

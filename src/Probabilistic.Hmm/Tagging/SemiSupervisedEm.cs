@@ -182,13 +182,25 @@ public sealed class SemiSupervisedEm : IElboOptimizer
     /// <summary>The untagged sentences as vocabulary ids.</summary>
     public IReadOnlyList<int[]> Sentences => _sentences;
 
-    /// <inheritdoc/>
+    private UntaggedCounts? _counts; // the E-step of the current θ
+
+    /// <summary>
+    /// One Baum-Welch iteration: the M-step from the current θ's expected counts, then the E-step of the new θ; returns the
+    /// objective of the new θ (after the step, as every family's trace). The first call also runs the start's E-step.
+    /// </summary>
     public double Step(CancellationToken cancellationToken)
     {
-        var e = ExpectedCounts(cancellationToken);
-        double objective = e.LogLikelihood + LabelledLogLikelihood();
-        MaximiseFrom(e);
-        return objective;
+        _counts ??= ExpectedCounts(cancellationToken);
+        var (trans, emit, combined) = (_trans, _emit, Combined);
+        MaximiseFrom(_counts);
+        try { _counts = ExpectedCounts(cancellationToken); }
+        catch (OperationCanceledException)
+        {
+            // θ moves only once its E-step has completed: a cancelled step leaves the last completed one.
+            (_trans, _emit, Combined) = (trans, emit, combined);
+            throw;
+        }
+        return _counts.LogLikelihood + LabelledLogLikelihood();
     }
 
     /// <summary>λ · log p_θ(tagged words, tags) under the current θ.</summary>

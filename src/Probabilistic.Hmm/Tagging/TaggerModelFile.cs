@@ -36,7 +36,7 @@ public static class TaggerModelFile
         string[] Words, int[][] WordTagCounts, long[] Trigrams, SemiSupervisedData? SemiSupervised = null);
 
     /// <summary>Writes <paramref name="tagger"/> to <paramref name="path"/> (temporary file, then rename).</summary>
-    public static void Save(string path, HmmTagger tagger)
+    internal static void Save(string path, HmmTagger tagger)
     {
         var lex = tagger.Lexicon;
         var wordTags = new int[lex.Count][];
@@ -56,18 +56,11 @@ public static class TaggerModelFile
     }
 
     /// <summary>Reads a tagger, refusing another kind or version, corrupt JSON, or inconsistent counts (naming the file).</summary>
-    public static HmmTagger Load(string path, Core.MemoryBudget? budget = null)
+    internal static HmmTagger Load(string path, Core.MemoryBudget? budget = null)
     {
-        Data d;
-        try
-        {
-            d = ModelFile.Load<Data>(path, Kind, Version, budget);
-        }
-        catch (ModelFormatException e) when (e.Reason.StartsWith($"is a version {SemiSupervisedVersion} ", StringComparison.Ordinal))
-        {
-            d = ModelFile.Load<Data>(path, Kind, SemiSupervisedVersion, budget);
-            if (d.SemiSupervised is null) throw new ModelFormatException(path, $"a version {SemiSupervisedVersion} tagger file without its semi-supervised counts");
-        }
+        var (d, version) = ModelFile.Load<Data>(path, Kind, Version, SemiSupervisedVersion, budget);
+        if (version == SemiSupervisedVersion && d.SemiSupervised is null)
+            throw new ModelFormatException(path, $"a version {SemiSupervisedVersion} tagger file without its semi-supervised counts");
         try
         {
             if (d.Tags is null || d.Words is null || d.WordTagCounts is null || d.Trigrams is null)

@@ -3,6 +3,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Probabilistic.Core.Numerics;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Mixtures.Kernels;
 
@@ -71,9 +72,9 @@ public static class EStepKernels
 
     /// <summary>
     /// Adds Σₙ r_nk, Σₙ r_nk(x_n − m_k) and the second moments to <paramref name="stats"/>, centred at
-    /// <see cref="SufficientStatistics.Shift"/> (the plain reference; <paramref name="resp"/> is [n×K], not logs).
+    /// <see cref="GaussianStatistics.Reference"/> (the plain reference; <paramref name="resp"/> is [n×K], not logs).
     /// </summary>
-    public static void AccumulateStatistics(ReadOnlySpan<double> x, int n, ReadOnlySpan<double> resp, SufficientStatistics stats)
+    public static void AccumulateStatistics(ReadOnlySpan<double> x, int n, ReadOnlySpan<double> resp, GaussianStatistics stats)
     {
         int d = stats.Dimension, k = stats.Components;
         for (int row = 0; row < n; row++) AccumulateRow(x.Slice(row * d, d), resp.Slice(row * k, k), stats);
@@ -83,9 +84,9 @@ public static class EStepKernels
     /// Statistics of a hard assignment (each row wholly in component <paramref name="labels"/>[i]), e.g. of a k-means
     /// partition used as a start point (scikit-learn's <c>_initialize</c> with one-hot responsibilities).
     /// </summary>
-    public static SufficientStatistics FromLabels(double[] x, int n, int d, int k, int[] labels)
+    public static GaussianStatistics FromLabels(double[] x, int n, int d, int k, int[] labels)
     {
-        var stats = new SufficientStatistics(k, d, true);
+        var stats = new GaussianStatistics(k, d, true);
         var resp = new double[k];
         for (int i = 0; i < n; i++)
         {
@@ -97,21 +98,21 @@ public static class EStepKernels
     }
 
     /// <summary>Adds one point with responsibilities <paramref name="resp"/> [K] to <paramref name="stats"/>.</summary>
-    public static void AccumulateRow(ReadOnlySpan<double> x, ReadOnlySpan<double> resp, SufficientStatistics stats)
+    public static void AccumulateRow(ReadOnlySpan<double> x, ReadOnlySpan<double> resp, GaussianStatistics stats)
     {
         int d = stats.Dimension;
         for (int c = 0; c < stats.Components; c++)
         {
             double r = resp[c];
             if (r == 0) continue;
-            stats.Nk[c] += r;
+            stats.Weight[c] += r;
             for (int i = 0; i < d; i++)
             {
-                double di = x[i] - stats.Shift[c * d + i];
-                stats.Sum[c * d + i] += r * di;
+                double di = x[i] - stats.Reference[c * d + i];
+                stats.First[c * d + i] += r * di;
                 if (stats.IsFull)
-                    for (int j = 0; j < d; j++) stats.SumSquares[(c * d + i) * d + j] += r * di * (x[j] - stats.Shift[c * d + j]);
-                else stats.SumSquares[c * d + i] += r * di * di;
+                    for (int j = 0; j < d; j++) stats.Second[(c * d + i) * d + j] += r * di * (x[j] - stats.Reference[c * d + j]);
+                else stats.Second[c * d + i] += r * di * di;
             }
         }
     }
@@ -121,11 +122,11 @@ public static class EStepKernels
     /// <paramref name="start"/> of the dimension-major data <paramref name="xt"/> (D rows of length
     /// <paramref name="stride"/>, zero-padded to whole blocks): log densities, responsibilities, the block's
     /// log-likelihood and, when <paramref name="stats"/> is given, its sufficient statistics (centred at the
-    /// component means, which must equal <c>stats.Shift</c>). Only the lower triangle of full second moments is filled.
+    /// component means, which must equal <c>stats.Reference</c>). Only the lower triangle of full second moments is filled.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void EStepBlock(ReadOnlySpan<double> xt, int stride, int start, int count, PrecisionFactors f,
-        EStepWorkspace ws, SufficientStatistics? stats, Span<double> responsibilities = default)
+        EStepWorkspace ws, GaussianStatistics? stats, Span<double> responsibilities = default)
     {
         int d = f.Dimension, k = f.Components, b = ws.BlockSize, w = Vector<double>.Count;
         var logp = ws.LogProb.AsSpan(0, k * b);
@@ -232,7 +233,7 @@ public static class EStepKernels
         for (int c = 0; c < k; c++)
         {
             var r = logp.Slice(c * b, b);
-            stats.Nk[c] += TensorPrimitives.Sum(r);
+            stats.Weight[c] += TensorPrimitives.Sum(r);
             ref double rRef = ref MemoryMarshal.GetReference(r);
             if (f.IsFull)
             {
@@ -241,9 +242,9 @@ public static class EStepKernels
                 {
                     var wi = ws.Weighted.AsSpan(dim * b, b);
                     TensorPrimitives.Multiply(ws.Diff.AsSpan(dim * b, b), r, wi);
-                    stats.Sum[c * d + dim] += TensorPrimitives.Sum(wi);
+                    stats.First[c * d + dim] += TensorPrimitives.Sum(wi);
                 }
-                var ss = stats.SumSquares.AsSpan(c * d * d, d * d);
+                var ss = stats.Second.AsSpan(c * d * d, d * d);
                 int i = 0;
                 // Rows i and i+1 against four columns at a time: 6 loads feed 8 FMAs.
                 for (; i + 1 < d; i += 2)
@@ -290,8 +291,8 @@ public static class EStepKernels
                         a1 += wv; a2 += wv * dv;
                         c1 += wu; c2 += wu * du;
                     }
-                    stats.Sum[c * d + i] += Vector.Sum(a1 + c1);
-                    stats.SumSquares[c * d + i] += Vector.Sum(a2 + c2);
+                    stats.First[c * d + i] += Vector.Sum(a1 + c1);
+                    stats.Second[c * d + i] += Vector.Sum(a2 + c2);
                 }
             }
         }

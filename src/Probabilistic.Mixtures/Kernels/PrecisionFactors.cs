@@ -1,4 +1,5 @@
 using Probabilistic.Core.Numerics;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Mixtures.Kernels;
 
@@ -50,18 +51,16 @@ public sealed class PrecisionFactors
         if (full)
         {
             var l = new double[d * d];
+            double logDet = 0;
             for (int c = 0; c < k; c++)
             {
                 if (c == 0 || p.CovarianceType == CovarianceType.Full)
                 {
                     int offset = p.CovarianceType == CovarianceType.Full ? c * d * d : 0;
-                    cov.AsSpan(offset, d * d).CopyTo(l);
-                    if (!Cholesky.TryFactor(l, d, cancellationToken)) throw IllConditionedCovarianceException.ForComponent(c);
-                    Cholesky.InvertLower(l, d, f.Factors.AsSpan(c * d * d, d * d));
+                    if (!PrecisionFactor.TryCompute(cov.AsSpan(offset, d * d), d, l, f.Factors.AsSpan(c * d * d, d * d), out logDet, cancellationToken))
+                        throw IllConditionedCovarianceException.ForComponent(c);
                 }
                 else f.Factors.AsSpan(0, d * d).CopyTo(f.Factors.AsSpan(c * d * d, d * d));
-                double logDet = 0;
-                for (int i = 0; i < d; i++) logDet += Math.Log(f.Factors[c * d * d + i * d + i]);
                 f.LogNormalizers[c] = Math.Log(w[c]) + constant + logDet;
             }
         }

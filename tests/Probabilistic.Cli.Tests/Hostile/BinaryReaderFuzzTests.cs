@@ -69,11 +69,11 @@ public sealed class BinaryReaderFuzzTests(HostileFiles files) : IClassFixture<Ho
         "npy" => (Npy("<f8", "(3, 2)", Doubles(1, 2, 3, 4, 5, 6)), p => NpyReader.Read(p, Budget), false),
         "idx" => (Idx([5, 3, 2], Enumerable.Range(0, 30).Select(i => (byte)i).ToArray()), p => IdxReader.Read(p, null, Budget), false),
         "idx-gzip" => (Gzip(Idx([5, 3, 2], Enumerable.Range(0, 30).Select(i => (byte)i).ToArray())), p => IdxReader.Read(p, null, Budget), false),
-        "vae" => (File.ReadAllBytes(files.VaeModel), p => VaeFile.Load(p, budget: Budget).Dispose(), false),
+        "vae" => (File.ReadAllBytes(files.VaeModel), p => VariationalAutoencoder.Load(p, budget: Budget).Dispose(), false),
         "envelope-gmm" => (File.ReadAllBytes(files.GmmModel), p => GaussianMixture.Load(p, Budget), true),
         "envelope-bayesian-gmm" => (File.ReadAllBytes(files.BayesModel), p => BayesianGaussianMixture.Load(p, Budget), true),
         "envelope-hmm" => (File.ReadAllBytes(files.Gaussian2Model), p => HmmModelFile.Load(p, Budget), true),
-        "envelope-tagger" => (File.ReadAllBytes(files.TaggerModel), p => TaggerModelFile.Load(p, Budget), true),
+        "envelope-tagger" => (File.ReadAllBytes(files.TaggerModel), p => HmmTagger.Load(p, Budget), true),
         _ => throw new ArgumentException(target),
     };
 

@@ -8,6 +8,7 @@ using Probabilistic.Hmm.Emissions;
 using Probabilistic.Hmm.Tagging;
 using Probabilistic.Mixtures;
 using Probabilistic.Vae;
+using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Cli.Tests.Hostile;
 
@@ -26,23 +27,23 @@ public sealed class HostileFiles : IDisposable
         var table = NumericData.Load(Faithful);
 
         GmmModel = Path.Combine(Shared, "gmm.json");
-        var gmm = new GaussianMixture(new GaussianMixtureOptions(2, Seed: 1));
-        gmm.Fit(table);
+        var gmm = new GaussianMixture(new GaussianMixtureOptions(2));
+        gmm.Fit(table, new FitOptions(Seed: 1));
         gmm.Save(GmmModel);
 
         BayesModel = Path.Combine(Shared, "bayes.json");
-        var vb = new BayesianGaussianMixture(new BayesianGaussianMixtureOptions(2, Seed: 1, MaxIterations: 20));
-        vb.Fit(table);
+        var vb = new BayesianGaussianMixture(new BayesianGaussianMixtureOptions(2));
+        vb.Fit(table, new FitOptions(Seed: 1, MaxIterations: 20));
         vb.Save(BayesModel);
 
         Symbols = Text(Shared, "symbols.txt", "a\nb\na\nb\n\nb\na\n");
         CategoricalModel = Path.Combine(Shared, "categorical.json");
-        HmmModelFile.Save(CategoricalModel, new HiddenMarkovModel<CategoricalEmission, CategoricalStatistics>([0.6, 0.4], [0.7, 0.3, 0.4, 0.6],
-            CategoricalEmission.FromProbabilities(new double[,] { { 0.9, 0.1 }, { 0.2, 0.8 } })), ["a", "b"]);
+        new HiddenMarkovModel<CategoricalEmission, CategoricalStatistics>([0.6, 0.4], [0.7, 0.3, 0.4, 0.6],
+            CategoricalEmission.FromProbabilities(new double[,] { { 0.9, 0.1 }, { 0.2, 0.8 } }).WithSymbolNames(["a", "b"])).Save(CategoricalModel);
         // State 0 emits only 'a', state 1 only 'b', and state 0 never leaves: "a b" has probability zero.
         StuckModel = Path.Combine(Shared, "stuck.json");
-        HmmModelFile.Save(StuckModel, new HiddenMarkovModel<CategoricalEmission, CategoricalStatistics>([1, 0], [1, 0, 0, 1],
-            CategoricalEmission.FromProbabilities(new double[,] { { 1, 0 }, { 0, 1 } })), ["a", "b"]);
+        new HiddenMarkovModel<CategoricalEmission, CategoricalStatistics>([1, 0], [1, 0, 0, 1],
+            CategoricalEmission.FromProbabilities(new double[,] { { 1, 0 }, { 0, 1 } }).WithSymbolNames(["a", "b"])).Save(StuckModel);
 
         Observations = Text(Shared, "obs.txt", "0.1\n0.3\n-0.2\n4.1\n3.9\n\n0.0\n4.2\n4.0\n");
         GaussianModel = Path.Combine(Shared, "gaussian.json");
@@ -50,18 +51,18 @@ public sealed class HostileFiles : IDisposable
             GaussianEmission.Univariate([0, 4], [1, 1])));
         Gaussian2Model = Path.Combine(Shared, "gaussian2.json");
         HmmModelFile.Save(Gaussian2Model, new HiddenMarkovModel<GaussianEmission, GaussianStatistics>([0.5, 0.5], [0.9, 0.1, 0.1, 0.9],
-            GaussianEmission.FromParameters(2, 2, Hmm.Emissions.CovarianceType.Full, [0, 0, 4, 4], [1, 0.5, 0.5, 1, 1, 0, 0, 1])));
+            GaussianEmission.FromParameters(2, 2, CovarianceType.Full, [0, 0, 4, 4], [1, 0.5, 0.5, 1, 1, 0, 0, 1])));
         PoissonModel = Path.Combine(Shared, "poisson.json");
         HmmModelFile.Save(PoissonModel, new HiddenMarkovModel<PoissonEmission, PoissonStatistics>([1.0], [1.0], PoissonEmission.FromRates(1, 1, [1e17])));
 
         Brown = Text(Shared, "corpus.brown", "The/at jury/nn said/vbd ./.\nIt/pps ran/vbd ./.\nThe/at dog/nn ran/vbd ./.\n");
         TaggerModel = Path.Combine(Shared, "tagger.json");
-        TaggerModelFile.Save(TaggerModel, HmmTagger.Train(TaggedCorpusReader.ReadWordTag(Brown).ToList()));
+        HmmTagger.Train(TaggedCorpusReader.ReadWordTag(Brown).ToList()).Save(TaggerModel);
 
         Mnist = Directory.CreateDirectory(Path.Combine(Shared, "mnist")).FullName;
         WriteMnist(Mnist, 24, 12, 4, 4);
         VaeModel = Path.Combine(Shared, "model.vae");
-        using (var vae = VariationalAutoencoder.Create(VaeArchitecture.Mlp(4, 4, 8, 2), 1)) VaeFile.Save(vae, VaeModel);
+        using (var vae = VariationalAutoencoder.Create(VaeArchitecture.Mlp(4, 4, 8, 2), 1)) vae.Save(VaeModel);
     }
 
     public string Root { get; }

@@ -37,7 +37,7 @@ public sealed class StreamTests(HostileFiles files) : IClassFixture<HostileFiles
     {
         var dir = Folder("stdin");
         var model = Path.Combine(dir, "m.json");
-        var (code, _, err) = RunProcess(File.ReadAllBytes(files.Faithful), "gmm", "fit", "--data", "-", "--k", "2", "-o", model);
+        var (code, _, err) = RunProcess(File.ReadAllBytes(files.Faithful), "gmm", "fit", "--data", "-", "--components", "2", "-o", model);
         Assert.True(code == 0, $"gmm fit --data - (CSV on stdin): exit {code}: {err}");
         Assert.Equal(2, GaussianMixture.Load(model).Parameters!.Components);
 
@@ -50,10 +50,10 @@ public sealed class StreamTests(HostileFiles files) : IClassFixture<HostileFiles
         Assert.True(bad == CliHost.BadInput && berr.Contains("<stdin>:2:", StringComparison.Ordinal), $"a bad line on stdin is named: exit {bad}: {berr}");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_fifo_is_read_as_a_stream_including_gzip()
     {
-        if (!OperatingSystem.IsLinux()) { Console.WriteLine("skipped: FIFOs are tested on Linux"); return; }
+        Skip.IfNot(OperatingSystem.IsLinux(), "FIFOs are tested on Linux");
         var dir = Folder("fifo");
         foreach (var (name, bytes) in new[] { ("plain", File.ReadAllBytes(files.Faithful)), ("gzip", Gzip(File.ReadAllBytes(files.Faithful))) })
         {
@@ -62,7 +62,7 @@ public sealed class StreamTests(HostileFiles files) : IClassFixture<HostileFiles
             // Opening a FIFO for writing waits for its reader: the writer runs beside the command.
             var writer = Task.Run(() => File.WriteAllBytes(fifo, bytes));
             var model = Path.Combine(dir, name + ".json");
-            var (code, _, err) = HostileInputTests.Run(["gmm", "fit", "--data", fifo, "--k", "2", "-o", model]);
+            var (code, _, err) = HostileInputTests.Run(["gmm", "fit", "--data", fifo, "--components", "2", "-o", model]);
             if (!writer.IsCompleted) { using var drain = File.OpenRead(fifo); drain.CopyTo(Stream.Null); }
             await writer;
             Assert.True(code == 0, $"gmm fit --data FIFO ({name}): exit {code}: {err}");
@@ -70,16 +70,13 @@ public sealed class StreamTests(HostileFiles files) : IClassFixture<HostileFiles
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Npy_over_two_gigabytes_is_read_not_refused()
     {
         // (270,000,000,) float64: 2.16e9 data bytes (2.01 GiB), sparse but for the last value, which is 42.
         const long count = 270_000_000;
-        if (MemoryBudget.AvailableBytes() < 6L << 30)
-        {
-            Console.WriteLine($"skipped: reading a 2 GiB .npy needs 2 GiB of memory and {MemoryBudget.FormatBytes(MemoryBudget.AvailableBytes())} are available");
-            return;
-        }
+        Skip.If(MemoryBudget.AvailableBytes() < 6L << 30,
+            $"reading a 2 GiB .npy needs 2 GiB of memory and {MemoryBudget.FormatBytes(MemoryBudget.AvailableBytes())} are available");
         var path = Path.Combine(Folder("npy2g"), "big.npy");
         var header = Npy("<f8", $"({count},)", []);
         using (var f = new FileStream(path, FileMode.Create, FileAccess.Write))

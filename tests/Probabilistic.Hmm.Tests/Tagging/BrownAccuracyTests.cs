@@ -11,11 +11,10 @@ namespace Probabilistic.Hmm.Tests.Tagging;
 /// </summary>
 public class BrownAccuracyTests(ITestOutputHelper output)
 {
-    [Fact]
+    [SkippableFact]
     public void TrigramNormalisedMeetsTarget()
     {
-        var brown = TestPaths.SharedBrown();
-        if (brown is null) { output.WriteLine("SKIPPED: ../shared/datasets/brown not found"); return; }
+        var brown = TestPaths.RequireSharedDirectory("brown");
         var files = Directory.GetFiles(brown).Where(f => Regex.IsMatch(Path.GetFileName(f), "^c[a-r][0-9][0-9]$"))
             .OrderBy(f => f, StringComparer.Ordinal).ToList();
         var all = TaggedCorpus.Read(files, CorpusFormat.Brown, TagMapping.Normalised).ToList();

@@ -13,8 +13,8 @@ public sealed class ModelFileAndTagSetTests : IDisposable
 
     private static HmmTagger SmallTagger(TagSet tagSet = TagSet.Normalised)
     {
-        var files = DataFiles.ExpandFiles([Path.Combine(TestPaths.ProjectDatasets(), "brown-sample")]).Take(5);
-        var mapping = TagMapping.For(tagSet, Path.Combine(TestPaths.ProjectDatasets(), "universal-tags", "en-brown.map"));
+        var files = DataFiles.ExpandFiles([Path.Combine(TestPaths.Datasets, "brown-sample")]).Take(5);
+        var mapping = TagMapping.For(tagSet, Path.Combine(TestPaths.Datasets, "universal-tags", "en-brown.map"));
         return HmmTagger.Train(TaggedCorpus.Read(files, CorpusFormat.Brown, mapping), new TaggerOptions(), tagSet, mapping.Table);
     }
 
@@ -23,8 +23,8 @@ public sealed class ModelFileAndTagSetTests : IDisposable
     {
         var tagger = SmallTagger(TagSet.Universal);
         var path = Path.Combine(_dir, "m.json");
-        TaggerModelFile.Save(path, tagger);
-        var loaded = TaggerModelFile.Load(path);
+        tagger.Save(path);
+        var loaded = HmmTagger.Load(path);
         Assert.Equal(tagger.Tags.ToArray(), loaded.Tags.ToArray());
         Assert.Equal(tagger.Transitions.Lambdas.ToArray(), loaded.Transitions.Lambdas.ToArray());
         Assert.Equal(tagger.Suffixes.ThetaScale, loaded.Suffixes.ThetaScale);
@@ -41,9 +41,9 @@ public sealed class ModelFileAndTagSetTests : IDisposable
     public void OtherVersionIsRefusedWithTheReason()
     {
         var path = Path.Combine(_dir, "m.json");
-        TaggerModelFile.Save(path, SmallTagger());
+        SmallTagger().Save(path);
         File.WriteAllText(path, File.ReadAllText(path).Replace($"\"version\":{TaggerModelFile.Version}", "\"version\":99"));
-        var e = Assert.Throws<ModelFormatException>(() => TaggerModelFile.Load(path));
+        var e = Assert.Throws<ModelFormatException>(() => HmmTagger.Load(path));
         Assert.Contains("version 99", e.Message);
     }
 
@@ -51,18 +51,18 @@ public sealed class ModelFileAndTagSetTests : IDisposable
     public void CorruptOrForeignFilesAreRefused()
     {
         var path = Path.Combine(_dir, "m.json");
-        TaggerModelFile.Save(path, SmallTagger());
+        SmallTagger().Save(path);
         var text = File.ReadAllText(path);
         File.WriteAllText(path, text[..(text.Length / 2)]);
-        var truncated = Assert.Throws<ModelFormatException>(() => TaggerModelFile.Load(path));
+        var truncated = Assert.Throws<ModelFormatException>(() => HmmTagger.Load(path));
         Assert.Contains("not valid JSON", truncated.Message);
 
         File.WriteAllText(path, text.Replace($"\"kind\":\"{TaggerModelFile.Kind}\"", "\"kind\":\"gmm\""));
-        var kind = Assert.Throws<ModelFormatException>(() => TaggerModelFile.Load(path));
+        var kind = Assert.Throws<ModelFormatException>(() => HmmTagger.Load(path));
         Assert.Contains("'gmm'", kind.Message);
 
         File.WriteAllText(path, text.Replace("\"trigrams\":[", "\"trigrams\":[1,"));
-        var inconsistent = Assert.Throws<ModelFormatException>(() => TaggerModelFile.Load(path));
+        var inconsistent = Assert.Throws<ModelFormatException>(() => HmmTagger.Load(path));
         Assert.Contains("quadruples", inconsistent.Message);
     }
 
@@ -89,7 +89,7 @@ public sealed class ModelFileAndTagSetTests : IDisposable
     public void UniversalMapUsesPetrovTable(string raw, string expected)
     {
         // Expected values read from datasets/universal-tags/en-brown.map (Petrov, Das & McDonald 2012).
-        var mapping = TagMapping.Universal(Path.Combine(TestPaths.ProjectDatasets(), "universal-tags", "en-brown.map"));
+        var mapping = TagMapping.Universal(Path.Combine(TestPaths.Datasets, "universal-tags", "en-brown.map"));
         Assert.Equal(expected, mapping.TryMap(raw));
     }
 

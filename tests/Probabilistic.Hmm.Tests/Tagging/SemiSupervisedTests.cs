@@ -133,7 +133,7 @@ public class SemiSupervisedTests
     [InlineData(3, 0.05)]
     public void ObjectiveNeverDecreasesOnBrownSample(int order, double lambda)
     {
-        var files = Directory.GetFiles(Path.Combine(TestPaths.ProjectDatasets(), "brown-sample")).Order(StringComparer.Ordinal).ToList();
+        var files = Directory.GetFiles(Path.Combine(TestPaths.Datasets, "brown-sample")).Order(StringComparer.Ordinal).ToList();
         var mapping = TagMapping.For(TagSet.Normalised, null);
         var all = TaggedCorpus.Read(files, CorpusFormat.Brown, mapping).ToList();
         var tagged = all.Where((_, i) => i % 10 == 0).ToList();
@@ -179,7 +179,7 @@ public class SemiSupervisedTests
     [Fact]
     public void SignTestThresholdDecidesWhetherAHeldOutGainCounts()
     {
-        var sample = Path.Combine(TestPaths.ProjectDatasets(), "brown-sample");
+        var sample = Path.Combine(TestPaths.Datasets, "brown-sample");
         var mapping = TagMapping.For(TagSet.Normalised, null);
         var tagged = TaggedCorpus.Read([Path.Combine(sample, "ca01"), Path.Combine(sample, "cb01")], CorpusFormat.Brown, mapping).ToList();
         var untagged = TaggedCorpus.Read(new[] { "cc06", "cd11", "ce04" }.Select(f => Path.Combine(sample, f)), CorpusFormat.Brown, mapping)
@@ -212,8 +212,8 @@ public class SemiSupervisedTests
         var path = Path.Combine(Path.GetTempPath(), $"semi-{Guid.NewGuid():N}.tagger.json");
         try
         {
-            TaggerModelFile.Save(path, adapted);
-            var loaded = TaggerModelFile.Load(path);
+            adapted.Save(path);
+            var loaded = HmmTagger.Load(path);
             Assert.NotNull(loaded.SemiSupervised);
             Assert.Equal(adapted.SemiSupervised!.Iterations, loaded.SemiSupervised!.Iterations);
             foreach (var s in new[] { Untagged[0], Untagged[1], ["a", "blorp", "sleeps", "fast"] })

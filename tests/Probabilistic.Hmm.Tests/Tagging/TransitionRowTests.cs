@@ -12,7 +12,7 @@ public class TransitionRowTests
     [InlineData(TagSet.Brown, 2)]
     public void SeenContextsSumToOne(TagSet tagSet, int order)
     {
-        var files = DataFiles.ExpandFiles([Path.Combine(TestPaths.ProjectDatasets(), "brown-sample")]);
+        var files = DataFiles.ExpandFiles([Path.Combine(TestPaths.Datasets, "brown-sample")]);
         var sentences = TaggedCorpus.Read(files, CorpusFormat.Brown, TagMapping.For(tagSet, null)).ToList();
         var tagger = HmmTagger.Train(sentences, new TaggerOptions(Order: order));
         if (tagSet == TagSet.Brown)

@@ -56,7 +56,7 @@ public class ViterbiTests
     [Fact]
     public void WideBeamEqualsExactOnBrownSample()
     {
-        var files = DataFiles.ExpandFiles([Path.Combine(TestPaths.ProjectDatasets(), "brown-sample")]).Take(20);
+        var files = DataFiles.ExpandFiles([Path.Combine(TestPaths.Datasets, "brown-sample")]).Take(20);
         var sentences = TaggedCorpus.Read(files, CorpusFormat.Brown, TagMapping.Normalised).ToList();
         var train = sentences.Where((_, i) => i % 10 != 9).ToList();
         var test = sentences.Where((_, i) => i % 10 == 9).ToList();

@@ -1,15 +1,21 @@
-namespace Probabilistic.Mixtures;
+namespace Probabilistic.Core.Gaussians;
 
-/// <summary>How each component's covariance is parameterised (scikit-learn's <c>covariance_type</c>).</summary>
+/// <summary>
+/// How the covariance of each Gaussian — a mixture's component or an HMM's state — is parameterised (scikit-learn's and
+/// hmmlearn's <c>covariance_type</c>). One type for every family, so mixtures and HMMs can be used side by side.
+/// </summary>
 public enum CovarianceType
 {
-    /// <summary>Each component has its own full D×D covariance.</summary>
+    /// <summary>Each Gaussian has its own full D×D covariance.</summary>
     Full,
-    /// <summary>Each component has its own diagonal covariance (D variances).</summary>
+    /// <summary>Each Gaussian has its own diagonal covariance (D variances).</summary>
     Diagonal,
-    /// <summary>Each component has one variance shared by all dimensions.</summary>
+    /// <summary>Each Gaussian has one variance shared by all dimensions.</summary>
     Spherical,
-    /// <summary>All components share one full D×D covariance.</summary>
+    /// <summary>
+    /// All Gaussians share one full D×D covariance: the covariance array holds that one matrix, D×D values, not K copies.
+    /// Last, so the values of the other types (and model files) keep their meaning.
+    /// </summary>
     Tied,
 }
 
@@ -65,7 +71,7 @@ public static class CovarianceLayout
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown covariance type."),
     };
 
-    /// <summary>Parses "full", "diag"/"diagonal", "spherical", "tied".</summary>
+    /// <summary>Parses "full", "diag"/"diagonal", "spherical", "tied", in any case.</summary>
     public static CovarianceType Parse(string text) => text.Trim().ToLowerInvariant() switch
     {
         "full" => CovarianceType.Full,
