@@ -37,10 +37,22 @@ public sealed class InferenceEngine
     /// <summary>The ELBO (VMP) or log-evidence estimate (EP) per sweep of the last run.</summary>
     public ElboTrace? LastTrace { get; private set; }
 
+    /// <summary>Receives every sweep of a run (the project's progress convention, as every family's <c>FitOptions.Progress</c>).</summary>
+    public IProgress<ElboStep>? Progress { get; set; }
+
+    /// <summary>Raised after every sweep of a run, as Infer.NET's <c>engine.ProgressChanged</c>.</summary>
+    public event EventHandler<InferenceProgressEventArgs>? ProgressChanged;
+
     /// <summary>The marginal of <paramref name="variable"/> (a distribution, or an array of them for an array).</summary>
-    public object Infer(Variable variable)
+    public object Infer(Variable variable) => Infer(variable, CancellationToken.None);
+
+    /// <summary>
+    /// The marginal of <paramref name="variable"/>, the sweeps cancellable by <paramref name="cancellationToken"/>.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The token fired during the run; the next call starts it again.</exception>
+    public object Infer(Variable variable, CancellationToken cancellationToken)
     {
-        var (state, node) = Run(variable);
+        var (state, node) = Run(variable, cancellationToken);
         var result = Marginal(state, node, variable, wantArray: node.Space.Rank > 0);
         return result is Array a ? Wrap(a) : result;
     }
@@ -62,9 +74,13 @@ public sealed class InferenceEngine
     }
 
     /// <summary>The marginal of <paramref name="variable"/> as <typeparamref name="T"/> (e.g. Gaussian, Beta[], IList&lt;Gamma&gt;).</summary>
-    public T Infer<T>(Variable variable)
+    public T Infer<T>(Variable variable) => Infer<T>(variable, CancellationToken.None);
+
+    /// <summary>The marginal of <paramref name="variable"/> as <typeparamref name="T"/>, the sweeps cancellable.</summary>
+    /// <exception cref="OperationCanceledException">The token fired during the run; the next call starts it again.</exception>
+    public T Infer<T>(Variable variable, CancellationToken cancellationToken)
     {
-        var (state, node) = Run(variable);
+        var (state, node) = Run(variable, cancellationToken);
         bool wantArray = typeof(T).IsArray || (typeof(T).IsGenericType && typeof(T).GetGenericTypeDefinition() is var g
             && (g == typeof(IList<>) || g == typeof(IReadOnlyList<>) || g == typeof(IEnumerable<>) || g == typeof(DistributionArray<>)));
         var result = Marginal(state, node, variable, wantArray);
@@ -76,9 +92,13 @@ public sealed class InferenceEngine
     }
 
     /// <summary>Runs inference for the model of <paramref name="variable"/> and returns the per-sweep trace.</summary>
-    public ElboTrace Fit(Variable variable)
+    public ElboTrace Fit(Variable variable) => Fit(variable, CancellationToken.None);
+
+    /// <summary>Runs inference for the model of <paramref name="variable"/>, cancellable, and returns the per-sweep trace.</summary>
+    /// <exception cref="OperationCanceledException">The token fired during the run.</exception>
+    public ElboTrace Fit(Variable variable, CancellationToken cancellationToken)
     {
-        Run(variable);
+        Run(variable, cancellationToken);
         return LastTrace!;
     }
 
@@ -94,7 +114,7 @@ public sealed class InferenceEngine
         internal ElboTrace? Trace { get; set; }
     }
 
-    private (State, VarNode) Run(Variable variable)
+    private (State, VarNode) Run(Variable variable, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(variable);
         if (Algorithm is not (ExpectationPropagation or VariationalMessagePassing))
@@ -123,8 +143,12 @@ public sealed class InferenceEngine
         long obsVersion = Variable.ObservationVersion;
         if (state.ObservationVersion != obsVersion || state.Iterations != NumberOfIterations || state.Tolerance != Tolerance)
         {
+            state.ObservationVersion = -1;   // until this run completes
             state.Bind();
-            state.Trace = ElboDriver.Fit(state.Runner, new FitOptions(MaxIterations: NumberOfIterations, Tolerance: Tolerance, Seed: 0));
+            var progress = Progress is null && ProgressChanged is null ? null : new StepReporter(this);
+            state.Trace = ElboDriver.Fit(state.Runner, new FitOptions(MaxIterations: NumberOfIterations, Tolerance: Tolerance, Seed: 0, Progress: progress), cancellationToken);
+            // a sweep stopped half way leaves messages half updated: no answer is returned from it
+            if (state.Trace.StopReason == StopReason.Cancelled) throw new OperationCanceledException("Inference was cancelled; run it again for an answer.", cancellationToken);
             state.Finish?.Invoke();
             state.ObservationVersion = obsVersion;
             state.Iterations = NumberOfIterations;
@@ -132,6 +156,15 @@ public sealed class InferenceEngine
         }
         LastTrace = state.Trace;
         return (state, state.Model.NodeOf[b]);
+    }
+
+    private sealed class StepReporter(InferenceEngine engine) : IProgress<ElboStep>
+    {
+        public void Report(ElboStep value)
+        {
+            engine.Progress?.Report(value);
+            engine.ProgressChanged?.Invoke(engine, new InferenceProgressEventArgs(value.Iteration - 1, value.Elbo));
+        }
     }
 
     private static object Marginal(State state, VarNode node, Variable variable, bool wantArray)
@@ -181,3 +214,8 @@ public sealed class InferenceEngine
             ?? throw new NotSupportedException($"Cannot report the observed value of '{o.Name}' as a distribution.");
     }
 }
+
+/// <summary>One finished sweep of an inference run (Infer.NET's <c>InferenceProgressEventArgs</c>).</summary>
+/// <param name="Iteration">0 for the first sweep, as Infer.NET counts.</param>
+/// <param name="Elbo">The sweep's ELBO (VMP) or log-evidence estimate (EP), in nats.</param>
+public sealed record InferenceProgressEventArgs(int Iteration, double Elbo);
