@@ -32,6 +32,36 @@ public class FactorGraphsCommandTests
     }
 
     [Fact]
+    public void Sample_Json_GivesTheSamePosteriorsAsOneDocument()
+    {
+        var r = Run("demo", "--sample", "student-network", "--json");
+        Assert.True(r.Code == CliHost.Ok, r.Err);
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(r.Out)!;
+        Assert.Equal("demo", doc["command"]!.GetValue<string>());
+        Assert.Equal("student-network", doc["sample"]!.GetValue<string>());
+        Assert.Equal("EP", doc["algorithm"]!.GetValue<string>());
+        // exact by enumeration, as in the text test above
+        Assert.Equal("Bernoulli(0.5783)", doc["posteriors"]!["intelligent"]!.GetValue<string>());
+        Assert.Equal("Bernoulli(0.7596)", doc["posteriors"]!["hard"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Demo_Json_GivesEachDemosTitleOutputAndTime()
+    {
+        var r = Run("demo", "--only", "Factor graphs", "--json");
+        Assert.True(r.Code == CliHost.Ok, r.Err);
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(r.Out)!;
+        var demos = doc["demos"]!.AsArray();
+        Assert.Single(demos);
+        Assert.StartsWith("Factor graphs", demos[0]!["title"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(demos[0]!["seconds"]!.GetValue<double>() > 0);
+        var lines = demos[0]!["output"]!.AsArray().Select(l => l!.GetValue<string>()).ToList();
+        // Infer.NET's two-coins tutorial prints P(both heads) = 0.25 first
+        Assert.Contains(lines, l => l.Contains("Bernoulli(0.25)", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("-- monty-hall", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Sample_NameIgnoresCase_AndVmpOnlySamplesSayVmp()
     {
         var r = Run("demo", "--sample", "Recommender");

@@ -1,4 +1,7 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Probabilistic.FactorGraphs.Algorithms;
 using Probabilistic.FactorGraphs.Samples;
 
 namespace Probabilistic.Cli.Commands;
@@ -31,14 +34,30 @@ public static class DemoCommand
             Description = "Run only this factor-graph sample and print its posteriors: "
                 + string.Join(", ", SampleCatalog.All.Select(s => s.Name)),
         };
-        var command = new Command("demo", "Fit each model family on the shipped data sets and print the ELBO traces") { seed, only, sample };
+        var json = Conventions.Json("Print one JSON document: each demo's title, output lines and seconds (with --sample: the sample's posteriors)");
+        var command = new Command("demo", "Fit each model family on the shipped data sets and print the ELBO traces") { seed, only, sample, json };
         command.SetAction((parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
+            bool asJson = parse.GetValue(json);
             if (parse.GetValue(sample) is { } name)
             {
                 if (parse.GetValue(only) is not null) throw new UsageException("--sample runs one factor-graph sample; leave out --only");
-                FactorGraphsCommand.RunSample(output, FactorGraphsCommand.FindSample(name));
+                var found = FactorGraphsCommand.FindSample(name);
+                if (!asJson) FactorGraphsCommand.RunSample(output, found);
+                else
+                {
+                    var posteriors = new JsonObject();
+                    found.Run((key, posterior) => posteriors[key] = FactorGraphsCommand.Render(posterior));
+                    output.WriteLine(new JsonObject
+                    {
+                        ["command"] = "demo",
+                        ["sample"] = found.Name,
+                        ["algorithm"] = found.Algorithm is VariationalMessagePassing ? "VMP" : "EP",
+                        ["sweeps"] = found.Iterations,
+                        ["posteriors"] = posteriors,
+                    }.ToJsonString());
+                }
                 return Task.FromResult(CliHost.Ok);
             }
             var datasets = DatasetLocator.ProjectDatasets();
@@ -49,13 +68,25 @@ public static class DemoCommand
                 output.WriteLine(filter is null ? "No model family has a demo yet." : $"No demo matches '{filter}'.");
                 return Task.FromResult(filter is null ? CliHost.Ok : CliHost.Usage);
             }
+            var results = new JsonArray();
             foreach (var demo in demos)
             {
                 ct.ThrowIfCancellationRequested();
-                output.WriteLine($"== {demo.Title}");
-                demo.Run(new DemoContext(output, datasets, parse.GetValue(seed), ct));
-                output.WriteLine();
+                if (!asJson)
+                {
+                    output.WriteLine($"== {demo.Title}");
+                    demo.Run(new DemoContext(output, datasets, parse.GetValue(seed), ct));
+                    output.WriteLine();
+                    continue;
+                }
+                var text = new StringWriter();
+                var clock = Stopwatch.StartNew();
+                demo.Run(new DemoContext(text, datasets, parse.GetValue(seed), ct));
+                var lines = new JsonArray();
+                foreach (var line in text.ToString().Split('\n')) if (line.TrimEnd().Length > 0) lines.Add(line.TrimEnd());
+                results.Add(new JsonObject { ["title"] = demo.Title, ["seconds"] = clock.Elapsed.TotalSeconds, ["output"] = lines });
             }
+            if (asJson) output.WriteLine(new JsonObject { ["command"] = "demo", ["seed"] = parse.GetValue(seed), ["demos"] = results }.ToJsonString());
             return Task.FromResult(CliHost.Ok);
         });
         return command;

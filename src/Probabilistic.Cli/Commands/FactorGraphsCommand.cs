@@ -59,8 +59,8 @@ public static class FactorGraphsCommand
         sample.Run((name, posterior) => output.WriteLine($"   {name,-18} {Render(posterior)}"));
     }
 
-    // A posterior on one line: a distribution as it prints itself, an array as [a, b, ...] (jagged: nested).
-    private static string Render(object value) => value is IEnumerable items and not string
+    /// <summary>A posterior as one line of text (arrays element by element).</summary>
+    public static string Render(object value) => value is IEnumerable items and not string
         ? "[" + string.Join(", ", items.Cast<object>().Select(Render)) + "]"
         : value.ToString() ?? "";
 }
