@@ -3,8 +3,9 @@ namespace Probabilistic.FactorGraphs.Tests;
 /// <summary>Variable.AllTrue under EP against enumeration of every assignment, with its evidence; VMP's refusal.</summary>
 public class AllTrueTests
 {
+    // |actual − expected| ≤ tolerance·max(1, |expected|)
     private static void AssertClose(double expected, double actual, double tolerance, string what) =>
-        Assert.True(Math.Abs(expected - actual) <= tolerance * Math.Max(1, Math.Abs(expected)), $"{what}: expected {expected}, got {actual}");
+        Numbers.AssertClose(expected, actual, tolerance, tolerance, what);
 
     private static readonly double[] Reliability = [0.9, 0.8, 0.95, 0.6];
 

@@ -10,8 +10,9 @@ public class CopyTests
     private static InferenceEngine Engine(string algorithm) =>
         algorithm == "EP" ? new InferenceEngine() : new InferenceEngine(new VariationalMessagePassing());
 
+    // |actual − expected| ≤ tolerance·max(1, |expected|)
     private static void AssertClose(double expected, double actual, double tolerance, string what) =>
-        Assert.True(Math.Abs(expected - actual) <= tolerance * Math.Max(1, Math.Abs(expected)), $"{what}: expected {expected}, got {actual}");
+        Numbers.AssertClose(expected, actual, tolerance, tolerance, what);
 
     [Theory]
     [MemberData(nameof(Algorithms))]

@@ -12,8 +12,9 @@ public class DistributionVariablePriorTests
     private static InferenceEngine Engine(string algorithm) =>
         algorithm == "EP" ? new InferenceEngine() : new InferenceEngine(new VariationalMessagePassing());
 
+    // |actual − expected| ≤ relative·max(1, |expected|)
     private static void AssertClose(double expected, double actual, double relative, string what) =>
-        Assert.True(Math.Abs(expected - actual) <= relative * Math.Max(1, Math.Abs(expected)), $"{what}: expected {expected}, got {actual}");
+        Numbers.AssertClose(expected, actual, relative, relative, what);
 
     // conjugate update of N(m0, v0) by observations of known variance s2
     private static (double Mean, double Variance) Posterior(double m0, double v0, double[] x, double s2)

@@ -530,7 +530,7 @@ public class EpGateTests
     }
 
     private static void AssertClose(double expected, double actual, double tolerance, string what) =>
-        Assert.True(Math.Abs(expected - actual) <= tolerance, $"{what}: expected {expected:R}, got {actual:R} (tolerance {tolerance})");
+        Numbers.AssertClose(expected, actual, 0, tolerance, what);
 
     [Theory]
     [InlineData("observed in each branch", 1)]

@@ -8,8 +8,9 @@ public class ForEachIndexTests
     private static InferenceEngine Engine(string algorithm) =>
         algorithm == "EP" ? new InferenceEngine() : new InferenceEngine(new VariationalMessagePassing());
 
+    // |actual − expected| ≤ tolerance·max(1, |expected|)
     private static void AssertClose(double expected, double actual, double tolerance, string what) =>
-        Assert.True(Math.Abs(expected - actual) <= tolerance * Math.Max(1, Math.Abs(expected)), $"{what}: expected {expected}, got {actual}");
+        Numbers.AssertClose(expected, actual, tolerance, tolerance, what);
 
     // N(0, v0) updated by observations of unit variance
     private static (double Mean, double Variance) Posterior(double v0, IEnumerable<double> x) =>

@@ -4,3 +4,4 @@ global using Probabilistic.FactorGraphs.Distributions;
 global using Probabilistic.FactorGraphs.LinearAlgebra;
 global using Probabilistic.FactorGraphs.Models;
 global using Range = Probabilistic.FactorGraphs.Models.Range;
+global using Probabilistic.Testing;

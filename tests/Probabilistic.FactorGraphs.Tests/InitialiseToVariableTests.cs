@@ -8,7 +8,7 @@ namespace Probabilistic.FactorGraphs.Tests;
 public class InitialiseToVariableTests
 {
     private static void AssertClose(double expected, double actual, double tolerance, string what) =>
-        Assert.True(Math.Abs(expected - actual) <= tolerance, $"{what}: expected {expected}, got {actual} (tolerance {tolerance})");
+        Numbers.AssertClose(expected, actual, 0, tolerance, what);
 
     // y = a·b + noise (variance 0.1), a and b ~ N(0, 1): VMP's answer depends on the sign a starts from
     private static (Variable<double> A, Variable<double> B) Product(double y)

@@ -11,7 +11,7 @@ namespace Probabilistic.FactorGraphs.Distributions;
 /// </remarks>
 public readonly partial struct Gaussian : IExponentialFamily<Gaussian>, IDistribution<double>, ICanGetMeanAndVariance, IEquatable<Gaussian>
 {
-    private const double HalfLog2Pi = 0.91893853320467274178;
+    private const double HalfLog2Pi = Core.Numerics.GaussianMath.HalfLog2Pi;
 
     /// <summary>Mean times precision (for a point mass: the point).</summary>
     public double MeanTimesPrecision { get; }

@@ -193,7 +193,7 @@ public readonly partial struct VectorGaussian : IExponentialFamily<VectorGaussia
         Cholesky.SolveLower(l, Dimension, y);
         double q = 0;
         foreach (var v in y) q += v * v;
-        return 0.5 * q + Dimension * 0.91893853320467274178 - 0.5 * Cholesky.LogDeterminant(l, Dimension);
+        return 0.5 * q + Dimension * HalfLog2Pi - 0.5 * Cholesky.LogDeterminant(l, Dimension);
     }
 
     /// <inheritdoc/>
@@ -201,7 +201,7 @@ public readonly partial struct VectorGaussian : IExponentialFamily<VectorGaussia
     {
         if (IsPointMass) return 0;
         var l = Factor();
-        return 0.5 * Cholesky.LogDeterminant(l, Dimension) - Dimension * (0.91893853320467274178 + 0.5);
+        return 0.5 * Cholesky.LogDeterminant(l, Dimension) - Dimension * (HalfLog2Pi + 0.5);
     }
 
     /// <inheritdoc/>
@@ -233,7 +233,7 @@ public readonly partial struct VectorGaussian : IExponentialFamily<VectorGaussia
         return new(NaturalArrays.Subtract(a._h, b._h), NaturalArrays.Subtract(a._p, b._p));
     }
 
-    private const double HalfLog2Pi = 0.91893853320467274178;
+    private const double HalfLog2Pi = Core.Numerics.GaussianMath.HalfLog2Pi;
 
     /// <inheritdoc/>
     public double GetAverageLog(VectorGaussian p)

@@ -8,7 +8,7 @@ namespace Probabilistic.FactorGraphs.Factors;
 /// </summary>
 public static class GaussianOp
 {
-    private const double HalfLog2Pi = 0.91893853320467274178;
+    private const double HalfLog2Pi = Core.Numerics.GaussianMath.HalfLog2Pi;
 
     /// <summary>EP message to the sample (or, by symmetry, the mean) given the other's context and a known precision.</summary>
     /// <remarks>∫ N(x; m, 1/τ) N(m; μ, 1/p) dm = N(x; μ, 1/p + 1/τ): natural parameters τ·(h, p)/(τ + p), uniform when p = 0.</remarks>

@@ -24,7 +24,7 @@ public static class GaussianRandomPrecisionOp
     private const double StepsPerSigma = 2;
     private const double TailLog = 36;
     private const int MaxNodes = 100_000;
-    private const double HalfLog2Pi = 0.91893853320467274178;
+    private const double HalfLog2Pi = Core.Numerics.GaussianMath.HalfLog2Pi;
 
     /// <summary>The EP messages to sample, mean and precision, and log ∫ f Π contexts (contexts normalised).</summary>
     /// <exception cref="InvalidOperationException">A context is improper, so the projection is undefined.</exception>

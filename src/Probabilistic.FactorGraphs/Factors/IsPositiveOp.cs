@@ -6,7 +6,7 @@ namespace Probabilistic.FactorGraphs.Factors;
 /// <summary>Message operators for c = (x &gt; 0): truncation of a Gaussian (Bayes point machines, TrueSkill).</summary>
 public static partial class IsPositiveOp
 {
-    private const double HalfLog2Pi = 0.91893853320467274178;
+    private const double HalfLog2Pi = Core.Numerics.GaussianMath.HalfLog2Pi;
 
     /// <summary>log Φ(z), the standard normal CDF, accurate in the lower tail.</summary>
     public static double LogNormalCdf(double z) => Math.Log(0.5 * SpecialFunctions.Erfc(-z / Math.Sqrt(2)));

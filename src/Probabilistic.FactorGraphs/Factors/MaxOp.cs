@@ -10,7 +10,7 @@ namespace Probabilistic.FactorGraphs.Factors;
 /// </summary>
 public static class MaxOp
 {
-    private const double HalfLog2Pi = 0.91893853320467274178;
+    private const double HalfLog2Pi = Core.Numerics.GaussianMath.HalfLog2Pi;
 
     /// <summary>The projections of the tilted distributions of max, a and b, and log ∫∫ ctx_max(max(a, b)) ctx_a ctx_b.</summary>
     public readonly record struct Tilted(Gaussian Max, Gaussian A, Gaussian B, double LogZ);

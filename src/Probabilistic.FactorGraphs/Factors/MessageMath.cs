@@ -6,7 +6,7 @@ namespace Probabilistic.FactorGraphs.Factors;
 public static class MessageMath
 {
     /// <summary>log √(2π).</summary>
-    public const double HalfLog2Pi = 0.91893853320467274178;
+    public const double HalfLog2Pi = Core.Numerics.GaussianMath.HalfLog2Pi;
 
     /// <summary>0·(−∞) = 0, as in an expectation.</summary>
     public static double Mul(double p, double logValue) => p == 0 ? 0 : p * logValue;
