@@ -13,12 +13,14 @@ namespace Probabilistic.FactorGraphs.Samples;
 /// <param name="Iterations">The engine's <c>NumberOfIterations</c> (the sweeps the sample's fixtures were made with).</param>
 /// <param name="Model">Builds the model on the engine given, infers and reports each posterior by name.</param>
 /// <param name="Tolerance">
-/// The engine's <c>Tolerance</c>: sweeps stop once the bound (or EP's evidence) changes by less than this, relative. Set
-/// where the fixtures' sweep count serves Infer.NET's random step sizes and this engine converges far sooner (the tests
-/// check that the answer still agrees with Infer.NET's to 1e-6); 0 runs every sweep.
+/// The engine's <c>Tolerance</c>: sweeps stop once the bound (or EP's evidence) changes by less than this, relative, and
+/// <paramref name="Iterations"/> is only the most they may take. Infer.NET runs a fixed number of sweeps; this engine stops
+/// once the answer has stopped moving (wet grass: 17 sweeps of 50, multinomial regression: 37 of 500), and the tests check
+/// that every sample's answer under its defaults still agrees with Infer.NET's fixed-sweep fixture to 1e-6. 0 runs every
+/// sweep.
 /// </param>
 public sealed record Sample(string Name, string Description, IAlgorithm Algorithm, int Iterations,
-    Action<InferenceEngine, Action<string, object>> Model, double Tolerance = 0)
+    Action<InferenceEngine, Action<string, object>> Model, double Tolerance = 1e-15)
 {
     /// <summary>A fresh engine with the sample's algorithm, number of sweeps and tolerance.</summary>
     public InferenceEngine CreateEngine() => new(Algorithm) { NumberOfIterations = Iterations, Tolerance = Tolerance, ShowProgress = false };
@@ -52,7 +54,7 @@ public static class SampleCatalog
         new("lda", "latent Dirichlet allocation: two topics in three short documents", Ep, 50, Lda.Run),
         new("multinomial-regression", "softmax regression: three classes of 2-D inputs (VMP: Softmax has no EP operator)", Vmp, 500,
             MultinomialRegression.Run),
-        new("poisson-regression", "Poisson regression: counts with an exponential link", Ep, 500, PoissonRegression.Run, Tolerance: 1e-15),
+        new("poisson-regression", "Poisson regression: counts with an exponential link", Ep, 500, PoissonRegression.Run),
         new("trueskill-through-time", "TrueSkill through time: three players' skills over three years, smoothed jointly", Ep, 50,
             TrueSkillThroughTime.Run),
         new("online-gaussian", "online learning of a Gaussian's mean and precision, four batches, each posterior the next prior", Ep, 50,
