@@ -37,6 +37,14 @@ public readonly partial struct Dirichlet : IExponentialFamily<Dirichlet>, IDistr
         return new(Stored.Fields, (double[])alpha.Clone());
     }
 
+    /// <summary><see cref="FromPseudoCounts"/> taking ownership of <paramref name="alpha"/> (no copy): for arrays made here.</summary>
+    private static Dirichlet FromPseudoCountsOwned(double[] alpha)
+    {
+        for (int k = 0; k < alpha.Length; k++)
+            if (!(alpha[k] > 0) || double.IsInfinity(alpha[k])) throw new ArgumentOutOfRangeException(nameof(alpha), alpha[k], $"Pseudo-count {k} must be finite and > 0.");
+        return new(Stored.Fields, alpha);
+    }
+
     /// <summary>Every α_k = <paramref name="alpha"/>.</summary>
     public static Dirichlet Symmetric(int dimension, double alpha)
     {
@@ -78,8 +86,18 @@ public readonly partial struct Dirichlet : IExponentialFamily<Dirichlet>, IDistr
     public Vector GetMean()
     {
         if (_isPoint) return Vector.FromArray(_alpha);
-        double s = TotalCount;
-        return Vector.Wrap(_alpha.Select(a => a / s).ToArray());
+        return Vector.Wrap(MeanArray());
+    }
+
+    /// <summary>E[p] as a new array (the point for a point mass).</summary>
+    internal double[] MeanArray()
+    {
+        var m = new double[_alpha.Length];
+        if (_isPoint) { _alpha.CopyTo(m, 0); return m; }
+        double s = 0;
+        foreach (double a in _alpha) s += a;
+        for (int k = 0; k < m.Length; k++) m[k] = _alpha[k] / s;
+        return m;
     }
 
     /// <summary>Var[p_k] = α_k(Σα − α_k) / ((Σα)²(Σα + 1)) (zeros for a point mass).</summary>
@@ -320,10 +338,20 @@ public readonly partial struct Dirichlet : IExponentialFamily<Dirichlet>, IDistr
         {
             if (weights[c] == 0) continue;
             var d = components[c];
-            var mc = d.GetMean();
-            var vc = d.GetVariance();
-            m ??= new double[mc.Count];
-            for (int k = 0; k < mc.Count; k++) { m[k] += weights[c] * mc[k]; s += weights[c] * (vc[k] + mc[k] * mc[k]); }
+            m ??= new double[d.Dimension];
+            if (d._isPoint)
+            {
+                for (int k = 0; k < m.Length; k++) { double p = d._alpha[k]; m[k] += weights[c] * p; s += weights[c] * p * p; }
+                continue;
+            }
+            // E[p_k] = α_k/α0 and E[p_k²] = Var[p_k] + E[p_k]², with Var[p_k] = α_k(α0 − α_k) / (α0²(α0 + 1)) as GetVariance
+            double total = d.TotalCount;
+            for (int k = 0; k < m.Length; k++)
+            {
+                double a = d._alpha[k], mk = a / total;
+                m[k] += weights[c] * mk;
+                s += weights[c] * (a * (total - a) / (total * total * (total + 1)) + mk * mk);
+            }
         }
         double mm = 0;
         foreach (var mk in m!) mm += mk * mk;
@@ -338,7 +366,8 @@ public readonly partial struct Dirichlet : IExponentialFamily<Dirichlet>, IDistr
             if (double.IsFinite(min) && m[k] > 0) bound = Math.Max(bound, min / m[k]);
         }
         if (a0 < bound) a0 = bound;
-        return FromPseudoCounts(m.Select(mk => mk * a0).ToArray());
+        for (int k = 0; k < m.Length; k++) m[k] *= a0;
+        return FromPseudoCountsOwned(m);
     }
 
     /// <inheritdoc/>

@@ -82,7 +82,7 @@ public static class DiscreteFromDirichletOp
     }
 
     /// <summary>EP message to x: Discrete(E[p]).</summary>
-    public static Discrete SampleAverageConditional(Dirichlet probs) => Discrete.FromProbs(probs.GetMean().ToArray());
+    public static Discrete SampleAverageConditional(Dirichlet probs) => Discrete.FromProbs(probs.MeanArray());
 
     /// <summary>
     /// EP message to p from a random sample: a message that moves the context's mean to the exact posterior mean of
