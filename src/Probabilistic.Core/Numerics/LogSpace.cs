@@ -9,8 +9,14 @@ public static class LogSpace
     public static double LogSumExp(ReadOnlySpan<double> x)
     {
         if (x.IsEmpty) return double.NegativeInfinity;
-        double max = TensorPrimitives.Max(x);
-        if (double.IsNaN(max)) return double.NaN;
+        // a plain loop rather than TensorPrimitives.Max: the spans are a model's K terms, and this stays precompiled when
+        // the library is published ReadyToRun (a generic vector kernel would be compiled at first use)
+        double max = double.NegativeInfinity;
+        foreach (double v in x)
+        {
+            if (double.IsNaN(v)) return double.NaN;
+            if (v > max) max = v;
+        }
         if (double.IsNegativeInfinity(max)) return double.NegativeInfinity;
         if (double.IsPositiveInfinity(max)) return double.PositiveInfinity;
         double sum = 0;

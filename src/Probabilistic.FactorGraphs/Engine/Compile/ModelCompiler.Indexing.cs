@@ -4,7 +4,7 @@ using Probabilistic.FactorGraphs.Models;
 namespace Probabilistic.FactorGraphs.Engine;
 
 /// <summary>One index of an element: a range (a plate of the factor) or an int variable (constant, observed, or a Switch selector).</summary>
-internal readonly record struct IndexExpr(Range? Range, Variable? Variable)
+internal sealed record IndexExpr(Range? Range, Variable? Variable)
 {
     public override string ToString() => Range?.Name ?? Variable!.Name;
 }
@@ -42,7 +42,7 @@ internal readonly record struct GateCases(GateFrame[] Frames, int[] Cases)
     }
 
     /// <summary>A key for the gate of frame k under the cases of frames 0..k.</summary>
-    internal string KeyAt(int k) => string.Join(",", Cases.Take(k + 1));
+    internal string KeyAt(int k) => string.Join(",", Cases.Take(k + 1).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 }
 
 internal static partial class ModelCompiler

@@ -18,7 +18,7 @@ internal sealed class PlateSpace
     internal PlateSpace(IReadOnlyList<Range> ranges)
     {
         Ranges = ranges;
-        Key = string.Join(",", ranges.Select(r => r.Id));
+        Key = string.Join(",", ranges.Select(r => r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     internal IReadOnlyList<Range> Ranges { get; }
