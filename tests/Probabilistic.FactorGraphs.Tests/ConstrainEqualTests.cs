@@ -115,13 +115,62 @@ public class ConstrainEqualTests
     }
 
     [Fact]
-    public void Ep_ContinuousVariableFixedInsideAGate_IsRefusedNamingIt()
+    public void Ep_ContinuousVariableFixedInsideAGate_IsTheProjectionOfTheExactPosterior()
     {
+        // c ~ Bernoulli(0.5), x ~ N(0, 4), y ~ N(x, 0.5) observed 0.7, and x = 1 when c. Exactly:
+        //   Z_true = 0.5 N(1; 0, 4) N(0.7; 1, 0.5), Z_false = 0.5 N(0.7; 0, 4.5),
+        //   p(x | c = false) = N((0.7 / 0.5) / 2.25, 1 / 2.25) (precision 1/4 + 1/0.5),
+        // and EP's x is the moment match of the mixture p(c) δ(x − 1) + (1 − p(c)) p(x | c = false): the y factor's message
+        // to x does not depend on x, so EP has nothing to approximate but the final projection.
         var c = Variable.Bernoulli(0.5).Named("c");
         var x = Variable.GaussianFromMeanAndVariance(0, 4).Named("x");
         using (Variable.If(c)) Variable.ConstrainEqual(x, 1.0);
-        var ex = Assert.Throws<NotSupportedException>(() => new InferenceEngine().Infer<Bernoulli>(c));
-        Assert.Contains("'x'", ex.Message);
-        Assert.Contains("ConstrainEqualRandom", ex.Message);
+        var y = Variable.GaussianFromMeanAndVariance(x, 0.5).Named("y");
+        y.ObservedValue = 0.7;
+        var engine = new InferenceEngine();
+
+        static double Normal(double v, double mean, double variance) =>
+            Math.Exp(-(v - mean) * (v - mean) / (2 * variance)) / Math.Sqrt(2 * Math.PI * variance);
+        double zTrue = 0.5 * Normal(1, 0, 4) * Normal(0.7, 1, 0.5), zFalse = 0.5 * Normal(0.7, 0, 4.5);
+        double pTrue = zTrue / (zTrue + zFalse);
+        double meanFalse = 0.7 / 0.5 / 2.25, varianceFalse = 1 / 2.25;
+        double mean = pTrue * 1 + (1 - pTrue) * meanFalse;
+        double variance = pTrue * 1 + (1 - pTrue) * (varianceFalse + meanFalse * meanFalse) - mean * mean;
+
+        AssertClose(pTrue, engine.Infer<Bernoulli>(c).GetProbTrue(), 1e-12, "P(c)");
+        var qx = engine.Infer<Gaussian>(x);
+        AssertClose(mean, qx.GetMean(), 1e-12, "E[x]");
+        AssertClose(variance, qx.GetVariance(), 1e-12, "Var[x]");
+    }
+
+    [Fact]
+    public void Ep_ContinuousVariableFixedInNestedGates_IsTheProjectionOfTheExactPosterior()
+    {
+        // x = 1 only when both c1 ~ Bernoulli(0.5) and c2 ~ Bernoulli(0.3); otherwise as above. Moment matching is linear in
+        // the moments, so the outer gate's projection of the inner one's projection is the projection of the whole mixture.
+        var c1 = Variable.Bernoulli(0.5).Named("c1");
+        var c2 = Variable.Bernoulli(0.3).Named("c2");
+        var x = Variable.GaussianFromMeanAndVariance(0, 4).Named("x");
+        using (Variable.If(c1))
+        using (Variable.If(c2))
+            Variable.ConstrainEqual(x, 1.0);
+        var y = Variable.GaussianFromMeanAndVariance(x, 0.5).Named("y");
+        y.ObservedValue = 0.7;
+        var engine = new InferenceEngine();
+
+        static double Normal(double v, double mean, double variance) =>
+            Math.Exp(-(v - mean) * (v - mean) / (2 * variance)) / Math.Sqrt(2 * Math.PI * variance);
+        double pinned = Normal(1, 0, 4) * Normal(0.7, 1, 0.5), free = Normal(0.7, 0, 4.5);
+        double zTT = 0.5 * 0.3 * pinned, zTF = 0.5 * 0.7 * free, zF = 0.5 * free, z = zTT + zTF + zF;
+        double meanFree = 0.7 / 0.5 / 2.25, varianceFree = 1 / 2.25;
+        double pPinned = zTT / z;
+        double mean = pPinned * 1 + (1 - pPinned) * meanFree;
+        double variance = pPinned * 1 + (1 - pPinned) * (varianceFree + meanFree * meanFree) - mean * mean;
+
+        AssertClose((zTT + zTF) / z, engine.Infer<Bernoulli>(c1).GetProbTrue(), 1e-12, "P(c1)");
+        AssertClose((zTT + 0.3 * zF) / z, engine.Infer<Bernoulli>(c2).GetProbTrue(), 1e-12, "P(c2)");
+        var qx = engine.Infer<Gaussian>(x);
+        AssertClose(mean, qx.GetMean(), 1e-12, "E[x]");
+        AssertClose(variance, qx.GetVariance(), 1e-12, "Var[x]");
     }
 }

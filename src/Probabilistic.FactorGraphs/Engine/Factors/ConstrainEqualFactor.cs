@@ -41,6 +41,12 @@ namespace Probabilistic.FactorGraphs.Engine
     /// <summary>
     /// δ(a − b). EP: each side receives the other's context (exact). VMP: a constant side sends its point mass to the random
     /// one (an observation); two random sides are refused, since a factorised q cannot hold a = b except as point masses.
+    /// <para>
+    /// In a case of a gate, a continuous variable living outside it and fixed to a constant is pinned: its copy in the case
+    /// is the point mass, and the case's evidence takes the density of the gate's cavity at the constant (∫ cavity(x) δ(x −
+    /// v) dx), read from the gate's slot, since the point-mass marginal no longer holds the cavity to divide back out. The
+    /// gate's exit then moment-matches the mixture of the cases' copies, as Infer.NET's does.
+    /// </para>
     /// </summary>
     internal sealed class ConstrainEqualFactor<T> : FactorNode where T : struct, IExponentialFamily<T>
     {
@@ -68,7 +74,7 @@ namespace Probabilistic.FactorGraphs.Engine
         /// The engine keeps a marginal and divides a factor's message out of it to get the factor's context; a point-mass
         /// message would leave only the point, and a gate needs the cavity of a variable living outside it for its case
         /// evidence. There a finite family gets a "certain" message instead (e^−200 off the constant, as ConstrainTrue
-        /// sends), from which the cavity divides back exactly; a continuous one is refused (<see cref="EpRefusal"/>).
+        /// sends), from which the cavity divides back exactly; a continuous one is pinned (<see cref="PinnedCavity"/>).
         /// </summary>
         private T Sent(Port<T> to, T message)
         {
@@ -84,17 +90,25 @@ namespace Probabilistic.FactorGraphs.Engine
         /// <summary>True when the port's variable lives outside the gate this factor sits in.</summary>
         private bool Outside(Port<T> p) => Gate is { } g && !p.IsObserved && !p.Node.LivesInside(g.Frame);
 
-        internal override string? EpRefusal
+        /// <summary>
+        /// For a continuous variable living outside the gate this factor sits in and a constant other side: the cavity of
+        /// instance i's element as the gate's case sees it (the gate's slot holds it), else null.
+        /// </summary>
+        private (T Cavity, T Constant)? PinnedCavity(int i)
         {
-            get
-            {
-                var (random, constant) = A.IsObserved ? (B, A) : (A, B);
-                if (!constant.IsObserved || !Outside(random) || random.Like is Bernoulli or Discrete) return null;
-                return $"Under ExpectationPropagation {Description} inside the gate on '{Gate!.Selector.Name}' fixes {Where(random)}, a continuous variable living outside the gate, to a constant in one case: its posterior there is a point mass, which this engine cannot pass through a gate (the case evidence needs the variable's cavity). Soften it with Variable.ConstrainEqualRandom({random.Node.Name}, Gaussian.FromMeanAndVariance(value, small)), or create the variable inside the gate.";
-            }
+            var (random, constant) = A.IsObserved ? (B, A) : (A, B);
+            if (!constant.IsObserved || !Outside(random) || random.Like is Bernoulli or Discrete) return null;
+            var gate = Gate!;
+            if (gate.Group?.SlotOf(gate.SelectorIndex(i), random.Node, random.ElementIndex(i)) is not GateSlot<T> slot)
+                throw new InvalidOperationException($"{Description}: no gate slot for {Where(random)} in the gate on '{gate.Selector.Name}'.");
+            return (slot.Cavity, constant.Marginal(i));
         }
 
-        internal override double EpLogZ(int i) => CopyOp.LogAverageFactor(A.Context(i), B.Context(i));
+        // pinned: log ∫ cavity(x) δ(x − v) dx with the cavity unnormalised, as the engine's contexts are (exp(A) its mass)
+        internal override double EpLogZ(int i) =>
+            PinnedCavity(i) is var (cavity, constant)
+                ? cavity.GetLogProbAtPointOf(constant) + cavity.GetLogNormalizer()
+                : CopyOp.LogAverageFactor(A.Context(i), B.Context(i));
 
         internal override string? VmpRefusal
         {

@@ -77,6 +77,10 @@ internal sealed partial class GateGroup
         private static List<T>[] New<T>(int n) => Enumerable.Range(0, n).Select(_ => new List<T>()).ToArray();
     }
 
+    /// <summary>The slot through which selector element j's cases see element <paramref name="element"/> of an outside variable, or null.</summary>
+    internal GateSlot? SlotOf(int j, VarNode node, int element) =>
+        (uint)j < (uint)_instances.Length && _instances[j].SlotOf.TryGetValue((node, element), out var slot) ? slot : null;
+
     /// <summary>Factor instance i's case frame, ignoring the Switch value.</summary>
     private static bool SameFrame(GateFrame? a, GateFrame b) => a is not null && Equals(a, b);
 

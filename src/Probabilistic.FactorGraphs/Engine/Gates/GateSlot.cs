@@ -55,6 +55,9 @@ internal sealed class GateSlot<T>(VarNode<T> node, int element, int cases, bool 
     internal override VarNode Node => node;
     internal override int Element => element;
 
+    /// <summary>The cavity the cases start from in the current update (<see cref="BeginCavity"/>).</summary>
+    internal T Cavity => _cavity;
+
     private static T[] Fill(T value, int n)
     {
         var a = new T[n];
