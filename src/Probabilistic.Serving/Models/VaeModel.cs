@@ -8,7 +8,7 @@ namespace Probabilistic.Serving.Models;
 public sealed class VaeModel : ServedModel
 {
     private readonly VariationalAutoencoder _vae;
-    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>Serves <paramref name="vae"/> as <paramref name="name"/> and disposes it when swapped out.</summary>
     public VaeModel(string name, string path, VariationalAutoencoder vae) : base(name, VaeFile.Kind, VaeFile.Version, path)
@@ -48,7 +48,7 @@ public sealed class VaeModel : ServedModel
     {
         var data = Images(body);
         LatentCode code;
-        lock (_gate) code = _vae.Encode(data, 256, body.CancellationToken);
+        code = Exclusive(body, () => _vae.Encode(data, 256, body.CancellationToken));
         var variance = code.LogVariance.Select(v => (double)MathF.Exp(v)).ToArray();
         return Results.Json(new
         {
@@ -64,7 +64,7 @@ public sealed class VaeModel : ServedModel
         var data = Images(body);
         int seed = body.Integer("seed", 0, int.MinValue, int.MaxValue, "a 32-bit integer");
         double[] elbo;
-        lock (_gate) elbo = _vae.ElboPerExample(data, seed, 256, body.CancellationToken);
+        elbo = Exclusive(body, () => _vae.ElboPerExample(data, seed, 256, body.CancellationToken));
         double total = elbo.Sum();
         // The VAE has no exact likelihood: the score is the one-sample ELBO, a lower bound on log p(x), in nats.
         return Results.Json(new { model = Name, score = "one-sample ELBO (a lower bound on log p(x)) in nats", seed, total, perObservation = total / elbo.Length, elbo },
@@ -77,7 +77,7 @@ public sealed class VaeModel : ServedModel
         int seed = body.Integer("seed", 0, int.MinValue, int.MaxValue, "a 32-bit integer");
         body.CancellationToken.ThrowIfCancellationRequested();
         VaeDataset images;
-        lock (_gate) images = _vae.Sample(n, seed);
+        images = Exclusive(body, () => _vae.Sample(n, seed));
         if (Png.Wanted(body.Request))
         {
             var (pixels, width, height) = ImageRendering.Grid(images);
@@ -87,10 +87,19 @@ public sealed class VaeModel : ServedModel
             ServingJson.Options);
     }
 
+    // One request at a time; a request waiting its turn still ends at its timeout.
+    private T Exclusive<T>(RequestBody body, Func<T> run)
+    {
+        _gate.Wait(body.CancellationToken);
+        try { return run(); }
+        finally { _gate.Release(); }
+    }
+
     /// <inheritdoc/>
     public override void Dispose()
     {
         _vae.Dispose();
+        _gate.Dispose();
         base.Dispose();
     }
 }
