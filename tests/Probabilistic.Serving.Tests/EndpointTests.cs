@@ -166,6 +166,27 @@ public sealed class EndpointTests(AllModelsServer fixture) : IClassFixture<AllMo
     }
 
     [Fact]
+    public async Task ConcurrentRequestsOnOneModelAnswerAsSequentialCallsDo()
+    {
+        // Shared read-only state and per-thread workspaces: 64 requests at once, each checked against the library.
+        var tagger = HmmTagger.Load(PathOf("tagger.json"));
+        var gmm = GaussianMixture.Load(PathOf("gmm.json"));
+        string[][] sentences = Enumerable.Range(0, 32).Select(i => new[] { i % 2 == 0 ? "The" : "A", "jury", i % 3 == 0 ? "said" : "ran", "home", "." }).ToArray();
+        var tagging = sentences.Select(async words =>
+        {
+            var doc = await Json(await S.PostJson("/v1/models/tagger/tag", Body(new { tokens = new[] { words } })));
+            Assert.Equal(tagger.Tag(words), Strings(doc["sentences"]![0]!["tags"]));
+        });
+        var predicting = Enumerable.Range(0, 32).Select(async i =>
+        {
+            double[] row = [i / 4.0 - 4, 4 - i / 4.0];
+            var doc = await Json(await S.PostJson("/v1/models/gmm/predict?proba=true", Body(new { x = new[] { row } })));
+            Numbers.AssertClose(gmm.PredictProba(new NumericTable(row, 1, 2)), doc["probabilities"]!.AsArray().SelectMany(Doubles).ToArray(), 1e-12, 1e-15, $"row {i} probabilities");
+        });
+        await Task.WhenAll(tagging.Concat(predicting));
+    }
+
+    [Fact]
     public async Task HealthReadinessMetricsAndOpenApiAnswer()
     {
         Assert.Equal("alive", (await Json(await S.Client.GetAsync("/healthz")))["status"]!.GetValue<string>());
