@@ -19,6 +19,9 @@ public static class ModelLoader
     public static ServedModel Load(string path)
     {
         string name = NameOf(path);
+        // A FIFO or device would block or never end a read; a model file is a plain, uncompressed file.
+        if (Core.Data.DataFiles.KnownLength(path) is null)
+            throw new ModelFormatException(path, "is not a plain file (a FIFO, a device, or gzip-compressed); prob serve loads plain model files only");
         if (StartsWith(path, VaeMagic)) return new VaeModel(name, path, VariationalAutoencoder.Load(path));
         var envelope = ModelFile.ReadEnvelope(path);
         return envelope.Kind switch

@@ -85,6 +85,21 @@ public sealed class LifecycleTests
         await Json(await s.PostJson("/v1/models/gmm/predict", "{\"x\": [[-3, 3]]}"));
     }
 
+    [SkippableFact]
+    public async Task AFifoInTheFolderIsReportedWithoutBlockingTheServer()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "FIFOs are identified through stat(2) on Linux");
+        await using var s = await ServerHarness.StartAsync(dir =>
+        {
+            TestModels.Gmm(2).Save(Path.Combine(dir, "gmm.json"));
+            using var mk = System.Diagnostics.Process.Start("mkfifo", [Path.Combine(dir, "pipe.json")]);
+            mk.WaitForExit();
+        });
+        var ready = await Json(await s.Client.GetAsync("/readyz"), 503);
+        Assert.Contains("not a plain file", ready["failures"]!["pipe.json"]!.GetValue<string>());
+        await Json(await s.PostJson("/v1/models/gmm/predict", "{\"x\": [[-3, 3]]}"));
+    }
+
     [Fact]
     public async Task ALongInferenceIsCancelledAtTheTimeout()
     {
