@@ -71,6 +71,9 @@ fi
 
 # --- .NET ---
 command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK (dotnet) is not on PATH" >&2; exit 1; }
+# prob serve (Probabilistic.Serving) runs on the ASP.NET Core shared framework, which the SDK installs beside .NET itself.
+dotnet --list-runtimes | grep -q '^Microsoft.AspNetCore.App 10\.' \
+  || { echo "setup: the ASP.NET Core 10 runtime (Microsoft.AspNetCore.App) is missing; install the full .NET 10 SDK" >&2; exit 1; }
 if [ -f Probabilistic.sln ]; then
   dotnet restore Probabilistic.sln --verbosity quiet
 fi

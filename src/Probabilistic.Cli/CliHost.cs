@@ -75,6 +75,9 @@ public static class CliHost
             return Usage;
         }
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        // A hosted command (prob serve) takes SIGTERM through its host, which drains in-flight work for its own deadline;
+        // System.CommandLine's handler would end the process after its 2-second timeout and race the host's shutdown.
+        if (parse.CommandResult.Command is HostedCommand) config.ProcessTerminationTimeout = null;
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         int signals = 0;
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
@@ -113,6 +116,9 @@ public static class CliHost
         catch (IOException e) { error.WriteLine($"prob: input/output error: {e.Message}"); return BadInput; }
     }
 }
+
+/// <summary>A command that runs a host handling SIGTERM itself (a graceful stop that may take longer than System.CommandLine allows).</summary>
+public sealed class HostedCommand(string name, string? description = null) : Command(name, description);
 
 /// <summary>An argument combination the parser accepts but the command cannot use (exit code 2).</summary>
 public sealed class UsageException(string message) : Exception(message);

@@ -9,5 +9,6 @@ var root = new RootCommand("prob: probabilistic modelling from the command line 
     HmmCommand.Create(),
     TagCommand.Create(),
     VaeCommand.Create(),
+    ServeCommand.Create(),
 };
 return CliHost.Run(root, args);
