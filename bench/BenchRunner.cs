@@ -22,6 +22,7 @@ public static class BenchRunner
         new Suite("tagger", "TnT-style HMM tagger on Brown (every-10th split) vs NLTK and pomegranate", TaggerSuite.Run),
         new Suite("factorgraphs", "Infer.NET-style models: 1M-observation VMP, first-inference latency", FactorGraphsSuite.Run),
         new Suite("vae", "VAE 784-400-20 on MNIST: s/epoch and test loss per epoch, ours vs the PyTorch example (2 threads)", VaeSuite.Run),
+        new Suite("outofcore", "GMM EM on a synthetic .npy larger than memory (OOC_GB, default 20): s/iter and peak RSS vs in memory on a slice", OutOfCoreSuite.Run),
     ];
 
     public static int Run(string[] args)
