@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using System.Text.Json.Nodes;
 using Probabilistic.Cli.Commands;
 using Probabilistic.Mixtures;
@@ -22,27 +21,16 @@ public sealed class GmmOutOfCoreTests : IDisposable
         return (code, o.ToString(), e.ToString());
     }
 
-    private static void WriteNpy(string path, ReadOnlySpan<double> values, int rows, int columns)
-    {
-        var header = $"{{'descr': '<f8', 'fortran_order': False, 'shape': ({rows}, {columns}), }}";
-        header += new string(' ', (64 - (10 + header.Length + 1) % 64) % 64) + "\n";
-        using var file = File.Create(path);
-        file.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0]);
-        file.Write(BitConverter.GetBytes((ushort)header.Length));
-        file.Write(Encoding.ASCII.GetBytes(header));
-        foreach (var v in values) file.Write(BitConverter.GetBytes(v));
-    }
-
     private (string File, string Shards) Data()
     {
         var truth = GaussianMixtureParameters.FromFullCovariances(CovarianceType.Full, [0.6, 0.4], [[0, 0, 0], [4, 1, -2]],
             [[[1, 0.2, 0], [0.2, 1, 0.1], [0, 0.1, 1]], [[0.5, 0, 0], [0, 2, 0.3], [0, 0.3, 1]]]);
         var (x, _) = new GaussianMixture(truth).Sample(1500, 11);
         var file = Path.Combine(_dir.FullName, "all.npy");
-        WriteNpy(file, x, 1500, 3);
+        NpyFiles.Write(file, x, 1500, 3);
         var shards = Directory.CreateDirectory(Path.Combine(_dir.FullName, "shards")).FullName;
-        WriteNpy(Path.Combine(shards, "0.npy"), x.AsSpan(0, 3 * 1000), 1000, 3);
-        WriteNpy(Path.Combine(shards, "1.npy"), x.AsSpan(3 * 1000), 500, 3);
+        NpyFiles.Write(Path.Combine(shards, "0.npy"), x.AsSpan(0, 3 * 1000), 1000, 3);
+        NpyFiles.Write(Path.Combine(shards, "1.npy"), x.AsSpan(3 * 1000), 500, 3);
         return (file, shards);
     }
 
@@ -89,7 +77,7 @@ public sealed class GmmOutOfCoreTests : IDisposable
         var model = Path.Combine(_dir.FullName, "m.json");
         Assert.Equal(CliHost.Usage, Run("gmm", "fit", "--data", shards, "-k", "2", "--bayesian", "-o", model).Code);
         Assert.Equal(CliHost.Usage, Run("gmm", "fit", "--data", shards, "-k", "2", "--backend", "gpu", "-o", model).Code);
-        WriteNpy(Path.Combine(shards, "2.npy"), new double[4], 2, 2);
+        NpyFiles.Write(Path.Combine(shards, "2.npy"), new double[4], 2, 2);
         var (code, _, err) = Run("gmm", "fit", "--data", shards, "-k", "2", "-o", model);
         Assert.True(code == CliHost.BadInput, $"mismatched shard: exit {code}: {err}");
         Assert.Contains("2.npy", err);

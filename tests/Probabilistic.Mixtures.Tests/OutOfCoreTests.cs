@@ -1,4 +1,3 @@
-using System.Text;
 using Probabilistic.Core;
 using Xunit;
 
@@ -14,21 +13,6 @@ public sealed class OutOfCoreTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("prob-ooc-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    /// <summary>Writes a C-order .npy of <paramref name="rows"/> × <paramref name="columns"/> float64 (or float32) values.</summary>
-    internal static void WriteNpy(string path, ReadOnlySpan<double> values, int rows, int columns, bool single = false, bool oneDimensional = false)
-    {
-        string shape = oneDimensional ? $"({rows},)" : $"({rows}, {columns})";
-        var header = $"{{'descr': '{(single ? "<f4" : "<f8")}', 'fortran_order': False, 'shape': {shape}, }}";
-        header += new string(' ', (64 - (10 + header.Length + 1) % 64) % 64) + "\n";
-        using var file = File.Create(path);
-        file.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0]);
-        file.Write(BitConverter.GetBytes((ushort)header.Length));
-        file.Write(Encoding.ASCII.GetBytes(header));
-        foreach (var v in values)
-            if (single) file.Write(BitConverter.GetBytes((float)v));
-            else file.Write(BitConverter.GetBytes(v));
-    }
 
     private static (double[] X, int N) Data(int n, int seed, CovarianceType type)
     {
@@ -61,7 +45,7 @@ public sealed class OutOfCoreTests : IDisposable
     {
         var (x, n) = Data(2501, 3, type);
         string path = Path.Combine(_dir, "x.npy");
-        WriteNpy(path, x, n, 2);
+        NpyFiles.Write(path, x, n, 2);
         var options = new GaussianMixtureOptions(3, type, Init: init);
         var memory = new GaussianMixture(options).Fit(new NumericTable(x, n, 2), Iterations(12)).Model;
         var streamed = new GaussianMixture(options).Fit(NpyRowSource.Open(path), Iterations(12), rowsPerBlock: rowsPerBlock).Model;
@@ -77,7 +61,7 @@ public sealed class OutOfCoreTests : IDisposable
         int at = 0;
         foreach (var (size, i) in sizes.Select((v, i) => (v, i)))
         {
-            WriteNpy(Path.Combine(_dir, $"part-{i:D2}.npy"), x.AsSpan(at * 2, size * 2), size, 2);
+            NpyFiles.Write(Path.Combine(_dir, $"part-{i:D2}.npy"), x.AsSpan(at * 2, size * 2), size, 2);
             at += size;
         }
         File.WriteAllText(Path.Combine(_dir, "README.txt"), "not a shard");
@@ -99,8 +83,8 @@ public sealed class OutOfCoreTests : IDisposable
     {
         var (x, n) = Data(900, 8, CovarianceType.Diagonal);
         var rounded = x.Select(v => (double)(float)v).ToArray();
-        WriteNpy(Path.Combine(_dir, "a.npy"), rounded.AsSpan(0, 800), 400, 2, single: true);
-        WriteNpy(Path.Combine(_dir, "b.npy"), rounded.AsSpan(800), 500, 2, single: true);
+        NpyFiles.Write(Path.Combine(_dir, "a.npy"), rounded.AsSpan(0, 800), 400, 2, single: true);
+        NpyFiles.Write(Path.Combine(_dir, "b.npy"), rounded.AsSpan(800), 500, 2, single: true);
         var options = new GaussianMixtureOptions(3, CovarianceType.Diagonal);
         AssertSameFit(new GaussianMixture(options).Fit(new NumericTable(rounded, n, 2), Iterations(8)).Model,
             new GaussianMixture(options).Fit(NpyRowSource.Open(_dir), Iterations(8), rowsPerBlock: 61).Model, "float32 shards");
@@ -111,7 +95,7 @@ public sealed class OutOfCoreTests : IDisposable
     {
         var (x, n) = Data(1200, 9, CovarianceType.Full);
         string path = Path.Combine(_dir, "x.npy");
-        WriteNpy(path, x, n, 2);
+        NpyFiles.Write(path, x, n, 2);
         using var cts = new CancellationTokenSource();
         var stop = new Callback(step => { if (step.Iteration == 3) cts.Cancel(); });
         var options = new GaussianMixtureOptions(3, CovarianceType.Full);
@@ -124,15 +108,15 @@ public sealed class OutOfCoreTests : IDisposable
     [Fact]
     public void Shards_with_different_columns_or_dtypes_are_refused_naming_both_files()
     {
-        WriteNpy(Path.Combine(_dir, "a.npy"), new double[6], 3, 2);
-        WriteNpy(Path.Combine(_dir, "b.npy"), new double[9], 3, 3);
+        NpyFiles.Write(Path.Combine(_dir, "a.npy"), new double[6], 3, 2);
+        NpyFiles.Write(Path.Combine(_dir, "b.npy"), new double[9], 3, 3);
         var e = Assert.Throws<DataFormatException>(() => NpyRowSource.Open(_dir));
         Assert.EndsWith("b.npy", e.File);
         Assert.Contains("has 3 columns", e.Message);
         Assert.Contains("a.npy", e.Message);
 
         File.Delete(Path.Combine(_dir, "b.npy"));
-        WriteNpy(Path.Combine(_dir, "b.npy"), new double[6], 3, 2, single: true);
+        NpyFiles.Write(Path.Combine(_dir, "b.npy"), new double[6], 3, 2, single: true);
         e = Assert.Throws<DataFormatException>(() => NpyRowSource.Open(_dir));
         Assert.EndsWith("b.npy", e.File);
         Assert.Contains("dtype '<f4'", e.Message);
@@ -145,7 +129,7 @@ public sealed class OutOfCoreTests : IDisposable
         var e = Assert.Throws<DataFormatException>(() => NpyRowSource.Open(_dir));
         Assert.Equal(_dir, e.File);
         Assert.Contains("no .npy shards", e.Message);
-        WriteNpy(Path.Combine(_dir, "a.npy"), [], 0, 2);
+        NpyFiles.Write(Path.Combine(_dir, "a.npy"), [], 0, 2);
         e = Assert.Throws<DataFormatException>(() => NpyRowSource.Open(_dir));
         Assert.Contains("holds no rows", e.Message);
         Assert.Throws<FileNotFoundException>(() => NpyRowSource.Open(Path.Combine(_dir, "nothing-here")));
@@ -156,8 +140,8 @@ public sealed class OutOfCoreTests : IDisposable
     {
         var (x, n) = Data(600, 2, CovarianceType.Full);
         x[2 * 410 + 1] = double.NaN; // global row 410 = row 110 of the second shard
-        WriteNpy(Path.Combine(_dir, "a.npy"), x.AsSpan(0, 600), 300, 2);
-        WriteNpy(Path.Combine(_dir, "b.npy"), x.AsSpan(600), 300, 2);
+        NpyFiles.Write(Path.Combine(_dir, "a.npy"), x.AsSpan(0, 600), 300, 2);
+        NpyFiles.Write(Path.Combine(_dir, "b.npy"), x.AsSpan(600), 300, 2);
         var gmm = new GaussianMixture(new GaussianMixtureOptions(3));
         var e = Assert.Throws<DataFormatException>(() => gmm.Fit(NpyRowSource.Open(_dir), Iterations(5), rowsPerBlock: 64));
         Assert.EndsWith("b.npy", e.File);
@@ -169,7 +153,7 @@ public sealed class OutOfCoreTests : IDisposable
     public void A_truncated_or_compressed_shard_is_refused_before_the_fit()
     {
         string path = Path.Combine(_dir, "a.npy");
-        WriteNpy(path, new double[20], 10, 2);
+        NpyFiles.Write(path, new double[20], 10, 2);
         using (var f = new FileStream(path, FileMode.Open)) f.SetLength(f.Length - 8);
         var e = Assert.Throws<DataFormatException>(() => NpyRowSource.Open(path));
         Assert.Contains("truncated", e.Message);
@@ -182,9 +166,9 @@ public sealed class OutOfCoreTests : IDisposable
     public void A_shard_that_vanishes_mid_fit_stops_the_fit_naming_it()
     {
         var (x, n) = Data(800, 4, CovarianceType.Diagonal);
-        WriteNpy(Path.Combine(_dir, "a.npy"), x.AsSpan(0, 800), 400, 2);
+        NpyFiles.Write(Path.Combine(_dir, "a.npy"), x.AsSpan(0, 800), 400, 2);
         string second = Path.Combine(_dir, "b.npy");
-        WriteNpy(second, x.AsSpan(800), 400, 2);
+        NpyFiles.Write(second, x.AsSpan(800), 400, 2);
         var vanish = new Callback(step => { if (step.Iteration == 2) File.Delete(second); });
         var gmm = new GaussianMixture(new GaussianMixtureOptions(3, CovarianceType.Diagonal));
         var e = Assert.Throws<DataFormatException>(() => gmm.Fit(NpyRowSource.Open(_dir), Iterations(20, vanish), rowsPerBlock: 100));
@@ -197,7 +181,7 @@ public sealed class OutOfCoreTests : IDisposable
     {
         var (x, n) = Data(5000, 6, CovarianceType.Full);
         string path = Path.Combine(_dir, "x.npy");
-        WriteNpy(path, x, n, 2);
+        NpyFiles.Write(path, x, n, 2);
         var cpu = new CpuMixtureBackend(maxThreads: 1);
         // Room for the blocks and half of k-means++'s 12 bytes a row.
         var budget = new MemoryBudget((long)StreamingMixtureData.EstimateBytes(256, 2, 3, 8, true, 1) + 6 * n, "the test's limit");

@@ -153,11 +153,9 @@ public sealed class NpyRowSource
     /// <summary>Reads rows <paramref name="firstRow"/> .. + <paramref name="count"/> into <paramref name="target"/> (row-major), checked.</summary>
     public void ReadRows(long firstRow, int count, Span<double> target)
     {
+        if (target.Length < (long)count * Columns) throw new ArgumentException($"{count} rows need {(long)count * Columns} values; the target holds {target.Length}.", nameof(target));
         using var reader = new Reader(this);
-        var buffer = new byte[(long)count * Columns * Shards[0].ElementSize];
-        var values = new double[(long)count * Columns];
-        reader.Read(firstRow, count, values, buffer);
-        values.CopyTo(target);
+        reader.Read(firstRow, count, target, new byte[(long)count * Columns * Shards[0].ElementSize]);
     }
 
     /// <summary>Open handles on the shards for one pass; a shard that vanished or changed is refused by name.</summary>
@@ -166,7 +164,7 @@ public sealed class NpyRowSource
         private readonly SafeFileHandle?[] _handles = new SafeFileHandle?[source.Shards.Count];
         private readonly Lock _gate = new();
 
-        public void Read(long firstRow, int count, double[] target, byte[] buffer)
+        public void Read(long firstRow, int count, Span<double> target, byte[] buffer)
         {
             int d = source.Columns, done = 0;
             while (done < count)
@@ -184,7 +182,7 @@ public sealed class NpyRowSource
                     if (n == 0) throw Changed(shard, "ended early (it shrank during the fit)");
                     got += n;
                 }
-                var values = target.AsSpan(done * d, take * d);
+                var values = target.Slice(done * d, take * d);
                 NpyReader.Convert(shard.Type, bytes, values);
                 Check(shard, row, values, d);
                 done += take;
