@@ -46,6 +46,21 @@ public static class OutOfCoreHmm
         return new(model, best.Trace);
     }
 
+    /// <summary>
+    /// The log prior density (up to a constant) of <paramref name="model"/> under <paramref name="priors"/> and its emission's
+    /// prior: the part of the Baum-Welch objective that is not the log-likelihood, so a trace value minus this is the data's
+    /// log-likelihood without another pass over them.
+    /// </summary>
+    public static double LogPrior<TEmission, TStats>(HiddenMarkovModel<TEmission, TStats> model, HmmPriors? priors)
+        where TEmission : IEmissionModel<TEmission, TStats>
+        where TStats : class
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        priors ??= HmmPriors.None;
+        return HmmValidation.DirichletLogPrior(model.StartSpan, priors.StartPseudocount)
+            + HmmValidation.DirichletLogPrior(model.TransitionSpan, priors.TransitionPseudocount) + model.Emission.LogPrior();
+    }
+
     /// <summary>A Gaussian HMM fitted from the start <see cref="HmmStart.Gaussian"/> would draw in memory.</summary>
     public static FitResult<HiddenMarkovModel<GaussianEmission, GaussianStatistics>> FitGaussian(SequenceSource data, HmmOptions options,
         FitOptions? fitOptions = null, int? rowsPerChunk = null, CancellationToken cancellationToken = default) =>
