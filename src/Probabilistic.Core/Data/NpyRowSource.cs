@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace Probabilistic.Core.Data;
@@ -122,7 +123,8 @@ public sealed class NpyRowSource
         if (values > Array.MaxLength) throw new ArgumentOutOfRangeException(nameof(blockRows), blockRows, "A block must fit one array.");
         using var reader = new Reader(this);
         double[] current = new double[values], next = new double[values];
-        var readBuffers = new[] { new byte[values * Shards[0].ElementSize], new byte[values * Shards[0].ElementSize] };
+        long raw = RawBytes(values);
+        var readBuffers = new[] { new byte[raw], new byte[raw] };
         long at = 0;
         int count = (int)Math.Min(blockRows, Rows);
         reader.Read(0, count, current, readBuffers[0]);
@@ -155,8 +157,11 @@ public sealed class NpyRowSource
     {
         if (target.Length < (long)count * Columns) throw new ArgumentException($"{count} rows need {(long)count * Columns} values; the target holds {target.Length}.", nameof(target));
         using var reader = new Reader(this);
-        reader.Read(firstRow, count, target, new byte[(long)count * Columns * Shards[0].ElementSize]);
+        reader.Read(firstRow, count, target, new byte[RawBytes((long)count * Columns)]);
     }
+
+    /// <summary>The conversion buffer <paramref name="values"/> values need: none for float64, read in place.</summary>
+    private long RawBytes(long values) => Shards[0].Type == "<f8" ? 0 : values * Shards[0].ElementSize;
 
     /// <summary>Open handles on the shards for one pass; a shard that vanished or changed is refused by name.</summary>
     private sealed class Reader(NpyRowSource source) : IDisposable
@@ -172,7 +177,10 @@ public sealed class NpyRowSource
                 var (shard, row) = source.Locate(firstRow + done);
                 int take = (int)Math.Min(count - done, shard.Rows - row);
                 int size = shard.ElementSize;
-                var bytes = buffer.AsSpan(0, checked(take * d * size));
+                var values = target.Slice(done * d, take * d);
+                // float64 needs no conversion: read straight into the values.
+                bool direct = shard.Type == "<f8";
+                var bytes = direct ? MemoryMarshal.AsBytes(values) : buffer.AsSpan(0, checked(take * d * size));
                 var handle = Handle(shard);
                 long offset = shard.DataOffset + row * d * size;
                 int got = 0;
@@ -182,8 +190,7 @@ public sealed class NpyRowSource
                     if (n == 0) throw Changed(shard, "ended early (it shrank during the fit)");
                     got += n;
                 }
-                var values = target.Slice(done * d, take * d);
-                NpyReader.Convert(shard.Type, bytes, values);
+                if (!direct) NpyReader.Convert(shard.Type, bytes, values);
                 Check(shard, row, values, d);
                 done += take;
             }
