@@ -69,11 +69,7 @@ public sealed class OutOfCoreBaumWelch<TEmission, TStats> : IElboOptimizer
     /// <inheritdoc/>
     public double Step(CancellationToken cancellationToken)
     {
-        var model = Model;
-        var totals = _counts;
-        var start = HmmValidation.NormalizeCounts(totals.Start, model.StartSpan, 1, model.StateCount, _priors.StartPseudocount);
-        var transitions = HmmValidation.NormalizeCounts(totals.Transitions, model.TransitionSpan, model.StateCount, model.StateCount, _priors.TransitionPseudocount);
-        var next = new HiddenMarkovModel<TEmission, TStats>(start, transitions, model.Emission.Maximize(totals.Emission));
+        var next = BaumWelchSteps.Maximize(Model, _counts, _priors);
         _counts = ExpectedCounts(next, cancellationToken);
         Model = next;
         return Objective;
@@ -88,7 +84,7 @@ public sealed class OutOfCoreBaumWelch<TEmission, TStats> : IElboOptimizer
         var total = new ExpectedCounts<TStats>(k, model.Emission.CreateStatistics());
         _data.ForEachChunk(_rowsPerChunk, (first, chunk) =>
         {
-            var bounds = Blocks(chunk, 4 * options.MaxDegreeOfParallelism);
+            var bounds = BaumWelchSteps.Blocks(chunk.Offsets, 4 * options.MaxDegreeOfParallelism);
             var blocks = new ExpectedCounts<TStats>[bounds.Length - 1];
             Parallelism.For(blocks.Length, options, () => new SequenceWorkspace(k), (b, workspace) =>
             {
@@ -102,21 +98,10 @@ public sealed class OutOfCoreBaumWelch<TEmission, TStats> : IElboOptimizer
         return total;
     }
 
-    private static int[] Blocks(SequenceSet chunk, int count)
-    {
-        count = Math.Clamp(count, 1, chunk.Count);
-        var bounds = new List<int> { 0 };
-        long total = chunk.TotalLength;
-        for (int n = 0; n < chunk.Count; n++)
-            if (chunk.Offsets[n + 1] * count >= total * bounds.Count && n + 1 < chunk.Count && bounds.Count < count) bounds.Add(n + 1);
-        bounds.Add(chunk.Count);
-        return bounds.ToArray();
-    }
-
     private void Accumulate(HiddenMarkovModel<TEmission, TStats> model, SequenceSet chunk, int n, int global, SequenceWorkspace ws,
         ExpectedCounts<TStats> counts)
     {
-        int k = model.StateCount, steps = chunk.Length(n);
+        int steps = chunk.Length(n);
         var x = chunk.Sequence(n);
         try { model.Emission.CheckObservations(x, steps, $"sequence {global}"); }
         catch (ArgumentException e)
@@ -124,24 +109,13 @@ public sealed class OutOfCoreBaumWelch<TEmission, TStats> : IElboOptimizer
             var (file, row) = _data.Where(global);
             throw new DataFormatException(file, null, $"{e.Message} (the sequence starts at row {row}, 0-based)", e);
         }
-        ws.Ensure(steps);
-        model.Emission.LogLikelihoods(x, steps, ws.Frame);
-        double ll = SequencePasses.Run(model.StartSpan, model.TransitionSpan, model.LogStartSpan, model.LogTransitionSpan, ws, steps, backward: true);
-        if (double.IsNegativeInfinity(ll))
+        if (double.IsNegativeInfinity(BaumWelchSteps.Accumulate(model, x, steps, ws, counts)))
         {
             var (file, row) = _data.Where(global);
             throw new DataFormatException(file, null,
                 $"sequence {global} (0-based, {steps} steps, from row {row}) has probability zero under the model, so Baum-Welch cannot fit it; add pseudo-counts or check the data");
         }
-        counts.LogLikelihood += ll;
-        ForwardBackward.AccumulateTransitions(ws.Alpha, ws.Beta, ws.Frame, ws.Scale, model.TransitionSpan, steps, k, counts.Transitions, ws.Work);
-        ForwardBackward.StatePosteriors(ws.Alpha, ws.Beta, steps, k, ws.Beta);
-        for (int j = 0; j < k; j++) counts.Start[j] += ws.Beta[j];
-        model.Emission.Accumulate(counts.Emission, x, steps, ws.Beta);
     }
 
-    private double LogPrior(HiddenMarkovModel<TEmission, TStats> model) =>
-        HmmValidation.DirichletLogPrior(model.StartSpan, _priors.StartPseudocount)
-        + HmmValidation.DirichletLogPrior(model.TransitionSpan, _priors.TransitionPseudocount)
-        + model.Emission.LogPrior();
+    private double LogPrior(HiddenMarkovModel<TEmission, TStats> model) => BaumWelchSteps.LogPrior(model, _priors);
 }

@@ -56,9 +56,7 @@ public static class OutOfCoreHmm
         where TStats : class
     {
         ArgumentNullException.ThrowIfNull(model);
-        priors ??= HmmPriors.None;
-        return HmmValidation.DirichletLogPrior(model.StartSpan, priors.StartPseudocount)
-            + HmmValidation.DirichletLogPrior(model.TransitionSpan, priors.TransitionPseudocount) + model.Emission.LogPrior();
+        return BaumWelchSteps.LogPrior(model, priors ?? HmmPriors.None);
     }
 
     /// <summary>A Gaussian HMM fitted from the start <see cref="HmmStart.Gaussian"/> would draw in memory.</summary>
