@@ -70,11 +70,7 @@ public sealed class BaumWelch<TEmission, TStats> : IElboOptimizer
     /// <inheritdoc/>
     public double Step(CancellationToken cancellationToken)
     {
-        var model = Model;
-        var totals = _counts;
-        var start = HmmValidation.NormalizeCounts(totals.Start, model.StartSpan, 1, model.StateCount, _priors.StartPseudocount);
-        var transitions = HmmValidation.NormalizeCounts(totals.Transitions, model.TransitionSpan, model.StateCount, model.StateCount, _priors.TransitionPseudocount);
-        var next = new HiddenMarkovModel<TEmission, TStats>(start, transitions, model.Emission.Maximize(totals.Emission));
+        var next = BaumWelchSteps.Maximize(Model, _counts, _priors);
         // The model moves only once its E-step has completed: a cancelled step leaves the last completed one.
         _counts = ExpectedCounts(next, cancellationToken);
         Model = next;
@@ -91,7 +87,7 @@ public sealed class BaumWelch<TEmission, TStats> : IElboOptimizer
         int k = model.StateCount;
         var options = HiddenMarkovModel<TEmission, TStats>.Options(_maxThreads);
         options.CancellationToken = cancellationToken;
-        var bounds = Blocks(4 * options.MaxDegreeOfParallelism);
+        var bounds = BaumWelchSteps.Blocks(_data.Offsets, 4 * options.MaxDegreeOfParallelism);
         var blocks = new ExpectedCounts<TStats>[bounds.Length - 1];
         Parallelism.For(blocks.Length, options, () => new SequenceWorkspace(k), (b, workspace) =>
         {
@@ -105,38 +101,13 @@ public sealed class BaumWelch<TEmission, TStats> : IElboOptimizer
         return total;
     }
 
-    /// <summary>Sequence indices cutting the data into at most <paramref name="count"/> non-empty blocks of similar total length.</summary>
-    private int[] Blocks(int count)
-    {
-        count = Math.Clamp(count, 1, _data.Count);
-        var bounds = new List<int> { 0 };
-        long total = _data.TotalLength;
-        for (int n = 0; n < _data.Count; n++)
-            if (_data.Offsets[n + 1] * count >= total * bounds.Count && n + 1 < _data.Count && bounds.Count < count) bounds.Add(n + 1);
-        bounds.Add(_data.Count);
-        return bounds.ToArray();
-    }
-
     private void AccumulateSequence(HiddenMarkovModel<TEmission, TStats> model, int n, SequenceWorkspace ws, ExpectedCounts<TStats> counts)
     {
-        int k = model.StateCount, steps = _data.Length(n);
-        var x = _data.Sequence(n);
-        ws.Ensure(steps);
-        model.Emission.LogLikelihoods(x, steps, ws.Frame);
-        double ll = SequencePasses.Run(model.StartSpan, model.TransitionSpan, model.LogStartSpan, model.LogTransitionSpan, ws, steps, backward: true);
-        if (double.IsNegativeInfinity(ll))
+        if (double.IsNegativeInfinity(BaumWelchSteps.Accumulate(model, _data.Sequence(n), _data.Length(n), ws, counts)))
             throw HiddenMarkovModel<TEmission, TStats>.ZeroProbability(_data, n, "Baum-Welch cannot fit it; add pseudo-counts or check the data");
-        counts.LogLikelihood += ll;
-        ForwardBackward.AccumulateTransitions(ws.Alpha, ws.Beta, ws.Frame, ws.Scale, model.TransitionSpan, steps, k, counts.Transitions, ws.Work);
-        ForwardBackward.StatePosteriors(ws.Alpha, ws.Beta, steps, k, ws.Beta);
-        for (int j = 0; j < k; j++) counts.Start[j] += ws.Beta[j];
-        model.Emission.Accumulate(counts.Emission, x, steps, ws.Beta);
     }
 
-    private double LogPrior(HiddenMarkovModel<TEmission, TStats> model) =>
-        HmmValidation.DirichletLogPrior(model.StartSpan, _priors.StartPseudocount)
-        + HmmValidation.DirichletLogPrior(model.TransitionSpan, _priors.TransitionPseudocount)
-        + model.Emission.LogPrior();
+    private double LogPrior(HiddenMarkovModel<TEmission, TStats> model) => BaumWelchSteps.LogPrior(model, _priors);
 }
 
 /// <summary>The E-step's expected counts: Σ γ_0 (start), Σ ξ (transitions, K×K), emission statistics, and Σ log p(x_n).</summary>

@@ -28,7 +28,7 @@ public sealed class CpuMixtureBackend : IMixtureBackend
     /// <summary>Points per block (null: chosen per data set).</summary>
     public int? BlockSize { get; }
 
-    private static int AutoBlockSize(int k, int d, int n, int threads)
+    internal static int AutoBlockSize(int k, int d, int n, int threads)
     {
         int b = 128;
         while (b < 1024 && 2L * b * 8 * (k + 2 * d) <= 64 * 1024) b *= 2;

@@ -261,7 +261,7 @@ public sealed partial class GaussianMixture
 }
 
 /// <summary>
-/// EM for a Gaussian mixture as an <see cref="IElboOptimizer"/> (what <see cref="GaussianMixture.Fit"/> runs): the
+/// EM for a Gaussian mixture as an <see cref="IElboOptimizer"/> (what <see cref="GaussianMixture.Fit(NumericTable, FitOptions?, CancellationToken)"/> runs): the
 /// constructor runs the E-step on the start; each step is an M-step (scikit-learn's <c>_m_step</c> with reg_covar) then an
 /// E-step, and returns the total log-likelihood of the new parameters, which never decreases.
 /// </summary>

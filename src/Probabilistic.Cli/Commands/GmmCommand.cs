@@ -25,7 +25,7 @@ public static partial class GmmCommand
 
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = "Data: CSV with a header row, or .npy (float64/float32, C order)", Required = true };
+        var data = new Option<string>("--data") { Description = "Data: CSV with a header row, .npy (float64/float32, C order), or a folder of .npy shards (read out of core)", Required = true };
         var k = new Option<int>("--components", "-k") { Description = "Number of mixture components K (the family's size)", Required = true };
         var covariance = CovarianceOption();
         var maxIter = Conventions.MaxIterations("EM iterations at most");
@@ -48,7 +48,7 @@ public static partial class GmmCommand
         var fit = new Command("fit", "Fit a Gaussian mixture by EM, or by variational inference with --bayesian")
         {
             data, k, covariance, maxIter, tol, seed, restarts, init, backend, threads, output, json,
-            bayes.Bayesian, bayes.WeightPrior, bayes.WeightConcentration, bayes.MeanPrecision, bayes.DegreesOfFreedom,
+            bayes.Bayesian, bayes.WeightPrior, bayes.WeightConcentration, bayes.MeanPrecision, bayes.DegreesOfFreedom, OutOfCoreOption(),
         };
         fit.SetAction((parse, ct) => Task.FromResult(Fit(parse, ct, data, k, covariance, maxIter, tol, seed, restarts, init, backend, threads, output, json, bayes)));
 
@@ -93,14 +93,21 @@ public static partial class GmmCommand
         var initPath = parse.GetValue(initOpt)!;
         var outPath = Checks.Output(parse.GetValue(outputOpt), "-o", new InputFile(dataPath, "--data"), new InputFile(initPath, "--init"));
         bool json = parse.GetValue(jsonOpt);
+        FitOptions fitOptionsFor() => new(parse.GetValue(maxIterOpt), parse.GetValue(tolOpt), parse.GetValue(seedOpt), new FitProgress(error, "prob gmm fit",
+            "iteration", st => string.Create(CultureInfo.InvariantCulture, $"log-likelihood {st.ElboPerObservation:F6} per row")));
+        if (parse.GetValue<bool>(OutOfCoreName) || Directory.Exists(dataPath))
+        {
+            if (bayesian) throw new UsageException("--bayesian fits load their data; out-of-core fits (a folder of shards, --out-of-core) are EM only.");
+            if (choice == BackendChoice.Gpu) throw new UsageException("out-of-core fits (a folder of shards, --out-of-core) run on the CPU; leave out --backend gpu.");
+            var source = NpyRowSource.Open(dataPath);
+            return FitOutOfCore(parse, ct, source, k, type, ReadInit(initPath, k, source.Columns, type, budget), parse.GetValue(restartsOpt), threads, fitOptionsFor(), outPath, json, budget);
+        }
         var table = CliProgress.Loading(error, json, dataPath, () => NumericData.Load(dataPath, budget, ct));
         if (table.Rows < k) throw new DataFormatException(table.Source ?? dataPath, null, GaussianMixture.TooFewRows(table.Rows, k));
         budget.Require(GaussianMixture.EstimateFitBytes(table.Rows, table.Columns, k, type, threads ?? Environment.ProcessorCount),
             string.Create(CultureInfo.InvariantCulture, $"a {type} Gaussian mixture of {k} components on {table.Rows} rows × {table.Columns} columns"),
             "--components or use --covariance diag (D values per component instead of D²)");
-        var progress = new FitProgress(error, "prob gmm fit", "iteration",
-            st => string.Create(CultureInfo.InvariantCulture, $"log-likelihood {st.ElboPerObservation:F6} per row"));
-        var fitOptions = new FitOptions(parse.GetValue(maxIterOpt), parse.GetValue(tolOpt), parse.GetValue(seedOpt), progress);
+        var fitOptions = fitOptionsFor();
         if (bayesian) return FitBayesian(parse, ct, table, k, type, choice, threads, bayes, fitOptions, backendOpt, outPath, json, budget);
         var (initKind, means, start) = ReadInit(initPath, k, table.Columns, type, budget);
         IMixtureBackend backend;
@@ -136,7 +143,7 @@ public static partial class GmmCommand
             else
             {
                 output.WriteLine(trace.ToTable());
-                output.WriteLine(Summary(gmm, table));
+                output.WriteLine(Summary(gmm, gmm.Bic(table)));
                 output.WriteLine($"saved {outPath} ({backend.Name}, {trace.SecondsPerStep.ToString("G4", CultureInfo.InvariantCulture)} s/iteration)");
             }
             return trace.StopReason == StopReason.Cancelled ? FitProgress.Interrupted(error, "prob gmm fit", trace, "iteration", outPath) : CliHost.Ok;
@@ -144,7 +151,7 @@ public static partial class GmmCommand
         finally { (backend as IDisposable)?.Dispose(); }
     }
 
-    private static (MixtureInit, double[]?, GaussianMixtureParameters?) ReadInit(string init, int k, int d, CovarianceType type, Core.MemoryBudget budget)
+    private static (MixtureInit Kind, double[]? Means, GaussianMixtureParameters? Start) ReadInit(string init, int k, int d, CovarianceType type, Core.MemoryBudget budget)
     {
         switch (init.ToLowerInvariant())
         {
@@ -211,13 +218,13 @@ public static partial class GmmCommand
         return CliHost.Ok;
     }
 
-    private static string Summary(GaussianMixture gmm, NumericTable table)
+    private static string Summary(GaussianMixture gmm, double bic)
     {
         var p = gmm.Parameters!;
         var lines = new List<string>();
         for (int c = 0; c < p.Components; c++)
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"  component {c}: weight {p.Weights[c]:F4}, mean [{string.Join(", ", p.Mean(c).Select(v => v.ToString("G6", CultureInfo.InvariantCulture)))}]"));
-        lines.Add(string.Create(CultureInfo.InvariantCulture, $"log-likelihood {gmm.LowerBound:F4} nats ({gmm.LowerBoundPerObservation:F6} per row); BIC {gmm.Bic(table):F2}"));
+        lines.Add(string.Create(CultureInfo.InvariantCulture, $"log-likelihood {gmm.LowerBound:F4} nats ({gmm.LowerBoundPerObservation:F6} per row); BIC {bic:F2}"));
         return string.Join(Environment.NewLine, lines);
     }
 
@@ -231,7 +238,7 @@ public static partial class GmmCommand
             .Fit(table, new FitOptions(MaxIterations: 50, Tolerance: 0, Seed: context.Seed), context.CancellationToken);
         context.CancellationToken.ThrowIfCancellationRequested();
         context.Out.WriteLine(trace.ToTable());
-        context.Out.WriteLine(Summary(gmm, table));
+        context.Out.WriteLine(Summary(gmm, gmm.Bic(table)));
         context.Out.WriteLine("reference: scikit-learn 1.2.1 from the same start after 50 iterations reaches -4.155382 (../shared/peers/README.md)");
     }
 

@@ -46,7 +46,7 @@ public static partial class HmmCommand
     }
 
     private static Option<string> DataOption() => new("--data") { Description = "Sequences: text (one observation per line, blank line between sequences) or .npy rows with --lengths", Required = true };
-    private static Option<string?> LengthsOption() => new("--lengths") { Description = "For .npy data: comma-separated sequence lengths, or a file holding them" };
+    private static Option<string?> LengthsOption() => new("--lengths", "--lengths-file") { Description = "For .npy data or a folder of .npy shards: comma-separated sequence lengths, or a file holding them" };
     private static Option<int?> ThreadsOption() => new("--threads") { Description = "Worker threads (default: all cores)" };
 
     private static Option<string> EmissionOption(bool required = true) =>
@@ -81,6 +81,7 @@ public static partial class HmmCommand
         var command = new Command("fit", "Fit an HMM by Baum-Welch from data alone (a seeded k-means start, as hmmlearn) or from --init")
         {
             data, lengths, states, emission, covariance, mixtures, maxIter, tol, seed, restarts, init, reg, pseudo, output, json, threads,
+            OutOfCoreOption(),
         };
         command.SetAction((parse, ct) =>
         {
@@ -112,6 +113,8 @@ public static partial class HmmCommand
             var fitOptions = new FitOptions(parse.GetValue(maxIter), parse.GetValue(tol), parse.GetValue(seed),
                 new FitProgress(error, "prob hmm fit", "iteration", st => string.Create(CultureInfo.InvariantCulture, $"log-likelihood {st.ElboPerObservation:F6} per observation")));
             var options = new HmmOptions(k, type, r, c, Priors: new HmmPriors(pc, pc), EmissionPseudocount: pc, Restarts: nRestarts, MaxThreads: nThreads, Budget: budget);
+            if (IsOutOfCore(parse, path))
+                return Task.FromResult(FitOutOfCore(parse, ct, family, path, lengthsText, type, r, initPath, options, fitOptions, outPath, asJson, budget));
             int threadCount = nThreads ?? Environment.ProcessorCount;
             IHiddenMarkovModel model;
             ElboTrace trace;
@@ -188,7 +191,7 @@ public static partial class HmmCommand
     /// <summary>--lengths cuts .npy rows into sequences; text files separate sequences by blank lines, so there it is refused, not ignored.</summary>
     private static void CheckLengthsApply(string dataPath, string? lengths)
     {
-        if (lengths is not null && !dataPath.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+        if (lengths is not null && !dataPath.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) && !Directory.Exists(dataPath))
             throw new UsageException($"--lengths applies to .npy data only; in the text file {dataPath} a blank line separates sequences (leave out --lengths, or give the data as .npy).");
     }
 

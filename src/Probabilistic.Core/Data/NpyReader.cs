@@ -186,7 +186,7 @@ public static partial class NpyReader
         return values;
     }
 
-    private static void Convert(string type, ReadOnlySpan<byte> data, Span<double> values)
+    internal static void Convert(string type, ReadOnlySpan<byte> data, Span<double> values)
     {
         switch (type)
         {

@@ -75,14 +75,14 @@ public static class KMeans
         return best;
     }
 
-    private static double SquaredDistance(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    internal static double SquaredDistance(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         double s = 0;
         for (int i = 0; i < a.Length; i++) { double t = a[i] - b[i]; s += t * t; }
         return s;
     }
 
-    private static int NextCategoricalOrUniform(this Random random, double[] weights)
+    internal static int NextCategoricalOrUniform(this Random random, double[] weights)
     {
         double total = 0;
         foreach (var w in weights) total += w;

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Probabilistic.Core;
+using Probabilistic.Core.Data;
+using Probabilistic.Core.Gaussians;
+using Probabilistic.Core.Inference;
+using Probabilistic.Mixtures;
+
+namespace Probabilistic.Cli.Commands;
+
+/// <summary><c>prob gmm fit --data FOLDER</c> (or <c>--out-of-core</c>): EM on rows read from disk in blocks every iteration.</summary>
+public static partial class GmmCommand
+{
+    private const string OutOfCoreName = "--out-of-core";
+
+    private static Option<bool> OutOfCoreOption() => new(OutOfCoreName)
+    {
+        Description = "Read the .npy --data in blocks on every iteration instead of loading it (memory independent of its size); "
+            + "implied when --data is a folder of .npy shards",
+    };
+
+    private static int FitOutOfCore(ParseResult parse, CancellationToken ct, NpyRowSource source, int k, CovarianceType type,
+        (MixtureInit Kind, double[]? Means, GaussianMixtureParameters? Start) init, int restarts, int? threads, FitOptions fitOptions,
+        string outPath, bool json, MemoryBudget budget)
+    {
+        var output = parse.InvocationConfiguration.Output;
+        var backend = new CpuMixtureBackend(threads);
+        var options = new GaussianMixtureOptions(k, type, Restarts: restarts, Init: init.Kind, InitialMeans: init.Means,
+            InitialParameters: init.Start, Backend: backend, Budget: budget);
+        var (gmm, trace) = new GaussianMixture(options).Fit(source, fitOptions, ct);
+        FitProgress.ThrowIfNothingCompleted(trace, ct);
+        gmm.Save(outPath);
+        var p = gmm.Parameters!;
+        // The final E-step's total log-likelihood is Σ log p(x) at the fitted parameters: the criteria need no further pass.
+        double bic = -2 * gmm.LowerBound + gmm.FreeParameters() * Math.Log(source.Rows);
+        double aic = -2 * gmm.LowerBound + 2 * gmm.FreeParameters();
+        if (json)
+        {
+            var o = Conventions.FitJson("gmm fit", outPath, trace);
+            o["bayesian"] = false;
+            o["covarianceType"] = p.CovarianceType.ToString();
+            o["components"] = p.Components;
+            o["dimension"] = p.Dimension;
+            o["rows"] = source.Rows;
+            o["shards"] = source.Shards.Count;
+            o["outOfCore"] = true;
+            o["backend"] = backend.Name;
+            o["restarts"] = options.Restarts;
+            o["logLikelihood"] = gmm.LowerBound;
+            o["logLikelihoodPerObservation"] = gmm.LowerBoundPerObservation;
+            o["bic"] = bic;
+            o["aic"] = aic;
+            o["weights"] = JsonSerializer.SerializeToNode(p.Weights);
+            o["means"] = JsonSerializer.SerializeToNode(Enumerable.Range(0, p.Components).Select(p.Mean).ToArray());
+            o["covariances"] = JsonSerializer.SerializeToNode(p.Covariances);
+            output.WriteLine(o.ToJsonString());
+        }
+        else
+        {
+            output.WriteLine(trace.ToTable());
+            output.WriteLine(Summary(gmm, bic));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"saved {outPath} (cpu, out of core: {source.Rows} rows in {source.Shards.Count} shard{(source.Shards.Count == 1 ? "" : "s")}, {trace.SecondsPerStep:G4} s/iteration)"));
+        }
+        return trace.StopReason == StopReason.Cancelled ? FitProgress.Interrupted(parse.InvocationConfiguration.Error, "prob gmm fit", trace, "iteration", outPath) : CliHost.Ok;
+    }
+}

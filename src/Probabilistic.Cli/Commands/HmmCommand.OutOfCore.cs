@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Probabilistic.Core;
+using Probabilistic.Core.Data;
+using Probabilistic.Core.Gaussians;
+using Probabilistic.Core.Inference;
+using Probabilistic.Core.IO;
+using Probabilistic.Hmm;
+
+namespace Probabilistic.Cli.Commands;
+
+/// <summary>
+/// <c>prob hmm fit --data FOLDER --lengths FILE</c> (or <c>--out-of-core</c> with one .npy): Baum-Welch on sequences read
+/// from disk in chunks of whole sequences every iteration (Gaussian and categorical emissions).
+/// </summary>
+public static partial class HmmCommand
+{
+    private const string OutOfCoreName = "--out-of-core";
+
+    private static Option<bool> OutOfCoreOption() => new(OutOfCoreName)
+    {
+        Description = "Read the .npy --data in chunks of whole sequences on every iteration instead of loading it (gaussian or categorical); "
+            + "implied when --data is a folder of .npy shards",
+    };
+
+    private static bool IsOutOfCore(ParseResult parse, string path) => parse.GetValue<bool>(OutOfCoreName) || Directory.Exists(path);
+
+    private static int FitOutOfCore(ParseResult parse, CancellationToken ct, string family, string path, string? lengthsText, CovarianceType type,
+        double regularization, string? initPath, HmmOptions options, FitOptions fitOptions, string outPath, bool asJson, MemoryBudget budget)
+    {
+        if (family is not ("gaussian" or "categorical"))
+            throw new UsageException($"out-of-core fits (a folder of shards, {OutOfCoreName}) take --emission gaussian or categorical; {family} needs the data in memory.");
+        if (lengthsText is null)
+            throw new UsageException("out-of-core fits need --lengths (a file of sequence lengths: text, or a .npy of integers) to cut the rows into sequences.");
+        var rows = NpyRowSource.Open(path);
+        var source = new SequenceSource(rows, ReadLengths(lengthsText, budget));
+        IHiddenMarkovModel model;
+        ElboTrace trace;
+        double logLikelihood;
+        if (family == "categorical")
+        {
+            var fit = OutOfCoreHmm.FitCategorical(source, options, fitOptions, cancellationToken: ct);
+            (model, trace) = (fit.Model, fit.Trace);
+            logLikelihood = fit.Trace.FinalElbo - (fit.Trace.Count == 0 ? 0 : OutOfCoreHmm.LogPrior(fit.Model, options.Priors));
+        }
+        else
+        {
+            var fit = initPath is null
+                ? OutOfCoreHmm.FitGaussian(source, options, fitOptions, cancellationToken: ct)
+                : OutOfCoreHmm.Fit(source, options, _ => Start(initPath, type, regularization, options.States, source.Dimension, budget), fitOptions,
+                    restarts: 1, cancellationToken: ct);
+            (model, trace) = (fit.Model, fit.Trace);
+            logLikelihood = fit.Trace.FinalElbo - (fit.Trace.Count == 0 ? 0 : OutOfCoreHmm.LogPrior(fit.Model, options.Priors));
+        }
+        FitProgress.ThrowIfNothingCompleted(trace, ct);
+        model.Save(outPath);
+        var o = parse.InvocationConfiguration.Output;
+        if (asJson)
+        {
+            var doc = Conventions.FitJson("hmm fit", outPath, trace);
+            doc["emission"] = family;
+            doc["states"] = options.States;
+            doc["restarts"] = options.Restarts;
+            doc["outOfCore"] = true;
+            doc["shards"] = rows.Shards.Count;
+            doc["sequences"] = source.Count;
+            doc["logLikelihood"] = logLikelihood;
+            doc["logLikelihoodPerObservation"] = logLikelihood / trace.ObservationCount;
+            doc["objective"] = trace.FinalElbo;
+            doc["parameters"] = JsonSerializer.SerializeToNode(HmmModelFile.ToData(model), ModelFile.JsonOptions);
+            o.WriteLine(doc.ToJsonString(ModelFile.JsonOptions));
+        }
+        else
+        {
+            o.WriteLine(trace.ToTable());
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"final log-likelihood {logLikelihood:F4} nats; {trace.TotalElapsed.TotalSeconds:F2} s out of core ({source.Count:N0} sequences in {rows.Shards.Count} shard{(rows.Shards.Count == 1 ? "" : "s")}); model saved to {outPath}"));
+        }
+        return trace.StopReason == StopReason.Cancelled
+            ? FitProgress.Interrupted(parse.InvocationConfiguration.Error, "prob hmm fit", trace, "iteration", outPath) : CliHost.Ok;
+    }
+
+    private static HiddenMarkovModel<Hmm.Emissions.GaussianEmission, GaussianStatistics> Start(string initPath, CovarianceType type, double r,
+        int states, int d, MemoryBudget budget)
+    {
+        var start = GaussianStartPoint.Read(initPath, budget).ToModel(type, r, initPath);
+        if (start.Dimension != d) throw new DataFormatException(initPath, null, $"the start point has dimension {start.Dimension} but the data have {d}");
+        if (start.StateCount != states) throw new DataFormatException(initPath, null, $"the start point has {start.StateCount} states but --states is {states}");
+        return start;
+    }
+
+    /// <summary>Sequence lengths from a .npy of integers (any count), or as <c>--lengths</c> takes them in memory (a list or a text file).</summary>
+    private static int[] ReadLengths(string text, MemoryBudget budget)
+    {
+        if (!text.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) return ParseLengths(text);
+        var array = NpyReader.Read(text, budget);
+        var lengths = new int[array.Data.Length];
+        for (int i = 0; i < lengths.Length; i++)
+        {
+            double v = array.Data[i];
+            lengths[i] = v >= 1 && v <= int.MaxValue && v == Math.Floor(v) ? (int)v
+                : throw new DataFormatException(text, null, string.Create(CultureInfo.InvariantCulture, $"entry {i} (0-based) is {v}, not a sequence length (a whole number >= 1)"));
+        }
+        return lengths;
+    }
+}
