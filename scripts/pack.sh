@@ -2,8 +2,8 @@
 # Packs every library under src/ and the `prob` tool into artifacts/packages (.nupkg with .snupkg symbols beside them).
 #
 #   scripts/pack.sh                 all packages, version from Directory.Build.props
-#   scripts/pack.sh --no-build      pack what `dotnet build -c Release` already built (libraries only; the tool is
-#                                   always built, since it is published ReadyToRun per platform)
+#   scripts/pack.sh --no-build      pack what an earlier pack.sh built in artifacts/build (libraries only; the tool
+#                                   is always built, since it is published ReadyToRun per platform)
 #
 # Then, e.g.:  dotnet tool install -g Probabilistic.Cli --add-source artifacts/packages
 set -euo pipefail
@@ -20,8 +20,10 @@ done
 out=artifacts/packages
 rm -rf "$out"
 mkdir -p "$out"
-# Deterministic paths in the pdbs (/_/src/...) so that the packages do not depend on where the clone lives.
-common=(-c Release --nologo -v quiet -o "$out" -p:ContinuousIntegrationBuild=true)
+# Deterministic paths in the pdbs (/_/src/...) so that the packages do not depend on where the clone lives. The build
+# goes to artifacts/build, apart from the projects' own bin/ and obj/, so packing never rewrites what a running build
+# or test uses.
+common=(-c Release --nologo -v quiet -o "$out" --artifacts-path artifacts/build -p:ContinuousIntegrationBuild=true)
 
 for project in src/*/*.csproj; do
   case "$project" in
