@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Probabilistic.Interactive.Tests;
 
 /// <summary>
-/// <c>scripts/pack.sh</c>, run once for <see cref="PackageTests"/>: every package of this checkout in
+/// <c>scripts/pack.sh</c>, run once for <see cref="PackageTests"/> and <see cref="KernelNotebookTests"/>: every package of this checkout in
 /// <c>artifacts/packages</c>, and the version they carry.
 /// </summary>
 public sealed class PackedFeed
@@ -73,7 +73,8 @@ public sealed class PackedFeed
 /// build and run in a console app whose only package source is <c>artifacts/packages</c>; plots for mixtures come
 /// without TorchSharp; the <c>prob</c> tool installs from the feed and runs its demo.
 /// </summary>
-public sealed class PackageTests(PackedFeed feed, ITestOutputHelper output) : IClassFixture<PackedFeed>
+[Collection(PackedFeedCollection.Name)]
+public sealed class PackageTests(PackedFeed feed, ITestOutputHelper output)
 {
     private string Preview => feed.Version + "-preview";
 
@@ -192,6 +193,13 @@ public sealed class PackageTests(PackedFeed feed, ITestOutputHelper output) : IC
         using var reader = new StreamReader(entry.Open());
         return reader.ReadToEnd();
     }
+}
+
+/// <summary>Tests that use the packages of one scripts/pack.sh run (it runs once, before the first of them).</summary>
+[CollectionDefinition(Name)]
+public sealed class PackedFeedCollection : ICollectionFixture<PackedFeed>
+{
+    public const string Name = "Packages in artifacts/packages";
 }
 
 /// <summary>Runs a child process with stdout and stderr together, killing it (and its children) past a timeout.</summary>
