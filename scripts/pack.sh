@@ -2,19 +2,13 @@
 # Packs every library under src/ and the `prob` tool into artifacts/packages (.nupkg with .snupkg symbols beside them).
 #
 #   scripts/pack.sh                 all packages, version from Directory.Build.props
-#   scripts/pack.sh --no-build      pack what an earlier pack.sh built in artifacts/build (libraries only; the tool
-#                                   is always built, since it is published ReadyToRun per platform)
 #
 # Then, e.g.:  dotnet tool install -g Probabilistic.Cli --add-source artifacts/packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-no_build=()
 for arg in "$@"; do
-  case "$arg" in
-    --no-build) no_build=(--no-build) ;;
-    *) echo "pack.sh: unknown option '$arg' (known: --no-build)" >&2; exit 2 ;;
-  esac
+  echo "pack.sh: unknown option '$arg' (it takes none)" >&2; exit 2
 done
 
 out=artifacts/packages
@@ -26,11 +20,10 @@ mkdir -p "$out"
 common=(-c Release --nologo -v quiet -o "$out" --artifacts-path artifacts/build -p:ContinuousIntegrationBuild=true)
 
 for project in src/*/*.csproj; do
-  case "$project" in
-    src/Probabilistic.Cli/*) dotnet pack "$project" "${common[@]}" ;;
-    *) dotnet pack "$project" "${common[@]}" "${no_build[@]}" ;;
-  esac
+  dotnet pack "$project" "${common[@]}"
 done
+# The build holds LibTorch for every platform (the tool's portable build) and per platform: gigabytes, not kept.
+rm -rf artifacts/build
 
 # NuGet never re-reads a package id and version it has already extracted into the global packages folder, so a copy from
 # an earlier pack of this version would hide the new one from every consumer on this machine (console apps, notebooks,
