@@ -88,7 +88,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 if [ -f dotnet-tools.json ]; then
   dotnet tool restore >/dev/null
-  if ! jupyter kernelspec list 2>/dev/null | grep -q '^ *\.net-csharp '; then
+  specs=$(jupyter kernelspec list 2>/dev/null || true)   # read whole: grep -q would end the pipe early under pipefail
+  if ! grep -q '^ *\.net-csharp ' <<<"$specs"; then
     echo "setup: registering the .NET Interactive kernels with Jupyter"
     dotnet interactive jupyter install
   fi
