@@ -77,4 +77,24 @@ dotnet --list-runtimes | grep -q '^Microsoft.AspNetCore.App 10\.' \
 if [ -f Probabilistic.sln ]; then
   dotnet restore Probabilistic.sln --verbosity quiet
 fi
+
+# --- Notebooks on the real kernel: Jupyter's Debian packages, .NET Interactive (a local tool: dotnet-tools.json) and
+#     its .net-csharp kernel spec, which the test suite runs every notebook on (scripts/run-notebooks.py) ---
+missing=()
+for p in jupyter-core jupyter-client jupyter-nbconvert python3-nbclient python3-nbformat; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Jupyter's pieces: ${missing[*]}"
+  apt_update_once
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}"
+fi
+if [ -f dotnet-tools.json ]; then
+  dotnet tool restore >/dev/null
+  specs=$(jupyter kernelspec list 2>/dev/null || true)   # read whole: grep -q would end the pipe early under pipefail
+  if ! grep -q '^ *\.net-csharp ' <<<"$specs"; then
+    echo "setup: registering the .NET Interactive kernels with Jupyter"
+    dotnet interactive jupyter install
+  fi
+fi
 echo "setup: ready"

@@ -3,8 +3,6 @@
 //   dotnet run -c Release --project tools/NotebookRunner -- export notebooks/*.ipynb
 // Run: dotnet run notebooks/cs/00-core.cs [-- OUTPUT_FOLDER]   (plots: PNG files in OUTPUT_FOLDER, default 00-core.out beside this file)
 // </auto-generated>
-#:package ScottPlot@5.1.59
-#:project ../../src/Probabilistic.Core/Probabilistic.Core.csproj
 #:project ../../src/Probabilistic.Interactive/Probabilistic.Interactive.csproj
 #:property ManagePackageVersionsCentrally=false
 #:property TreatWarningsAsErrors=false

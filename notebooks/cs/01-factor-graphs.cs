@@ -3,7 +3,6 @@
 //   dotnet run -c Release --project tools/NotebookRunner -- export notebooks/*.ipynb
 // Run: dotnet run notebooks/cs/01-factor-graphs.cs [-- OUTPUT_FOLDER]   (plots: PNG files in OUTPUT_FOLDER, default 01-factor-graphs.out beside this file)
 // </auto-generated>
-#:project ../../src/Probabilistic.Core/Probabilistic.Core.csproj
 #:project ../../src/Probabilistic.FactorGraphs/Probabilistic.FactorGraphs.csproj
 #:project ../../src/Probabilistic.Interactive/Probabilistic.Interactive.csproj
 #:property ManagePackageVersionsCentrally=false

@@ -3,10 +3,6 @@
 //   dotnet run -c Release --project tools/NotebookRunner -- export notebooks/*.ipynb
 // Run: dotnet run notebooks/cs/02-gaussian-mixtures.cs [-- OUTPUT_FOLDER]   (plots: PNG files in OUTPUT_FOLDER, default 02-gaussian-mixtures.out beside this file)
 // </auto-generated>
-#:package ScottPlot@5.1.59
-#:package ILGPU@1.5.3
-#:project ../../src/Probabilistic.Core/Probabilistic.Core.csproj
-#:project ../../src/Probabilistic.Mixtures/Probabilistic.Mixtures.csproj
 #:project ../../src/Probabilistic.Mixtures.Gpu/Probabilistic.Mixtures.Gpu.csproj
 #:project ../../src/Probabilistic.Interactive/Probabilistic.Interactive.csproj
 #:property ManagePackageVersionsCentrally=false

@@ -3,11 +3,9 @@
 //   dotnet run -c Release --project tools/NotebookRunner -- export notebooks/*.ipynb
 // Run: dotnet run notebooks/cs/04-vae.cs [-- OUTPUT_FOLDER]   (plots: PNG files in OUTPUT_FOLDER, default 04-vae.out beside this file)
 // </auto-generated>
-#:package ScottPlot@5.1.59
-#:package TorchSharp@0.107.0
-#:project ../../src/Probabilistic.Core/Probabilistic.Core.csproj
 #:project ../../src/Probabilistic.Vae/Probabilistic.Vae.csproj
 #:project ../../src/Probabilistic.Interactive/Probabilistic.Interactive.csproj
+#:package TorchSharp-cpu@0.107.0
 #:property ManagePackageVersionsCentrally=false
 #:property TreatWarningsAsErrors=false
 #:property PublishAot=false

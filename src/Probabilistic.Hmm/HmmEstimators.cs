@@ -116,6 +116,15 @@ public abstract class HmmEstimator<TEmission, TStats>
 }
 
 /// <summary>A Gaussian HMM from data (hmmlearn's <c>GaussianHMM(n_components, covariance_type).fit(X, lengths)</c>).</summary>
+/// <example>
+/// <code>
+/// var data = SequenceSet.FromTables([NumericData.Load("datasets/faithful.csv")]);
+/// var (model, trace) = new GaussianHmm(new HmmOptions(States: 2)).Fit(data, new FitOptions(Seed: 0));
+/// double score = model.Score(data);
+/// model.Save("faithful.hmm.json");
+/// var loaded = HiddenMarkovModel&lt;GaussianEmission, GaussianStatistics&gt;.Load("faithful.hmm.json");
+/// </code>
+/// </example>
 public sealed class GaussianHmm(HmmOptions options) : HmmEstimator<GaussianEmission, GaussianStatistics>(options)
 {
     /// <inheritdoc/>

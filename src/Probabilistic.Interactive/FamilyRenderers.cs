@@ -1,7 +1,6 @@
 using System.Globalization;
 using Probabilistic.Hmm;
 using Probabilistic.Mixtures;
-using Probabilistic.Vae;
 using Probabilistic.Core.Gaussians;
 
 namespace Probabilistic.Interactive;
@@ -9,7 +8,8 @@ namespace Probabilistic.Interactive;
 /// <summary>
 /// How the model families' own types look in a notebook: a factor-graph distribution as its short line and a small
 /// density or bar plot (<see cref="DistributionPlots"/>), a fitted mixture as a table (plus covariance ellipses in 2-D),
-/// an HMM as its transition heat map, VAE images as a grid.
+/// an HMM as its transition heat map. The VAE's displays live in Probabilistic.Vae.Interactive, so that plots never
+/// pull TorchSharp in.
 /// </summary>
 internal static class FamilyRenderers
 {
@@ -18,8 +18,6 @@ internal static class FamilyRenderers
         DistributionPlots.AddRenderers();
         DisplayRenderers.Add<GaussianMixture>(Mixture);
         DisplayRenderers.Add<IHiddenMarkovModel>(HiddenMarkovModel);
-        DisplayRenderers.Add<VaeDataset>(d => Images(d, $"{d.Count} images, {d.Height}x{d.Width}"));
-        DisplayRenderers.Add<VariationalAutoencoder>(v => Images(v.Sample(32, seed: 0), $"VAE {v.Architecture}: 32 samples (seed 0)"));
     }
 
     private static DisplayData Mixture(GaussianMixture model)
@@ -45,12 +43,5 @@ internal static class FamilyRenderers
                 matrix[i, j] = model.Transitions[i * k + j];
         var text = $"HMM: {k} states, {model.Family} emissions, {model.Dimension}-D";
         return DisplayRenderers.FromPlot(Plots.HeatMap(matrix, title: text + ": transitions", xLabel: "to state", yLabel: "from state"), text);
-    }
-
-    private static DisplayData Images(VaeDataset data, string text)
-    {
-        int n = Math.Min(data.Count, 64);
-        var images = Enumerable.Range(0, n).Select(i => data.Values.AsSpan(i * data.Dimension, data.Dimension).ToArray()).ToArray();
-        return DisplayRenderers.FromPlot(Plots.ImageGrid(images, data.Width, data.Height, columns: 8, title: text), text);
     }
 }

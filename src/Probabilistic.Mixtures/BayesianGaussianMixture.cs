@@ -59,6 +59,15 @@ public sealed record BayesianGaussianMixtureOptions(
 /// <see cref="IMixtureBackend"/> E-step as EM), and the trace holds the full variational lower bound
 /// Σₙ log Σ_k ρ_nk − KL(q(π)‖p(π)) − Σ_k KL(q(μ_k,Λ_k)‖p(μ_k,Λ_k)), which never decreases.
 /// </summary>
+/// <example>
+/// <code>
+/// var data = NumericData.Load("datasets/faithful.csv");
+/// var (model, trace) = new BayesianGaussianMixture(new BayesianGaussianMixtureOptions(Components: 6)).Fit(data, new FitOptions(Seed: 0));
+/// double score = model.Score(data);
+/// model.Save("faithful.bgmm.json");
+/// var loaded = BayesianGaussianMixture.Load("faithful.bgmm.json");
+/// </code>
+/// </example>
 public sealed partial class BayesianGaussianMixture
 {
     /// <summary>An unfitted model.</summary>

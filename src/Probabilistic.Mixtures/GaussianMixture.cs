@@ -22,6 +22,15 @@ namespace Probabilistic.Mixtures;
 /// <see cref="ScorePerObservation(NumericTable)"/>, <see cref="LowerBoundPerObservation"/>), so scikit-learn's
 /// <c>score</c> (a mean) is <see cref="ScorePerObservation(NumericTable)"/> here.
 /// </remarks>
+/// <example>
+/// <code>
+/// var data = NumericData.Load("datasets/faithful.csv");
+/// var (model, trace) = new GaussianMixture(new GaussianMixtureOptions(Components: 2)).Fit(data, new FitOptions(Seed: 0));
+/// double score = model.Score(data);          // total log-likelihood in nats; ScorePerObservation is scikit-learn's score
+/// model.Save("faithful.gmm.json");
+/// var loaded = GaussianMixture.Load("faithful.gmm.json");
+/// </code>
+/// </example>
 public sealed partial class GaussianMixture
 {
     /// <summary>An unfitted model.</summary>

@@ -4,7 +4,7 @@ using Probabilistic.Core.Gaussians;
 namespace Probabilistic.Mixtures;
 
 /// <summary>
-/// The algorithm-level seam between <see cref="GaussianMixture"/> and the hardware (STYLE.md §3): a backend binds a
+/// The algorithm-level seam between <see cref="GaussianMixture"/> and the hardware: a backend binds a
 /// data set once (a GPU backend uploads it and keeps it on the device across iterations) and then runs E-steps.
 /// </summary>
 public interface IMixtureBackend

@@ -72,7 +72,7 @@ public static class PngWriter
     }
 
     /// <summary>CRC-32 of <paramref name="data"/> as PNG defines it (initial 0xFFFFFFFF, final XOR 0xFFFFFFFF).</summary>
-    public static uint Crc32(ReadOnlySpan<byte> data) => Crc32(data, 0xFFFFFFFFu) ^ 0xFFFFFFFFu;
+    internal static uint Crc32(ReadOnlySpan<byte> data) => Crc32(data, 0xFFFFFFFFu) ^ 0xFFFFFFFFu;
 
     private static uint Crc32(ReadOnlySpan<byte> data, uint crc)
     {

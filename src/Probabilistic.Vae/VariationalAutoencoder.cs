@@ -17,6 +17,15 @@ public sealed record LatentCode(float[] Mean, float[] LogVariance, int Count, in
 /// <see cref="VaeTrainer"/> through Core's ElboDriver, evaluated by the ELBO and the importance-weighted bound
 /// (Burda et al. 2015), saved with <see cref="VaeFile"/>.
 /// </summary>
+/// <example>
+/// <code>
+/// var data = MnistData.Load("datasets/mnist-sample", MnistSplit.Train);
+/// var (model, trace) = VariationalAutoencoder.Create(VaeArchitecture.Mlp(28, 28, 400, 20), seed: 0).Fit(data, new FitOptions(MaxIterations: 2, Seed: 0));
+/// double score = model.Score(data);
+/// model.Save("mnist.vae");
+/// var loaded = VariationalAutoencoder.Load("mnist.vae");
+/// </code>
+/// </example>
 public sealed partial class VariationalAutoencoder : IDisposable
 {
     internal VaeNetwork Network { get; }

@@ -1,9 +1,14 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Probabilistic.NotebookRunner;
 
 namespace Probabilistic.Interactive.Tests;
 
-/// <summary>Every notebook in notebooks/ runs, cell by cell, and its closing expectations hold (Pyro's test_examples.py idea).</summary>
+/// <summary>
+/// Every notebook in notebooks/ runs, cell by cell, and its closing expectations hold (Pyro's test_examples.py idea), in the
+/// project's own Roslyn-scripting runner: a fast pre-check against the library's sources. What the suite trusts is the run
+/// on the real kernel from the packages (<see cref="KernelNotebookTests"/>), whose outputs are the committed ones.
+/// </summary>
 [Collection(ConsoleCollection.Name)]
 public sealed class NotebookTests
 {
@@ -22,15 +27,7 @@ public sealed class NotebookTests
     {
         var path = Path.Combine(RepoPaths.Notebooks, name);
         var notebook = Notebook.Load(path);
-        var results = await NotebookExecutor.RunAsync(notebook, recordOutputs: true); // throws NotebookCellException naming the cell
-
-        // The committed notebook carries the outputs of a run (`NotebookRunner all notebooks/` was run after the last edit):
-        // the same cells have outputs of the same kinds. Bytes may differ (fonts), so kinds are compared, not images.
-        var committed = Notebook.Load(path);
-        var committedKinds = OutputKinds(committed);
-        var freshKinds = OutputKinds(notebook);
-        Assert.True(freshKinds.SequenceEqual(committedKinds),
-            $"{name}: the committed outputs ({string.Join(" | ", committedKinds)}) differ from a fresh run's ({string.Join(" | ", freshKinds)}); run `dotnet run -c Release --project tools/NotebookRunner -- all notebooks/` and commit.");
+        var results = await NotebookExecutor.RunAsync(notebook, recordOutputs: false); // throws NotebookCellException naming the cell
         Assert.True(results.Count > 0, $"{name}: at least one code cell ran");
     }
 
@@ -56,22 +53,24 @@ public sealed class NotebookTests
     public void The_core_notebook_has_its_plots_committed()
     {
         var notebook = Notebook.Load(Path.Combine(RepoPaths.Notebooks, "00-core.ipynb"));
+        // The kernel shows a plot as text/html holding the PNG inline (<img src="data:image/png;base64,...">).
         var pngs = notebook.Cells.SelectMany(c => c!["outputs"] as JsonArray ?? [])
-            .Select(o => o!["data"]?["image/png"]?.GetValue<string>()).OfType<string>().ToList();
-        Assert.True(pngs.Count >= 2, $"00-core.ipynb holds the ELBO trace and density plots as image/png outputs (found {pngs.Count})");
+            .Select(o => o!["data"]?["text/html"] switch
+            {
+                JsonArray lines => string.Concat(lines.Select(l => l!.GetValue<string>())),
+                JsonValue v => v.GetValue<string>(),
+                _ => null,
+            })
+            .OfType<string>()
+            .SelectMany(html => Regex.Matches(html, "data:image/png;base64,([A-Za-z0-9+/=]+)").Select(m => m.Groups[1].Value))
+            .ToList();
+        Assert.True(pngs.Count >= 2, $"00-core.ipynb holds the ELBO trace and density plots as inline PNGs in its outputs (found {pngs.Count})");
         foreach (var png in pngs)
             Assert.Equal((Plots.DefaultWidth, Plots.DefaultHeight), RepoPaths.PngSize(Convert.FromBase64String(png)));
         var kernel = notebook.Root["metadata"]?["kernelspec"];
         Assert.Equal(".net-csharp", kernel?["name"]?.GetValue<string>());
         Assert.Equal("C#", kernel?["language"]?.GetValue<string>());
     }
-
-    private static List<string> OutputKinds(Notebook notebook) =>
-        notebook.Cells
-            .Where(c => Notebook.CellType(c!) == "code")
-            .Select(c => string.Join(",", (c!["outputs"] as JsonArray ?? []).Select(o =>
-                o!["output_type"]!.GetValue<string>() + (o["data"] is JsonObject d ? "[" + string.Join("+", d.Select(p => p.Key)) + "]" : ""))))
-            .ToList();
 }
 
 /// <summary>Tests that run notebook cells (which redirect Console and the current directory) run one at a time.</summary>

@@ -11,7 +11,8 @@ namespace Probabilistic.NotebookRunner;
 /// </summary>
 /// <remarks>
 /// <para>Directives: <c>#r "…/src/P/bin/Release/net10.0/P.dll"</c> becomes <c>#:project …/src/P/P.csproj</c> (relative to the
-/// exported file); <c>#r "nuget: Id, Version"</c> becomes <c>#:package Id@Version</c>. Central package management is switched off
+/// exported file); <c>#r "nuget: Id, Version"</c> becomes <c>#:project …/src/Id/Id.csproj</c> for this repository's own packages
+/// and <c>#:package Id@Version</c> for others. Central package management is switched off
 /// for the app (<c>#:property ManagePackageVersionsCentrally=false</c>: a versioned <c>#:package</c> is an error under it; the
 /// referenced projects keep their central versions). Warnings are not errors in the app (notebook code is script code).</para>
 /// <para>Code: <c>using</c> directives are hoisted to the top, type declarations (classes, records, structs, enums, interfaces)
@@ -59,7 +60,9 @@ public static partial class FileAppExporter
             foreach (var reference in references)
             {
                 var directive = reference.IsPackage
-                    ? $"#:package {reference.Package}" + (reference.Version is null ? "" : $"@{reference.Version}")
+                    ? SourceProjectOf(reference.Package!, notebookDir, appDir) is { } project
+                        ? $"#:project {project}"
+                        : $"#:package {reference.Package}" + (reference.Version is null ? "" : $"@{reference.Version}")
                     : $"#:project {ProjectOf(reference, notebookDir, appDir, notebook.Name, cellIndex)}";
                 if (!directives.Contains(directive)) directives.Add(directive);
             }
@@ -109,6 +112,16 @@ public static partial class FileAppExporter
         sb.Append(body);
         if (types.Length > 0) sb.Append("// ── types declared in the notebook ──\n").Append(types);
         return sb.ToString().TrimEnd('\n') + "\n";
+    }
+
+    /// <summary>
+    /// For a package built from this repository (src/Id/Id.csproj beside the notebooks' folder), that project relative to the
+    /// app: the export runs from source, without the feed of scripts/pack.sh. Otherwise null.
+    /// </summary>
+    private static string? SourceProjectOf(string package, string notebookDir, string appDir)
+    {
+        var project = Path.GetFullPath(Path.Combine(notebookDir, "..", "src", package, package + ".csproj"));
+        return File.Exists(project) ? Path.GetRelativePath(appDir, project).Replace('\\', '/') : null;
     }
 
     private static string ProjectOf(ReferenceDirective reference, string notebookDir, string appDir, string notebook, int cell)

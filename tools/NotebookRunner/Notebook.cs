@@ -111,6 +111,7 @@ public sealed class Notebook
     public void AddMarkdown(string text) => Cells.Add(new JsonObject
     {
         ["cell_type"] = "markdown",
+        ["id"] = NextCellId(),
         ["metadata"] = new JsonObject(),
         ["source"] = Lines(text),
     });
@@ -120,6 +121,7 @@ public sealed class Notebook
     {
         ["cell_type"] = "code",
         ["execution_count"] = null,
+        ["id"] = NextCellId(),
         ["metadata"] = new JsonObject
         {
             ["dotnet_interactive"] = new JsonObject { ["language"] = "csharp" },
@@ -128,6 +130,14 @@ public sealed class Notebook
         ["outputs"] = new JsonArray(),
         ["source"] = Lines(code),
     });
+
+    /// <summary>A cell id (nbformat 4.5) not yet used in this notebook: cell-NN from the cell's position.</summary>
+    private string NextCellId()
+    {
+        var used = Cells.Select(c => c?["id"]?.GetValue<string>()).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        for (int n = Cells.Count; ; n++)
+            if (used.Add($"cell-{n:D2}")) return $"cell-{n:D2}";
+    }
 
     /// <summary>The notebook as nbformat JSON text (one-space indent, as Jupyter writes it, final newline).</summary>
     public string ToJson() => Root.ToJsonString(WriteOptions) + "\n";

@@ -9,6 +9,19 @@ namespace Probabilistic.FactorGraphs.Models;
 /// Runs inference on the model reachable from a variable, as Infer.NET's engine does, without a code-generation step:
 /// the model is compiled to a factor graph with plates once per structure and re-run when observed values change.
 /// </summary>
+/// <example>
+/// <code>
+/// var data = new[] { 4.8, 5.3, 5.1, 4.6, 5.5 };
+/// var mean = Variable.GaussianFromMeanAndVariance(0, 100);
+/// var n = new Range(data.Length);
+/// var x = Variable.Array&lt;double&gt;(n);
+/// x[n] = Variable.GaussianFromMeanAndVariance(mean, 1).ForEach(n);
+/// x.ObservedValue = data;
+/// var engine = new InferenceEngine();                 // expectation propagation by default
+/// Gaussian posterior = engine.Infer&lt;Gaussian&gt;(mean);
+/// double logEvidence = engine.LastTrace!.FinalElbo;
+/// </code>
+/// </example>
 public sealed class InferenceEngine
 {
     private readonly List<State> _cache = [];

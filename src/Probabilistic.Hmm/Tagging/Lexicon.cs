@@ -64,7 +64,7 @@ public sealed class Lexicon
     }
 
     /// <summary>Accumulates word–tag pairs, then builds a <see cref="Lexicon"/>.</summary>
-    public sealed class Builder
+    internal sealed class Builder
     {
         private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
         private readonly List<Dictionary<int, int>> _counts = [];

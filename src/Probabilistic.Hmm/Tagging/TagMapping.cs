@@ -10,7 +10,7 @@ public enum TagSet
 
     /// <summary>
     /// Normalised Brown tags (104 on the full corpus): lower-cased, a leading <c>fw-</c> dropped, the part before the
-    /// first <c>+</c> kept, trailing <c>-tl</c>/<c>-hl</c>/<c>-nc</c> stripped repeatedly — as ../shared/peers/brown.py does.
+    /// first <c>+</c> kept, trailing <c>-tl</c>/<c>-hl</c>/<c>-nc</c> stripped repeatedly (the usual normalisation of the Brown tag set).
     /// </summary>
     Normalised,
 

@@ -13,7 +13,7 @@ namespace Probabilistic.Mixtures.Kernels;
 /// by the CPU backend: a block of points stored dimension-major (SoA), SIMD across points with
 /// <see cref="Vector{T}"/>, the E-step and the M-step statistics fused, no allocation.
 /// </summary>
-public static class EStepKernels
+internal static class EStepKernels
 {
     /// <summary>
     /// log w_k + log N(x_n; μ_k, Σ_k) for every row of <paramref name="x"/> [n×D] into <paramref name="logProb"/> [n×K]
@@ -321,7 +321,7 @@ public static class EStepKernels
 }
 
 /// <summary>Scratch buffers of one worker of <see cref="EStepKernels.EStepBlock"/>, allocated once per fit.</summary>
-public sealed class EStepWorkspace
+internal sealed class EStepWorkspace
 {
     /// <summary>Buffers for blocks of <paramref name="blockSize"/> points (a multiple of 4 <see cref="Vector{T}.Count"/>).</summary>
     public EStepWorkspace(int components, int dimension, int blockSize)

@@ -8,7 +8,7 @@ namespace Probabilistic.Mixtures.Kernels;
 /// covariance diagonal, 10·ε added to every N_k), from centred sufficient statistics instead of the responsibility matrix,
 /// so one pass over the data serves the E-step and the M-step, and the same start gives scikit-learn's answer.
 /// </summary>
-public static class MStepKernels
+internal static class MStepKernels
 {
     /// <summary>Weights n_k / Σn_k, means, and covariances of type <paramref name="type"/> from the statistics.</summary>
     public static GaussianMixtureParameters EstimateGaussianParameters(GaussianStatistics s, double regCovar, CovarianceType type)
