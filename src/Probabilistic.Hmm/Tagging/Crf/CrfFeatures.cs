@@ -54,15 +54,23 @@ internal sealed class CrfFeatures
     public static void Extract<TSink>(IReadOnlyList<string> words, int i, string? suffixClass, CrfTemplates templates, Span<char> buffer,
         ref TSink sink) where TSink : struct, IKeySink
     {
-        string w = words[i];
-        if (templates == CrfTemplates.WordIdentity)
-        {
-            sink.Add(Key(buffer, 'w', w.AsSpan(0, Math.Min(w.Length, 64))));
-            return;
-        }
+        Own(words[i], i == 0, suffixClass, templates, buffer, ref sink);
+        if (templates == CrfTemplates.WordIdentity) return;
+        Neighbour(i >= 2 ? words[i - 2] : "<s>", 'p', buffer, ref sink);
+        Neighbour(i >= 1 ? words[i - 1] : "<s>", 'q', buffer, ref sink);
+        Neighbour(i + 1 < words.Count ? words[i + 1] : "</s>", 'r', buffer, ref sink);
+        Neighbour(i + 2 < words.Count ? words[i + 2] : "</s>", 's', buffer, ref sink);
+        if (i + 1 < words.Count) NextSuffix(words[i + 1], buffer, ref sink);
+    }
+
+    /// <summary>The attributes of a word by itself (at the sentence start when <paramref name="initial"/>).</summary>
+    public static void Own<TSink>(string w, bool initial, string? suffixClass, CrfTemplates templates, Span<char> buffer, ref TSink sink)
+        where TSink : struct, IKeySink
+    {
         int len = Math.Min(w.Length, 64);
-        sink.Add(Key(buffer, 'b', ""));
         sink.Add(Key(buffer, 'w', w.AsSpan(0, len)));
+        if (templates == CrfTemplates.WordIdentity) return;
+        sink.Add(Key(buffer, 'b', ""));
         Span<char> lower = stackalloc char[len];
         w.AsSpan(0, len).ToLowerInvariant(lower);
         sink.Add(Key(buffer, 'l', lower));
@@ -74,21 +82,40 @@ internal sealed class CrfFeatures
         Span<char> shape = stackalloc char[len];
         int sl = Shape(w.AsSpan(0, len), shape);
         sink.Add(Key(buffer, 'h', shape[..sl]));
-        if (i == 0) sink.Add(Key(buffer, 'H', shape[..sl]));
-        Neighbour(words, i - 2, 'p', buffer, ref sink);
-        Neighbour(words, i - 1, 'q', buffer, ref sink);
-        Neighbour(words, i + 1, 'r', buffer, ref sink);
-        Neighbour(words, i + 2, 's', buffer, ref sink);
-        if (i + 1 < words.Count)
-        {
-            var next = words[i + 1];
-            int nl = Math.Min(next.Length, 64);
-            Span<char> nlow = stackalloc char[nl];
-            next.AsSpan(0, nl).ToLowerInvariant(nlow);
-            sink.Add(Key(buffer, 't', nlow[Math.Max(0, nl - 3)..]));
-        }
+        if (initial) sink.Add(Key(buffer, 'H', shape[..sl]));
         if (suffixClass is not null) sink.Add(Key(buffer, 'u', suffixClass));
     }
+
+    /// <summary>A word as the neighbour at −2, −1, +1 or +2 (template p, q, r, s): its lower-case form; "&lt;s&gt;" / "&lt;/s&gt;" past the ends.</summary>
+    public static void Neighbour<TSink>(string w, char template, Span<char> buffer, ref TSink sink) where TSink : struct, IKeySink
+    {
+        if (w is "<s>" or "</s>") { sink.Add(Key(buffer, template, w)); return; }
+        int len = Math.Min(w.Length, 64);
+        Span<char> lower = stackalloc char[len];
+        w.AsSpan(0, len).ToLowerInvariant(lower);
+        sink.Add(Key(buffer, template, lower));
+    }
+
+    /// <summary>The next word's last three letters, lower case (template t).</summary>
+    public static void NextSuffix<TSink>(string next, Span<char> buffer, ref TSink sink) where TSink : struct, IKeySink
+    {
+        int nl = Math.Min(next.Length, 64);
+        Span<char> low = stackalloc char[nl];
+        next.AsSpan(0, nl).ToLowerInvariant(low);
+        sink.Add(Key(buffer, 't', low[Math.Max(0, nl - 3)..]));
+    }
+
+    /// <summary>The ids (those in the index) of the attribute keys that <paramref name="extract"/> produces.</summary>
+    public int[] Ids(Span<char> buffer, List<int> scratch, ExtractAction extract)
+    {
+        scratch.Clear();
+        var sink = new IdSink(_lookup, scratch);
+        extract(buffer, ref sink);
+        return scratch.ToArray();
+    }
+
+    /// <summary>A producer of attribute keys for <see cref="Ids"/>.</summary>
+    public delegate void ExtractAction(Span<char> buffer, ref IdSink sink);
 
     /// <summary>Appends the ids of token <paramref name="i"/>'s attributes that are in the index.</summary>
     public void AttributeIds(IReadOnlyList<string> words, int i, string? suffixClass, CrfTemplates templates, Span<char> buffer, List<int> ids)
@@ -100,17 +127,6 @@ internal sealed class CrfFeatures
     /// <summary>The features of attribute <paramref name="attribute"/>: (tag, feature index) through <see cref="FeatureStart"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<int> TagsOf(int attribute) => FeatureTags.AsSpan(FeatureStart[attribute], FeatureStart[attribute + 1] - FeatureStart[attribute]);
-
-    private static void Neighbour<TSink>(IReadOnlyList<string> words, int j, char template, Span<char> buffer, ref TSink sink) where TSink : struct, IKeySink
-    {
-        if (j < 0) { sink.Add(Key(buffer, template, "<s>")); return; }
-        if (j >= words.Count) { sink.Add(Key(buffer, template, "</s>")); return; }
-        var w = words[j];
-        int len = Math.Min(w.Length, 64);
-        Span<char> lower = stackalloc char[len];
-        w.AsSpan(0, len).ToLowerInvariant(lower);
-        sink.Add(Key(buffer, template, lower));
-    }
 
     // X upper, x lower, d digit, the character itself otherwise; runs of one class collapsed.
     private static int Shape(ReadOnlySpan<char> w, Span<char> shape)
@@ -139,8 +155,10 @@ internal sealed class CrfFeatures
         void Add(ReadOnlySpan<char> key);
     }
 
-    private readonly struct IdSink(Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup, List<int> ids) : IKeySink
+    /// <summary>Collects the ids of keys in the index.</summary>
+    public readonly struct IdSink(Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup, List<int> ids) : IKeySink
     {
+        /// <inheritdoc/>
         public void Add(ReadOnlySpan<char> key)
         {
             if (lookup.TryGetValue(key, out var id)) ids.Add(id);

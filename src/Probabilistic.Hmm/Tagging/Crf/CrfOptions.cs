@@ -32,7 +32,7 @@ public enum CrfTemplates
 /// iterations (L-BFGS iterations or perceptron epochs), the tolerance and the seed are the <see cref="Core.Inference.FitOptions"/>.
 /// </summary>
 /// <param name="Training">Conditional likelihood (the CRF) or the averaged perceptron.</param>
-/// <param name="L2">c in the penalty c·‖w‖² (CRFsuite's c2); conditional likelihood only.</param>
+/// <param name="L2">c in the penalty c·‖w‖² on the summed log-likelihood; the default 1 is CRFsuite's default c2 (the same penalty).</param>
 /// <param name="MinFeatureCount">An observation attribute (a word, suffix, neighbour, ...) is kept when it fires on at least this many training tokens.</param>
 /// <param name="RareWordThreshold">
 /// Words seen at most this often feed the suffix model (TnT's unknown-word model) and, like unknown words, take the
@@ -45,7 +45,7 @@ public enum CrfTemplates
 /// <param name="MaxThreads">Worker threads for the conditional likelihood (null: all cores); the result does not depend on it.</param>
 public sealed record CrfOptions(
     CrfTraining Training = CrfTraining.ConditionalLikelihood,
-    double L2 = 0.05,
+    double L2 = 1.0,
     int MinFeatureCount = 1,
     int RareWordThreshold = 10,
     int MaxSuffixLength = 10,

@@ -128,22 +128,8 @@ public sealed partial class CrfTagger
         var tagger = new CrfTagger(tags, tagSet, universalMap, options, lex, suffixes, features, new double[s2 + features.Count]);
 
         var corpus = new Sentence[kept.Count];
-        for (int k = 0; k < kept.Count; k++)
-        {
-            var (words, gold) = kept[k];
-            int n = words.Length;
-            var offsets = new int[n + 1];
-            var cands = new int[n][];
-            for (int i = 0; i < n; i++) { cands[i] = tagger.Candidates(words[i], i == 0).Tags; offsets[i + 1] = offsets[i] + cands[i].Length; }
-            var flat = new int[offsets[n]];
-            var goldIndex = new int[n];
-            for (int i = 0; i < n; i++)
-            {
-                cands[i].CopyTo(flat, offsets[i]);
-                goldIndex[i] = Array.IndexOf(cands[i], gold[i]);
-            }
-            corpus[k] = new Sentence(offsets, flat, goldIndex, perTokenOffsets[k], corpusAttributes[k]);
-        }
+        var ws = new Workspace(tags.Length);
+        for (int k = 0; k < kept.Count; k++) corpus[k] = tagger.Prepare(kept[k].Words, kept[k].Tags, ws);
         return (tagger, corpus);
     }
 
@@ -173,28 +159,40 @@ public sealed partial class CrfTagger
         var expTransitions = new double[t];
         for (int k = 0; k < t; k++) expTransitions[k] = Math.Exp(Weights[k]);
         var g = new double[Weights.Length];
-        double value = -AddNegativeLogLikelihood(corpus, 0, corpus.Length, Weights, expTransitions, ws, g)
+        var empirical = Empirical(corpus);
+        double value = System.Numerics.Tensors.TensorPrimitives.Dot(Weights, empirical)
+            - AddLogPartitions(corpus, 0, corpus.Length, Weights, expTransitions, ws, g)
             - Options.L2 * System.Numerics.Tensors.TensorPrimitives.Dot(Weights, Weights);
         if (!gradient.IsEmpty)
-            for (int k = 0; k < g.Length; k++) gradient[k] = -g[k] - 2 * Options.L2 * Weights[k];
+            for (int k = 0; k < g.Length; k++) gradient[k] = empirical[k] - g[k] - 2 * Options.L2 * Weights[k];
         return value;
     }
 
-    // Σ (log Z − gold score) over corpus[from..to), its gradient E[φ] − φ(gold) added into g.
-    internal double AddNegativeLogLikelihood(Sentence[] corpus, int from, int to, double[] w, double[] expTransitions, Workspace ws, double[] g)
+    // Σ log Z over corpus[from..to); the expected feature counts E[φ] added into g.
+    internal double AddLogPartitions(Sentence[] corpus, int from, int to, double[] w, double[] expTransitions, Workspace ws, double[] g)
     {
         int s = Tags.Count + 1;
         double value = 0;
         var transitions = g.AsSpan(0, s * s);
         for (int k = from; k < to; k++)
         {
-            var sentence = corpus[k];
-            double logZ = LogPartition(sentence, w, expTransitions, ws, transitions);
-            value += logZ - GoldScore(sentence, w, ws);
+            value += LogPartition(corpus[k], w, expTransitions, ws, transitions);
             for (int p = 0; p < ws.PairCount; p++) g[ws.PairFeature[p]] += ws.Marginals[ws.PairNode[p]];
-            AddGold(sentence, ws, g, -1);
         }
         return value;
+    }
+
+    // Σ φ(gold) over the corpus: the empirical feature counts (the gold score is their dot product with the weights).
+    internal double[] Empirical(Sentence[] corpus)
+    {
+        var counts = new double[Weights.Length];
+        var ws = new Workspace(Tags.Count);
+        foreach (var sentence in corpus)
+        {
+            NodeScores(sentence, Weights, ws);
+            AddGold(sentence, ws, counts, 1);
+        }
+        return counts;
     }
 
     // Adds φ(gold) of a sentence: its node features and transitions, with the given sign.
@@ -239,7 +237,8 @@ public sealed partial class CrfTagger
     }
 
     /// <summary>
-    /// Maximises L(w) = Σ_s log p(gold_s | words_s) − c‖w‖² by L-BFGS on −L. Sentences are split into a fixed number of
+    /// Maximises L(w) = Σ_s log p(gold_s | words_s) − c‖w‖² = w·φ̄ − Σ_s log Z_s − c‖w‖² by L-BFGS on −L, with φ̄ the
+    /// empirical feature counts (computed once). Sentences are split into a fixed number of
     /// contiguous blocks, each with its own gradient buffer, summed in block order: the result does not depend on how
     /// many threads ran.
     /// </summary>
@@ -250,7 +249,7 @@ public sealed partial class CrfTagger
         private readonly Sentence[] _corpus;
         private readonly double[][] _blockGradient = new double[Blocks][];
         private readonly double[] _blockValue = new double[Blocks];
-        private readonly double[] _expTransitions;
+        private readonly double[] _expTransitions, _empirical;
         private readonly Lbfgs _lbfgs;
         private readonly ParallelOptions _parallel;
 
@@ -263,6 +262,7 @@ public sealed partial class CrfTagger
             for (int b = 0; b < Blocks; b++) _blockGradient[b] = new double[tagger.Weights.Length];
             _parallel = new ParallelOptions { MaxDegreeOfParallelism = tagger.Options.MaxThreads ?? Environment.ProcessorCount };
             ObservationCount = corpus.Sum(c => (long)c.Length);
+            _empirical = tagger.Empirical(corpus);
             _lbfgs = new Lbfgs(tagger.Weights, Objective, tagger.Options.LbfgsMemory);
         }
 
@@ -289,7 +289,7 @@ public sealed partial class CrfTagger
                 var g = _blockGradient[b];
                 Array.Clear(g);
                 int from = (int)((long)_corpus.Length * b / Blocks), to = (int)((long)_corpus.Length * (b + 1) / Blocks);
-                _blockValue[b] = _tagger.AddNegativeLogLikelihood(_corpus, from, to, w, _expTransitions, new Workspace(_tagger.Tags.Count), g);
+                _blockValue[b] = _tagger.AddLogPartitions(_corpus, from, to, w, _expTransitions, new Workspace(_tagger.Tags.Count), g);
             });
             double total = 0;
             gradient.Clear();
@@ -298,6 +298,8 @@ public sealed partial class CrfTagger
                 total += _blockValue[b];
                 System.Numerics.Tensors.TensorPrimitives.Add(gradient, _blockGradient[b], gradient);
             }
+            total -= System.Numerics.Tensors.TensorPrimitives.Dot(x, _empirical);
+            System.Numerics.Tensors.TensorPrimitives.Subtract(gradient, _empirical, gradient);
             double c = _tagger.Options.L2;
             total += c * System.Numerics.Tensors.TensorPrimitives.Dot(x, x);
             System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(x, 2 * c, gradient, gradient);

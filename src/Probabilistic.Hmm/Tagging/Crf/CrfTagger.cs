@@ -12,7 +12,7 @@ namespace Probabilistic.Hmm.Tagging;
 /// array: the (T+1)² transition scores (row = from, index T = BOS/EOS), then one per (attribute, tag) feature.
 /// Trained by conditional likelihood or as an averaged perceptron (<see cref="CrfTraining"/>). Tagging is thread-safe.
 /// </summary>
-public sealed partial class CrfTagger
+public sealed partial class CrfTagger : ISequenceTagger
 {
     private const int UnknownCacheLimit = 200_000;
     private readonly ConcurrentDictionary<string, (int[] Tags, string? SuffixClass)> _rareCache = new(StringComparer.Ordinal);
@@ -186,33 +186,100 @@ public sealed partial class CrfTagger
         public int Length => Offsets.Length - 1;
     }
 
+    // A word's candidates and attribute ids, cached: its own attributes (at the sentence start or not) and its ids as
+    // each neighbour template (p, q, r, s) and as the next word's suffix (t). A sentence's attributes are composed from these.
+    internal sealed record WordInfo(int[] Tags, int[] Own, int[] AsNeighbour);
+
+    private readonly ConcurrentDictionary<string, WordInfo> _wordCache = new(StringComparer.Ordinal);
+    private int _wordCacheCount;
+    private int[]? _boundaryIds;
+
+    internal WordInfo Info(string word, bool initial, Workspace ws)
+    {
+        string key = initial ? "\u0001" + word : word;
+        if (_wordCache.TryGetValue(key, out var cached)) return cached;
+        var (tags, suffixClass) = Candidates(word, initial);
+        var templates = Options.Templates;
+        var own = Features.Ids(ws.KeyBuffer, ws.AttributeList, (Span<char> b, ref CrfFeatures.IdSink sink) =>
+            CrfFeatures.Own(word, initial, suffixClass, templates, b, ref sink));
+        var neighbour = new int[5];
+        for (int k = 0; k < 5; k++)
+        {
+            int slot = k;
+            var ids = Features.Ids(ws.KeyBuffer, ws.AttributeList, (Span<char> b, ref CrfFeatures.IdSink sink) =>
+            {
+                if (slot < 4) CrfFeatures.Neighbour(word, "pqrs"[slot], b, ref sink);
+                else CrfFeatures.NextSuffix(word, b, ref sink);
+            });
+            neighbour[k] = ids.Length > 0 ? ids[0] : -1;
+        }
+        var info = new WordInfo(tags, own, neighbour);
+        if (Volatile.Read(ref _wordCacheCount) < 4 * UnknownCacheLimit && _wordCache.TryAdd(key, info))
+            Interlocked.Increment(ref _wordCacheCount);
+        return info;
+    }
+
+    // Ids of "<s>" as p and q, "</s>" as r and s (−1 when absent from the index).
+    private int[] BoundaryIds(Workspace ws)
+    {
+        if (_boundaryIds is { } known) return known;
+        var ids = new int[4];
+        for (int k = 0; k < 4; k++)
+        {
+            int slot = k;
+            var found = Features.Ids(ws.KeyBuffer, ws.AttributeList, (Span<char> b, ref CrfFeatures.IdSink sink) =>
+                CrfFeatures.Neighbour(slot < 2 ? "<s>" : "</s>", "pqrs"[slot], b, ref sink));
+            ids[k] = found.Length > 0 ? found[0] : -1;
+        }
+        return _boundaryIds = ids;
+    }
+
     internal Sentence Prepare(IReadOnlyList<string> words, int[]? goldTags, Workspace ws)
     {
         int n = words.Count;
         var offsets = new int[n + 1];
-        var candidates = new int[n][];
-        var attributeOffsets = new int[n + 1];
-        ws.AttributeList.Clear();
+        var infos = ws.Infos.Length >= n ? ws.Infos : ws.Infos = new WordInfo[Math.Max(n, 2 * ws.Infos.Length)];
+        int attributes = 0;
         for (int i = 0; i < n; i++)
         {
-            var (tags, suffixClass) = Candidates(words[i], i == 0);
-            candidates[i] = tags;
-            offsets[i + 1] = offsets[i] + tags.Length;
-            Features.AttributeIds(words, i, suffixClass, Options.Templates, ws.KeyBuffer, ws.AttributeList);
-            attributeOffsets[i + 1] = ws.AttributeList.Count;
+            infos[i] = Info(words[i], i == 0, ws);
+            offsets[i + 1] = offsets[i] + infos[i].Tags.Length;
+            attributes += infos[i].Own.Length + 5;
         }
         var flat = new int[offsets[n]];
         int[]? gold = goldTags is null ? null : new int[n];
+        var attributeOffsets = new int[n + 1];
+        var attributeIds = new int[attributes];
+        bool context = Options.Templates != CrfTemplates.WordIdentity;
+        var boundary = context ? BoundaryIds(ws) : [];
+        int at = 0;
         for (int i = 0; i < n; i++)
         {
-            candidates[i].CopyTo(flat, offsets[i]);
+            var info = infos[i];
+            info.Tags.CopyTo(flat, offsets[i]);
             if (gold is not null)
             {
-                gold[i] = Array.IndexOf(candidates[i], goldTags![i]);
+                gold[i] = Array.IndexOf(info.Tags, goldTags![i]);
                 if (gold[i] < 0) throw new InvalidOperationException($"the gold tag {Tags[goldTags[i]]} of '{words[i]}' is not among its candidates");
             }
+            info.Own.CopyTo(attributeIds, at);
+            at += info.Own.Length;
+            if (context)
+            {
+                Add(i >= 2 ? infos[i - 2].AsNeighbour[0] : boundary[0]);
+                Add(i >= 1 ? infos[i - 1].AsNeighbour[1] : boundary[1]);
+                Add(i + 1 < n ? infos[i + 1].AsNeighbour[2] : boundary[2]);
+                Add(i + 2 < n ? infos[i + 2].AsNeighbour[3] : boundary[3]);
+                if (i + 1 < n) Add(infos[i + 1].AsNeighbour[4]);
+            }
+            attributeOffsets[i + 1] = at;
         }
-        return new Sentence(offsets, flat, gold, attributeOffsets, ws.AttributeList.ToArray());
+        return new Sentence(offsets, flat, gold, attributeOffsets, at == attributeIds.Length ? attributeIds : attributeIds[..at]);
+
+        void Add(int id)
+        {
+            if (id >= 0) attributeIds[at++] = id;
+        }
     }
 
     // Fills ws.PairNode / ws.PairFeature with every (lattice node, weight index) that fires, and ws.Scores with the node scores.
@@ -299,6 +366,7 @@ public sealed partial class CrfTagger
 
         public readonly char[] KeyBuffer = new char[80];
         public readonly List<int> AttributeList = [];
+        public WordInfo[] Infos = new WordInfo[16];
         public readonly int[] TagSlot;
         public int[] PairNode = new int[256], PairFeature = new int[256];
         public int PairCount;
