@@ -55,6 +55,28 @@ public sealed class TagDiscriminativeCommandTests : IDisposable
             Assert.True(doc.RootElement.GetProperty("accuracy").GetDouble() > 0.9, $"accuracy on training text should be high: {output}");
     }
 
+    [Fact]
+    public void BioExampleReportsSpanF1AsTheLibraryCountsIt()
+    {
+        var data = Path.Combine(DatasetLocator.ProjectDatasets(), "ner-synthetic");
+        var model = Path.Combine(_dir, "ner.json");
+        var (code, _, err) = Run(null, "tag", "train", "--model", "crf", "--format", "conll", "--tagset", "brown", "-o", model, Path.Combine(data, "train.conll"));
+        Assert.True(code == 0, $"train exited {code}: {err}");
+        string output;
+        (code, output, err) = Run(null, "tag", "eval", "-m", model, "--format", "conll", "--json", Path.Combine(data, "test.conll"));
+        Assert.True(code == 0, $"eval exited {code}: {err}");
+        using var doc = JsonDocument.Parse(output);
+        var spans = doc.RootElement.GetProperty("spans");
+
+        var tagger = TaggerFiles.Load(model);
+        var expected = new SpanEvaluation();
+        foreach (var s in TaggedCorpus.Read(Path.Combine(data, "test.conll"), CorpusFormat.Conll, TagMapping.Brown)) expected.Add(s.Tags, tagger.Tag(s.Words));
+        Assert.Equal(expected.GoldSpans, spans.GetProperty("gold").GetInt64());
+        Assert.Equal(expected.CorrectSpans, spans.GetProperty("correct").GetInt64());
+        Assert.Equal(expected.F1, spans.GetProperty("f1").GetDouble(), 12);
+        Assert.True(expected.F1 > 0.7, $"span F1 {expected.F1:F3} on the synthetic entities");
+    }
+
     [Theory]
     [InlineData("crf", "--order", "3")]
     [InlineData("perceptron", "--l2", "0.5")]

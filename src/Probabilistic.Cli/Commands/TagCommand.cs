@@ -247,13 +247,15 @@ public static class TagCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
         var top = new Option<int>("--confusions") { Description = "How many of the most frequent confusions to list", DefaultValueFactory = _ => 10 };
         var files = new Argument<string[]>("files") { Description = "Gold-tagged files or directories", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("eval", "Score a model on gold-tagged files: token, known/unknown-word and sentence accuracy, confusions, speed") { model, format, json, top, files };
+        var command = new Command("eval", "Score a model on gold-tagged files: token, known/unknown-word and sentence accuracy, confusions, speed, and span precision/recall/F1 for BIO tags") { model, format, json, top, files };
         command.SetAction((parse, ct) =>
         {
             int topCount = Checks.AtLeast(parse.GetValue(top), 0, "--confusions");
             var tagger = TaggerFiles.Load(parse.GetValue(model)!, CliHost.Budget(parse));
             var paths = ExpandCorpusFiles(parse.GetValue(files)!);
-            var evaluation = Evaluate(tagger, TaggedCorpus.Read(paths, parse.GetValue(format), tagger.Mapping), ct);
+            var spans = new SpanEvaluation();
+            bool bio = SpanEvaluation.IsBio(tagger.Tags);
+            var evaluation = Evaluate(tagger, TaggedCorpus.Read(paths, parse.GetValue(format), tagger.Mapping), ct, bio ? spans.Add : null);
             var output = parse.InvocationConfiguration.Output;
             var confusions = evaluation.TopConfusions(topCount);
             if (parse.GetValue(json))
@@ -266,6 +268,7 @@ public static class TagCommand
                     unknownTokens = evaluation.UnknownTokens, unknownAccuracy = evaluation.UnknownAccuracy,
                     sentences = evaluation.Sentences, sentenceAccuracy = evaluation.SentenceAccuracy,
                     tokensPerSecond = evaluation.TokensPerSecond, tagSet = tagger.TagSet.ToString().ToLowerInvariant(),
+                    spans = bio ? new { gold = spans.GoldSpans, predicted = spans.PredictedSpans, correct = spans.CorrectSpans, precision = spans.Precision, recall = spans.Recall, f1 = spans.F1 } : null,
                     confusions = confusions.Select(c => new { gold = c.Gold, predicted = c.Predicted, count = c.Count }),
                 };
                 output.WriteLine(JsonSerializer.Serialize(doc, new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
@@ -277,6 +280,8 @@ public static class TagCommand
                 output.WriteLine($"unknown words       {evaluation.UnknownTokens,10:N0}   accuracy {Pct(evaluation.UnknownAccuracy)}");
                 output.WriteLine($"sentences           {evaluation.Sentences,10:N0}   accuracy {Pct(evaluation.SentenceAccuracy)}");
                 output.WriteLine($"tagging speed       {evaluation.TokensPerSecond,10:N0} tokens/s");
+                if (bio)
+                    output.WriteLine($"BIO spans           {spans.GoldSpans,10:N0}   precision {Pct(spans.Precision)}, recall {Pct(spans.Recall)}, F1 {Pct(spans.F1)} ({spans.CorrectSpans:N0} of {spans.PredictedSpans:N0} predicted correct)");
                 if (confusions.Count > 0)
                 {
                     output.WriteLine("most frequent confusions (gold -> predicted: count):");
@@ -288,8 +293,9 @@ public static class TagCommand
         return command;
     }
 
-    /// <summary>Tags each gold sentence and scores it; the tagging time alone goes into tokens per second.</summary>
-    public static TaggingEvaluation Evaluate(ISequenceTagger tagger, IEnumerable<TaggedSentence> gold, CancellationToken ct = default)
+    /// <summary>Tags each gold sentence and scores it (also through <paramref name="each"/>: gold, predicted); the tagging time alone goes into tokens per second.</summary>
+    public static TaggingEvaluation Evaluate(ISequenceTagger tagger, IEnumerable<TaggedSentence> gold, CancellationToken ct = default,
+        Action<IReadOnlyList<string>, IReadOnlyList<string>>? each = null)
     {
         var evaluation = new TaggingEvaluation();
         var sw = new Stopwatch();
@@ -300,6 +306,7 @@ public static class TagCommand
             var predicted = tagger.Tag(s.Words);
             sw.Stop();
             evaluation.Add(s.Tags, predicted, s.Words.Select(tagger.IsKnown).ToArray());
+            each?.Invoke(s.Tags, predicted);
         }
         evaluation.TaggingSeconds = sw.Elapsed.TotalSeconds;
         return evaluation;

@@ -21,7 +21,7 @@ public static class CrfModelFile
     public sealed record Data(
         CrfTraining Training, TagSet TagSet, double L2, int MinFeatureCount, int RareWordThreshold, int MaxSuffixLength,
         double CandidateRatio, double SuffixThetaScale, string[] Tags, Dictionary<string, string>? UniversalMap,
-        string[] Words, int[][] WordTagCounts, string[] Attributes, byte[] FeatureStart, byte[] FeatureTags, byte[] Weights, CrfTemplates Templates = CrfTemplates.All);
+        string[] Words, int[][] WordTagCounts, string[] Attributes, byte[] FeatureStart, byte[] FeatureTags, byte[] Weights, CrfTemplates Templates = CrfTemplates.All, int DenseTagLimit = 32);
 
     internal static void Save(string path, CrfTagger tagger)
     {
@@ -37,7 +37,7 @@ public static class CrfModelFile
         var f = tagger.Features;
         var data = new Data(o.Training, tagger.TagSet, o.L2, o.MinFeatureCount, o.RareWordThreshold, o.MaxSuffixLength, o.CandidateRatio,
             tagger.Suffixes.ThetaScale, tagger.Tags.ToArray(), tagger.UniversalMap?.ToDictionary(p => p.Key, p => p.Value), lex.Words, wordTags,
-            f.Attributes, Bytes<int>(f.FeatureStart), Bytes<int>(f.FeatureTags), Bytes<double>(tagger.Weights), o.Templates);
+            f.Attributes, Bytes<int>(f.FeatureStart), Bytes<int>(f.FeatureTags), Bytes<double>(tagger.Weights), o.Templates, o.DenseTagLimit);
         ModelFile.Save(path, Kind, Version, data);
     }
 
@@ -82,7 +82,7 @@ public static class CrfModelFile
                 if (!double.IsFinite(weights[k])) throw new ModelFormatException(path, $"weight {k} is {weights[k]}");
             if (!(d.SuffixThetaScale > 0 && double.IsFinite(d.SuffixThetaScale)))
                 throw new ModelFormatException(path, $"the suffix θ scale {d.SuffixThetaScale} must be positive and finite");
-            var options = new CrfOptions(d.Training, d.L2, d.MinFeatureCount, d.RareWordThreshold, d.MaxSuffixLength, d.CandidateRatio, Templates: d.Templates);
+            var options = new CrfOptions(d.Training, d.L2, d.MinFeatureCount, d.RareWordThreshold, d.MaxSuffixLength, d.CandidateRatio, d.DenseTagLimit, Templates: d.Templates);
             options.Validate();
             var suffixes = SuffixModel.Build(lexicon, options.RareWordThreshold, options.MaxSuffixLength, d.SuffixThetaScale);
             var features = new CrfFeatures(d.Attributes, featureStart, featureTags);

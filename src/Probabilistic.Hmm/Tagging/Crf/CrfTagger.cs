@@ -97,7 +97,7 @@ public sealed partial class CrfTagger : ISequenceTagger
     /// The tags word <paramref name="word"/> may take, and the suffix model's best tag when it is rare or unknown (else
     /// null). A word seen more than <see cref="CrfOptions.RareWordThreshold"/> times takes the tags it was seen with; a
     /// rarer or unseen one also those whose suffix-model probability is within <see cref="CrfOptions.CandidateRatio"/>
-    /// of the best (an unseen capitalised sentence-initial word: averaged with its lower-case form, whose tags it takes
+    /// of the best (every tag when there are at most <see cref="CrfOptions.DenseTagLimit"/>) (an unseen capitalised sentence-initial word: averaged with its lower-case form, whose tags it takes
     /// too when that is known).
     /// </summary>
     public (int[] Tags, string? SuffixClass) Candidates(string word, bool sentenceInitial = false)
@@ -120,7 +120,8 @@ public sealed partial class CrfTagger : ISequenceTagger
         for (int t = 1; t < posterior.Length; t++) if (posterior[t] > posterior[best]) best = t;
         double floor = posterior[best] / Options.CandidateRatio;
         var set = new SortedSet<int>();
-        for (int t = 0; t < posterior.Length; t++) if (posterior[t] > 0 && posterior[t] >= floor) set.Add(t);
+        bool dense = Tags.Count <= Options.DenseTagLimit;
+        for (int t = 0; t < posterior.Length; t++) if (dense || (posterior[t] > 0 && posterior[t] >= floor)) set.Add(t);
         if (id >= 0) set.UnionWith(Lexicon.Tags[id]);
         if (lowerId >= 0) set.UnionWith(Lexicon.Tags[lowerId]);
         var result = (set.ToArray(), (string?)Tags[best]);
