@@ -111,13 +111,19 @@ public sealed class Lbfgs
     private void Accept(double f)
     {
         int n = _x.Length;
-        int slot = (_newest + 1) % _memory;
-        var s = _s[slot] ??= new double[n];
-        var y = _y[slot] ??= new double[n];
-        for (int i = 0; i < n; i++) { s[i] = _xNext[i] - _x[i]; y[i] = _gNext[i] - _g[i]; }
-        double sy = Dot(s, y);
-        if (sy > 1e-10 * Math.Sqrt(Dot(s, s) * Dot(y, y)))
+        // sᵀy, sᵀs and yᵀy first: a pair that fails the curvature test must not overwrite the slot of a pair still in use.
+        double sy = 0, ss = 0, yy = 0;
+        for (int i = 0; i < n; i++)
         {
+            double si = _xNext[i] - _x[i], yi = _gNext[i] - _g[i];
+            sy += si * yi; ss += si * si; yy += yi * yi;
+        }
+        if (sy > 1e-10 * Math.Sqrt(ss * yy))
+        {
+            int slot = (_newest + 1) % _memory;
+            var s = _s[slot] ??= new double[n];
+            var y = _y[slot] ??= new double[n];
+            for (int i = 0; i < n; i++) { s[i] = _xNext[i] - _x[i]; y[i] = _gNext[i] - _g[i]; }
             _rho[slot] = 1 / sy;
             _newest = slot;
             _stored = Math.Min(_stored + 1, _memory);

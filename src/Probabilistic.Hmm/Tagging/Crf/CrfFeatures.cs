@@ -117,13 +117,6 @@ internal sealed class CrfFeatures
     /// <summary>A producer of attribute keys for <see cref="Ids"/>.</summary>
     public delegate void ExtractAction(Span<char> buffer, ref IdSink sink);
 
-    /// <summary>Appends the ids of token <paramref name="i"/>'s attributes that are in the index.</summary>
-    public void AttributeIds(IReadOnlyList<string> words, int i, string? suffixClass, CrfTemplates templates, Span<char> buffer, List<int> ids)
-    {
-        var sink = new IdSink(_lookup, ids);
-        Extract(words, i, suffixClass, templates, buffer, ref sink);
-    }
-
     /// <summary>The features of attribute <paramref name="attribute"/>: (tag, feature index) through <see cref="FeatureStart"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<int> TagsOf(int attribute) => FeatureTags.AsSpan(FeatureStart[attribute], FeatureStart[attribute + 1] - FeatureStart[attribute]);

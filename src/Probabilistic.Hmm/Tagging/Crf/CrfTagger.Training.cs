@@ -214,12 +214,11 @@ public sealed partial class CrfTagger
         target[prev * s + Tags.Count] += sign;
     }
 
+    // The position of a lattice node (every position has at least one candidate, so offsets strictly increase).
     private static int PositionOf(Sentence sentence, int node)
     {
         int i = Array.BinarySearch(sentence.Offsets, node);
-        if (i < 0) return ~i - 1;
-        while (i + 1 < sentence.Offsets.Length && sentence.Offsets[i + 1] == node) i++; // never: a position has ≥ 1 candidate
-        return i;
+        return i >= 0 ? i : ~i - 1;
     }
 
     private double GoldScore(Sentence sentence, ReadOnlySpan<double> weights, Workspace ws)
