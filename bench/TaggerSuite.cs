@@ -11,9 +11,11 @@ namespace Probabilistic.Bench;
 /// one sentence per non-blank line, sentence i is test iff i % 10 == 9; ../shared/peers/brown.py), normalised tags:
 /// training seconds (from sentences in memory, as the peers time it), tagging tokens/s (one thread, sentence by
 /// sentence, as the peers tag), accuracy on all / known / unknown words; NLTK's HMM tagger and pomegranate's bigram
-/// HMM run in the same invocation on the same split; plus our accuracy with the universal tag set.
+/// HMM run in the same invocation on the same split; plus our accuracy with the universal tag set. <c>tagger --crf</c>:
+/// the HMM, the CRF and the averaged perceptron side by side (<see cref="Discriminative"/>); <c>tagger --semi</c>:
+/// semi-supervised training.
 /// </summary>
-public static class TaggerSuite
+public static partial class TaggerSuite
 {
     public static int Run(BenchContext context)
     {
@@ -24,6 +26,7 @@ public static class TaggerSuite
             .OrderBy(f => f, StringComparer.Ordinal).ToList();
         var universalMap = Path.Combine(BenchContext.ProjectRoot(), "datasets", "universal-tags", "en-brown.map");
         if (Environment.GetCommandLineArgs().Contains("--semi")) return Semi(context, files);
+        if (Environment.GetCommandLineArgs().Contains("--crf")) return Discriminative(context, files);
 
         var rows = new List<IReadOnlyList<string>>();
         var results = new Dictionary<string, Measured>();

@@ -26,7 +26,7 @@ public enum TagStreamFormat
 }
 
 /// <summary>
-/// <c>prob tag train|tag|eval</c>: trains the TnT-style HMM tagger on tagged files, tags a stream sentence by sentence,
+/// <c>prob tag train|tag|eval</c>: trains the TnT-style HMM tagger, the CRF or the averaged perceptron on tagged files, tags a stream sentence by sentence,
 /// and scores a model on gold-tagged files.
 /// </summary>
 public static class TagCommand
@@ -58,9 +58,21 @@ public static class TagCommand
         var semiIterations = new Option<int>("--semi-iterations") { Description = "With --untagged: Baum-Welch iterations tried at most (each scored on the held-out slice)", DefaultValueFactory = _ => 4 };
         var semiZ = new Option<double>("--semi-z") { Description = "With --untagged: a Baum-Welch setting must beat the supervised model on the held-out slice by gained − lost > Z·√(gained + lost) tokens (a sign test; 0: any net gain)", DefaultValueFactory = _ => 1.645 };
         var output = Conventions.Output("Model file to write (written atomically)");
-        var command = new Command("train", "Train a tagger on tagged files and save it") { format, order, tagset, tagMap, output, untagged, untaggedFormat, semiIterations, semiZ, json, files };
+        var kind = new Option<string>("--model") { Description = "hmm: the TnT-style HMM (counting, seconds); crf: a linear-chain CRF by L-BFGS on the conditional likelihood; perceptron: the averaged perceptron over the CRF's features", DefaultValueFactory = _ => "hmm" }
+            .OneOf("hmm", "crf", "perceptron");
+        var maxIter = Conventions.MaxIterations("With --model crf: L-BFGS iterations at most (default 100); perceptron: epochs (default 5)", 0);
+        var tol = Conventions.Tolerance(1e-7, "with --model crf or perceptron");
+        var l2 = new Option<double>("--l2") { Description = "With --model crf: c in the penalty c·‖w‖²", DefaultValueFactory = _ => new CrfOptions().L2 };
+        var minCount = new Option<int>("--min-count") { Description = "With --model crf or perceptron: keep an attribute (word, suffix, neighbour, ...) seen on at least this many training tokens", DefaultValueFactory = _ => new CrfOptions().MinFeatureCount };
+        var threads = new Option<int?>("--threads") { Description = "With --model crf: worker threads (default: all cores; the result does not depend on it)" };
+        var seed = Conventions.Seed("With --model perceptron: seed of the sentence order in each epoch");
+        var command = new Command("train", "Train a tagger on tagged files and save it") { kind, format, order, tagset, tagMap, output, untagged, untaggedFormat, semiIterations, semiZ, maxIter, tol, l2, minCount, threads, seed, json, files };
         command.SetAction((parse, ct) =>
         {
+            var modelKind = parse.GetValue(kind)!;
+            if (modelKind != "hmm") return Task.FromResult(TrainDiscriminative(parse, modelKind, ct));
+            foreach (var (option, name) in new (Option, string)[] { (maxIter, "--max-iter"), (tol, "--tol"), (l2, "--l2"), (minCount, "--min-count"), (threads, "--threads"), (seed, "--seed") })
+                if (parse.GetResult(option) is { Implicit: false }) throw new UsageException($"{name} applies to --model crf or perceptron, not hmm");
             int o = parse.GetValue(order);
             if (o is not (2 or 3)) throw new UsageException($"--order must be 2 or 3, not {o}");
             var set = parse.GetValue(tagset);
@@ -128,6 +140,57 @@ public static class TagCommand
             return Task.FromResult(CliHost.Ok);
         });
         return command;
+
+        int TrainDiscriminative(ParseResult parse, string modelKind, CancellationToken ct)
+        {
+            foreach (var (option, name) in new (Option, string)[] { (order, "--order"), (untagged, "--untagged"), (untaggedFormat, "--untagged-format"), (semiIterations, "--semi-iterations"), (semiZ, "--semi-z") })
+                if (parse.GetResult(option) is { Implicit: false }) throw new UsageException($"{name} applies to --model hmm only");
+            bool perceptron = modelKind == "perceptron";
+            if (!perceptron && parse.GetResult(seed) is { Implicit: false }) throw new UsageException("--seed applies to --model perceptron (the CRF's fit has no random choice)");
+            if (perceptron && parse.GetResult(l2) is { Implicit: false }) throw new UsageException("--l2 applies to --model crf");
+            if (perceptron && parse.GetResult(threads) is { Implicit: false }) throw new UsageException("--threads applies to --model crf (the perceptron is sequential)");
+            int iterations = parse.GetResult(maxIter) is { Implicit: false } ? parse.GetValue(maxIter) : perceptron ? 5 : 100;
+            Checks.AtLeast(iterations, 1, "--max-iter");
+            int min = Checks.AtLeast(parse.GetValue(minCount), 1, "--min-count");
+            double c = parse.GetValue(l2), tolerance = parse.GetValue(tol);
+            if (!(c >= 0 && double.IsFinite(c))) throw new UsageException($"--l2 must be a finite number >= 0, not {c}");
+            if (!(tolerance >= 0 && double.IsFinite(tolerance))) throw new UsageException($"--tol must be a finite number >= 0, not {tolerance}");
+            if (parse.GetValue(threads) is int t && t < 1) throw new UsageException($"--threads must be at least 1, not {t}");
+            var set = parse.GetValue(tagset);
+            Checks.OnlyWith(parse, tagMap, set == TagSet.Universal, "applies to --tagset universal only");
+            var mapPath = set == TagSet.Universal ? parse.GetValue(tagMap) ?? DefaultTagMap() : null;
+            var paths = ExpandCorpusFiles(parse.GetValue(files)!);
+            var outputPath = Checks.Output(parse.GetValue(output), "-o",
+                paths.Select(p => new InputFile(p, "training file")).Append(new InputFile(mapPath ?? "", "--tag-map")));
+            var mapping = TagMapping.For(set, mapPath);
+            var error = parse.InvocationConfiguration.Error;
+            bool asJson = parse.GetValue(json);
+            var sw = Stopwatch.StartNew();
+            var options = new CrfOptions(perceptron ? CrfTraining.AveragedPerceptron : CrfTraining.ConditionalLikelihood, L2: c, MinFeatureCount: min,
+                MaxThreads: parse.GetValue(threads));
+            var progress = asJson ? null : new Progress<ElboStep>(s => error.WriteLine(
+                $"prob tag train: {modelKind} step {s.Iteration}: objective {s.Elbo.ToString("F1", CultureInfo.InvariantCulture)} ({s.Elapsed.TotalSeconds:F1} s)"));
+            var fit = CrfTagger.Train(TaggedCorpus.Read(paths, parse.GetValue(format), mapping), options,
+                new FitOptions(MaxIterations: iterations, Tolerance: tolerance, Seed: parse.GetValue(seed), Progress: progress), set, mapping.Table, ct);
+            ct.ThrowIfCancellationRequested();
+            var tagger = fit.Model;
+            tagger.Save(outputPath);
+            error.WriteLine($"prob tag train: {modelKind}, {tagger.Lexicon.TokenCount:N0} tokens, {tagger.Lexicon.Count:N0} words, {tagger.Tags.Count} tags, " +
+                            $"{tagger.FeatureCount:N0} features, {fit.Trace.Count} steps ({fit.Trace.StopReason}); {sw.Elapsed.TotalSeconds:F2} s; wrote {outputPath}");
+            if (asJson)
+            {
+                var doc = Conventions.FitJson("tag train", outputPath, fit.Trace);
+                doc["seconds"] = sw.Elapsed.TotalSeconds;
+                doc["kind"] = modelKind;
+                doc["tokens"] = tagger.Lexicon.TokenCount;
+                doc["words"] = tagger.Lexicon.Count;
+                doc["tags"] = tagger.Tags.Count;
+                doc["features"] = tagger.FeatureCount;
+                doc["tagSet"] = set.ToString().ToLowerInvariant();
+                parse.InvocationConfiguration.Output.WriteLine(doc.ToJsonString());
+            }
+            return CliHost.Ok;
+        }
     }
 
     private static Command CreateTag(TextReader? injected)
@@ -137,10 +200,10 @@ public static class TagCommand
         var inputFile = new Option<string?>("--input", "-i") { Description = "Read this file instead of standard input" };
         var pretokenized = new Option<bool>("--pretokenized") { Description = "With --format text: the tokens are already separated by white space (skip the Brown-style tokeniser)" };
         var json = Conventions.Json("Write one JSON object per sentence (JSON Lines): {\"words\": [...], \"tags\": [...]}");
-        var command = new Command("tag", "Part-of-speech tagging with a TnT-style second-order HMM. 'prob tag -m MODEL' (also spelled 'prob tag tag') tags standard input sentence by sentence, a sentence of raw text per line split into tokens as the Brown corpus is, writing each as soon as it is tagged; 'train' and 'eval' are subcommands.") { model, format, inputFile, pretokenized, json };
+        var command = new Command("tag", "Part-of-speech (or any sequence) tagging with a model from 'prob tag train' (HMM, CRF or perceptron). 'prob tag -m MODEL' (also spelled 'prob tag tag') tags standard input sentence by sentence, a sentence of raw text per line split into tokens as the Brown corpus is, writing each as soon as it is tagged; 'train' and 'eval' are subcommands.") { model, format, inputFile, pretokenized, json };
         command.SetAction((parse, ct) =>
         {
-            var tagger = HmmTagger.Load(parse.GetValue(model)!, CliHost.Budget(parse));
+            var tagger = TaggerFiles.Load(parse.GetValue(model)!, CliHost.Budget(parse));
             var path = parse.GetValue(inputFile);
             using var owned = path is null ? null : DataFiles.OpenText(path);
             var reader = owned ?? injected ?? Console.In;
@@ -184,13 +247,15 @@ public static class TagCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
         var top = new Option<int>("--confusions") { Description = "How many of the most frequent confusions to list", DefaultValueFactory = _ => 10 };
         var files = new Argument<string[]>("files") { Description = "Gold-tagged files or directories", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("eval", "Score a model on gold-tagged files: token, known/unknown-word and sentence accuracy, confusions, speed") { model, format, json, top, files };
+        var command = new Command("eval", "Score a model on gold-tagged files: token, known/unknown-word and sentence accuracy, confusions, speed, and span precision/recall/F1 for BIO tags") { model, format, json, top, files };
         command.SetAction((parse, ct) =>
         {
             int topCount = Checks.AtLeast(parse.GetValue(top), 0, "--confusions");
-            var tagger = HmmTagger.Load(parse.GetValue(model)!, CliHost.Budget(parse));
+            var tagger = TaggerFiles.Load(parse.GetValue(model)!, CliHost.Budget(parse));
             var paths = ExpandCorpusFiles(parse.GetValue(files)!);
-            var evaluation = Evaluate(tagger, TaggedCorpus.Read(paths, parse.GetValue(format), tagger.Mapping), ct);
+            var spans = new SpanEvaluation();
+            bool bio = SpanEvaluation.IsBio(tagger.Tags);
+            var evaluation = Evaluate(tagger, TaggedCorpus.Read(paths, parse.GetValue(format), tagger.Mapping), ct, bio ? spans.Add : null);
             var output = parse.InvocationConfiguration.Output;
             var confusions = evaluation.TopConfusions(topCount);
             if (parse.GetValue(json))
@@ -203,6 +268,7 @@ public static class TagCommand
                     unknownTokens = evaluation.UnknownTokens, unknownAccuracy = evaluation.UnknownAccuracy,
                     sentences = evaluation.Sentences, sentenceAccuracy = evaluation.SentenceAccuracy,
                     tokensPerSecond = evaluation.TokensPerSecond, tagSet = tagger.TagSet.ToString().ToLowerInvariant(),
+                    spans = bio ? new { gold = spans.GoldSpans, predicted = spans.PredictedSpans, correct = spans.CorrectSpans, precision = spans.Precision, recall = spans.Recall, f1 = spans.F1 } : null,
                     confusions = confusions.Select(c => new { gold = c.Gold, predicted = c.Predicted, count = c.Count }),
                 };
                 output.WriteLine(JsonSerializer.Serialize(doc, new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
@@ -214,6 +280,8 @@ public static class TagCommand
                 output.WriteLine($"unknown words       {evaluation.UnknownTokens,10:N0}   accuracy {Pct(evaluation.UnknownAccuracy)}");
                 output.WriteLine($"sentences           {evaluation.Sentences,10:N0}   accuracy {Pct(evaluation.SentenceAccuracy)}");
                 output.WriteLine($"tagging speed       {evaluation.TokensPerSecond,10:N0} tokens/s");
+                if (bio)
+                    output.WriteLine($"BIO spans           {spans.GoldSpans,10:N0}   precision {Pct(spans.Precision)}, recall {Pct(spans.Recall)}, F1 {Pct(spans.F1)} ({spans.CorrectSpans:N0} of {spans.PredictedSpans:N0} predicted correct)");
                 if (confusions.Count > 0)
                 {
                     output.WriteLine("most frequent confusions (gold -> predicted: count):");
@@ -225,8 +293,9 @@ public static class TagCommand
         return command;
     }
 
-    /// <summary>Tags each gold sentence and scores it; the tagging time alone goes into tokens per second.</summary>
-    public static TaggingEvaluation Evaluate(HmmTagger tagger, IEnumerable<TaggedSentence> gold, CancellationToken ct = default)
+    /// <summary>Tags each gold sentence and scores it (also through <paramref name="each"/>: gold, predicted); the tagging time alone goes into tokens per second.</summary>
+    public static TaggingEvaluation Evaluate(ISequenceTagger tagger, IEnumerable<TaggedSentence> gold, CancellationToken ct = default,
+        Action<IReadOnlyList<string>, IReadOnlyList<string>>? each = null)
     {
         var evaluation = new TaggingEvaluation();
         var sw = new Stopwatch();
@@ -237,6 +306,7 @@ public static class TagCommand
             var predicted = tagger.Tag(s.Words);
             sw.Stop();
             evaluation.Add(s.Tags, predicted, s.Words.Select(tagger.IsKnown).ToArray());
+            each?.Invoke(s.Tags, predicted);
         }
         evaluation.TaggingSeconds = sw.Elapsed.TotalSeconds;
         return evaluation;

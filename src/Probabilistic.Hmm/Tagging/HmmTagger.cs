@@ -10,7 +10,7 @@ namespace Probabilistic.Hmm.Tagging;
 /// Train with <see cref="Train"/>, tag with <see cref="Tag(IReadOnlyList{string})"/>, save with <see cref="TaggerModelFile"/>.
 /// Tagging is thread-safe.
 /// </summary>
-public sealed partial class HmmTagger
+public sealed partial class HmmTagger : ISequenceTagger
 {
     private const int UnknownCacheLimit = 200_000;
 

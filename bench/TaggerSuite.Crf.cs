@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Probabilistic.Core.Data;
+using Probabilistic.Core.Inference;
+using Probabilistic.Hmm.Tagging;
+
+namespace Probabilistic.Bench;
+
+public static partial class TaggerSuite
+{
+    /// <summary>
+    /// <c>tagger --crf [--iterations=N] [--epochs=N] [--threads=N]</c>: the HMM (TnT), the CRF and the averaged perceptron
+    /// over the CRF's features, side by side on the every-10th split with normalised tags: training seconds (from
+    /// sentences in memory), tagging tokens/s (one thread, sentence by sentence), accuracy on all / known / unknown words
+    /// (unknown: absent from the training words). NLTK's averaged perceptron (../shared/peers/tagger_perceptron.py,
+    /// about 5 minutes) runs once and is cached in $PEERS_DATA/tagger_perceptron.json; delete that file to rerun it.
+    /// </summary>
+    private static int Discriminative(BenchContext context, List<string> files)
+    {
+        int iterations = IntArg("--iterations=", 100), epochs = IntArg("--epochs=", 5);
+        int? threads = Environment.GetCommandLineArgs().Any(a => a.StartsWith("--threads=", StringComparison.Ordinal)) ? IntArg("--threads=", 2) : null;
+        var mapping = TagMapping.For(TagSet.Normalised, null);
+        var all = TaggedCorpus.Read(files, CorpusFormat.Brown, mapping).ToList();
+        var train = all.Where((_, i) => i % 10 != 9).ToList();
+        var test = all.Where((_, i) => i % 10 == 9).ToList();
+        var vocabulary = new HashSet<string>(train.SelectMany(s => s.Words), StringComparer.Ordinal);
+        Console.WriteLine($"every-10th split: {train.Count:N0} train / {test.Count:N0} test sentences; load average at start: {LoadAverage()}");
+        var rows = new List<IReadOnlyList<string>>();
+        var json = new JsonObject { ["suite"] = "tagger-crf" };
+
+        var sw = Stopwatch.StartNew();
+        var hmm = HmmTagger.Train(train, new TaggerOptions(Order: 3));
+        double hmmTrain = sw.Elapsed.TotalSeconds;
+        rows.Add(Row("ours HMM (TnT, trigram)", hmmTrain, test, vocabulary, w => hmm.Tag(w), json, "hmm"));
+
+        foreach (var (label, training, max) in new[] { ("ours CRF (L-BFGS)", CrfTraining.ConditionalLikelihood, iterations), ("ours averaged perceptron", CrfTraining.AveragedPerceptron, epochs) })
+        {
+            var progress = new Progress<ElboStep>(s => { if (s.Iteration % 10 == 0) Console.WriteLine($"  {label} step {s.Iteration}: {s.Elbo:F1} at {s.Elapsed.TotalSeconds:F1} s"); });
+            sw.Restart();
+            var fit = CrfTagger.Train(train, new CrfOptions(training, MaxThreads: threads), new FitOptions(MaxIterations: max, Tolerance: 1e-7, Seed: 1, Progress: progress));
+            double seconds = sw.Elapsed.TotalSeconds;
+            Console.WriteLine($"{label}: {fit.Model.FeatureCount:N0} features, {fit.Trace.Count} steps ({fit.Trace.StopReason}), final objective {fit.Trace[^1].Elbo:F1}; load average after training: {LoadAverage()}");
+            long nodes = 0, edges = 0, tokens = 0;
+            foreach (var s in test)
+            {
+                var lattice = fit.Model.Lattice(s.Words);
+                for (int i = 0; i < lattice.Length; i++) { nodes += lattice[i].Length; edges += i == 0 ? lattice[i].Length : lattice[i - 1].Length * lattice[i].Length; }
+                tokens += s.Length;
+            }
+            Console.WriteLine($"  test lattice: {(double)nodes / tokens:F2} candidates and {(double)edges / tokens:F1} transitions per token");
+            rows.Add(Row(label, seconds, test, vocabulary, w => fit.Model.Tag(w), json, training == CrfTraining.ConditionalLikelihood ? "crf" : "perceptron"));
+        }
+
+        var cache = Path.Combine(context.PeersData, "tagger_perceptron.json");
+        JsonObject? nltk = null;
+        if (File.Exists(cache)) nltk = JsonNode.Parse(File.ReadAllLines(cache).Last(l => l.TrimStart().StartsWith('{')))!.AsObject();
+        else if (context.PeersAvailable())
+        {
+            nltk = context.RunPeer("tagger_perceptron.py");
+            Directory.CreateDirectory(context.PeersData);
+            File.WriteAllText(cache, nltk.ToJsonString() + "\n");
+        }
+        if (nltk is not null)
+        {
+            rows.Add(["NLTK 3.8 averaged perceptron (5 it., cached run)", BenchContext.F((double)nltk["train_s"]!, "F1"), BenchContext.F((double)nltk["tag_tok_per_s"]!, "N0"),
+                Pct((double)nltk["accuracy"]!), "—", Pct((double)nltk["unknown_accuracy"]!)]);
+            json["nltkPerceptron"] = nltk.DeepClone();
+        }
+        BenchContext.PrintTable(["tagger", "train s", "tag tok/s (1 thread)", "accuracy", "known", "unknown"], rows);
+        Console.WriteLine($"load average at end: {LoadAverage()}");
+        Console.WriteLine(json.ToJsonString());
+        return 0;
+    }
+
+    private static IReadOnlyList<string> Row(string label, double trainSeconds, List<TaggedSentence> test, HashSet<string> vocabulary,
+        Func<string[], string[]> tag, JsonObject json, string key)
+    {
+        var predicted = new string[test.Count][];
+        double seconds = BenchContext.MinSeconds(3, () => { for (int i = 0; i < test.Count; i++) predicted[i] = tag(test[i].Words); });
+        var e = new TaggingEvaluation();
+        for (int i = 0; i < test.Count; i++) e.Add(test[i].Tags, predicted[i], test[i].Words.Select(vocabulary.Contains).ToArray());
+        double rate = e.Tokens / seconds;
+        json[key] = new JsonObject { ["trainSeconds"] = trainSeconds, ["tokensPerSecond"] = rate, ["accuracy"] = e.Accuracy, ["known"] = e.KnownAccuracy, ["unknown"] = e.UnknownAccuracy };
+        return [label, BenchContext.F(trainSeconds, "F1"), BenchContext.F(rate, "N0"), Pct(e.Accuracy), Pct(e.KnownAccuracy), Pct(e.UnknownAccuracy)];
+    }
+
+    private static int IntArg(string prefix, int fallback)
+    {
+        var arg = Environment.GetCommandLineArgs().LastOrDefault(a => a.StartsWith(prefix, StringComparison.Ordinal));
+        return arg is null ? fallback : int.Parse(arg[prefix.Length..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+}
