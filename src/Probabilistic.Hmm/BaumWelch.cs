@@ -17,76 +17,45 @@ public sealed record HmmPriors(double StartPseudocount = 0, double TransitionPse
 /// <summary>
 /// Baum-Welch (EM for HMMs) over many sequences as an <see cref="IElboOptimizer"/> for Core's <see cref="ElboDriver"/>.
 /// The constructor runs the E-step on the start (forward-backward on every sequence in parallel, per-thread
-/// accumulators); each <see cref="Step"/> moves to the M-step's parameters and runs their E-step, and returns the
+/// accumulators); each <see cref="BaumWelchOptimizer{TEmission, TStats}.Step"/> moves to the M-step's parameters and runs their E-step, and returns the
 /// objective of the new parameters — total log-likelihood plus log prior, the ELBO at the exact posterior — so each
 /// trace value belongs to the model the step ended with, as for every family. The objective never decreases.
 /// </summary>
-public sealed class BaumWelch<TEmission, TStats> : IElboOptimizer
+public sealed class BaumWelch<TEmission, TStats> : BaumWelchOptimizer<TEmission, TStats>
     where TEmission : IEmissionModel<TEmission, TStats>
     where TStats : class
 {
     private readonly SequenceSet _data;
-    private readonly HmmPriors _priors;
-    private readonly int? _maxThreads;
-    private ExpectedCounts<TStats> _counts;
 
     /// <summary>Prepares a fit of <paramref name="initial"/> to <paramref name="data"/>: checks every observation once and runs the first E-step.</summary>
     /// <exception cref="Core.Data.DataFormatException">The data do not fit the model (dimension, symbols, counts, non-finite values), or a sequence is impossible under the start.</exception>
     /// <exception cref="Core.ResourceLimitException">The fit's memory estimate exceeds <paramref name="budget"/> (default: the memory available now).</exception>
     public BaumWelch(HiddenMarkovModel<TEmission, TStats> initial, SequenceSet data, HmmPriors? priors = null, int? maxThreads = null,
         Core.MemoryBudget? budget = null, CancellationToken cancellationToken = default)
+        : base(priors, maxThreads)
     {
         ArgumentNullException.ThrowIfNull(initial);
         ArgumentNullException.ThrowIfNull(data);
-        if (maxThreads is < 1) throw new ArgumentOutOfRangeException(nameof(maxThreads), maxThreads, "At least one thread.");
         initial.CheckData(data);
         (budget ?? Core.MemoryBudget.Available()).Require(
             HmmMemory.FitBytes(initial.StateCount, initial.Emission.ParameterCount, data.MaxLength, maxThreads ?? Environment.ProcessorCount),
             $"Baum-Welch for {initial.StateCount:N0} states ({initial.Family}) on sequences of up to {data.MaxLength:N0} steps", "the number of states");
-        Model = initial;
         _data = data;
-        _priors = priors ?? HmmPriors.None;
-        if (!(_priors.StartPseudocount >= 0) || !(_priors.TransitionPseudocount >= 0))
-            throw new ArgumentException("Pseudo-counts must be >= 0.", nameof(priors));
-        _maxThreads = maxThreads;
-        _counts = ExpectedCounts(initial, cancellationToken);
+        Begin(initial, cancellationToken);
     }
 
-    /// <summary>The parameters of the last completed step (the start before the first).</summary>
-    public HiddenMarkovModel<TEmission, TStats> Model { get; private set; }
-
-    /// <summary>Total log-likelihood Σ_n log p(x_n) of <see cref="Model"/> on the data, in nats.</summary>
-    public double LogLikelihood => _counts.LogLikelihood;
-
-    /// <summary>The objective of <see cref="Model"/>: <see cref="LogLikelihood"/> plus its log prior.</summary>
-    public double Objective => _counts.LogLikelihood + LogPrior(Model);
-
     /// <inheritdoc/>
-    public bool IsMonotone => true;
-
-    /// <inheritdoc/>
-    public long ObservationCount => _data.TotalLength;
-
-    /// <inheritdoc/>
-    public double Step(CancellationToken cancellationToken)
-    {
-        var next = BaumWelchSteps.Maximize(Model, _counts, _priors);
-        // The model moves only once its E-step has completed: a cancelled step leaves the last completed one.
-        _counts = ExpectedCounts(next, cancellationToken);
-        Model = next;
-        return Objective;
-    }
+    public override long ObservationCount => _data.TotalLength;
 
     /// <summary>
     /// The E-step alone: expected counts and total log-likelihood under <paramref name="model"/>. Sequences are cut into
     /// fixed blocks of about equal observation count (4 per thread), each accumulated in order into its own counts and
     /// merged in block order, so the result is bitwise the same on every run with the same thread count.
     /// </summary>
-    public ExpectedCounts<TStats> ExpectedCounts(HiddenMarkovModel<TEmission, TStats> model, CancellationToken cancellationToken = default)
+    public override ExpectedCounts<TStats> ExpectedCounts(HiddenMarkovModel<TEmission, TStats> model, CancellationToken cancellationToken = default)
     {
         int k = model.StateCount;
-        var options = HiddenMarkovModel<TEmission, TStats>.Options(_maxThreads);
-        options.CancellationToken = cancellationToken;
+        var options = Options(cancellationToken);
         var bounds = BaumWelchSteps.Blocks(_data.Offsets, 4 * options.MaxDegreeOfParallelism);
         var blocks = new ExpectedCounts<TStats>[bounds.Length - 1];
         Parallelism.For(blocks.Length, options, () => new SequenceWorkspace(k), (b, workspace) =>
@@ -106,8 +75,6 @@ public sealed class BaumWelch<TEmission, TStats> : IElboOptimizer
         if (double.IsNegativeInfinity(BaumWelchSteps.Accumulate(model, _data.Sequence(n), _data.Length(n), ws, counts)))
             throw HiddenMarkovModel<TEmission, TStats>.ZeroProbability(_data, n, "Baum-Welch cannot fit it; add pseudo-counts or check the data");
     }
-
-    private double LogPrior(HiddenMarkovModel<TEmission, TStats> model) => BaumWelchSteps.LogPrior(model, _priors);
 }
 
 /// <summary>The E-step's expected counts: Σ γ_0 (start), Σ ξ (transitions, K×K), emission statistics, and Σ log p(x_n).</summary>

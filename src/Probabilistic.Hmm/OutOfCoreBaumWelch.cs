@@ -12,15 +12,12 @@ namespace Probabilistic.Hmm;
 /// chunk's counts and chunks in order into the total, so the result does not depend on scheduling, and equals the
 /// in-memory fit up to the grouping of the sums. Memory: one chunk and the per-block counts.
 /// </summary>
-public sealed class OutOfCoreBaumWelch<TEmission, TStats> : IElboOptimizer
+public sealed class OutOfCoreBaumWelch<TEmission, TStats> : BaumWelchOptimizer<TEmission, TStats>
     where TEmission : IEmissionModel<TEmission, TStats>
     where TStats : class
 {
     private readonly SequenceSource _data;
-    private readonly HmmPriors _priors;
-    private readonly int? _maxThreads;
     private readonly int _rowsPerChunk;
-    private ExpectedCounts<TStats> _counts;
 
     /// <summary>The default chunk: about 8 MiB of observations (at least 4,096 rows).</summary>
     public static int DefaultRowsPerChunk(int dimension) => Math.Max(4096, (8 << 20) / (8 * Math.Max(1, dimension)));
@@ -29,10 +26,10 @@ public sealed class OutOfCoreBaumWelch<TEmission, TStats> : IElboOptimizer
     /// <exception cref="DataFormatException">An observation the emission cannot take, or a sequence impossible under the start (shard named).</exception>
     public OutOfCoreBaumWelch(HiddenMarkovModel<TEmission, TStats> initial, SequenceSource data, HmmPriors? priors = null, int? maxThreads = null,
         int? rowsPerChunk = null, Core.MemoryBudget? budget = null, CancellationToken cancellationToken = default)
+        : base(priors, maxThreads)
     {
         ArgumentNullException.ThrowIfNull(initial);
         ArgumentNullException.ThrowIfNull(data);
-        if (maxThreads is < 1) throw new ArgumentOutOfRangeException(nameof(maxThreads), maxThreads, "At least one thread.");
         if (rowsPerChunk is < 1) throw new ArgumentOutOfRangeException(nameof(rowsPerChunk), rowsPerChunk, "At least one row a chunk.");
         if (data.Dimension != initial.Emission.Dimension)
             throw new DataFormatException(data.Name, null, $"the observations have {data.Dimension} values each but the model expects {initial.Emission.Dimension}");
@@ -42,45 +39,18 @@ public sealed class OutOfCoreBaumWelch<TEmission, TStats> : IElboOptimizer
                 + 8.0 * data.Dimension * Math.Max(_rowsPerChunk, data.MaxLength),
             $"out-of-core Baum-Welch for {initial.StateCount:N0} states ({initial.Family}) on sequences of up to {data.MaxLength:N0} steps",
             "the number of states or the rows per chunk");
-        Model = initial;
         _data = data;
-        _priors = priors ?? HmmPriors.None;
-        if (!(_priors.StartPseudocount >= 0) || !(_priors.TransitionPseudocount >= 0))
-            throw new ArgumentException("Pseudo-counts must be >= 0.", nameof(priors));
-        _maxThreads = maxThreads;
-        _counts = ExpectedCounts(initial, cancellationToken);
+        Begin(initial, cancellationToken);
     }
 
-    /// <summary>The parameters of the last completed step (the start before the first).</summary>
-    public HiddenMarkovModel<TEmission, TStats> Model { get; private set; }
-
-    /// <summary>Total log-likelihood of <see cref="Model"/> on the data, in nats.</summary>
-    public double LogLikelihood => _counts.LogLikelihood;
-
-    /// <summary><see cref="LogLikelihood"/> plus the log prior of <see cref="Model"/>.</summary>
-    public double Objective => _counts.LogLikelihood + LogPrior(Model);
-
     /// <inheritdoc/>
-    public bool IsMonotone => true;
-
-    /// <inheritdoc/>
-    public long ObservationCount => _data.TotalLength;
-
-    /// <inheritdoc/>
-    public double Step(CancellationToken cancellationToken)
-    {
-        var next = BaumWelchSteps.Maximize(Model, _counts, _priors);
-        _counts = ExpectedCounts(next, cancellationToken);
-        Model = next;
-        return Objective;
-    }
+    public override long ObservationCount => _data.TotalLength;
 
     /// <summary>The E-step alone: expected counts and total log-likelihood under <paramref name="model"/>, in one pass.</summary>
-    public ExpectedCounts<TStats> ExpectedCounts(HiddenMarkovModel<TEmission, TStats> model, CancellationToken cancellationToken = default)
+    public override ExpectedCounts<TStats> ExpectedCounts(HiddenMarkovModel<TEmission, TStats> model, CancellationToken cancellationToken = default)
     {
         int k = model.StateCount;
-        var options = HiddenMarkovModel<TEmission, TStats>.Options(_maxThreads);
-        options.CancellationToken = cancellationToken;
+        var options = Options(cancellationToken);
         var total = new ExpectedCounts<TStats>(k, model.Emission.CreateStatistics());
         _data.ForEachChunk(_rowsPerChunk, (first, chunk) =>
         {
@@ -116,6 +86,4 @@ public sealed class OutOfCoreBaumWelch<TEmission, TStats> : IElboOptimizer
                 $"sequence {global} (0-based, {steps} steps, from row {row}) has probability zero under the model, so Baum-Welch cannot fit it; add pseudo-counts or check the data");
         }
     }
-
-    private double LogPrior(HiddenMarkovModel<TEmission, TStats> model) => BaumWelchSteps.LogPrior(model, _priors);
 }
