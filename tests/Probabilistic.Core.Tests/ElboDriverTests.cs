@@ -195,6 +195,22 @@ public class ElboDriverTests
     }
 
     [Fact]
+    public void FitBest_keeps_the_earliest_of_restarts_that_tie_within_rounding()
+    {
+        // The same optimum reached twice ends within rounding (here 1e-13 relative): the first restart stays, whatever the
+        // last bits say. A real improvement of 1e-8 relative still wins.
+        double[] finals = [-1000, -1000 * (1 - 1e-13), -1000 * (1 - 1e-8)];
+        var made = new List<Seeded>();
+        var best = ElboDriver.FitBest(2, seed => { var o = new Seeded(seed, finals[made.Count]); made.Add(o); return o; },
+            new FitOptions(MaxIterations: 2, Tolerance: 0, Seed: 3));
+        Assert.Equal(0, best.Restart);
+        made.Clear();
+        finals = [finals[0], finals[2]];
+        Assert.Equal(1, ElboDriver.FitBest(2, seed => { var o = new Seeded(seed, finals[made.Count]); made.Add(o); return o; },
+            new FitOptions(MaxIterations: 2, Tolerance: 0, Seed: 3)).Restart);
+    }
+
+    [Fact]
     public void FitBest_with_one_restart_is_a_plain_fit_with_the_same_seed()
     {
         int seen = -1;

@@ -63,6 +63,66 @@ public sealed class ServerHarness : IAsyncDisposable
         return Client.PostAsync(path, content);
     }
 
+    /// <summary>
+    /// Sends <paramref name="head"/> (the request line and headers, CRLF-separated, without the blank line) and then
+    /// <paramref name="body"/> as they are on one connection, sends nothing more, and reads the answer until the server
+    /// closes. For refusals before the body ends: HttpClient keeps sending the rest of a body the server has refused, and
+    /// a connection closed with unread data is reset by the kernel, a reset that can overtake the answer.
+    /// </summary>
+    public async Task<HttpResponseMessage> SendRaw(string head, byte[] body)
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await tcp.ConnectAsync(BaseAddress.Host, BaseAddress.Port, timeout.Token);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"{head}\r\nHost: {BaseAddress.Authority}\r\n\r\n"), timeout.Token);
+        await stream.WriteAsync(body, timeout.Token);
+        var answer = new List<byte>();
+        var buffer = new byte[16 << 10];
+        while (true)
+        {
+            int got = await stream.ReadAsync(buffer, timeout.Token);
+            answer.AddRange(buffer.AsSpan(0, got));
+            if (TryParseResponse(answer.ToArray(), closed: got == 0) is { } response) return response;
+            Assert.True(got > 0, $"the server closed after {answer.Count} bytes, before a whole response: {Encoding.UTF8.GetString(answer.ToArray())}");
+        }
+    }
+
+    /// <summary>An HTTP/1.1 response (Content-Length, chunked, or ended by the close) as a message; null while incomplete.</summary>
+    private static HttpResponseMessage? TryParseResponse(byte[] raw, bool closed)
+    {
+        var text = Encoding.UTF8.GetString(raw);
+        int split = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        if (split < 0) return null;
+        var lines = text[..split].Split("\r\n");
+        var status = lines[0].Split(' ');
+        var headers = lines.Skip(1).Select(l => l.Split(':', 2)).ToDictionary(h => h[0].Trim(), h => h[1].Trim(), StringComparer.OrdinalIgnoreCase);
+        var body = text[(split + 4)..];
+        if (headers.TryGetValue("Transfer-Encoding", out var te) && te.Contains("chunked", StringComparison.OrdinalIgnoreCase))
+        {
+            var joined = new StringBuilder();
+            for (int at = 0; ;)
+            {
+                int end = body.IndexOf("\r\n", at, StringComparison.Ordinal);
+                if (end < 0) return null;
+                int size = Convert.ToInt32(body[at..end], 16);
+                if (size == 0) break;
+                if (body.Length < end + 2 + size + 2) return null;
+                joined.Append(body, end + 2, size);
+                at = end + 2 + size + 2;
+            }
+            body = joined.ToString();
+        }
+        else if (headers.TryGetValue("Content-Length", out var length))
+        {
+            if (Encoding.UTF8.GetByteCount(body) < int.Parse(length)) return null;
+        }
+        else if (!closed) return null;
+        var content = new StringContent(body);
+        if (headers.TryGetValue("Content-Type", out var type)) content.Headers.ContentType = MediaTypeHeaderValue.Parse(type);
+        return new HttpResponseMessage((System.Net.HttpStatusCode)int.Parse(status[1])) { Content = content };
+    }
+
     /// <summary>Waits (polling, up to 20 s) until <paramref name="condition"/> holds; fails naming <paramref name="what"/> otherwise.</summary>
     public static async Task Eventually(Func<Task<bool>> condition, string what)
     {

@@ -83,7 +83,8 @@ public static class ElboDriver
 
     /// <summary>
     /// Restarts for any family (scikit-learn's n_init): builds an optimiser for each of <paramref name="restarts"/> seeds,
-    /// fits each with <see cref="Fit"/>, and keeps the one whose final ELBO is highest. Restart r uses the seed of
+    /// fits each with <see cref="Fit"/>, and keeps the one whose final ELBO is highest (ties within
+    /// <see cref="RestartTieTolerance"/> keep the earliest). Restart r uses the seed of
     /// <paramref name="options"/> itself when there is one restart, and <see cref="Numerics.Rng.Derive"/>(seed, r) otherwise,
     /// so one restart reproduces a plain fit with the same seed. The losers are disposed when they are
     /// <see cref="IDisposable"/>. Cancelled, the restarts stop and the best completed one so far is returned (a restart
@@ -119,7 +120,7 @@ public static class ElboDriver
             }
             var trace = Fit(optimizer, options with { Seed = restartSeed }, cancellationToken);
             traces.Add(trace);
-            bool better = best is null || (trace.Count > 0 && (bestTrace!.Count == 0 || trace.FinalElbo > bestTrace.FinalElbo));
+            bool better = best is null || (trace.Count > 0 && (bestTrace!.Count == 0 || Beats(trace.FinalElbo, bestTrace.FinalElbo)));
             if (better)
             {
                 (best as IDisposable)?.Dispose();
@@ -130,6 +131,17 @@ public static class ElboDriver
         }
         return new BestFit<TOptimizer>(best, bestTrace!, bestRestart, traces);
     }
+
+    /// <summary>
+    /// How much a later restart's final ELBO must exceed the best so far, relative to its size, to replace it. Restarts
+    /// that reach the same optimum with the components in another order end within rounding of each other, and which
+    /// one then wins would hang on the last bits of a summation order (threads, block sizes, in memory or streamed from
+    /// disk); within this margin they tie and the earliest restart is kept.
+    /// </summary>
+    public const double RestartTieTolerance = 1e-10;
+
+    private static bool Beats(double elbo, double best) =>
+        elbo - best > RestartTieTolerance * Math.Max(1, Math.Abs(best));
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }
