@@ -65,7 +65,13 @@ if [ "$want_peers" = 1 ]; then
   if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing peers: ${missing[*]}"
     apt_update_once
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq -t bookworm "${missing[@]}"
+    # Without recommends: python3-torch recommends libtorch-dev, whose unversioned libtorch_cpu.so (1.13) on the
+    # system path is what TorchSharp loads by name inside .NET Interactive, where the VAE notebook then fails.
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends -t bookworm "${missing[@]}"
+  fi
+  if dpkg -s libtorch-dev >/dev/null 2>&1; then
+    echo "setup: note: libtorch-dev puts libtorch 1.13 on the library path; TorchSharp in .NET Interactive loads it instead of its own" >&2
+    echo "setup:       and the VAE notebook fails. 'apt-get remove libtorch-dev' (python3-torch does not need it)." >&2
   fi
 fi
 
