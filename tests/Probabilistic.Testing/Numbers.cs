@@ -24,4 +24,17 @@ public static class Numbers
         Assert.True(expected.Count == actual.Count, $"{what}: {expected.Count} values expected, {actual.Count} given");
         for (int i = 0; i < expected.Count; i++) AssertClose(expected[i], actual[i], relative, absolute, $"{what}[{i}]");
     }
+
+    /// <summary>
+    /// The restart a fit kept reached <paramref name="kept"/>; a single fit with one of its restarts' seeds reached
+    /// <paramref name="single"/>. Restarts keep the highest final objective, except that ties within
+    /// <paramref name="tieTolerance"/> (relative; <c>ElboDriver.RestartTieTolerance</c>) keep the earliest, so
+    /// <paramref name="single"/> may exceed <paramref name="kept"/> by that much and no more.
+    /// </summary>
+    public static void AssertKeptBest(double kept, double single, double tieTolerance, string what)
+    {
+        double margin = tieTolerance * Math.Max(1, Math.Max(Math.Abs(kept), Math.Abs(single)));
+        Assert.True(single - kept <= margin, string.Create(CultureInfo.InvariantCulture,
+            $"{what}: a restart reached {single:R}, the fit kept {kept:R} (more than the tie margin {margin:G3} lower)"));
+    }
 }
