@@ -61,7 +61,14 @@ public sealed class BaumWelch<TEmission, TStats> : BaumWelchOptimizer<TEmission,
         Parallelism.For(blocks.Length, options, () => new SequenceWorkspace(k), (b, workspace) =>
         {
             var counts = new ExpectedCounts<TStats>(k, model.Emission.CreateStatistics());
-            for (int n = bounds[b]; n < bounds[b + 1]; n++) AccumulateSequence(model, n, workspace, counts);
+            if (SequenceLanes.Use(k))
+                foreach (var group in SequenceLanes.Groups(_data, bounds[b], bounds[b + 1]))
+                {
+                    int impossible = SequenceLanes.Accumulate(model, _data, group, workspace, counts);
+                    if (impossible >= 0) throw ZeroProbability(impossible);
+                }
+            else
+                for (int n = bounds[b]; n < bounds[b + 1]; n++) AccumulateSequence(model, n, workspace, counts);
             blocks[b] = counts;
             return workspace;
         }, _ => { });
@@ -73,8 +80,11 @@ public sealed class BaumWelch<TEmission, TStats> : BaumWelchOptimizer<TEmission,
     private void AccumulateSequence(HiddenMarkovModel<TEmission, TStats> model, int n, SequenceWorkspace ws, ExpectedCounts<TStats> counts)
     {
         if (double.IsNegativeInfinity(BaumWelchSteps.Accumulate(model, _data.Sequence(n), _data.Length(n), ws, counts)))
-            throw HiddenMarkovModel<TEmission, TStats>.ZeroProbability(_data, n, "Baum-Welch cannot fit it; add pseudo-counts or check the data");
+            throw ZeroProbability(n);
     }
+
+    private Core.Data.DataFormatException ZeroProbability(int n) =>
+        HiddenMarkovModel<TEmission, TStats>.ZeroProbability(_data, n, "Baum-Welch cannot fit it; add pseudo-counts or check the data");
 }
 
 /// <summary>The E-step's expected counts: Σ γ_0 (start), Σ ξ (transitions, K×K), emission statistics, and Σ log p(x_n).</summary>
