@@ -26,6 +26,7 @@ public sealed class BaumWelch<TEmission, TStats> : BaumWelchOptimizer<TEmission,
     where TStats : class
 {
     private readonly SequenceSet _data;
+    private int[][]? _groups;   // the lane groups of _data, made on the first E-step on lanes
 
     /// <summary>Prepares a fit of <paramref name="initial"/> to <paramref name="data"/>: checks every observation once and runs the first E-step.</summary>
     /// <exception cref="Core.Data.DataFormatException">The data do not fit the model (dimension, symbols, counts, non-finite values), or a sequence is impossible under the start.</exception>
@@ -50,25 +51,24 @@ public sealed class BaumWelch<TEmission, TStats> : BaumWelchOptimizer<TEmission,
     /// <summary>
     /// The E-step alone: expected counts and total log-likelihood under <paramref name="model"/>. Sequences are cut into
     /// fixed blocks of about equal observation count (4 per thread), each accumulated in order into its own counts and
-    /// merged in block order, so the result is bitwise the same on every run with the same thread count.
+    /// merged in block order, so the result is bitwise the same on every run with the same thread count. On lanes
+    /// (<see cref="SequenceLanes"/>) the blocks are cut between groups of W sequences, longest first.
     /// </summary>
     public override ExpectedCounts<TStats> ExpectedCounts(HiddenMarkovModel<TEmission, TStats> model, CancellationToken cancellationToken = default)
     {
         int k = model.StateCount;
         var options = Options(cancellationToken);
-        var bounds = BaumWelchSteps.Blocks(_data.Offsets, 4 * options.MaxDegreeOfParallelism);
+        var groups = SequenceLanes.Use(k) ? _groups ??= SequenceLanes.Groups(_data, 0, _data.Count) : null;
+        var bounds = BaumWelchSteps.Blocks(groups is null ? _data.Offsets : SequenceLanes.Offsets(_data, groups), 4 * options.MaxDegreeOfParallelism);
         var blocks = new ExpectedCounts<TStats>[bounds.Length - 1];
         Parallelism.For(blocks.Length, options, () => new SequenceWorkspace(k), (b, workspace) =>
         {
             var counts = new ExpectedCounts<TStats>(k, model.Emission.CreateStatistics());
-            if (SequenceLanes.Use(k))
-                foreach (var group in SequenceLanes.Groups(_data, bounds[b], bounds[b + 1]))
-                {
-                    int impossible = SequenceLanes.Accumulate(model, _data, group, workspace, counts);
-                    if (impossible >= 0) throw ZeroProbability(impossible);
-                }
-            else
-                for (int n = bounds[b]; n < bounds[b + 1]; n++) AccumulateSequence(model, n, workspace, counts);
+            for (int u = bounds[b]; u < bounds[b + 1]; u++)
+            {
+                if (groups is null) AccumulateSequence(model, u, workspace, counts);
+                else if (SequenceLanes.Accumulate(model, _data, groups[u], workspace, counts) is int impossible and >= 0) throw ZeroProbability(impossible);
+            }
             blocks[b] = counts;
             return workspace;
         }, _ => { });

@@ -50,6 +50,14 @@ internal static class SequenceLanes
     public static int[][] Groups(SequenceSet data, int from, int to) =>
         Enumerable.Range(from, to - from).OrderByDescending(data.Length).ThenBy(n => n).Chunk(LaneForwardBackward.Lanes).ToArray();
 
+    /// <summary>Cumulative padded lengths of <paramref name="groups"/> (Count + 1 entries): their cost, for cutting them into blocks.</summary>
+    public static long[] Offsets(SequenceSet data, int[][] groups)
+    {
+        var offsets = new long[groups.Length + 1];
+        for (int g = 0; g < groups.Length; g++) offsets[g + 1] = offsets[g] + groups[g].Max(data.Length);
+        return offsets;
+    }
+
     /// <summary>
     /// Adds the expected counts of the sequences of <paramref name="group"/> to <paramref name="counts"/>; returns −1, or
     /// the index of a sequence with probability zero (nothing of it added).

@@ -34,30 +34,39 @@ public sealed partial class GaussianEmission
             }
             return;
         }
-        Span<Vector<double>> diff = d <= 64 ? stackalloc Vector<double>[d] : new Vector<double>[d];
+        // State by state, so that each state's parameters are read once per step from L1 and its rows written with stride K·W.
+        Span<Vector<double>> diffs = d <= 64 ? stackalloc Vector<double>[d] : new Vector<double>[d];
+        ref var diff = ref MemoryMarshal.GetReference(diffs);
         bool matrix = CovarianceType is CovarianceType.Full or CovarianceType.Tied, tied = CovarianceType == CovarianceType.Tied;
-        for (int t = 0; t < steps; t++)
+        for (int s = 0; s < k; s++)
         {
-            for (int s = 0; s < k; s++)
+            ref double mu = ref _means[s * d];
+            ref double whiten = ref _whiten[matrix ? (tied ? 0 : s * d * d) : s * d];
+            var norm = new Vector<double>(_logNorm[s]);
+            for (int t = 0; t < steps; t++)
             {
-                for (int i = 0; i < d; i++) diff[i] = Vector.LoadUnsafe(ref x, (nuint)((t * d + i) * w)) - new Vector<double>(_means[s * d + i]);
+                ref double xt = ref Unsafe.Add(ref x, t * d * w);
+                for (int i = 0; i < d; i++)
+                    Unsafe.Add(ref diff, i) = Vector.LoadUnsafe(ref xt, (nuint)(i * w)) - new Vector<double>(Unsafe.Add(ref mu, i));
                 var q = Vector<double>.Zero;
                 if (matrix)
                 {
-                    var l = _whiten.AsSpan(tied ? 0 : s * d * d, d * d);
+                    // q = ‖L⁻¹(x − μ_s)‖², L the Cholesky factor of Σ_s (tied: the one shared factor).
                     for (int i = 0; i < d; i++)
                     {
+                        ref double row = ref Unsafe.Add(ref whiten, i * d);
                         var y = Vector<double>.Zero;
-                        for (int j = 0; j <= i; j++) y += new Vector<double>(l[i * d + j]) * diff[j];
+                        for (int j = 0; j <= i; j++) y += new Vector<double>(Unsafe.Add(ref row, j)) * Unsafe.Add(ref diff, j);
                         q += y * y;
                     }
                 }
                 else
-                {
-                    var p = _whiten.AsSpan(s * d, d);
-                    for (int i = 0; i < d; i++) q += diff[i] * diff[i] * new Vector<double>(p[i]);
-                }
-                (new Vector<double>(_logNorm[s]) - half * q).StoreUnsafe(ref lp, (nuint)((t * k + s) * w));
+                    for (int i = 0; i < d; i++)
+                    {
+                        var z = Unsafe.Add(ref diff, i);
+                        q += z * z * new Vector<double>(Unsafe.Add(ref whiten, i));
+                    }
+                (norm - half * q).StoreUnsafe(ref lp, (nuint)((t * k + s) * w));
             }
         }
     }
@@ -70,41 +79,49 @@ public sealed partial class GaussianEmission
         int k = StateCount, d = Dimension, w = LaneForwardBackward.Lanes;
         bool full = CovarianceType is CovarianceType.Full or CovarianceType.Tied;
         int second = full ? d * d : d;
-        // Per-lane sums of Σγ, Σγ(x − μ) and Σγ(x − μ)(x − μ)ᵀ (lower triangle) or its diagonal, added to the statistics lane by lane.
-        var sums = new Vector<double>[k * (1 + d + second)];
-        var weight = sums.AsSpan(0, k);
-        var first = sums.AsSpan(k, k * d);
-        var moment = sums.AsSpan(k * (1 + d), k * second);
+        // State by state: Σγ in a register, Σγ(x − μ) and Σγ(x − μ)(x − μ)ᵀ (lower triangle; diagonal types: its
+        // diagonal) as lane vectors in a small scratch, added to the statistics lane by lane at the end of the state.
+        Span<Vector<double>> scratch = d + second <= 256 ? stackalloc Vector<double>[d + second] : new Vector<double>[d + second];
+        Span<Vector<double>> diffs = d <= 64 ? stackalloc Vector<double>[d] : new Vector<double>[d];
+        ref var diff = ref MemoryMarshal.GetReference(diffs);
+        ref var first = ref MemoryMarshal.GetReference(scratch);
+        ref var moment = ref Unsafe.Add(ref first, d);
         ref double x = ref MemoryMarshal.GetReference(observations);
         ref double post = ref MemoryMarshal.GetReference(posteriors);
-        Span<Vector<double>> diff = d <= 64 ? stackalloc Vector<double>[d] : new Vector<double>[d];
-        for (int t = 0; t < steps; t++)
+        for (int s = 0; s < k; s++)
         {
-            for (int s = 0; s < k; s++)
+            scratch.Clear();
+            var weight = Vector<double>.Zero;
+            ref double mu = ref _means[s * d];
+            for (int t = 0; t < steps; t++)
             {
                 var g = Vector.LoadUnsafe(ref post, (nuint)((t * k + s) * w));
-                weight[s] += g;
+                weight += g;
+                ref double xt = ref Unsafe.Add(ref x, t * d * w);
                 for (int i = 0; i < d; i++)
                 {
-                    diff[i] = Vector.LoadUnsafe(ref x, (nuint)((t * d + i) * w)) - new Vector<double>(_means[s * d + i]);
-                    first[s * d + i] += g * diff[i];
+                    var z = Vector.LoadUnsafe(ref xt, (nuint)(i * w)) - new Vector<double>(Unsafe.Add(ref mu, i));
+                    Unsafe.Add(ref diff, i) = z;
+                    Unsafe.Add(ref first, i) += g * z;
                 }
                 if (full)
-                {
-                    var m = moment.Slice(s * d * d, d * d);
                     for (int i = 0; i < d; i++)
                     {
-                        var gi = g * diff[i];
-                        for (int j = 0; j <= i; j++) m[i * d + j] += gi * diff[j];
+                        var gi = g * Unsafe.Add(ref diff, i);
+                        ref var m = ref Unsafe.Add(ref moment, i * d);
+                        for (int j = 0; j <= i; j++) Unsafe.Add(ref m, j) += gi * Unsafe.Add(ref diff, j);
                     }
-                }
                 else
-                    for (int i = 0; i < d; i++) moment[s * d + i] += g * diff[i] * diff[i];
+                    for (int i = 0; i < d; i++)
+                    {
+                        var z = Unsafe.Add(ref diff, i);
+                        Unsafe.Add(ref moment, i) += g * z * z;
+                    }
             }
+            stats.Weight[s] += Vector.Sum(weight);
+            AddLanes(scratch[..d], stats.First.AsSpan(s * d, d));
+            AddLanes(scratch[d..], stats.Second.AsSpan(s * second, second));
         }
-        AddLanes(weight, stats.Weight);
-        AddLanes(first, stats.First);
-        AddLanes(moment, stats.Second);
     }
 
     private static void AddLanes(ReadOnlySpan<Vector<double>> sums, Span<double> into)
