@@ -10,6 +10,8 @@ public static class VectorMath
     private const double Log2E = 1.4426950408889634;
     private const double Ln2High = 0.693147180369123816490;        // ln 2 to 32 bits: n·Ln2High is exact for |n| < 2^21
     private const double Ln2Low = 1.90821492927058770002e-10;       // ln 2 − Ln2High
+    private const double RoundingShift = 6755399441055744.0;         // 1.5·2^52
+    private const long RoundingShiftBits = 0x4338_0000_0000_0000;    // its bit pattern: n's bits sit in the low mantissa
     private const double Lowest = -708.0;                           // below: the result would be subnormal; 0 is returned
 
     /// <summary>
@@ -47,7 +49,10 @@ public static class VectorMath
     {
         var under = Vector.LessThan(x, lowest);
         var clamped = Vector.Max(x, lowest);   // NaN passes through Max as NaN or lowest; NaN is restored below
-        var n = Vector.Round(clamped * new Vector<double>(Log2E));
+        // n = round(x log₂e) by adding 1.5·2^52: the sum's low mantissa bits then hold n (|n| < 2^51), with no
+        // rounding or conversion instruction (AVX2 has no double-to-int64 conversion).
+        var shifted = Vector.MultiplyAddEstimate(clamped, new Vector<double>(Log2E), new Vector<double>(RoundingShift));
+        var n = shifted - new Vector<double>(RoundingShift);
         var r = Vector.MultiplyAddEstimate(n, new Vector<double>(-Ln2High), clamped);
         r = Vector.MultiplyAddEstimate(n, new Vector<double>(-Ln2Low), r);
         var e = new Vector<double>(1.0 / 6227020800);               // 1/13!
@@ -64,7 +69,7 @@ public static class VectorMath
         e = Vector.MultiplyAddEstimate(e, r, new Vector<double>(0.5));
         e = Vector.MultiplyAddEstimate(e, r, Vector<double>.One);
         e = Vector.MultiplyAddEstimate(e, r, Vector<double>.One);
-        var twoToN = Vector.AsVectorDouble(Vector.ShiftLeft(Vector.ConvertToInt64(n) + new Vector<long>(1023), 52));
+        var twoToN = Vector.AsVectorDouble(Vector.ShiftLeft(Vector.AsVectorInt64(shifted) - new Vector<long>(RoundingShiftBits - 1023), 52));
         var result = Vector.ConditionalSelect(under, Vector<double>.Zero, e * twoToN);
         var nan = ~Vector.Equals(x, x);
         return Vector.ConditionalSelect(nan, x, result);
