@@ -30,7 +30,7 @@ public static class LaneForwardBackward
 
     /// <summary>
     /// Lane version of <see cref="ForwardBackward.ExponentiateRows"/>: shifts each (step, lane) row of the T×K×W log
-    /// frame probabilities by its maximum over states, exponentiates in place, and writes each lane's Σ_t shift to
+    /// frame probabilities by its maximum over states and exponentiates it in place (one pass, the row in L1), and writes each lane's Σ_t shift to
     /// <paramref name="shift"/>. Lanes with a NaN or ±∞ row maximum get their flag cleared.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -60,10 +60,9 @@ public static class LaneForwardBackward
             for (int s = 0; s < k; s++)
             {
                 nuint at = row + (nuint)(s * w);
-                (Vector.LoadUnsafe(ref f, at) - max).StoreUnsafe(ref f, at);
+                VectorMath.ExpNonPositive(Vector.LoadUnsafe(ref f, at) - max).StoreUnsafe(ref f, at);
             }
         }
-        VectorMath.ExpNonPositive(frame[..(steps * k * w)]);
         total.CopyTo(shift);
         good.CopyTo(ok);
     }

@@ -30,12 +30,8 @@ public static class VectorMath
         ref double p = ref MemoryMarshal.GetReference(x);
         if (Vector.IsHardwareAccelerated)
         {
-            var lowest = new Vector<double>(Lowest);
             for (; i <= x.Length - w; i += w)
-            {
-                var v = Vector.LoadUnsafe(ref p, (nuint)i);
-                Exp(v, lowest).StoreUnsafe(ref p, (nuint)i);
-            }
+                ExpNonPositive(Vector.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
         }
         for (; i < x.Length; i++)
         {
@@ -44,9 +40,11 @@ public static class VectorMath
         }
     }
 
+    /// <summary>The vector form of <see cref="ExpNonPositive(Span{double})"/>, for kernels that exponentiate values held in registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<double> Exp(Vector<double> x, Vector<double> lowest)
+    public static Vector<double> ExpNonPositive(Vector<double> x)
     {
+        var lowest = new Vector<double>(Lowest);
         var under = Vector.LessThan(x, lowest);
         var clamped = Vector.Max(x, lowest);   // NaN passes through Max as NaN or lowest; NaN is restored below
         // n = round(x log₂e) by adding 1.5·2^52: the sum's low mantissa bits then hold n (|n| < 2^51), with no
