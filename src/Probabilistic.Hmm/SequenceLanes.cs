@@ -15,7 +15,8 @@ internal sealed class LaneWorkspace(int states)
     public readonly double[] Delta = new double[3 * states * W];   // β̂ work (2KW) or Viterbi δ (3KW)
     public double[] Observations = [];  // T×D×W
     public double[] Frame = [];         // T×K×W
-    public double[] Alpha = [];         // T×K×W, then γ
+    public double[] Alpha = [];         // T×K×W
+    public double[] Gamma = [];         // T×K×W
     public double[] Scale = [];         // T×W
     public long[] BackPointers = [];    // T×K×W
     public int[] Paths = [];            // W×T
@@ -23,7 +24,7 @@ internal sealed class LaneWorkspace(int states)
     public void Ensure(int steps, int dimension, bool viterbi)
     {
         int n = steps * states * W;
-        if (Frame.Length < n) { Frame = new double[n]; Alpha = new double[n]; Scale = new double[steps * W]; }
+        if (Frame.Length < n) { Frame = new double[n]; Alpha = new double[n]; Gamma = new double[n]; Scale = new double[steps * W]; }
         if (Observations.Length < steps * dimension * W) Observations = new double[steps * dimension * W];
         if (viterbi && BackPointers.Length < n) { BackPointers = new long[n]; Paths = new int[steps * W]; }
     }
@@ -73,13 +74,13 @@ internal static class SequenceLanes
         LaneForwardBackward.Forward(model.StartSpan, model.TransitionSpan, lanes.Frame, steps, k, lanes.Lengths, lanes.Alpha, lanes.Scale, lanes.Ok,
             lanes.LogLikelihood);
         LaneForwardBackward.BackwardAccumulate(model.TransitionSpan, lanes.Frame, lanes.Scale, steps, k, lanes.Lengths, lanes.Ok,
-            lanes.Alpha, lanes.Outer, lanes.Delta);
+            lanes.Alpha, lanes.Gamma, lanes.Outer, lanes.Delta);
         var transitions = model.TransitionSpan;
         for (int l = 0; l < group.Length; l++)
         {
             if (lanes.Ok[l] == 0) continue;
             counts.LogLikelihood += lanes.LogLikelihood[l] + lanes.Shift[l];
-            for (int j = 0; j < k; j++) counts.Start[j] += lanes.Alpha[j * w + l];
+            for (int j = 0; j < k; j++) counts.Start[j] += lanes.Gamma[j * w + l];
         }
         for (int i = 0; i < k * k; i++)
         {
@@ -88,14 +89,14 @@ internal static class SequenceLanes
             counts.Transitions[i] += sum * transitions[i];
         }
         if (model.Emission is ILaneEmission<TStats> laneEmission)
-            laneEmission.LaneAccumulate(counts.Emission, lanes.Observations, steps, lanes.Alpha);
+            laneEmission.LaneAccumulate(counts.Emission, lanes.Observations, steps, lanes.Gamma);
         else
         {
             for (int l = 0; l < group.Length; l++)
             {
                 if (lanes.Ok[l] == 0) continue;
                 int n = group[l];
-                Gather(lanes.Alpha, l, data.Length(n), k, ws.Beta);
+                Gather(lanes.Gamma, l, data.Length(n), k, ws.Beta);
                 model.Emission.Accumulate(counts.Emission, data.Sequence(n), data.Length(n), ws.Beta);
             }
         }

@@ -133,28 +133,29 @@ public static class LaneForwardBackward
     }
 
     /// <summary>
-    /// The scaled backward pass fused with the E-step's sums, lane version of <see cref="ForwardBackward.BackwardScaled"/>,
+    /// The scaled backward pass with the E-step's sums, lane version of <see cref="ForwardBackward.BackwardScaled"/>,
     /// <see cref="ForwardBackward.AccumulateTransitions"/> and <see cref="ForwardBackward.StatePosteriors"/>: walking t
-    /// down, w_{t+1} = b_{t+1} ⊙ β̂_{t+1} / c_{t+1}, β̂_t = A w_{t+1}, <paramref name="outer"/>[i,j] (K×K×W) +=
-    /// α̂_t[i] w_{t+1}[j] (Σ_t ξ_t(i,j) / A_ij), and α̂_t is overwritten by γ_t = α̂_t ⊙ β̂_t, 0 on padding steps and in
-    /// lanes whose flag is clear. <paramref name="beta"/> is work for 2·K·W values.
+    /// down, w_{t+1} = b_{t+1} ⊙ β̂_{t+1} / c_{t+1} overwrites the frame row t+1 (0 on padding and in lanes whose flag
+    /// is clear), β̂_t = A w_{t+1}, and <paramref name="gamma"/> (T×K×W) gets γ_t = α̂_t ⊙ β̂_t (0 on padding steps and
+    /// unusable lanes); then <paramref name="outer"/>[i,j] (K×K×W) = Σ_t α̂_t[i] w_{t+1}[j] = Σ_t ξ_t(i,j) / A_ij, in 4×4
+    /// tiles of states whose 16 sums stay in registers for the whole sweep over t. <paramref name="beta"/> is work for
+    /// 2·K·W values.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void BackwardAccumulate(ReadOnlySpan<double> transitions, ReadOnlySpan<double> frameProb, ReadOnlySpan<double> scale,
-        int steps, int states, ReadOnlySpan<long> lengths, ReadOnlySpan<long> ok, Span<double> alphaToGamma, Span<double> outer,
-        Span<double> beta)
+    public static void BackwardAccumulate(ReadOnlySpan<double> transitions, Span<double> frameProb, ReadOnlySpan<double> scale,
+        int steps, int states, ReadOnlySpan<long> lengths, ReadOnlySpan<long> ok, ReadOnlySpan<double> alpha, Span<double> gamma,
+        Span<double> outer, Span<double> beta)
     {
         int w = Lanes, k = states, kw = k * w;
         ref double b = ref MemoryMarshal.GetReference(frameProb);
-        ref double a = ref MemoryMarshal.GetReference(alphaToGamma);
+        ref double a = ref MemoryMarshal.GetReference(alpha);
+        ref double g = ref MemoryMarshal.GetReference(gamma);
         ref double c = ref MemoryMarshal.GetReference(scale);
         ref double tr = ref MemoryMarshal.GetReference(transitions);
-        ref double o = ref MemoryMarshal.GetReference(outer);
-        ref double next = ref MemoryMarshal.GetReference(beta);   // β̂_{t+1}, then w_{t+1}
+        ref double next = ref MemoryMarshal.GetReference(beta);   // β̂_{t+1}
         ref double cur = ref Unsafe.Add(ref next, kw);             // β̂_t
         var length = new Vector<long>(lengths);
         var good = new Vector<long>(ok);
-        outer[..(k * kw)].Clear();
         for (int t = steps - 1; t >= 0; t--)
         {
             nuint row = (nuint)(t * kw);
@@ -165,65 +166,101 @@ public static class LaneForwardBackward
             }
             else
             {
-                // w_{t+1}, zero where step t+1 is padding or the lane is unusable (so ξ gets nothing there).
+                // w_{t+1} into frame row t+1, zero where step t+1 is padding or the lane is unusable (so ξ gets nothing there).
                 var after = Vector.LessThan(new Vector<long>(t + 1), length) & good;
                 var inverse = Vector<double>.One / Vector.LoadUnsafe(ref c, (nuint)((t + 1) * w));
+                ref double wt = ref Unsafe.Add(ref b, row + (nuint)kw);
                 for (int s = 0; s < k; s++)
                 {
                     nuint at = (nuint)(s * w);
-                    var v = Vector.LoadUnsafe(ref b, row + (nuint)kw + at) * Vector.LoadUnsafe(ref next, at) * inverse;
-                    Vector.ConditionalSelect(after, v, Vector<double>.Zero).StoreUnsafe(ref next, at);
+                    var v = Vector.LoadUnsafe(ref wt, at) * Vector.LoadUnsafe(ref next, at) * inverse;
+                    Vector.ConditionalSelect(after, v, Vector<double>.Zero).StoreUnsafe(ref wt, at);
                 }
                 // β̂_t = A w_{t+1}, four states i at a time; 1 at a lane's last step (and on its padding).
                 var last = Vector.LessThan(new Vector<long>(t + 1), length);
                 int i = 0;
                 for (; i <= k - 4; i += 4)
                 {
-                    Product4(ref next, ref Unsafe.Add(ref tr, i * k), k, 1, k, out var y0, out var y1, out var y2, out var y3);
+                    Product4(ref wt, ref Unsafe.Add(ref tr, i * k), k, 1, k, out var y0, out var y1, out var y2, out var y3);
                     Vector.ConditionalSelect(last, y0, Vector<double>.One).StoreUnsafe(ref cur, (nuint)(i * w));
                     Vector.ConditionalSelect(last, y1, Vector<double>.One).StoreUnsafe(ref cur, (nuint)((i + 1) * w));
                     Vector.ConditionalSelect(last, y2, Vector<double>.One).StoreUnsafe(ref cur, (nuint)((i + 2) * w));
                     Vector.ConditionalSelect(last, y3, Vector<double>.One).StoreUnsafe(ref cur, (nuint)((i + 3) * w));
                 }
                 for (; i < k; i++)
-                    Vector.ConditionalSelect(last, Product1(ref next, ref Unsafe.Add(ref tr, i * k), k, 1), Vector<double>.One).StoreUnsafe(ref cur, (nuint)(i * w));
-                // Σ ξ / A: outer[i, j] += α̂_t[i] w_{t+1}[j], four states j at a time.
-                int j = 0;
-                for (; j <= k - 4; j += 4)
-                {
-                    var w0 = Vector.LoadUnsafe(ref next, (nuint)(j * w));
-                    var w1 = Vector.LoadUnsafe(ref next, (nuint)((j + 1) * w));
-                    var w2 = Vector.LoadUnsafe(ref next, (nuint)((j + 2) * w));
-                    var w3 = Vector.LoadUnsafe(ref next, (nuint)((j + 3) * w));
-                    for (int r = 0; r < k; r++)
-                    {
-                        var ar = Vector.LoadUnsafe(ref a, row + (nuint)(r * w));
-                        ref double oj = ref Unsafe.Add(ref o, r * kw + j * w);
-                        AddProduct(ar, w0, ref oj, 0);
-                        AddProduct(ar, w1, ref oj, (nuint)w);
-                        AddProduct(ar, w2, ref oj, (nuint)(2 * w));
-                        AddProduct(ar, w3, ref oj, (nuint)(3 * w));
-                    }
-                }
-                for (; j < k; j++)
-                {
-                    var wj = Vector.LoadUnsafe(ref next, (nuint)(j * w));
-                    for (int r = 0; r < k; r++) AddProduct(Vector.LoadUnsafe(ref a, row + (nuint)(r * w)), wj, ref o, (nuint)(r * kw + j * w));
-                }
+                    Vector.ConditionalSelect(last, Product1(ref wt, ref Unsafe.Add(ref tr, i * k), k, 1), Vector<double>.One).StoreUnsafe(ref cur, (nuint)(i * w));
             }
             for (int i = 0; i < k; i++)
             {
                 nuint at = row + (nuint)(i * w);
-                var gamma = Vector.LoadUnsafe(ref a, at) * Vector.LoadUnsafe(ref cur, (nuint)(i * w));
-                Vector.ConditionalSelect(inside, gamma, Vector<double>.Zero).StoreUnsafe(ref a, at);
+                var product = Vector.LoadUnsafe(ref a, at) * Vector.LoadUnsafe(ref cur, (nuint)(i * w));
+                Vector.ConditionalSelect(inside, product, Vector<double>.Zero).StoreUnsafe(ref g, at);
             }
             // β̂_t becomes β̂_{t+1} of the next (earlier) step.
             ref double swap = ref cur;
             cur = ref next;
             next = ref swap;
         }
+        // Σ_t α̂_t[i] w_{t+1}[j]: 4×4 tiles, then the rows and columns left over one sum at a time.
+        ref double o = ref MemoryMarshal.GetReference(outer);
+        ref double w1 = ref Unsafe.Add(ref b, kw);
+        int tiled = k - k % 4;
+        for (int i = 0; i < tiled; i += 4)
+            for (int j = 0; j < tiled; j += 4)
+                OuterTile(ref Unsafe.Add(ref a, i * w), ref Unsafe.Add(ref w1, j * w), steps - 1, kw, ref Unsafe.Add(ref o, i * kw + j * w), kw);
+        for (int i = 0; i < k; i++)
+            for (int j = i < tiled ? tiled : 0; j < k; j++)
+            {
+                var sum = Vector<double>.Zero;
+                for (int t = 0; t < steps - 1; t++)
+                    sum = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref a, (nuint)(t * kw + i * w)), Vector.LoadUnsafe(ref w1, (nuint)(t * kw + j * w)), sum);
+                sum.StoreUnsafe(ref o, (nuint)(i * kw + j * w));
+            }
     }
 
+    /// <summary>
+    /// sums[r, c] = Σ_{t &lt; count} a_t[r] ⊙ b_t[c] for r, c = 0..3, rows of <paramref name="stride"/> values apart (4
+    /// consecutive lane vectors each), written to <paramref name="sums"/> with rows <paramref name="sumStride"/> apart.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OuterTile(ref double a, ref double b, int count, int stride, ref double sums, int sumStride)
+    {
+        int w = Lanes;
+        Vector<double> s00 = default, s01 = default, s02 = default, s03 = default, s10 = default, s11 = default, s12 = default, s13 = default,
+            s20 = default, s21 = default, s22 = default, s23 = default, s30 = default, s31 = default, s32 = default, s33 = default;
+        for (int t = 0; t < count; t++)
+        {
+            nuint at = (nuint)(t * stride);
+            var b0 = Vector.LoadUnsafe(ref b, at);
+            var b1 = Vector.LoadUnsafe(ref b, at + (nuint)w);
+            var b2 = Vector.LoadUnsafe(ref b, at + (nuint)(2 * w));
+            var b3 = Vector.LoadUnsafe(ref b, at + (nuint)(3 * w));
+            var a0 = Vector.LoadUnsafe(ref a, at);
+            s00 = Vector.MultiplyAddEstimate(a0, b0, s00); s01 = Vector.MultiplyAddEstimate(a0, b1, s01);
+            s02 = Vector.MultiplyAddEstimate(a0, b2, s02); s03 = Vector.MultiplyAddEstimate(a0, b3, s03);
+            var a1 = Vector.LoadUnsafe(ref a, at + (nuint)w);
+            s10 = Vector.MultiplyAddEstimate(a1, b0, s10); s11 = Vector.MultiplyAddEstimate(a1, b1, s11);
+            s12 = Vector.MultiplyAddEstimate(a1, b2, s12); s13 = Vector.MultiplyAddEstimate(a1, b3, s13);
+            var a2 = Vector.LoadUnsafe(ref a, at + (nuint)(2 * w));
+            s20 = Vector.MultiplyAddEstimate(a2, b0, s20); s21 = Vector.MultiplyAddEstimate(a2, b1, s21);
+            s22 = Vector.MultiplyAddEstimate(a2, b2, s22); s23 = Vector.MultiplyAddEstimate(a2, b3, s23);
+            var a3 = Vector.LoadUnsafe(ref a, at + (nuint)(3 * w));
+            s30 = Vector.MultiplyAddEstimate(a3, b0, s30); s31 = Vector.MultiplyAddEstimate(a3, b1, s31);
+            s32 = Vector.MultiplyAddEstimate(a3, b2, s32); s33 = Vector.MultiplyAddEstimate(a3, b3, s33);
+        }
+        Store4(ref sums, 0, w, s00, s01, s02, s03);
+        Store4(ref sums, (nuint)sumStride, w, s10, s11, s12, s13);
+        Store4(ref sums, (nuint)(2 * sumStride), w, s20, s21, s22, s23);
+        Store4(ref sums, (nuint)(3 * sumStride), w, s30, s31, s32, s33);
+    }
+
+    private static void Store4(ref double into, nuint at, int w, Vector<double> v0, Vector<double> v1, Vector<double> v2, Vector<double> v3)
+    {
+        v0.StoreUnsafe(ref into, at);
+        v1.StoreUnsafe(ref into, at + (nuint)w);
+        v2.StoreUnsafe(ref into, at + (nuint)(2 * w));
+        v3.StoreUnsafe(ref into, at + (nuint)(3 * w));
+    }
 
     /// <summary>Multiplies state j's vector by its frame probabilities, stores it at <paramref name="at"/> of α̂ and returns it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -260,9 +297,4 @@ public static class LaneForwardBackward
             y = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref vectors, (nuint)(i * Lanes)), new Vector<double>(Unsafe.Add(ref matrix, i * sumStride)), y);
         return y;
     }
-
-    /// <summary>sums[at] += a ⊙ b.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddProduct(Vector<double> a, Vector<double> b, ref double sums, nuint at) =>
-        Vector.MultiplyAddEstimate(a, b, Vector.LoadUnsafe(ref sums, at)).StoreUnsafe(ref sums, at);
 }
