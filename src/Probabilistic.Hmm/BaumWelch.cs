@@ -26,6 +26,7 @@ public sealed class BaumWelch<TEmission, TStats> : BaumWelchOptimizer<TEmission,
     where TStats : class
 {
     private readonly SequenceSet _data;
+    private int[][]? _groups;   // the lane groups of _data, made on the first E-step on lanes
 
     /// <summary>Prepares a fit of <paramref name="initial"/> to <paramref name="data"/>: checks every observation once and runs the first E-step.</summary>
     /// <exception cref="Core.Data.DataFormatException">The data do not fit the model (dimension, symbols, counts, non-finite values), or a sequence is impossible under the start.</exception>
@@ -50,18 +51,24 @@ public sealed class BaumWelch<TEmission, TStats> : BaumWelchOptimizer<TEmission,
     /// <summary>
     /// The E-step alone: expected counts and total log-likelihood under <paramref name="model"/>. Sequences are cut into
     /// fixed blocks of about equal observation count (4 per thread), each accumulated in order into its own counts and
-    /// merged in block order, so the result is bitwise the same on every run with the same thread count.
+    /// merged in block order, so the result is bitwise the same on every run with the same thread count. On lanes
+    /// (<see cref="SequenceLanes"/>) the blocks are cut between groups of W sequences, longest first.
     /// </summary>
     public override ExpectedCounts<TStats> ExpectedCounts(HiddenMarkovModel<TEmission, TStats> model, CancellationToken cancellationToken = default)
     {
         int k = model.StateCount;
         var options = Options(cancellationToken);
-        var bounds = BaumWelchSteps.Blocks(_data.Offsets, 4 * options.MaxDegreeOfParallelism);
+        var groups = SequenceLanes.Use(k) ? _groups ??= SequenceLanes.Groups(_data, 0, _data.Count) : null;
+        var bounds = BaumWelchSteps.Blocks(groups is null ? _data.Offsets : SequenceLanes.Offsets(_data, groups), 4 * options.MaxDegreeOfParallelism);
         var blocks = new ExpectedCounts<TStats>[bounds.Length - 1];
         Parallelism.For(blocks.Length, options, () => new SequenceWorkspace(k), (b, workspace) =>
         {
             var counts = new ExpectedCounts<TStats>(k, model.Emission.CreateStatistics());
-            for (int n = bounds[b]; n < bounds[b + 1]; n++) AccumulateSequence(model, n, workspace, counts);
+            for (int u = bounds[b]; u < bounds[b + 1]; u++)
+            {
+                if (groups is null) AccumulateSequence(model, u, workspace, counts);
+                else if (SequenceLanes.Accumulate(model, _data, groups[u], workspace, counts) is int impossible and >= 0) throw ZeroProbability(impossible);
+            }
             blocks[b] = counts;
             return workspace;
         }, _ => { });
@@ -73,8 +80,11 @@ public sealed class BaumWelch<TEmission, TStats> : BaumWelchOptimizer<TEmission,
     private void AccumulateSequence(HiddenMarkovModel<TEmission, TStats> model, int n, SequenceWorkspace ws, ExpectedCounts<TStats> counts)
     {
         if (double.IsNegativeInfinity(BaumWelchSteps.Accumulate(model, _data.Sequence(n), _data.Length(n), ws, counts)))
-            throw HiddenMarkovModel<TEmission, TStats>.ZeroProbability(_data, n, "Baum-Welch cannot fit it; add pseudo-counts or check the data");
+            throw ZeroProbability(n);
     }
+
+    private Core.Data.DataFormatException ZeroProbability(int n) =>
+        HiddenMarkovModel<TEmission, TStats>.ZeroProbability(_data, n, "Baum-Welch cannot fit it; add pseudo-counts or check the data");
 }
 
 /// <summary>The E-step's expected counts: Σ γ_0 (start), Σ ξ (transitions, K×K), emission statistics, and Σ log p(x_n).</summary>

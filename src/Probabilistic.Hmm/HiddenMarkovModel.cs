@@ -124,6 +124,16 @@ public sealed partial class HiddenMarkovModel<TEmission, TStats> : IHiddenMarkov
     {
         CheckData(data);
         var result = new double[data.Count];
+        if (SequenceLanes.Use(StateCount))
+        {
+            var groups = SequenceLanes.Groups(data, 0, data.Count);
+            Parallelism.For(groups.Length, Options(maxThreads), () => new SequenceWorkspace(StateCount), (g, ws) =>
+            {
+                SequenceLanes.Score(this, data, groups[g], ws, result);
+                return ws;
+            }, _ => { });
+            return result;
+        }
         Parallelism.For(data.Count, Options(maxThreads), () => new SequenceWorkspace(StateCount), (n, ws) =>
         {
             result[n] = Forward(data.Sequence(n), data.Length(n), ws, _start);
@@ -209,6 +219,17 @@ public sealed partial class HiddenMarkovModel<TEmission, TStats> : IHiddenMarkov
     {
         CheckData(data);
         var result = new DecodedPath[data.Count];
+        if (algorithm == DecodeAlgorithm.Viterbi && SequenceLanes.Use(StateCount))
+        {
+            var groups = SequenceLanes.Groups(data, 0, data.Count);
+            Parallelism.For(groups.Length, Options(maxThreads), () => new SequenceWorkspace(StateCount), (g, ws) =>
+            {
+                int impossible = SequenceLanes.Viterbi(this, data, groups[g], ws, result);
+                if (impossible >= 0) throw ZeroProbability(data, impossible, "it has no decoding");
+                return ws;
+            }, _ => { });
+            return result;
+        }
         Parallelism.For(data.Count, Options(maxThreads), () => new SequenceWorkspace(StateCount), (n, ws) =>
         {
             int steps = data.Length(n);
@@ -258,7 +279,7 @@ public sealed partial class HiddenMarkovModel<TEmission, TStats> : IHiddenMarkov
         return ws;
     }
 
-    private double Viterbi(ReadOnlySpan<double> sequence, int steps, SequenceWorkspace ws, Span<int> path)
+    internal double Viterbi(ReadOnlySpan<double> sequence, int steps, SequenceWorkspace ws, Span<int> path)
     {
         ws.Ensure(steps, viterbi: true);
         Emission.LogLikelihoods(sequence, steps, ws.Frame);

@@ -9,7 +9,9 @@ public static class HmmMemory
     /// <summary>
     /// Bytes for Baum-Welch: the model and the next one (π, A and log A, the emission's parameters), expected counts for
     /// each of the 4 blocks per thread (K² transitions plus one set of emission statistics), and per thread a workspace
-    /// for the longest sequence (frame, α, β: 3·T·K values, plus K² scratch).
+    /// for the longest sequence (frame, α, β: 3·T·K values, plus K² scratch), and with up to
+    /// <see cref="SequenceLanes.MaxStates"/> states its lane buffers for W sequences (frames, α, γ and the
+    /// interleaved observations, estimated as 4·T·K·W values, plus T·W normalisers and K²·W sums).
     /// </summary>
     public static double FitBytes(int states, double emissionValues, long maxLength, int threads)
     {
@@ -17,7 +19,8 @@ public static class HmmMemory
         int t = Math.Max(1, threads);
         double model = 2 * (2 * k * k + 2 * k + emissionValues);
         double counts = (4.0 * t + 1) * (k * k + k + emissionValues);
-        double workspace = t * (3.0 * maxLength * k + maxLength + k * k + 2 * k);
+        double lanes = states <= SequenceLanes.MaxStates ? Kernels.LaneForwardBackward.Lanes * (4.0 * maxLength * k + maxLength + k * k + 3 * k) : 0;
+        double workspace = t * (3.0 * maxLength * k + maxLength + k * k + 2 * k + lanes);
         return 8 * (model + counts + workspace);
     }
 

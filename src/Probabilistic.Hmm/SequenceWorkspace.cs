@@ -13,6 +13,10 @@ internal sealed class SequenceWorkspace(int states)
     public double[] Work = new double[states * states + 2 * states];
     public int[] Path = [];
     public int[] BackPointers = [];
+    private LaneWorkspace? _lanes;
+
+    /// <summary>Buffers for running W sequences in lanes, made on first use.</summary>
+    public LaneWorkspace Lanes => _lanes ??= new LaneWorkspace(States);
 
     public void Ensure(int steps, bool viterbi = false)
     {

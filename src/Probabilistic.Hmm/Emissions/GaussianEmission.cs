@@ -12,7 +12,7 @@ namespace Probabilistic.Hmm.Emissions;
 /// states with one penalty −½·r·tr(Σ⁻¹), so Σ = (Σ_k S_k + r I)/Σ_k N_k with S_k about the new mean of state k
 /// (hmmlearn's <c>_do_mstep</c>: (covars_prior + Σ_c cv_num[c]) / (cvweight + Σ_c post[c])).
 /// </summary>
-public sealed class GaussianEmission : IEmissionModel<GaussianEmission, GaussianStatistics>
+public sealed partial class GaussianEmission : IEmissionModel<GaussianEmission, GaussianStatistics>, ILaneEmission<GaussianStatistics>
 {
     private readonly double[] _means;        // K×D
     private readonly double[] _covariances;  // K×D×D, K×D, K, or D×D (tied)

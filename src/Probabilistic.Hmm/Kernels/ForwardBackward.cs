@@ -43,7 +43,7 @@ public static class ForwardBackward
             TensorPrimitives.Subtract(row, max, row);
         }
         // One vectorised exp over the whole block.
-        TensorPrimitives.Exp(frame[..(steps * states)], frame);
+        VectorMath.ExpNonPositive(frame[..(steps * states)]);
         return shift;
     }
 
