@@ -82,10 +82,7 @@ internal sealed class CpuAdam : IParameterOptimizer
     public unsafe void Step()
     {
         _step++;
-        float beta1 = (float)Beta1, beta2 = (float)Beta2, eps = (float)Epsilon;
-        float oneMinusBeta1 = (float)(1 - Beta1), oneMinusBeta2 = (float)(1 - Beta2);
-        float stepSize = (float)(_learningRate / (1 - Math.Pow(Beta1, _step)));
-        float invSqrtBias2 = (float)(1 / Math.Sqrt(1 - Math.Pow(Beta2, _step)));
+        var c = Coefficients.At(_learningRate, _step);
         var grads = new Tensor?[_parameters.Length];
         var pointers = new (nint Parameter, nint Grad)[_parameters.Length];
         try
@@ -105,8 +102,7 @@ internal sealed class CpuAdam : IParameterOptimizer
                 if (pointers[i].Grad == 0) return;
                 var theta = new Span<float>((float*)pointers[i].Parameter + start, length);
                 var grad = new Span<float>((float*)pointers[i].Grad + start, length);
-                Update(theta, grad, _m[i].AsSpan(start, length), _v[i].AsSpan(start, length),
-                    beta1, oneMinusBeta1, beta2, oneMinusBeta2, stepSize, invSqrtBias2, eps);
+                Update(theta, grad, _m[i].AsSpan(start, length), _v[i].AsSpan(start, length), c);
             });
         }
         finally
@@ -117,45 +113,40 @@ internal sealed class CpuAdam : IParameterOptimizer
     }
 
     /// <summary>One Adam update of a block, in float32 as PyTorch's kernels; the gradient is left at zero.</summary>
-    internal static void Update(Span<float> theta, Span<float> grad, Span<float> m, Span<float> v,
-        float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2, float stepSize, float invSqrtBias2, float eps)
+    private static void Update(Span<float> theta, Span<float> grad, Span<float> m, Span<float> v, in Coefficients c)
     {
-        int n = theta.Length, j = 0;
-        if (Vector.IsHardwareAccelerated)
+        int whole = theta.Length / Vector<float>.Count;
+        var thetaV = MemoryMarshal.Cast<float, Vector<float>>(theta);
+        var gradV = MemoryMarshal.Cast<float, Vector<float>>(grad);
+        var mV = MemoryMarshal.Cast<float, Vector<float>>(m);
+        var vV = MemoryMarshal.Cast<float, Vector<float>>(v);
+        for (int q = 0; q < whole; q++) Update(ref thetaV[q], ref gradV[q], ref mV[q], ref vV[q], c);
+        // The last values, fewer than a vector: one at a time through the same code (broadcast, lane 0 kept).
+        for (int j = whole * Vector<float>.Count; j < theta.Length; j++)
         {
-            var thetaV = MemoryMarshal.Cast<float, Vector<float>>(theta);
-            var gradV = MemoryMarshal.Cast<float, Vector<float>>(grad);
-            var mV = MemoryMarshal.Cast<float, Vector<float>>(m);
-            var vV = MemoryMarshal.Cast<float, Vector<float>>(v);
-            var b1 = new Vector<float>(beta1);
-            var c1 = new Vector<float>(oneMinusBeta1);
-            var b2 = new Vector<float>(beta2);
-            var c2 = new Vector<float>(oneMinusBeta2);
-            var s = new Vector<float>(stepSize);
-            var r = new Vector<float>(invSqrtBias2);
-            var e = new Vector<float>(eps);
-            for (int q = 0; q < thetaV.Length; q++)
-            {
-                var g = gradV[q];
-                var mq = mV[q] * b1 + g * c1;
-                var vq = vV[q] * b2 + g * g * c2;
-                mV[q] = mq;
-                vV[q] = vq;
-                thetaV[q] -= s * (mq / (Vector.SquareRoot(vq) * r + e));
-                gradV[q] = Vector<float>.Zero;
-            }
-            j = thetaV.Length * Vector<float>.Count;
+            Vector<float> t = new(theta[j]), g = new(grad[j]), mj = new(m[j]), vj = new(v[j]);
+            Update(ref t, ref g, ref mj, ref vj, c);
+            (theta[j], grad[j], m[j], v[j]) = (t[0], g[0], mj[0], vj[0]);
         }
-        for (; j < n; j++)
-        {
-            float g = grad[j];
-            float mj = m[j] * beta1 + g * oneMinusBeta1;
-            float vj = v[j] * beta2 + g * g * oneMinusBeta2;
-            m[j] = mj;
-            v[j] = vj;
-            theta[j] -= stepSize * (mj / (MathF.Sqrt(vj) * invSqrtBias2 + eps));
-            grad[j] = 0;
-        }
+    }
+
+    /// <summary>The constants of step t, broadcast: the bias corrections 1 − βᵗ folded into the step size and √v's scale.</summary>
+    private readonly record struct Coefficients(Vector<float> Beta1, Vector<float> OneMinusBeta1, Vector<float> Beta2,
+        Vector<float> OneMinusBeta2, Vector<float> StepSize, Vector<float> InvSqrtBias2, Vector<float> Epsilon)
+    {
+        public static Coefficients At(double learningRate, long t) => new(
+            new((float)CpuAdam.Beta1), new((float)(1 - CpuAdam.Beta1)), new((float)CpuAdam.Beta2), new((float)(1 - CpuAdam.Beta2)),
+            new((float)(learningRate / (1 - Math.Pow(CpuAdam.Beta1, t)))), new((float)(1 / Math.Sqrt(1 - Math.Pow(CpuAdam.Beta2, t)))),
+            new((float)CpuAdam.Epsilon));
+    }
+
+    private static void Update(ref Vector<float> theta, ref Vector<float> grad, ref Vector<float> m, ref Vector<float> v, in Coefficients c)
+    {
+        var g = grad;
+        m = m * c.Beta1 + g * c.OneMinusBeta1;
+        v = v * c.Beta2 + g * g * c.OneMinusBeta2;
+        theta -= c.StepSize * (m / (Vector.SquareRoot(v) * c.InvSqrtBias2 + c.Epsilon));
+        grad = Vector<float>.Zero;
     }
 
     private static unsafe nint DataPointer(Tensor t) => (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(t.bytes));

@@ -63,11 +63,7 @@ public class AdamTests
         adam.ZeroGrad();
         Loss(ps, 1).backward();
         adam.Step();
-        foreach (var p in ps)
-        {
-            using var grad = p.grad!;
-            Assert.True(grad.abs().max().item<float>() == 0, "after a fused step every gradient should be zero");
-        }
+        AssertGradientsZero(ps, "after a fused step every gradient should be zero");
     }
 
     [Fact]
@@ -81,10 +77,16 @@ public class AdamTests
         adam.ZeroGrad();           // the next batch: free, the step left the gradients at zero
         Loss(ps, 2).backward();   // a backward pass that no step follows (an interrupted batch)
         adam.ZeroGrad();           // so this one must clear them
-        foreach (var p in ps)
+        AssertGradientsZero(ps, "ZeroGrad after an unstepped backward pass should clear the gradients");
+    }
+
+    private static void AssertGradientsZero(Parameter[] ps, string message)
+    {
+        for (int i = 0; i < ps.Length; i++)
         {
-            using var grad = p.grad!;
-            Assert.True(grad.abs().max().item<float>() == 0, "ZeroGrad after an unstepped backward pass should clear the gradients");
+            using var grad = ps[i].grad!;
+            double largest = grad.abs().max().item<float>();
+            Assert.True(largest == 0, $"{message}; parameter {i} has a gradient entry of {largest:E2}");
         }
     }
 }
