@@ -6,8 +6,10 @@ using System.Text.Json.Nodes;
 namespace Probabilistic.Bench;
 
 /// <summary>
-/// <c>dotnet run -c Release --project bench -- SUITE [--install-peers] [--quick]</c>: times our code and, where the
-/// peer scripts in ../shared/peers can run, the peer on the same bytes in the same run, and prints ratios.
+/// <c>dotnet run -c Release --project bench -- SUITE [--install-peers] [--quick] [--peers debian12|current|both]</c>: times
+/// our code and, where the peer scripts in ../shared/peers can run, the peer on the same bytes in the same run, and prints
+/// ratios. <c>--peers</c> chooses the peers' versions: Debian 12's on the host, Debian 13's in the chroot of
+/// ../shared/peers/current.sh, or both side by side (the default; without the chroot, Debian 12's alone, saying so).
 /// </summary>
 public static class BenchRunner
 {
@@ -28,13 +30,19 @@ public static class BenchRunner
 
     public static int Run(string[] args)
     {
-        var names = args.Where(a => !a.StartsWith("--")).ToList();
+        if (!TryParsePeers(args, out var peers, out var peersValue))
+        {
+            Console.Error.WriteLine($"bench: --peers takes debian12, current or both, not '{peersValue}'");
+            return 2;
+        }
+        var names = args.Where(a => !a.StartsWith("--") && a != peersValue).ToList();
         var context = new BenchContext(
             Quick: args.Contains("--quick"),
-            InstallPeers: args.Contains("--install-peers"));
-        if (names.Count == 0 || names.Contains("--help"))
+            InstallPeers: args.Contains("--install-peers"),
+            Peers: peers);
+        if (names.Count == 0 || args.Contains("--help"))
         {
-            Console.WriteLine("usage: dotnet run -c Release --project bench -- SUITE... [--quick] [--install-peers]");
+            Console.WriteLine("usage: dotnet run -c Release --project bench -- SUITE... [--quick] [--install-peers] [--peers debian12|current|both]");
             Console.WriteLine("suites:");
             foreach (var s in Suites) Console.WriteLine($"  {s.Name,-14} {s.Description}");
             return names.Count == 0 ? 2 : 0;
@@ -45,17 +53,33 @@ public static class BenchRunner
             var suite = Suites.FirstOrDefault(s => s.Name == name);
             if (suite is null) { Console.Error.WriteLine($"bench: no suite '{name}' (have: {string.Join(", ", Suites.Select(s => s.Name))})"); return 2; }
             Console.WriteLine($"## {suite.Name}: {suite.Description}");
-            Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInfo()}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+            Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInfo()}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average {BenchContext.LoadAverage()}");
             rc |= suite.Run(context);
         }
         return rc;
+    }
+
+    /// <summary>Reads <c>--peers X</c> or <c>--peers=X</c> (default both); <paramref name="value"/> is X as given.</summary>
+    private static bool TryParsePeers(string[] args, out PeerSelection peers, out string? value)
+    {
+        int i = Array.FindLastIndex(args, a => a == "--peers" || a.StartsWith("--peers=", StringComparison.Ordinal));
+        value = i < 0 ? null : args[i].Length > "--peers".Length ? args[i]["--peers=".Length..] : i + 1 < args.Length ? args[i + 1] : "";
+        PeerSelection? parsed = value?.ToLowerInvariant() switch
+        {
+            null or "both" => PeerSelection.Both,
+            "debian12" => PeerSelection.Debian12,
+            "current" => PeerSelection.Current,
+            _ => null,
+        };
+        peers = parsed ?? PeerSelection.Both;
+        return parsed is not null;
     }
 
     private static string RuntimeInfo() => $".NET {Environment.Version}, Vector<double>.Count = {System.Numerics.Vector<double>.Count}";
 }
 
 /// <summary>Shared services for suites: locating the peers and their data, running a peer script, timing.</summary>
-public sealed record BenchContext(bool Quick, bool InstallPeers)
+public sealed partial record BenchContext(bool Quick, bool InstallPeers, PeerSelection Peers = PeerSelection.Both)
 {
     /// <summary>../shared beside the project checkout.</summary>
     public string SharedDirectory { get; } = FindShared();
@@ -83,12 +107,14 @@ public sealed record BenchContext(bool Quick, bool InstallPeers)
         return (_peersReady = code == 0).Value;
     }
 
-    /// <summary>Runs a peer script under /usr/bin/python3 and returns its last JSON line.</summary>
-    public JsonObject RunPeer(string script, params string[] args)
+    /// <summary>Runs a peer script under /usr/bin/python3 (the Debian 12 peers) and returns its last JSON line.</summary>
+    public JsonObject RunPeer(string script, params string[] args) =>
+        LastJsonLine(script, Run("/usr/bin/python3", [script, .. args], PeersDirectory, TimeSpan.FromMinutes(30)), args);
+
+    private static JsonObject LastJsonLine(string what, (int Code, string Stdout) run, string[] args)
     {
-        var (code, stdout) = Run("/usr/bin/python3", [script, .. args], PeersDirectory, TimeSpan.FromMinutes(30));
-        if (code != 0) throw new InvalidOperationException($"peer {script} {string.Join(' ', args)} exited with {code}");
-        var last = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => l.TrimStart().StartsWith('{'));
+        if (run.Code != 0) throw new InvalidOperationException($"peer {what} {string.Join(' ', args)} exited with {run.Code}");
+        var last = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => l.TrimStart().StartsWith('{'));
         return JsonNode.Parse(last)!.AsObject();
     }
 
@@ -119,6 +145,10 @@ public sealed record BenchContext(bool Quick, bool InstallPeers)
         }
         return best;
     }
+
+    /// <summary>The 1-, 5- and 15-minute load averages (/proc/loadavg), or "unknown": other work on the machine inflates times.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     /// <summary>Formats a number in invariant culture.</summary>
     public static string F(double x, string format = "G4") => x.ToString(format, CultureInfo.InvariantCulture);

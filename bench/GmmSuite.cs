@@ -20,7 +20,7 @@ public static class GmmSuite
     public static int Run(BenchContext context)
     {
         var dir = Path.Combine(context.PeersData, "gmm");
-        bool peers = !Environment.GetCommandLineArgs().Contains("--no-peers") && context.PeersAvailable();
+        bool peers = !Environment.GetCommandLineArgs().Contains("--no-peers") && context.SelectedPeers().Count > 0;
         if (!File.Exists(Path.Combine(dir, "W3.init.json")))
         {
             if (!peers) { Console.WriteLine($"gmm: {dir} has no workloads and the peers cannot write them; run /usr/bin/python3 gmm_data.py in ../shared/peers"); return 1; }
@@ -48,11 +48,13 @@ public static class GmmSuite
                 best = Math.Min(best, trace.SecondsPerStep);
                 ll = trace.FinalElboPerObservation;
             }
-            string peerS = "-", peerLl = "-", ratio = "-", agree = "-";
-            if (peers)
+            string[] ours = [$"{w.Name} {data.Rows}x{data.Columns} K={init.Components}", w.PeerCov, BenchContext.F(best), ll.ToString("F6")];
+            if (!peers) rows.Add([.. ours, "-", "-", "-", "-", "-"]);
+            foreach (var run in peers ? context.RunPeers("gmm_sklearn.py", "--workload", w.Name, "--cov", w.PeerCov, "--init", "file",
+                         "--max-iter", iterations.ToString(), "--repeats", repeats.ToString(), "--threads", threads.ToString()) : [])
             {
-                JsonObject peer = context.RunPeer("gmm_sklearn.py", "--workload", w.Name, "--cov", w.PeerCov, "--init", "file",
-                    "--max-iter", iterations.ToString(), "--repeats", repeats.ToString(), "--threads", threads.ToString());
+                JsonObject peer = run.Json;
+                string peerS, peerLl, ratio, agree;
                 double ps = peer["s_per_iter"]!["min"]!.GetValue<double>();
                 double pl = peer["mean_loglik_final"]!.GetValue<double>();
                 var blas = peer["threadpools"]?.AsArray().Select(t => t?["lib"]?.GetValue<string>()).FirstOrDefault(l => l?.Contains("blas") == true);
@@ -61,10 +63,10 @@ public static class GmmSuite
                 ratio = BenchContext.F(ps / best, "F1") + "x";
                 agree = $"{BenchContext.F(rel, "E1")} {(rel <= 1e-6 ? "ok" : "MISMATCH")} ({blas})";
                 if (rel > 1e-6) rc = 1;
+                rows.Add([.. ours, run.Label, peerS, peerLl, ratio, agree]);
             }
-            rows.Add([$"{w.Name} {data.Rows}x{data.Columns} K={init.Components}", w.PeerCov, BenchContext.F(best), ll.ToString("F6"), peerS, peerLl, ratio, agree]);
         }
-        BenchContext.PrintTable(["workload", "cov", "ours s/iter", "ours mean LL", "sklearn s/iter", "sklearn mean LL", "speed-up", "LL rel. diff (peer BLAS)"], rows);
+        BenchContext.PrintTable(["workload", "cov", "ours s/iter", "ours mean LL", "peer", "peer s/iter", "peer mean LL", "speed-up", "LL rel. diff (peer BLAS)"], rows);
         return rc;
     }
 }

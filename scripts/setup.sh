@@ -2,15 +2,21 @@
 # Makes a fresh machine ready to build and test Probabilistic. Idempotent: safe to run again.
 #
 #   scripts/setup.sh            native prerequisites, then `dotnet restore`
-#   scripts/setup.sh --peers    also the Python peers used by bench/ (Debian packages)
+#   scripts/setup.sh --peers    also the Python peers used by bench/ (Debian 12 packages)
+#   scripts/setup.sh --current-peers
+#                               also the current peers (Debian 13's scikit-learn, PyTorch, hmmlearn) in a chroot, made by
+#                               ../shared/peers/current.sh setup (root, ~5 min and 1.7 GB once); for bench --peers current|both.
+#                               Optional: CI and the tests never need it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_peers=0
+want_current_peers=0
 for arg in "$@"; do
   case "$arg" in
     --peers) want_peers=1 ;;
-    *) echo "setup.sh: unknown option '$arg' (known: --peers)" >&2; exit 2 ;;
+    --current-peers) want_current_peers=1 ;;
+    *) echo "setup.sh: unknown option '$arg' (known: --peers, --current-peers)" >&2; exit 2 ;;
   esac
 done
 
@@ -73,6 +79,13 @@ if [ "$want_peers" = 1 ]; then
     echo "setup: note: libtorch-dev puts libtorch 1.13 on the library path; TorchSharp in .NET Interactive loads it instead of its own" >&2
     echo "setup:       and the VAE notebook fails. 'apt-get remove libtorch-dev' (python3-torch does not need it)." >&2
   fi
+fi
+
+# --- Current peers for bench/ --peers current|both (optional): Debian 13's versions in a chroot ---
+if [ "$want_current_peers" = 1 ]; then
+  current=../shared/peers/current.sh
+  [ -x "$current" ] || { echo "setup: $current not found (the current peers need ../shared/peers beside the checkout)" >&2; exit 1; }
+  as_root "$current" setup
 fi
 
 # --- .NET ---

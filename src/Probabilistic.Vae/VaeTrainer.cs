@@ -55,7 +55,7 @@ public sealed class VaeTrainer : IElboOptimizer, IDisposable
     private readonly Tensor _data;
     private readonly Generator _shuffle;
     private readonly Generator _noise;
-    private readonly optim.Optimizer _adam;
+    private readonly IParameterOptimizer _adam;
     private readonly int _validationSeed;
     private int _epoch;
     private Tensor[]? _best;
@@ -63,7 +63,8 @@ public sealed class VaeTrainer : IElboOptimizer, IDisposable
 
     /// <summary>
     /// Prepares training: copies the training set to the device once, seeds the shuffling (stream 1 of
-    /// <paramref name="seed"/>), the noise (stream 2) and the held-out noise (stream 3), builds Adam.
+    /// <paramref name="seed"/>), the noise (stream 2) and the held-out noise (stream 3), builds Adam (fused on the CPU,
+    /// <see cref="CpuAdam"/>; TorchSharp's elsewhere).
     /// </summary>
     public VaeTrainer(VariationalAutoencoder model, VaeDataset train, VaeDataset? validation = null, VaeTrainingOptions? options = null, int seed = 0)
     {
@@ -78,7 +79,8 @@ public sealed class VaeTrainer : IElboOptimizer, IDisposable
         _shuffle = new Generator((ulong)(uint)Rng.Derive(seed, 1));
         _noise = new Generator((ulong)(uint)Rng.Derive(seed, 2));
         _validationSeed = Rng.Derive(seed, 3);
-        _adam = optim.Adam(model.Network.parameters(), lr: _options.LearningRate);
+        var parameters = model.Network.parameters().ToArray();
+        _adam = CpuAdam.Supports(parameters) ? new CpuAdam(parameters, _options.LearningRate) : new TorchAdam(parameters, _options.LearningRate);
     }
 
     /// <inheritdoc/>
@@ -139,11 +141,11 @@ public sealed class VaeTrainer : IElboOptimizer, IDisposable
             int start = b * bs, count = Math.Min(bs, n - start);
             var x = _data.index_select(0, perm.narrow(0, start, count));
             var eps = randn([count, l], generator: _noise).to(_model.Device);
-            _adam.zero_grad();
+            _adam.ZeroGrad();
             var (elbo, _, _) = _model.ElboTerms(x, eps);
             var loss = -elbo.sum();
             loss.backward();
-            _adam.step();
+            _adam.Step();
             double batchLoss = loss.item<float>();
             total -= batchLoss;
             _options.BatchProgress?.Report(new VaeBatchProgress(_epoch, b + 1, batches, -batchLoss / count));
