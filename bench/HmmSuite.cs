@@ -152,14 +152,14 @@ public static class HmmSuite
     /// <summary>
     /// hmmlearn 0.3.2 in Debian 13's chroot (current.sh) at its better thread count: 1 thread for the full run (its
     /// log-likelihood is the one compared), then 2 threads for 2 iterations, which on this 2-core machine has been
-    /// ~10× slower (OpenBLAS threading in its per-sequence solves); the faster s/iter is kept. Null when no chroot.
+    /// ~10× slower (OpenBLAS threading in its per-sequence solves); the faster s/iter is kept. Null when the current
+    /// peers are not selected (--peers debian12) or not set up.
     /// </summary>
     private static JsonObject? Hmmlearn(BenchContext context, int dim, int iters, int repeats)
     {
-        var root = Environment.GetEnvironmentVariable("PEERS_ROOT") is { Length: > 0 } r ? r : "/opt/probabilistic-peers-trixie";
-        if (!File.Exists(Path.Combine(root, "usr", "bin", "python3")))
+        if (!context.SelectedPeers().Contains(PeerEnvironment.Current))
         {
-            Console.WriteLine($"hmmlearn: no Debian 13 chroot at {root} (run ../shared/peers/current.sh setup); hmmlearn figures skipped");
+            Console.WriteLine("hmmlearn: the current peers (Debian 13's chroot, scripts/setup.sh --current-peers) are not selected or not present; hmmlearn figures skipped");
             return null;
         }
         JsonObject? Run(params string[] args)
