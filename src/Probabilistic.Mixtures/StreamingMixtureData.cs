@@ -67,6 +67,7 @@ public sealed class StreamingMixtureData : IMixtureData
         if (_partials[0] is null || _partials[0]!.IsFull != stats.IsFull)
             for (int g = 0; g < _groups; g++) _partials[g] = new GaussianStatistics(_k, _d, stats.IsFull);
         foreach (var p in _partials) p!.Clear();
+        var blockFactors = BlockFactors.Prepare(factors);
         _source.ForEachBlock(_rowsPerBlock, (_, count, rows) =>
         {
             Transpose(rows, count);
@@ -76,7 +77,7 @@ public sealed class StreamingMixtureData : IMixtureData
                 for (int blk = from; blk < to; blk++)
                 {
                     int start = blk * _block;
-                    EStepKernels.EStepBlock(_xt, _stride, start, Math.Min(_block, count - start), factors, ws, _partials[g]);
+                    EStepKernels.EStepBlock(_xt, _stride, start, Math.Min(_block, count - start), blockFactors, ws, _partials[g]);
                 }
             });
         }, cancellationToken);
@@ -91,6 +92,7 @@ public sealed class StreamingMixtureData : IMixtureData
     {
         var resp = responsibilities.IsEmpty ? null : new double[(long)Count * _k];
         var ll = new double[Count];
+        var blockFactors = BlockFactors.Prepare(factors);
         _source.ForEachBlock(_rowsPerBlock, (at, count, rows) =>
         {
             Transpose(rows, count);
@@ -101,7 +103,7 @@ public sealed class StreamingMixtureData : IMixtureData
                 {
                     int start = blk * _block, n = Math.Min(_block, count - start);
                     long first = at + start;
-                    EStepKernels.EStepBlock(_xt, _stride, start, n, factors, ws, null,
+                    EStepKernels.EStepBlock(_xt, _stride, start, n, blockFactors, ws, null,
                         resp is null ? default : resp.AsSpan((int)(first * _k), n * _k));
                     ws.Norm.AsSpan(0, n).CopyTo(ll.AsSpan((int)first, n));
                 }
