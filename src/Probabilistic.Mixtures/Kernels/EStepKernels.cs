@@ -145,28 +145,11 @@ internal static class EStepKernels
             }
 
         // 2. log p(x) = logsumexp over components; responsibilities r = exp(logp − log p(x)).
-        var max = ws.Max.AsSpan(0, b);
-        var sum = ws.Norm.AsSpan(0, b);
-        logp[..b].CopyTo(max);
-        for (int c = 1; c < k; c++) TensorPrimitives.Max(max, logp.Slice(c * b, b), max);
-        sum.Clear();
-        for (int c = 0; c < k; c++)
-        {
-            var row = logp.Slice(c * b, b);
-            TensorPrimitives.Subtract(row, max, row);
-            TensorPrimitives.Exp(row, row);
-            TensorPrimitives.Add(sum, row, sum);
-        }
-        TensorPrimitives.Reciprocal(sum, ws.Inverse);
-        for (int c = 0; c < k; c++)
-        {
-            var row = logp.Slice(c * b, b);
-            TensorPrimitives.Multiply(row, ws.Inverse, row);
-            row[count..].Clear();
-        }
-        TensorPrimitives.Log(sum, sum);
-        TensorPrimitives.Add(sum, max, sum);
-        double ll = TensorPrimitives.Sum(sum[..count]);
+        var norm = ws.Norm.AsSpan(0, b);
+        TiledKernels.Responsibilities(logp, k, b, ws.Max, norm);
+        if (count < b)
+            for (int c = 0; c < k; c++) logp.Slice(c * b + count, b - count).Clear();
+        double ll = TensorPrimitives.Sum(norm[..count]);
 
         if (!responsibilities.IsEmpty)
             for (int c = 0; c < k; c++)
@@ -233,7 +216,6 @@ internal sealed class EStepWorkspace
         LogProb = new double[components * blockSize];
         Max = new double[blockSize];
         Norm = new double[blockSize];
-        Inverse = new double[blockSize];
         BlockWeight = new double[components];
         First = new double[components * dimension];
         Second = new double[components * dimension];
@@ -245,7 +227,6 @@ internal sealed class EStepWorkspace
     internal double[] LogProb { get; }
     internal double[] Max { get; }
     internal double[] Norm { get; }
-    internal double[] Inverse { get; }
     internal double[] BlockWeight { get; }
     internal double[] First { get; }
     internal double[] Second { get; }

