@@ -29,7 +29,6 @@ internal static class TiledKernels
         ref double panels = ref f.Panels[c * f.PanelLength];
         ref double offsets = ref f.Offsets[c * tiles * BlockFactors.Rows];
         var norm = new V(f.LogNormalizers[c]);
-        var minusHalf = new V(-0.5);
         for (int v = 0; v < b; v += 4 * w)
         {
             V m0 = default, m1 = default, m2 = default, m3 = default;
@@ -64,12 +63,20 @@ internal static class TiledKernels
                 m2 = Fma(a02, a02, Fma(a12, a12, Fma(a22, a22, Fma(a32, a32, m2))));
                 m3 = Fma(a03, a03, Fma(a13, a13, Fma(a23, a23, Fma(a33, a33, m3))));
             }
-            ref double to = ref Unsafe.Add(ref logp, v);
-            Fma(minusHalf, m0, norm).StoreUnsafe(ref to);
-            Fma(minusHalf, m1, norm).StoreUnsafe(ref to, (nuint)w);
-            Fma(minusHalf, m2, norm).StoreUnsafe(ref to, (nuint)(2 * w));
-            Fma(minusHalf, m3, norm).StoreUnsafe(ref to, (nuint)(3 * w));
+            StoreLogDensities(ref Unsafe.Add(ref logp, v), norm, m0, m1, m2, m3);
         }
+    }
+
+    /// <summary>log w + log N = norm − ½ m for four vectors of points, m the Mahalanobis distances.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreLogDensities(ref double to, V norm, V m0, V m1, V m2, V m3)
+    {
+        var minusHalf = new V(-0.5);
+        nuint w = (nuint)Vector<double>.Count;
+        Fma(minusHalf, m0, norm).StoreUnsafe(ref to);
+        Fma(minusHalf, m1, norm).StoreUnsafe(ref to, w);
+        Fma(minusHalf, m2, norm).StoreUnsafe(ref to, 2 * w);
+        Fma(minusHalf, m3, norm).StoreUnsafe(ref to, 3 * w);
     }
 
     /// <summary>
@@ -202,7 +209,7 @@ internal static class TiledKernels
         ref double s1 = ref f.Panels[c1 * d];
         ref double n0 = ref f.Offsets[c0 * d];
         ref double n1 = ref f.Offsets[c1 * d];
-        V norm0 = new(f.LogNormalizers[c0]), norm1 = new(f.LogNormalizers[c1]), minusHalf = new(-0.5);
+        V norm0 = new(f.LogNormalizers[c0]), norm1 = new(f.LogNormalizers[c1]);
         for (int v = 0; v < b; v += 4 * w)
         {
             V m00 = default, m01 = default, m02 = default, m03 = default, m10 = default, m11 = default, m12 = default, m13 = default;
@@ -225,16 +232,8 @@ internal static class TiledKernels
                 t = Fma(x3, sb, nb); m13 = Fma(t, t, m13);
                 xi = ref Unsafe.Add(ref xi, stride);
             }
-            ref double to0 = ref Unsafe.Add(ref logp0, v);
-            Fma(minusHalf, m00, norm0).StoreUnsafe(ref to0);
-            Fma(minusHalf, m01, norm0).StoreUnsafe(ref to0, (nuint)w);
-            Fma(minusHalf, m02, norm0).StoreUnsafe(ref to0, (nuint)(2 * w));
-            Fma(minusHalf, m03, norm0).StoreUnsafe(ref to0, (nuint)(3 * w));
-            ref double to1 = ref Unsafe.Add(ref logp1, v);
-            Fma(minusHalf, m10, norm1).StoreUnsafe(ref to1);
-            Fma(minusHalf, m11, norm1).StoreUnsafe(ref to1, (nuint)w);
-            Fma(minusHalf, m12, norm1).StoreUnsafe(ref to1, (nuint)(2 * w));
-            Fma(minusHalf, m13, norm1).StoreUnsafe(ref to1, (nuint)(3 * w));
+            StoreLogDensities(ref Unsafe.Add(ref logp0, v), norm0, m00, m01, m02, m03);
+            StoreLogDensities(ref Unsafe.Add(ref logp1, v), norm1, m10, m11, m12, m13);
         }
     }
 
