@@ -80,6 +80,19 @@ internal sealed class BlockFactors
     /// <summary>log w_k − D/2 log 2π + log det L⁻¹ per component.</summary>
     public double[] LogNormalizers { get; }
 
+    /// <summary>
+    /// The average of the component means [D]: a shift for data that cannot be centred on their own mean before the
+    /// E-step (streamed data), close to it once EM has moved the means into the data.
+    /// </summary>
+    public static double[] CentreOfMeans(PrecisionFactors f)
+    {
+        int d = f.Dimension;
+        var centre = new double[d];
+        for (int c = 0; c < f.Components; c++)
+            for (int i = 0; i < d; i++) centre[i] += f.Means[c * d + i] / f.Components;
+        return centre;
+    }
+
     /// <summary>Prepares <paramref name="f"/> for data stored as x − <paramref name="shift"/> (empty: unshifted).</summary>
     public static BlockFactors Prepare(PrecisionFactors f, ReadOnlySpan<double> shift = default) => new(f, shift);
 }
