@@ -22,7 +22,6 @@ internal sealed class BlockFactors
         int k = f.Components, d = f.Dimension;
         Components = k; Dimension = d; IsFull = f.IsFull;
         LogNormalizers = f.LogNormalizers;
-        Means = f.Means;
         ShiftedMeans = new double[k * d];
         for (int c = 0; c < k; c++)
             for (int i = 0; i < d; i++) ShiftedMeans[c * d + i] = f.Means[c * d + i] - (shift.IsEmpty ? 0 : shift[i]);
@@ -73,8 +72,6 @@ internal sealed class BlockFactors
     public double[] Panels { get; }
     /// <summary>Full: U μ' per component, padded to whole row tiles [K × 4⌈D/4⌉]; diagonal: −μ'/σ [K×D].</summary>
     public double[] Offsets { get; }
-    /// <summary>The component means μ [K×D] (the statistics' reference).</summary>
-    public double[] Means { get; }
     /// <summary>μ' = μ − shift [K×D], in the coordinates of the stored data.</summary>
     public double[] ShiftedMeans { get; }
     /// <summary>log w_k − D/2 log 2π + log det L⁻¹ per component.</summary>
