@@ -34,9 +34,10 @@ public static class RooflineSuite
     public static int Run(BenchContext context)
     {
         var (gemm, gemmWhat) = NumpyGemmGflops(context);
-        double fma = FmaPeakGflops(Threads);
+        double fma = FmaPeakGflops(Threads), fmaOne = FmaPeakGflops(1);
         Console.WriteLine($"machine rates (this run): GEMM {(gemm is double g ? BenchContext.F(g, "F1") + " GFLOPS" : "-")} ({gemmWhat}); "
-            + $"FMA peak {BenchContext.F(fma, "F1")} GFLOPS (register-only Vector<double> multiply-adds, {Threads} threads)");
+            + $"FMA peak {BenchContext.F(fma, "F1")} GFLOPS (register-only Vector<double> multiply-adds, {Threads} threads; "
+            + $"{BenchContext.F(fmaOne, "F1")} on 1 thread: near the same means the two cores share their FMA units or one was busy)");
         var rows = new List<string[]>();
         foreach (var section in Sections)
             foreach (var r in section.Rows(context))

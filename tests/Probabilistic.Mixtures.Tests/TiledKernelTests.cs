@@ -56,6 +56,41 @@ public class TiledKernelTests
         Numbers.AssertClose(reference.Second, stats.Second, 1e-11, scale, $"second moments, {at}");
     }
 
+    [Theory]
+    [InlineData(CovarianceType.Full)]
+    [InlineData(CovarianceType.Diagonal)]
+    public void ComponentsFarBelowTheBestGetResponsibilityZeroAndTheLikelihoodHolds(CovarianceType type)
+    {
+        // Clusters 60 standard deviations apart: log-responsibilities of the far ones are about −1800, below where exp
+        // leaves the normal range; the kernel clamps them to 0 (exp would give at most 1e-304) and log p(x) is unchanged.
+        int n = 200, d = 3, k = 2;
+        var random = new Random(TestData.Seed(29));
+        var x = new double[n * d];
+        for (int row = 0; row < n; row++)
+            for (int i = 0; i < d; i++) x[row * d + i] = (row % 2 == 0 ? -30 : 30) + random.NextDouble() - 0.5;
+        double[] means = [-30, -30, -30, 30, 30, 30];
+        var cov = type == CovarianceType.Full
+            ? new double[] { 1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 1 }
+            : Enumerable.Repeat(1.0, k * d).ToArray();
+        var f = PrecisionFactors.Compute(new GaussianMixtureParameters(type, k, d, [0.5, 0.5], means, cov));
+        var logProb = new double[n * k];
+        var logNorm = new double[n];
+        EStepKernels.EstimateWeightedLogProb(x, n, f, logProb);
+        EStepKernels.LogResponsibilities(logProb, n, k, logNorm);
+        using var bound = new CpuMixtureBackend(1, 32).Bind(x, n, d, k);
+        var resp = new double[n * k];
+        var ll = new double[n];
+        bound.Responsibilities(f, resp, ll);
+        Numbers.AssertClose(logNorm, ll, 1e-12, 1e-12, $"log p(x) per point, {type}");
+        for (int row = 0; row < n; row++)
+        {
+            int far = row % 2 == 0 ? 1 : 0;
+            Assert.True(logProb[row * k + far] < -1000, $"{type}: row {row}'s far log-responsibility {logProb[row * k + far]} is not below −1000");
+            Assert.True(resp[row * k + far] == 0 && resp[row * k + 1 - far] == 1,
+                $"{type}: row {row}: responsibilities {resp[row * k]}, {resp[row * k + 1]}; expected exactly 0 and 1");
+        }
+    }
+
     /// <summary>
     /// Data from spread-out random centres (so responsibilities span 0..1), random SPD covariances A Aᵀ/D + I/2 (full,
     /// tied: the first), or random variances, means near the data; everything moved by <paramref name="offset"/>.
