@@ -105,16 +105,15 @@ public static class HmmSuite
     /// The HMM rows of <c>bench -- roofline</c>: G1 and G4 Baum-Welch (2 threads, best of 3 runs of 20 iterations from
     /// G?.init.json), with FLOPs per iteration by <see cref="FlopsPerIteration"/>; none when the peer data are missing.
     /// </summary>
-    public static IReadOnlyList<(string Workload, double FlopsPerIteration, double SecondsPerIteration)> RooflineRows(BenchContext context)
+    public static IEnumerable<RooflineSuite.Row> RooflineRows(BenchContext context)
     {
-        var rows = new List<(string, double, double)>();
         foreach (int dim in new[] { 1, 4 })
         {
             if (Workload(context, dim) is not { } w) continue;
             double seconds = SecondsPerIteration(w.Init, w.Data, threads: 2, iters: 20, repeats: 3, out _, out _);
-            rows.Add(($"HMM G{dim} Baum-Welch", FlopsPerIteration(w.Data.TotalLength, w.Init.StateCount, dim, w.Type), seconds));
+            yield return new RooflineSuite.Row($"HMM G{dim} Baum-Welch", FlopsPerIteration(w.Data.TotalLength, w.Init.StateCount, dim, w.Type),
+                seconds, double.NaN, "T·K·(emission + exp + forward 2K + backward 2K + pairwise 2K + posteriors + statistics); HmmSuite.FlopsPerIteration");
         }
-        return rows;
     }
 
     /// <summary>G{dim}'s data (100 sequences of 1,000 steps), start and true parameters from the peer's files; null when missing.</summary>

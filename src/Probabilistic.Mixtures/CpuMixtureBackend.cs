@@ -44,7 +44,7 @@ public sealed class CpuMixtureBackend : IMixtureBackend
 
     private sealed class Data : IMixtureData
     {
-        private readonly double[] _xt;
+        private readonly double[] _xt, _shift;
         private readonly int _stride, _d, _k, _blocks, _workers, _block, _groups;
         private readonly System.Collections.Concurrent.ConcurrentStack<EStepWorkspace> _pool = new();
         private GaussianStatistics?[] _partials;
@@ -56,9 +56,14 @@ public sealed class CpuMixtureBackend : IMixtureBackend
             Count = n; _d = d; _k = k;
             _blocks = (n + _block - 1) / _block;
             _stride = _blocks * _block;
+            // Stored as x − x̄ (column means): the tiled kernels form U x − U μ, which would cancel for data far from 0.
+            _shift = new double[d];
+            for (int row = 0; row < n; row++)
+                for (int i = 0; i < d; i++) _shift[i] += x[row * d + i];
+            for (int i = 0; i < d; i++) _shift[i] /= Math.Max(1, n);
             _xt = new double[d * _stride];
             for (int row = 0; row < n; row++)
-                for (int i = 0; i < d; i++) _xt[i * _stride + row] = x[row * d + i];
+                for (int i = 0; i < d; i++) _xt[i * _stride + row] = x[row * d + i] - _shift[i];
             _workers = Math.Max(1, Math.Min(owner.MaxThreads, _blocks));
             // Fixed groups of blocks, each with its own accumulator, taken by whichever worker is free (a worker the
             // OS deschedules does not hold up the others) and reduced in group order (results do not depend on scheduling).
@@ -71,6 +76,7 @@ public sealed class CpuMixtureBackend : IMixtureBackend
 
         public void EStep(PrecisionFactors factors, GaussianStatistics stats, CancellationToken cancellationToken)
         {
+            var blockFactors = BlockFactors.Prepare(factors, _shift);
             if (_partials[0] is null || _partials[0]!.IsFull != stats.IsFull)
                 for (int g = 0; g < _groups; g++) _partials[g] = new GaussianStatistics(_k, _d, stats.IsFull);
             Run(cancellationToken, (g, ws) =>
@@ -81,7 +87,7 @@ public sealed class CpuMixtureBackend : IMixtureBackend
                 for (int blk = from; blk < to; blk++)
                 {
                     int start = blk * _block;
-                    EStepKernels.EStepBlock(_xt, _stride, start, Math.Min(_block, Count - start), factors, ws, acc);
+                    EStepKernels.EStepBlock(_xt, _stride, start, Math.Min(_block, Count - start), blockFactors, ws, acc);
                 }
             });
             stats.Clear();
@@ -94,13 +100,14 @@ public sealed class CpuMixtureBackend : IMixtureBackend
         {
             var resp = responsibilities.IsEmpty ? null : new double[Count * _k];
             var ll = new double[Count];
+            var blockFactors = BlockFactors.Prepare(factors, _shift);
             Run(CancellationToken.None, (g, ws) =>
             {
                 var (from, to) = Range(g);
                 for (int blk = from; blk < to; blk++)
                 {
                     int start = blk * _block, count = Math.Min(_block, Count - start);
-                    EStepKernels.EStepBlock(_xt, _stride, start, count, factors, ws, null,
+                    EStepKernels.EStepBlock(_xt, _stride, start, count, blockFactors, ws, null,
                         resp is null ? default : resp.AsSpan(start * _k, count * _k));
                     ws.Norm.AsSpan(0, count).CopyTo(ll.AsSpan(start, count));
                 }

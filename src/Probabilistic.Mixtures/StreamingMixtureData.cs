@@ -67,16 +67,18 @@ public sealed class StreamingMixtureData : IMixtureData
         if (_partials[0] is null || _partials[0]!.IsFull != stats.IsFull)
             for (int g = 0; g < _groups; g++) _partials[g] = new GaussianStatistics(_k, _d, stats.IsFull);
         foreach (var p in _partials) p!.Clear();
+        var shift = BlockFactors.CentreOfMeans(factors);
+        var blockFactors = BlockFactors.Prepare(factors, shift);
         _source.ForEachBlock(_rowsPerBlock, (_, count, rows) =>
         {
-            Transpose(rows, count);
+            Transpose(rows, count, shift);
             int blocks = (count + _block - 1) / _block;
             Run(blocks, cancellationToken, (g, from, to, ws) =>
             {
                 for (int blk = from; blk < to; blk++)
                 {
                     int start = blk * _block;
-                    EStepKernels.EStepBlock(_xt, _stride, start, Math.Min(_block, count - start), factors, ws, _partials[g]);
+                    EStepKernels.EStepBlock(_xt, _stride, start, Math.Min(_block, count - start), blockFactors, ws, _partials[g]);
                 }
             });
         }, cancellationToken);
@@ -91,9 +93,11 @@ public sealed class StreamingMixtureData : IMixtureData
     {
         var resp = responsibilities.IsEmpty ? null : new double[(long)Count * _k];
         var ll = new double[Count];
+        var shift = BlockFactors.CentreOfMeans(factors);
+        var blockFactors = BlockFactors.Prepare(factors, shift);
         _source.ForEachBlock(_rowsPerBlock, (at, count, rows) =>
         {
-            Transpose(rows, count);
+            Transpose(rows, count, shift);
             int blocks = (count + _block - 1) / _block;
             Run(blocks, CancellationToken.None, (_, from, to, ws) =>
             {
@@ -101,7 +105,7 @@ public sealed class StreamingMixtureData : IMixtureData
                 {
                     int start = blk * _block, n = Math.Min(_block, count - start);
                     long first = at + start;
-                    EStepKernels.EStepBlock(_xt, _stride, start, n, factors, ws, null,
+                    EStepKernels.EStepBlock(_xt, _stride, start, n, blockFactors, ws, null,
                         resp is null ? default : resp.AsSpan((int)(first * _k), n * _k));
                     ws.Norm.AsSpan(0, n).CopyTo(ll.AsSpan((int)first, n));
                 }
@@ -111,8 +115,8 @@ public sealed class StreamingMixtureData : IMixtureData
         if (!logLikelihoods.IsEmpty) ll.CopyTo(logLikelihoods);
     }
 
-    /// <summary>Row-major rows into the dimension-major buffer; the padding after the last row is zeroed.</summary>
-    private void Transpose(double[] rows, int count)
+    /// <summary>Row-major rows less <paramref name="shift"/> into the dimension-major buffer; the padding after the last row is zeroed.</summary>
+    private void Transpose(double[] rows, int count, double[] shift)
     {
         int d = _d, stride = _stride;
         Parallel.For(0, _workers, w =>
@@ -120,7 +124,7 @@ public sealed class StreamingMixtureData : IMixtureData
             for (int i = w; i < d; i += _workers)
             {
                 var column = _xt.AsSpan(i * stride, stride);
-                for (int r = 0; r < count; r++) column[r] = rows[r * d + i];
+                for (int r = 0; r < count; r++) column[r] = rows[r * d + i] - shift[i];
                 column[count..].Clear();
             }
         });
