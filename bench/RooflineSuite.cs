@@ -45,7 +45,7 @@ public static class RooflineSuite
             {
                 double rate = r.FlopsPerIteration / r.SecondsPerIteration / 1e9;
                 rows.Add([r.Workload, BenchContext.F(r.FlopsPerIteration / 1e9, "F3"), BenchContext.F(r.SecondsPerIteration),
-                    BenchContext.F(r.CpuSecondsPerIteration), BenchContext.F(rate, "F1"), gemm is double gr ? BenchContext.F(rate / gr, "P0") : "-", BenchContext.F(rate / fma, "P0"), r.Formula]);
+                    double.IsNaN(r.CpuSecondsPerIteration) ? "-" : BenchContext.F(r.CpuSecondsPerIteration), BenchContext.F(rate, "F1"), gemm is double gr ? BenchContext.F(rate / gr, "P0") : "-", BenchContext.F(rate / fma, "P0"), r.Formula]);
             }
         BenchContext.PrintTable(["workload", "GFLOP/iter", "s/iter", "CPU s/iter", "GFLOPS", "of GEMM", "of FMA peak", "FLOPs per iteration (multiply-add = 2)"], rows);
         return 0;
