@@ -31,29 +31,14 @@ public static partial class GmmCommand
         var (gmm, trace) = new GaussianMixture(options).Fit(source, fitOptions, ct);
         FitProgress.ThrowIfNothingCompleted(trace, ct);
         gmm.Save(outPath);
-        var p = gmm.Parameters!;
         // The final E-step's total log-likelihood is Σ log p(x) at the fitted parameters: the criteria need no further pass.
         double bic = -2 * gmm.LowerBound + gmm.FreeParameters() * Math.Log(source.Rows);
         double aic = -2 * gmm.LowerBound + 2 * gmm.FreeParameters();
         if (json)
         {
-            var o = Conventions.FitJson("gmm fit", outPath, trace);
-            o["bayesian"] = false;
-            o["covarianceType"] = p.CovarianceType.ToString();
-            o["components"] = p.Components;
-            o["dimension"] = p.Dimension;
-            o["rows"] = source.Rows;
+            var o = FitJson(gmm, outPath, trace, source.Rows, backend.Name, options.Restarts, bic, aic);
             o["shards"] = source.Shards.Count;
             o["outOfCore"] = true;
-            o["backend"] = backend.Name;
-            o["restarts"] = options.Restarts;
-            o["logLikelihood"] = gmm.LowerBound;
-            o["logLikelihoodPerObservation"] = gmm.LowerBoundPerObservation;
-            o["bic"] = bic;
-            o["aic"] = aic;
-            o["weights"] = JsonSerializer.SerializeToNode(p.Weights);
-            o["means"] = JsonSerializer.SerializeToNode(Enumerable.Range(0, p.Components).Select(p.Mean).ToArray());
-            o["covariances"] = JsonSerializer.SerializeToNode(p.Covariances);
             output.WriteLine(o.ToJsonString());
         }
         else

@@ -120,26 +120,7 @@ public static partial class GmmCommand
             var (gmm, trace) = new GaussianMixture(options).Fit(table, fitOptions, ct);
             FitProgress.ThrowIfNothingCompleted(trace, ct);
             gmm.Save(outPath);
-            var p = gmm.Parameters!;
-            if (json)
-            {
-                var o = Conventions.FitJson("gmm fit", outPath, trace);
-                o["bayesian"] = false;
-                o["covarianceType"] = p.CovarianceType.ToString();
-                o["components"] = p.Components;
-                o["dimension"] = p.Dimension;
-                o["rows"] = table.Rows;
-                o["backend"] = backend.Name;
-                o["restarts"] = options.Restarts;
-                o["logLikelihood"] = gmm.LowerBound;
-                o["logLikelihoodPerObservation"] = gmm.LowerBoundPerObservation;
-                o["bic"] = gmm.Bic(table);
-                o["aic"] = gmm.Aic(table);
-                o["weights"] = JsonSerializer.SerializeToNode(p.Weights);
-                o["means"] = JsonSerializer.SerializeToNode(Enumerable.Range(0, p.Components).Select(p.Mean).ToArray());
-                o["covariances"] = JsonSerializer.SerializeToNode(p.Covariances);
-                output.WriteLine(o.ToJsonString());
-            }
+            if (json) output.WriteLine(FitJson(gmm, outPath, trace, table.Rows, backend.Name, options.Restarts, gmm.Bic(table), gmm.Aic(table)).ToJsonString());
             else
             {
                 output.WriteLine(trace.ToTable());
@@ -216,6 +197,28 @@ public static partial class GmmCommand
         }
         else foreach (var l in labels) output.WriteLine(l);
         return CliHost.Ok;
+    }
+
+    /// <summary>The JSON line of <c>gmm fit --json</c> for a maximum-likelihood fit, in memory or out of core.</summary>
+    private static JsonObject FitJson(GaussianMixture gmm, string outPath, ElboTrace trace, long rows, string backend, int restarts, double bic, double aic)
+    {
+        var p = gmm.Parameters!;
+        var o = Conventions.FitJson("gmm fit", outPath, trace);
+        o["bayesian"] = false;
+        o["covarianceType"] = p.CovarianceType.ToString();
+        o["components"] = p.Components;
+        o["dimension"] = p.Dimension;
+        o["rows"] = rows;
+        o["backend"] = backend;
+        o["restarts"] = restarts;
+        o["logLikelihood"] = gmm.LowerBound;
+        o["logLikelihoodPerObservation"] = gmm.LowerBoundPerObservation;
+        o["bic"] = bic;
+        o["aic"] = aic;
+        o["weights"] = JsonSerializer.SerializeToNode(p.Weights);
+        o["means"] = JsonSerializer.SerializeToNode(Enumerable.Range(0, p.Components).Select(p.Mean).ToArray());
+        o["covariances"] = JsonSerializer.SerializeToNode(p.Covariances);
+        return o;
     }
 
     private static string Summary(GaussianMixture gmm, double bic)

@@ -58,17 +58,10 @@ public static partial class HmmCommand
         var o = parse.InvocationConfiguration.Output;
         if (asJson)
         {
-            var doc = Conventions.FitJson("hmm fit", outPath, trace);
-            doc["emission"] = family;
-            doc["states"] = options.States;
-            doc["restarts"] = options.Restarts;
+            var doc = FitJson(family, options.States, options.Restarts, model, outPath, trace, logLikelihood);
             doc["outOfCore"] = true;
             doc["shards"] = rows.Shards.Count;
             doc["sequences"] = source.Count;
-            doc["logLikelihood"] = logLikelihood;
-            doc["logLikelihoodPerObservation"] = logLikelihood / trace.ObservationCount;
-            doc["objective"] = trace.FinalElbo;
-            doc["parameters"] = JsonSerializer.SerializeToNode(HmmModelFile.ToData(model), ModelFile.JsonOptions);
             o.WriteLine(doc.ToJsonString(ModelFile.JsonOptions));
         }
         else

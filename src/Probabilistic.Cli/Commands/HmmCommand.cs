@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Probabilistic.Core.Data;
 using Probabilistic.Core.Inference;
 using Probabilistic.Core.IO;
@@ -166,15 +167,7 @@ public static partial class HmmCommand
             model.Save(outPath);
             if (asJson)
             {
-                var doc = Conventions.FitJson("hmm fit", outPath, trace);
-                doc["emission"] = family;
-                doc["states"] = k;
-                doc["restarts"] = nRestarts;
-                doc["logLikelihood"] = logLikelihood;
-                doc["logLikelihoodPerObservation"] = logLikelihood / trace.ObservationCount;
-                doc["objective"] = trace.FinalElbo;
-                doc["parameters"] = JsonSerializer.SerializeToNode(HmmModelFile.ToData(model), ModelFile.JsonOptions);
-                o.WriteLine(doc.ToJsonString(ModelFile.JsonOptions));
+                o.WriteLine(FitJson(family, k, nRestarts, model, outPath, trace, logLikelihood).ToJsonString(ModelFile.JsonOptions));
             }
             else
             {
@@ -265,6 +258,20 @@ public static partial class HmmCommand
             return Task.FromResult(CliHost.Ok);
         });
         return command;
+    }
+
+    /// <summary>The JSON line of <c>hmm fit --json</c>, in memory or out of core.</summary>
+    private static JsonObject FitJson(string family, int states, int restarts, IHiddenMarkovModel model, string outPath, ElboTrace trace, double logLikelihood)
+    {
+        var doc = Conventions.FitJson("hmm fit", outPath, trace);
+        doc["emission"] = family;
+        doc["states"] = states;
+        doc["restarts"] = restarts;
+        doc["logLikelihood"] = logLikelihood;
+        doc["logLikelihoodPerObservation"] = logLikelihood / trace.ObservationCount;
+        doc["objective"] = trace.FinalElbo;
+        doc["parameters"] = JsonSerializer.SerializeToNode(HmmModelFile.ToData(model), ModelFile.JsonOptions);
+        return doc;
     }
 
     private static (IHiddenMarkovModel, SequenceSet) LoadModelAndData(ParseResult parse, string modelPath, string dataPath, string? lengths, int? threads, CancellationToken ct)
