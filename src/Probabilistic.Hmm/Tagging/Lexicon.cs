@@ -1,3 +1,5 @@
+using Probabilistic.Core.IO;
+
 namespace Probabilistic.Hmm.Tagging;
 
 /// <summary>Word–tag counts from the training data: for each word the tags it was seen with and how often.</summary>
@@ -29,6 +31,35 @@ public sealed class Lexicon
             }
         }
         TokenCount = TagTotals.Sum();
+    }
+
+    /// <summary>Per word, its (tag, count) pairs flattened: the model files' form.</summary>
+    internal int[][] ToPairs()
+    {
+        var pairs = new int[Words.Length][];
+        for (int w = 0; w < Words.Length; w++)
+        {
+            pairs[w] = new int[2 * Tags[w].Length];
+            for (int k = 0; k < Tags[w].Length; k++) { pairs[w][2 * k] = Tags[w][k]; pairs[w][2 * k + 1] = Counts[w][k]; }
+        }
+        return pairs;
+    }
+
+    /// <summary>The lexicon of a model file's words and flattened (tag, count) pairs, refusing a missing or odd-length list
+    /// by the word and <paramref name="path"/> (the constructor checks the tags and counts themselves).</summary>
+    internal static Lexicon FromPairs(string path, int tagCount, string[] words, int[][] pairs)
+    {
+        var tags = new int[words.Length][];
+        var counts = new int[words.Length][];
+        for (int w = 0; w < words.Length; w++)
+        {
+            var p = pairs[w] ?? throw new ModelFormatException(path, $"word '{words[w]}' has no counts");
+            if (p.Length % 2 != 0) throw new ModelFormatException(path, $"word '{words[w]}' has an odd-length tag/count list");
+            tags[w] = new int[p.Length / 2];
+            counts[w] = new int[p.Length / 2];
+            for (int k = 0; k < tags[w].Length; k++) { tags[w][k] = p[2 * k]; counts[w][k] = p[2 * k + 1]; }
+        }
+        return new Lexicon(tagCount, words, tags, counts);
     }
 
     /// <summary>Number of tags T.</summary>

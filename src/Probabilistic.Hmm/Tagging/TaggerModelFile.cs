@@ -39,13 +39,7 @@ public static class TaggerModelFile
     internal static void Save(string path, HmmTagger tagger)
     {
         var lex = tagger.Lexicon;
-        var wordTags = new int[lex.Count][];
-        for (int w = 0; w < lex.Count; w++)
-        {
-            var pairs = new int[2 * lex.Tags[w].Length];
-            for (int k = 0; k < lex.Tags[w].Length; k++) { pairs[2 * k] = lex.Tags[w][k]; pairs[2 * k + 1] = lex.Counts[w][k]; }
-            wordTags[w] = pairs;
-        }
+        var wordTags = lex.ToPairs();
         var tri = new List<long>();
         foreach (var (x, y, z, c) in tagger.Counts.Trigrams()) { tri.Add(x); tri.Add(y); tri.Add(z); tri.Add(c); }
         var o = tagger.Options;
@@ -74,17 +68,7 @@ public static class TaggerModelFile
                 throw new ModelFormatException(path, "the universal tag map has an empty or null entry");
             int t = d.Tags.Length;
             if (t == 0) throw new ModelFormatException(path, "the model has no tags");
-            var tags = new int[d.Words.Length][];
-            var counts = new int[d.Words.Length][];
-            for (int w = 0; w < d.Words.Length; w++)
-            {
-                var pairs = d.WordTagCounts[w] ?? throw new ModelFormatException(path, $"word '{d.Words[w]}' has no counts");
-                if (pairs.Length % 2 != 0) throw new ModelFormatException(path, $"word '{d.Words[w]}' has an odd-length tag/count list");
-                tags[w] = new int[pairs.Length / 2];
-                counts[w] = new int[pairs.Length / 2];
-                for (int k = 0; k < tags[w].Length; k++) { tags[w][k] = pairs[2 * k]; counts[w][k] = pairs[2 * k + 1]; }
-            }
-            var lexicon = new Lexicon(t, d.Words, tags, counts);
+            var lexicon = Lexicon.FromPairs(path, t, d.Words, d.WordTagCounts);
             var trigramCounts = new TransitionCounts(t);
             for (int i = 0; i < d.Trigrams.Length; i += 4)
             {

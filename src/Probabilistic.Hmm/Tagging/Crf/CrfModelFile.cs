@@ -26,13 +26,7 @@ public static class CrfModelFile
     internal static void Save(string path, CrfTagger tagger)
     {
         var lex = tagger.Lexicon;
-        var wordTags = new int[lex.Count][];
-        for (int w = 0; w < lex.Count; w++)
-        {
-            var pairs = new int[2 * lex.Tags[w].Length];
-            for (int k = 0; k < lex.Tags[w].Length; k++) { pairs[2 * k] = lex.Tags[w][k]; pairs[2 * k + 1] = lex.Counts[w][k]; }
-            wordTags[w] = pairs;
-        }
+        var wordTags = lex.ToPairs();
         var o = tagger.Options;
         var f = tagger.Features;
         var data = new Data(o.Training, tagger.TagSet, o.L2, o.MinFeatureCount, o.RareWordThreshold, o.MaxSuffixLength, o.CandidateRatio,
@@ -55,17 +49,7 @@ public static class CrfModelFile
                 throw new ModelFormatException(path, $"{d.Words.Length} words but {d.WordTagCounts.Length} word-tag count lists");
             int t = d.Tags.Length;
             if (t == 0) throw new ModelFormatException(path, "the model has no tags");
-            var tags = new int[d.Words.Length][];
-            var counts = new int[d.Words.Length][];
-            for (int w = 0; w < d.Words.Length; w++)
-            {
-                var pairs = d.WordTagCounts[w];
-                if (pairs is null || pairs.Length % 2 != 0) throw new ModelFormatException(path, $"word '{d.Words[w]}' has a missing or odd-length tag/count list");
-                tags[w] = new int[pairs.Length / 2];
-                counts[w] = new int[pairs.Length / 2];
-                for (int k = 0; k < tags[w].Length; k++) { tags[w][k] = pairs[2 * k]; counts[w][k] = pairs[2 * k + 1]; }
-            }
-            var lexicon = new Lexicon(t, d.Words, tags, counts);
+            var lexicon = Lexicon.FromPairs(path, t, d.Words, d.WordTagCounts);
             var featureStart = Values<int>(path, d.FeatureStart, "feature offsets");
             var featureTags = Values<int>(path, d.FeatureTags, "feature tags");
             var weights = Values<double>(path, d.Weights, "weights");
