@@ -124,13 +124,15 @@ public class VectorGaussianTests
     }
 
     [Fact]
-    public void RandomWishartPrecision_UnderEp_IsRefusedWithAdvice()
+    public void RandomWishartPrecision_InsideAGateUnderEp_IsRefusedWithAdvice()
     {
         Range n = new Range(3).Named("n");
         var mu = Variable.VectorGaussianFromMeanAndPrecision(Vec.FromArray(M0), PositiveDefiniteMatrix.FromArray(Prior0)).Named("mu");
         var prec = Variable.WishartFromShapeAndScale(3, PositiveDefiniteMatrix.Identity(2)).Named("prec");
+        var evidence = Variable.Bernoulli(0.5).Named("evidence");
         var x = Variable.Array<Vec>(n).Named("x");
-        x[n] = Variable.VectorGaussianFromMeanAndPrecision(mu, prec).ForEach(n);
+        using (Variable.If(evidence)) x[n] = Variable.VectorGaussianFromMeanAndPrecision(mu, prec).ForEach(n);
+        using (Variable.IfNot(evidence)) x[n] = Variable.VectorGaussianFromMeanAndPrecision(mu, PositiveDefiniteMatrix.Identity(2)).ForEach(n);
         x.ObservedValue = Data(3, 1).Select(Vec.FromArray).ToArray();
         var e = Assert.Throws<NotSupportedException>(() => new InferenceEngine().Infer(mu));
         Assert.Contains("'prec'", e.Message);

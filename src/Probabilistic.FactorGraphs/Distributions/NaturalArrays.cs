@@ -28,4 +28,12 @@ internal static class NaturalArrays
         for (int i = 0; i < r.Length; i++) r[i] = a[i] * k;
         return r;
     }
+
+    /// <summary>α·a + β·b.</summary>
+    internal static double[] Combine(double alpha, double[] a, double beta, double[] b)
+    {
+        var r = new double[a.Length];
+        for (int i = 0; i < r.Length; i++) r[i] = alpha * a[i] + beta * b[i];
+        return r;
+    }
 }

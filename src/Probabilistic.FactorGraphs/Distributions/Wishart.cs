@@ -229,11 +229,57 @@ public readonly partial struct Wishart : IExponentialFamily<Wishart>, IDistribut
     public double GetLogProbAtPointOf(Wishart point) => GetLogProb(point.Point);
 
     /// <inheritdoc/>
-    /// <remarks>A Wishart mixture is not projected here: EP gates over Wishart variables are refused before inference.</remarks>
+    /// <remarks>
+    /// The mean Σ w E[X_c] is matched; the element variances v = Σ w (Var[X_c] + (E[X_c] − mean)²) (element by element) are
+    /// matched in their trace only, since a Wishart has one scalar for its spread: shape = Σ_i mean_ii² / Σ_i v_ii and rate =
+    /// shape · mean⁻¹, as Infer.NET's <c>Wishart.SetMeanAndVariance</c>. For two components this is Infer.NET's
+    /// <c>Wishart.SetToSum</c>, which its gates use. Components that are all the same distribution give that distribution.
+    /// </remarks>
     public static Wishart ProjectMixture(ReadOnlySpan<double> weights, ReadOnlySpan<Wishart> components)
     {
         if (MixtureMoments.Single(weights) is int only) return components[only];
-        throw new NotSupportedException("A mixture of Wisharts has no moment-matched projection here.");
+        int first = -1;
+        bool same = true;
+        double total = 0;
+        for (int c = 0; c < weights.Length; c++)
+        {
+            if (weights[c] == 0) continue;
+            total += weights[c];
+            if (first < 0) first = c;
+            else same &= components[c].Shape == components[first].Shape && components[c]._rate.AsSpan().SequenceEqual(components[first]._rate);
+        }
+        if (same) return components[first];
+        int d = components[first].Dimension;
+        var means = new double[weights.Length][];
+        var mean = new double[d * d];
+        for (int c = 0; c < weights.Length; c++)
+        {
+            if (weights[c] == 0) continue;
+            if (!components[c].IsPointMass && !components[c].IsProper())
+                throw new InvalidOperationException($"A mixture of Wisharts has an improper component {components[c]}: it has no moments to match.");
+            means[c] = components[c].MeanValues();
+            for (int k = 0; k < mean.Length; k++) mean[k] += weights[c] * means[c][k];
+        }
+        for (int k = 0; k < mean.Length; k++) mean[k] /= total;
+        double traceVariance = 0;
+        for (int c = 0; c < weights.Length; c++)
+        {
+            if (weights[c] == 0) continue;
+            var v = components[c].GetVariance().Span;
+            for (int i = 0; i < d; i++)
+            {
+                double diff = means[c][i * d + i] - mean[i * d + i];
+                traceVariance += weights[c] * (v[i * d + i] + diff * diff);
+            }
+        }
+        traceVariance /= total;
+        if (traceVariance == 0) return new(d, double.PositiveInfinity, mean);
+        double squares = 0;
+        for (int i = 0; i < d; i++) squares += mean[i * d + i] * mean[i * d + i];
+        double shape = squares / traceVariance;
+        var rate = VectorGaussian.Inverse(mean, d);
+        for (int k = 0; k < rate.Length; k++) rate[k] *= shape;
+        return new(d, shape, rate);
     }
 
     /// <inheritdoc/>
@@ -247,7 +293,89 @@ public readonly partial struct Wishart : IExponentialFamily<Wishart>, IDistribut
     }
 
     /// <inheritdoc/>
-    public static Wishart ProperRatio(Wishart numerator, Wishart denominator) => numerator / denominator;
+    /// <remarks>
+    /// As Infer.NET's forced-proper <c>Wishart.SetToRatio</c>: the message's shape is kept ≥ (d+1)/2 and its rate
+    /// non-negative definite while E[X] of message × denominator stays the numerator's mean. With λ the largest eigenvalue of
+    /// the denominator's rate relative to the numerator's (at least 1), the rate is λ·B_n − B_d and the shape
+    /// λ·a_n − a_d + (d+1)/2, or, when λ·a_n &lt; a_d, the shape (d+1)/2 and the rate (a_d/a_n)·B_n − B_d.
+    /// </remarks>
+    public static Wishart ProperRatio(Wishart numerator, Wishart denominator)
+    {
+        if (numerator.IsPointMass || denominator.IsPointMass) return numerator / denominator;
+        int d = numerator.Dimension;
+        double c = (d + 1) / 2.0;
+        var ln = numerator._rate.ToArray();
+        var ld = denominator._rate.ToArray();
+        if (!Cholesky.TryFactor(ln, d) || !Cholesky.TryFactor(ld, d)) return numerator / denominator;
+        // L_n⁻¹ L_d, whose outer product L_n⁻¹ B_d L_n⁻ᵀ has the relative eigenvalues
+        var inv = new double[d * d];
+        Cholesky.InvertLower(ln, d, inv);
+        var a = new double[d * d];
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < d; j++)
+            {
+                double s = 0;
+                for (int k = 0; k < d; k++) s += inv[i * d + k] * ld[k * d + j];
+                a[i * d + j] = s;
+            }
+        var relative = new double[d * d];
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < d; j++)
+            {
+                double s = 0;
+                for (int k = 0; k < d; k++) s += a[i * d + k] * a[j * d + k];
+                relative[i * d + j] = s;
+            }
+        double max = Math.Max(1, LargestEigenvalue(relative, d));
+        if (numerator.Shape * max < denominator.Shape)
+            return new(d, c, NaturalArrays.Combine(denominator.Shape / numerator.Shape, numerator._rate, -1, denominator._rate));
+        return new(d, numerator.Shape * max + (c - denominator.Shape), NaturalArrays.Combine(max, numerator._rate, -1, denominator._rate));
+    }
+
+    /// <summary>The largest eigenvalue of a symmetric d×d matrix (row-major).</summary>
+    internal static double LargestEigenvalue(double[] symmetric, int d)
+    {
+        if (d == 1) return symmetric[0];
+        var m = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(d, d, (i, j) => 0.5 * (symmetric[i * d + j] + symmetric[j * d + i]));
+        return m.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric).EigenValues.Max(e => e.Real);
+    }
+
+    /// <summary>
+    /// The Wishart whose log density has, at the point X (Cholesky factor <paramref name="xCholesky"/>, inverse
+    /// <paramref name="xInverse"/>), the gradient <paramref name="dlogp"/> and the second derivative along X
+    /// tr(X d tr(X dlogp)/dX) = <paramref name="xxddlogp"/>: shape a + (d+1)/2 and rate a·X⁻¹ − dlogp with a = −xxddlogp / d.
+    /// With <paramref name="forceProper"/>, a is raised to the largest eigenvalue of Lᵀ·dlogp·L (L the Cholesky factor) when
+    /// it is below it, so the rate stays non-negative definite, as Infer.NET's <c>Wishart.SetDerivatives</c>.
+    /// </summary>
+    internal static Wishart FromDerivatives(double[] xCholesky, double[] xInverse, double[] dlogp, double xxddlogp, bool forceProper)
+    {
+        int d = (int)Math.Round(Math.Sqrt(dlogp.Length));
+        double a = -xxddlogp / d;
+        if (forceProper)
+        {
+            // Lᵀ D L
+            var dl = new double[d * d];
+            for (int i = 0; i < d; i++)
+                for (int j = 0; j < d; j++)
+                {
+                    double s = 0;
+                    for (int k = j; k < d; k++) s += dlogp[i * d + k] * xCholesky[k * d + j];
+                    dl[i * d + j] = s;
+                }
+            var ldl = new double[d * d];
+            for (int i = 0; i < d; i++)
+                for (int j = 0; j < d; j++)
+                {
+                    double s = 0;
+                    for (int k = i; k < d; k++) s += xCholesky[k * d + i] * dl[k * d + j];
+                    ldl[i * d + j] = s;
+                }
+            double max = Math.Max(0, LargestEigenvalue(ldl, d));
+            if (a < max) a = max;
+        }
+        return new(d, a + (d + 1) / 2.0, NaturalArrays.Combine(a, xInverse, -1, dlogp));
+    }
+
 
     /// <inheritdoc/>
     public Wishart ClampCertainty(double certain) => this;

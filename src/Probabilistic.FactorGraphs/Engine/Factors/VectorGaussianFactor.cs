@@ -7,7 +7,8 @@ namespace Probabilistic.FactorGraphs.Engine;
 
 /// <summary>
 /// x ~ N(μ, Λ⁻¹) for vectors. x and μ are random VectorGaussians or observed vectors; Λ is an observed matrix or a random
-/// Wishart. VMP supports every combination; EP needs Λ observed (the factor is then jointly Gaussian and its messages exact).
+/// Wishart. VMP supports every combination. EP is exact for an observed Λ (the factor is then jointly Gaussian); a Wishart
+/// Λ takes Infer.NET's Laplace approximation (<see cref="VectorGaussianLaplaceOp"/>).
 /// </summary>
 internal sealed class VectorGaussianFactor : FactorNode
 {
@@ -15,8 +16,11 @@ internal sealed class VectorGaussianFactor : FactorNode
 
     private readonly IReadOnlyList<IPort> _ports;
 
+    private readonly bool _forceProper;
+
     private VectorGaussianFactor(FactorBuilder b) : base(b.Description)
     {
+        _forceProper = b.ForceProper;
         Dimension = DimensionOf(b);
         var like = VectorGaussian.Uniform(Dimension);
         X = b.Port(this, b.Output, "sample", like);
@@ -59,16 +63,80 @@ internal sealed class VectorGaussianFactor : FactorNode
 
     private double[] ObservedPrecision(int i) => Prec.Marginal(i).Point.Span.ToArray();
 
-    // ---- EP (observed precision) ----
+    // ---- EP ----
 
-    internal override string? EpRefusal => Prec.IsObserved ? null
-        : $"The {Description} factor has a random Wishart precision ('{Prec.Node.Name}'), which ExpectationPropagation does not support; use VariationalMessagePassing, or observe the precision.";
+    // Inside a gate, Infer.NET interleaves the gated plate's variables (the precisions' exits, then the means' messages and
+    // exits, then the precisions' messages) where this engine updates each instance's case as a whole; with Laplace's
+    // messages the two schedules reach different fixed points (the tutorial's mixture collapses onto one component here),
+    // so the gated factor is refused rather than answered differently.
+    internal override string? EpRefusal => Prec.IsObserved || Gate is null ? null
+        : $"The {Description} factor has a random Wishart precision ('{Prec.Node.Name}') inside an If/Case/Switch block, which ExpectationPropagation does not support yet; use VariationalMessagePassing, or observe the precision.";
 
     internal override void EpSend(IPort target, int i)
     {
-        var lambda = ObservedPrecision(i);
-        if (ReferenceEquals(target, X)) X.SetMessage(i, MessageThrough(Mean, i, lambda));
-        else Mean.SetMessage(i, MessageThrough(X, i, lambda));
+        if (Prec.IsObserved)
+        {
+            var lambda = ObservedPrecision(i);
+            if (ReferenceEquals(target, X)) X.SetMessage(i, MessageThrough(Mean, i, lambda));
+            else Mean.SetMessage(i, MessageThrough(X, i, lambda));
+            return;
+        }
+        // a Wishart precision: Laplace's approximation at the precision's posterior mean (VectorGaussianLaplaceOp)
+        if (ReferenceEquals(target, Prec))
+        {
+            if (!TryContextMoments(i, out var diff, out var variance)) return;   // a uniform side: keep the last message
+            Prec.SetMessage(i, VectorGaussianLaplaceOp.PrecisionMessage(Dimension, diff, variance, PosteriorMean(i, out _), _forceProper));
+            return;
+        }
+        var r = PosteriorMean(i, out _);
+        if (ReferenceEquals(target, X)) X.SetMessage(i, MessageThrough(Mean, i, r));
+        else Mean.SetMessage(i, MessageThrough(X, i, r));
+    }
+
+    /// <summary>
+    /// E[Λ] under the precision's posterior as this factor sees it: its context times this factor's last message (the
+    /// point R at which <see cref="VectorGaussianLaplaceOp"/> approximates).
+    /// </summary>
+    private double[] PosteriorMean(int i, out Wishart posterior)
+    {
+        posterior = Prec.Context(i) * Prec.Messages[i];
+        if (posterior.IsPointMass) return posterior.Point.Span.ToArray();
+        if (!posterior.IsProper())
+            throw new InvalidOperationException($"The {Description} factor's Wishart precision ('{Prec.Node.Name}') has an improper posterior {posterior} under ExpectationPropagation; give it a proper prior.");
+        return posterior.MeanValues();
+    }
+
+    /// <summary>m_x − m_μ and V_x + V_μ from the sample's and mean's contexts (observed sides have no variance); false when one is uniform.</summary>
+    private bool TryContextMoments(int i, out double[] diff, out double[] variance)
+    {
+        int d = Dimension;
+        diff = new double[d];
+        variance = new double[d * d];
+        foreach (var (p, sign) in new[] { (X, 1.0), (Mean, -1.0) })
+        {
+            if (p.IsObserved)
+            {
+                var v = Observed(p, i);
+                for (int k = 0; k < d; k++) diff[k] += sign * v[k];
+                continue;
+            }
+            var ctx = p.Context(i);
+            if (ctx.IsUniform()) return false;
+            if (ctx.IsPointMass)
+            {
+                var v = ctx.Point;
+                for (int k = 0; k < d; k++) diff[k] += sign * v[k];
+                continue;
+            }
+            if (!ctx.IsProper())
+                throw new InvalidOperationException($"The {Description} factor met an improper context for '{p.Node.Name}' under ExpectationPropagation; the model's messages have become improper.");
+            var mean = ctx.GetMean();
+            var cov = ctx.GetVariance();
+            for (int k = 0; k < d; k++) diff[k] += sign * mean[k];
+            for (int r = 0; r < d; r++)
+                for (int c = 0; c < d; c++) variance[r * d + c] += cov[r, c];
+        }
+        return true;
     }
 
     /// <summary>The message to one side: ∫ N(x; μ, Λ⁻¹) ctx(other) d(other), in natural parameters.</summary>
@@ -112,6 +180,18 @@ internal sealed class VectorGaussianFactor : FactorNode
     internal override double EpLogZ(int i)
     {
         int d = Dimension;
+        if (!Prec.IsObserved)
+        {
+            // Laplace's evidence with the contexts normalised, plus their normalisers (the engine's unnormalised contexts)
+            var r = PosteriorMean(i, out var posterior);
+            var ctx = Prec.Context(i);
+            if (!TryContextMoments(i, out var diff, out var variance))
+                throw new InvalidOperationException($"The {Description} factor's evidence needs proper contexts for its sample and mean under ExpectationPropagation.");
+            double logZ = VectorGaussianLaplaceOp.LogAverageFactor(d, diff, variance, r, ctx, posterior) + ctx.GetLogNormalizer();
+            if (!X.IsObserved) logZ += X.Context(i).GetLogNormalizer();
+            if (!Mean.IsObserved) logZ += Mean.Context(i).GetLogNormalizer();
+            return logZ;
+        }
         var lambda = ObservedPrecision(i);
         if (X.IsObserved && Mean.IsObserved) return LogDensity(Observed(X, i), Observed(Mean, i), lambda, d);
         if (X.IsObserved || Mean.IsObserved)

@@ -52,7 +52,7 @@ public static class ResultMembers
     /// Matrix results read through their members: VectorGaussian's variance Rows/Cols and entries, Wishart.Rate, and
     /// observed inputs built with the Vector indexer setter.
     /// </summary>
-    [Idiom(IdiomAlgorithm.VMP)]
+    [Idiom(IdiomAlgorithm.EP, IdiomAlgorithm.VMP)]
     public static void MatrixMembers(InferenceEngine engine, IIdiomRecorder record)
     {
         var rng = new SampleRandom(71);

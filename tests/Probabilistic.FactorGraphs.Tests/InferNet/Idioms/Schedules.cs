@@ -120,6 +120,16 @@ public static class Schedules
     [Idiom(IdiomAlgorithm.EP, IdiomAlgorithm.VMP, NumberOfIterations = 5)]
     public static void MixtureIterations5(InferenceEngine engine, IIdiomRecorder record) => Mixture(engine, record);
 
+    /// <summary>The tutorial's mixture of 2-D Gaussians (Wishart precisions, Laplace's approximation under EP) after 1, 2 and 5 sweeps.</summary>
+    [Idiom(IdiomAlgorithm.EP, NumberOfIterations = 1)]
+    public static void WishartMixtureIterations1(InferenceEngine engine, IIdiomRecorder record) => Tutorials.MixtureOfGaussians(engine, record);
+
+    [Idiom(IdiomAlgorithm.EP, NumberOfIterations = 2)]
+    public static void WishartMixtureIterations2(InferenceEngine engine, IIdiomRecorder record) => Tutorials.MixtureOfGaussians(engine, record);
+
+    [Idiom(IdiomAlgorithm.EP, NumberOfIterations = 5)]
+    public static void WishartMixtureIterations5(InferenceEngine engine, IIdiomRecorder record) => Tutorials.MixtureOfGaussians(engine, record);
+
     /// <summary>The mixture run to convergence (50 iterations), for the fixed point the short runs approach.</summary>
     [Idiom(IdiomAlgorithm.EP, IdiomAlgorithm.VMP)]
     public static void MixtureConverged(InferenceEngine engine, IIdiomRecorder record) => Mixture(engine, record);
