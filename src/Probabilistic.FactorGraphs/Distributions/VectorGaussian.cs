@@ -130,6 +130,16 @@ public readonly partial struct VectorGaussian : IExponentialFamily<VectorGaussia
             Cholesky.SolveUpper(l, d, col);
             for (int r = 0; r < d; r++) inv[r * d + c] = col[r];
         }
+        // column-by-column solves leave the two triangles differing in their last bits; a precision built from this inverse
+        // and multiplied into marginals over many sweeps would carry that asymmetry into every mean it gives (P·m ≠ h), so
+        // the result is made exactly symmetric, as Infer.NET symmetrises its inverses
+        for (int r = 0; r < d; r++)
+            for (int c = r + 1; c < d; c++)
+            {
+                double m = 0.5 * (inv[r * d + c] + inv[c * d + r]);
+                inv[r * d + c] = m;
+                inv[c * d + r] = m;
+            }
         return inv;
     }
 

@@ -39,17 +39,5 @@ public static class KnownDifferences
         ["Samples.Recommender.EP"] = new(DifferenceKind.InferNetWrong,
             "Infer.NET's GaussianProductOp integrates by a fixed quadrature (1001 nodes over a and 1/a in [−1, 1]) that is off by up to 2e-4 on the trait products' wide contexts; ours is the moment match a 2-D grid confirms to 1e-7, and the posteriors differ by up to 4e-4 relative",
             "ProductTests.ProductOfTwoRandomDoubles_UnderEp_IsTheMomentMatchOfTheExactPosterior"),
-        ["Tutorials.MixtureOfGaussians.EP"] = new(DifferenceKind.NotSupportedYet,
-            "EP with a Wishart-distributed precision inside a gate (Infer.NET's Laplace approximation, VectorGaussianOp_Laplace2, with its variable-by-variable gate schedule); the same factor outside a gate agrees (ResultMembers.MatrixMembers.EP), and the tutorial runs under VMP, as Infer.NET's does",
-            "TutorialTests"),
-        ["Schedules.WishartMixtureIterations1.EP"] = new(DifferenceKind.NotSupportedYet,
-            "EP with a Wishart-distributed precision inside a gate, as Tutorials.MixtureOfGaussians.EP",
-            "TutorialTests"),
-        ["Schedules.WishartMixtureIterations2.EP"] = new(DifferenceKind.NotSupportedYet,
-            "EP with a Wishart-distributed precision inside a gate, as Tutorials.MixtureOfGaussians.EP",
-            "TutorialTests"),
-        ["Schedules.WishartMixtureIterations5.EP"] = new(DifferenceKind.NotSupportedYet,
-            "EP with a Wishart-distributed precision inside a gate, as Tutorials.MixtureOfGaussians.EP",
-            "TutorialTests"),
     };
 }

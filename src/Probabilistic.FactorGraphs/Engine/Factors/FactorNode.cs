@@ -48,6 +48,13 @@ internal abstract class FactorNode
     /// <summary>Why ExpectationPropagation cannot run this factor as compiled (null: it can).</summary>
     internal virtual string? EpRefusal => null;
 
+    /// <summary>
+    /// True for a port whose EP message reads this factor's own previous message to it (a Laplace approximation at the
+    /// port's posterior): in a gate its message is sent after the others' and its exit opens the next sweep, the order
+    /// Infer.NET's scheduler gives such an operator.
+    /// </summary>
+    internal virtual bool IsEpLagged(IPort port) => false;
+
     /// <summary>Replaces this factor's EP message to <paramref name="target"/> at instance <paramref name="i"/>.</summary>
     internal abstract void EpSend(IPort target, int i);
 

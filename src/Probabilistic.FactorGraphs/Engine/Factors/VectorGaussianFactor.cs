@@ -65,12 +65,11 @@ internal sealed class VectorGaussianFactor : FactorNode
 
     // ---- EP ----
 
-    // Inside a gate, Infer.NET interleaves the gated plate's variables (the precisions' exits, then the means' messages and
-    // exits, then the precisions' messages) where this engine updates each instance's case as a whole; with Laplace's
-    // messages the two schedules reach different fixed points (the tutorial's mixture collapses onto one component here),
-    // so the gated factor is refused rather than answered differently.
-    internal override string? EpRefusal => Prec.IsObserved || Gate is null ? null
-        : $"The {Description} factor has a random Wishart precision ('{Prec.Node.Name}') inside an If/Case/Switch block, which ExpectationPropagation does not support yet; use VariationalMessagePassing, or observe the precision.";
+    // Inside a gate the precision's port is lagged (IsEpLagged): the gate runs Infer.NET's order for it, or refuses where
+    // that order is not reproduced (GateGroup.RefuseLagged).
+    internal override string? EpRefusal => null;
+
+    internal override bool IsEpLagged(IPort port) => ReferenceEquals(port, Prec) && !Prec.IsObserved;
 
     internal override void EpSend(IPort target, int i)
     {
@@ -101,9 +100,13 @@ internal sealed class VectorGaussianFactor : FactorNode
     {
         posterior = Prec.Context(i) * Prec.Messages[i];
         if (posterior.IsPointMass) return posterior.Point.Span.ToArray();
-        if (!posterior.IsProper())
-            throw new InvalidOperationException($"The {Description} factor's Wishart precision ('{Prec.Node.Name}') has an improper posterior {posterior} under ExpectationPropagation; give it a proper prior.");
-        return posterior.MeanValues();
+        // Shape·Rate⁻¹ even when the shape is below (d−1)/2 (a transiently improper posterior, as Infer.NET reads it); a rate
+        // that is not positive definite has no such point
+        var r = posterior.MeanValues();
+        var l = (double[])r.Clone();
+        if (!Cholesky.TryFactor(l, Dimension))
+            throw new InvalidOperationException($"The {Description} factor's Wishart precision ('{Prec.Node.Name}') has a posterior {posterior} whose mean is not positive definite under ExpectationPropagation; give it a stronger prior, or use VariationalMessagePassing.");
+        return r;
     }
 
     /// <summary>m_x − m_μ and V_x + V_μ from the sample's and mean's contexts (observed sides have no variance); false when one is uniform.</summary>

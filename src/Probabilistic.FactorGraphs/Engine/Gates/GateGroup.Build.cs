@@ -118,6 +118,9 @@ internal sealed partial class GateGroup
         BoolPort?.Allocate();
         IntPort?.Allocate();
         _instances = new Instance[Selector.Count];
+        _hasLagged = null;
+        _lagged = "";
+        _phasedStarted = false;
         for (int j = 0; j < _instances.Length; j++) _instances[j] = new Instance(Cases);
         foreach (var c in Children) c.AllocateInstances();
     }

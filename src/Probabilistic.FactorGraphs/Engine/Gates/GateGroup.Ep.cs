@@ -14,6 +14,12 @@ internal sealed partial class GateGroup
     {
         var lp = new double[Cases];
         var w = new double[Cases];
+        if (HasLaggedSlots())
+        {
+            if (!(parallel && SlotsFirst && Parent is null && Children.Count == 0)) RefuseLagged();
+            PhasedUpdate();
+            return;
+        }
         if (parallel && SlotsFirst)
         {
             // Infer.NET's order when the selector is initialised: the messages into the cases are sent first, weighted by
@@ -39,6 +45,163 @@ internal sealed partial class GateGroup
     /// before the selector's messages (<see cref="EpUpdate"/>).
     /// </summary>
     internal bool SlotsFirst { get; set; }
+
+    private bool? _hasLagged;
+    private string _lagged = "";
+    private bool _phasedStarted;
+
+    /// <summary>True when some gated factor has a lagged port on a variable entering the gate (<see cref="FactorNode.IsEpLagged"/>).</summary>
+    private bool HasLaggedSlots()
+    {
+        if (_hasLagged is { } known) return known;
+        bool any = false;
+        for (int j = 0; j < _instances.Length && !any; j++) any = LaggedSlots(j).Count > 0;
+        _hasLagged = any;
+        return any;
+    }
+
+    /// <summary>
+    /// Refuses a lagged port where Infer.NET's order for it is not reproduced here: a nested gate, a gate with gates nested
+    /// in it, an uninitialised selector, or a range marked Sequential.
+    /// </summary>
+    private void RefuseLagged() => throw new NotSupportedException(
+        $"ExpectationPropagation runs {_lagged} inside the {Description} only when the gate is not nested in another one, has none nested in it, "
+        + "its selector is initialised (InitialiseTo, as mixtures need to break their symmetry) and its range is not Sequential: Infer.NET's "
+        + "schedule for such a gate is reproduced only there. Use VariationalMessagePassing, or observe the precision.");
+
+    /// <summary>The slots of instance j that some case's factor reaches through a lagged port.</summary>
+    private HashSet<GateSlot> LaggedSlots(int j)
+    {
+        var inst = _instances[j];
+        var lagged = new HashSet<GateSlot>();
+        foreach (var members in inst.Members)
+            foreach (var (f, i) in members)
+                foreach (var p in f.Ports)
+                    if (!p.IsObserved && f.IsEpLagged(p) && inst.SlotOf.TryGetValue((p.Node, p.ElementIndex(i)), out var slot))
+                    {
+                        lagged.Add(slot);
+                        if (_lagged.Length == 0) _lagged = $"the {f.Description} factor, whose message to '{p.Node.Name}' reads its own last one (Laplace's approximation),";
+                    }
+        return lagged;
+    }
+
+    /// <summary>
+    /// A sweep in Infer.NET's order when some gated factor's message reads its own last message (a lagged port): the lagged
+    /// variables exit first, with last sweep's case messages and the selector's current marginal; then the other entering
+    /// variables take their case messages and exit; then the lagged ports' messages are sent and each case's evidence goes
+    /// to the selector. The first sweep starts with that last phase, as Infer.NET's initialisation computes those messages
+    /// before its loop. Each phase runs over all instances from the marginals the previous phase left.
+    /// </summary>
+    private void PhasedUpdate()
+    {
+        var lagged = new HashSet<GateSlot>[_instances.Length];
+        for (int j = 0; j < lagged.Length; j++) lagged[j] = LaggedSlots(j);
+        var lp = new double[Cases];
+        var w = new double[Cases];
+        if (!_phasedStarted)
+        {
+            _phasedStarted = true;
+            LaggedMessagesAndEvidence(lagged, lp);
+        }
+        // 1. the lagged variables exit
+        for (int j = 0; j < _instances.Length; j++)
+        {
+            var inst = _instances[j];
+            if (!inst.Active || !BeginCavities(inst)) continue;
+            Weights(j, lp, w);
+            foreach (var s in inst.Slots)
+                if (lagged[j].Contains(s)) s.ReExit(w);
+                else s.Restore();
+        }
+        CommitSlots(lagged, laggedOnes: true);
+        // 2. the other entering variables: case messages, then exits
+        for (int j = 0; j < _instances.Length; j++)
+        {
+            var inst = _instances[j];
+            if (!inst.Active || !BeginCavities(inst)) continue;
+            Weights(j, lp, w);
+            for (int c = 0; c < Cases; c++)
+            {
+                if (w[c] == 0) continue;
+                foreach (var s in inst.Slots) s.EnterCase(c);
+                RunCase(inst, c, p => !IsLaggedPort(p));
+                foreach (var s in inst.Slots)
+                    if (lagged[j].Contains(s)) s.Restore();
+                    else s.SaveCase(c);
+            }
+            foreach (var s in inst.Slots)
+                if (lagged[j].Contains(s)) s.Restore();
+                else s.Exit(w, deferred: true);
+        }
+        CommitSlots(lagged, laggedOnes: false);
+        // 3. the lagged ports' messages and the evidence
+        LaggedMessagesAndEvidence(lagged, lp);
+    }
+
+    private static bool IsLaggedPort((FactorNode F, IPort P) fp) => fp.F.IsEpLagged(fp.P);
+
+    private bool BeginCavities(Instance inst)
+    {
+        foreach (var s in inst.Slots)
+            if (!s.BeginCavity() && !s.TouchedInEveryCase)
+            {
+                foreach (var t in inst.Slots) t.Restore();
+                return false;
+            }
+        return true;
+    }
+
+    /// <summary>q(z_j = c), normalised, into <paramref name="w"/>.</summary>
+    private void Weights(int j, double[] lp, double[] w)
+    {
+        SelectorLogMarginal(j, lp);
+        double logZ = double.NegativeInfinity;
+        foreach (double l in lp) logZ = LogSpace.LogAddExp(logZ, l);
+        for (int c = 0; c < Cases; c++) w[c] = Math.Exp(lp[c] - logZ);
+        // a case whose probability rounds to 1 takes the whole weight, as Infer.NET's gate does when log q(case) == 0
+        for (int c = 0; c < Cases; c++)
+            if (w[c] == 1)
+            {
+                Array.Clear(w);
+                w[c] = 1;
+                break;
+            }
+    }
+
+    private void CommitSlots(HashSet<GateSlot>[] lagged, bool laggedOnes)
+    {
+        for (int j = 0; j < _instances.Length; j++)
+            foreach (var s in _instances[j].Slots)
+                if (lagged[j].Contains(s) == laggedOnes) s.Commit();
+    }
+
+    /// <summary>The lagged ports' case messages (kept in their slots, not exited) and each case's evidence, sent to the selector.</summary>
+    private void LaggedMessagesAndEvidence(HashSet<GateSlot>[] lagged, double[] lp)
+    {
+        for (int j = 0; j < _instances.Length; j++)
+        {
+            var inst = _instances[j];
+            if (!inst.Active || !BeginCavities(inst)) continue;
+            SelectorLogPrior(j, lp);
+            var lz = inst.CaseLogEvidence;
+            for (int c = 0; c < Cases; c++)
+            {
+                if (double.IsNegativeInfinity(lp[c])) { lz[c] = 0; continue; }
+                foreach (var s in inst.Slots) s.EnterCase(c);
+                RunCase(inst, c, IsLaggedPort);
+                lz[c] = CaseEvidence(inst, c);
+                foreach (var s in inst.Slots)
+                    if (lagged[j].Contains(s)) s.SaveCase(c);
+                    else s.Restore();
+            }
+            foreach (var s in inst.Slots) s.Restore();
+            double logZ = double.NegativeInfinity;
+            for (int c = 0; c < Cases; c++)
+                if (!double.IsNegativeInfinity(lp[c])) logZ = LogSpace.LogAddExp(logZ, lp[c] + lz[c]);
+            inst.LogZ = logZ;
+            SendToSelector(j, lz);
+        }
+    }
 
     /// <summary>Slots-first, first half: the case sub-models run and the slots' messages leave, weighted by q(selector).</summary>
     private void SendIntoCases(int j, double[] lp, double[] w)
@@ -99,6 +262,7 @@ internal sealed partial class GateGroup
     /// <summary>One EP update of instance j, its messages applied at once (a range marked Sequential).</summary>
     internal void EpUpdateInstance(int j)
     {
+        if (HasLaggedSlots()) RefuseLagged();
         if (!_instances[j].Active) return;
         UpdateInstance(j, new double[Cases], new double[Cases], deferred: false);
     }
@@ -116,6 +280,7 @@ internal sealed partial class GateGroup
     /// <summary>Updates one instance (a nested group's, inside the case of its parent being run).</summary>
     private void UpdateInstance(int j, double[] lp, double[] w, bool deferred)
     {
+        if (HasLaggedSlots()) RefuseLagged();
         var inst = _instances[j];
         // an improper cavity that some case passes through unchanged: keep this instance's last messages, as EP on the
         // clutter problem does (Minka 2001); a variable every case touches may start from an improper cavity
@@ -194,11 +359,14 @@ internal sealed partial class GateGroup
     /// One EP pass over case c's sub-model: messages to the variables each factor defines in creation order (nested gates
     /// updating at their place), then messages to their arguments in reverse order.
     /// </summary>
-    private static void RunCase(Instance inst, int c)
+    private static void RunCase(Instance inst, int c) => RunCase(inst, c, null);
+
+    /// <summary><see cref="RunCase(Instance, int)"/> sending only the messages <paramref name="send"/> admits (null: all).</summary>
+    private static void RunCase(Instance inst, int c, Func<(FactorNode, IPort), bool>? send)
     {
         var members = inst.Members[c];
         foreach (var (f, i) in members)
-            if (f.Output is { IsObserved: false } output) { f.EpSend(output, i); output.Commit(); }
+            if (f.Output is { IsObserved: false } output && (send is null || send((f, output)))) { f.EpSend(output, i); output.Commit(); }
         var lp = new double[0];
         foreach (var (g, k) in inst.Children[c])
         {
@@ -209,7 +377,7 @@ internal sealed partial class GateGroup
         {
             var (f, i) = members[m];
             foreach (var p in f.Ports)
-                if (!p.IsOutput && !p.IsObserved) { f.EpSend(p, i); p.Commit(); }
+                if (!p.IsOutput && !p.IsObserved && (send is null || send((f, p)))) { f.EpSend(p, i); p.Commit(); }
         }
     }
 

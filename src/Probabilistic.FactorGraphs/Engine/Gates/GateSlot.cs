@@ -33,6 +33,13 @@ internal abstract class GateSlot
     /// <summary>Applies a deferred exit.</summary>
     internal abstract void Commit();
 
+    /// <summary>
+    /// Exits again with the case messages kept from the last update, each case's copy rebuilt from the current cavity
+    /// (<see cref="BeginCavity"/> first), deferred to <see cref="Commit"/>: the exit of a slot whose case messages are sent
+    /// late in a sweep (<see cref="FactorNode.IsEpLagged"/>).
+    /// </summary>
+    internal abstract void ReExit(ReadOnlySpan<double> w);
+
     internal abstract bool TouchedInEveryCase { get; }
 
     /// <summary>Marks the element as touched by case c's factors.</summary>
@@ -105,6 +112,12 @@ internal sealed class GateSlot<T>(VarNode<T> node, int element, int cases, bool 
         }
         node.Marginal[element] = _cavity.IsPointMass ? _cavity : _cavity * message;
         _exit = message;
+    }
+
+    internal override void ReExit(ReadOnlySpan<double> w)
+    {
+        for (int c = 0; c < _copies.Length; c++) _copies[c] = _touched[c] ? _cavity * _caseMessages[c] : _cavity;
+        Exit(w, deferred: true);
     }
 
     internal override void Commit()
