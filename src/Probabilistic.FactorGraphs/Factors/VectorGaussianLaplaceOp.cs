@@ -1,5 +1,6 @@
 using Probabilistic.Core.Numerics;
 using Probabilistic.FactorGraphs.Distributions;
+using static Probabilistic.FactorGraphs.Factors.DenseMath;
 
 namespace Probabilistic.FactorGraphs.Factors;
 
@@ -67,40 +68,5 @@ public static class VectorGaussianLaplaceOp
         for (int k = 0; k < v.Length; k++) v[k] = variance[k] + c[k];
         var w = VectorGaussian.Inverse(v, d);
         return (c, w, MatMul(c, w, d));
-    }
-
-    private static double[] MatVec(double[] a, ReadOnlySpan<double> v, int d)
-    {
-        var r = new double[d];
-        for (int i = 0; i < d; i++) { double s = 0; for (int j = 0; j < d; j++) s += a[i * d + j] * v[j]; r[i] = s; }
-        return r;
-    }
-
-    private static double[] MatMul(double[] a, double[] b, int d)
-    {
-        var r = new double[d * d];
-        for (int i = 0; i < d; i++)
-            for (int k = 0; k < d; k++)
-            {
-                double aik = a[i * d + k];
-                for (int j = 0; j < d; j++) r[i * d + j] += aik * b[k * d + j];
-            }
-        return r;
-    }
-
-    private static double Trace(double[] a, int d)
-    {
-        double s = 0;
-        for (int i = 0; i < d; i++) s += a[i * d + i];
-        return s;
-    }
-
-    /// <summary>tr(A·B) = Σ_ij A_ij B_ji.</summary>
-    private static double TraceOfProduct(double[] a, double[] b, int d)
-    {
-        double s = 0;
-        for (int i = 0; i < d; i++)
-            for (int j = 0; j < d; j++) s += a[i * d + j] * b[j * d + i];
-        return s;
     }
 }

@@ -2,6 +2,7 @@ using Probabilistic.Core.Numerics;
 using Probabilistic.FactorGraphs.Distributions;
 using Probabilistic.FactorGraphs.Factors;
 using Probabilistic.FactorGraphs.LinearAlgebra;
+using static Probabilistic.FactorGraphs.Factors.DenseMath;
 
 namespace Probabilistic.FactorGraphs.Engine;
 
@@ -315,32 +316,5 @@ internal sealed class VectorGaussianFactor : FactorNode
         double tr = 0;
         for (int k = 0; k < s.Length; k++) tr += el[k] * s[k];
         return 0.5 * meanLogDet - Dimension * MessageMath.HalfLog2Pi - 0.5 * tr;
-    }
-
-    // ---- small dense algebra (d is the vector dimension, small) ----
-
-    private static double[] MatVec(double[] a, ReadOnlySpan<double> v, int d)
-    {
-        var r = new double[d];
-        for (int i = 0; i < d; i++) { double s = 0; for (int j = 0; j < d; j++) s += a[i * d + j] * v[j]; r[i] = s; }
-        return r;
-    }
-
-    private static double[] MatMul(double[] a, double[] b, int d)
-    {
-        var r = new double[d * d];
-        for (int i = 0; i < d; i++)
-            for (int k = 0; k < d; k++)
-            {
-                double aik = a[i * d + k];
-                for (int j = 0; j < d; j++) r[i * d + j] += aik * b[k * d + j];
-            }
-        return r;
-    }
-
-    private static void Symmetrise(double[] a, int d)
-    {
-        for (int i = 0; i < d; i++)
-            for (int j = i + 1; j < d; j++) { double m = 0.5 * (a[i * d + j] + a[j * d + i]); a[i * d + j] = m; a[j * d + i] = m; }
     }
 }

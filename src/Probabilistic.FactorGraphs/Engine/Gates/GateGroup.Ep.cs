@@ -195,12 +195,18 @@ internal sealed partial class GateGroup
                     else s.Restore();
             }
             foreach (var s in inst.Slots) s.Restore();
-            double logZ = double.NegativeInfinity;
-            for (int c = 0; c < Cases; c++)
-                if (!double.IsNegativeInfinity(lp[c])) logZ = LogSpace.LogAddExp(logZ, lp[c] + lz[c]);
-            inst.LogZ = logZ;
-            SendToSelector(j, lz);
+            SendEvidenceToSelector(j, lp, lz);
         }
+    }
+
+    /// <summary>The instance's log Σ_c cavity(c) Z_c, and the case evidences sent to the selector.</summary>
+    private void SendEvidenceToSelector(int j, double[] lp, double[] lz)
+    {
+        double logZ = double.NegativeInfinity;
+        for (int c = 0; c < Cases; c++)
+            if (!double.IsNegativeInfinity(lp[c])) logZ = LogSpace.LogAddExp(logZ, lp[c] + lz[c]);
+        _instances[j].LogZ = logZ;
+        SendToSelector(j, lz);
     }
 
     /// <summary>Slots-first, first half: the case sub-models run and the slots' messages leave, weighted by q(selector).</summary>
@@ -227,8 +233,7 @@ internal sealed partial class GateGroup
     private void SendEvidence(int j, double[] lp, double[] w)
     {
         var inst = _instances[j];
-        foreach (var s in inst.Slots)
-            if (!s.BeginCavity() && !s.TouchedInEveryCase) { foreach (var t in inst.Slots) t.Restore(); return; }
+        if (!BeginCavities(inst)) return;
         SelectorLogPrior(j, lp);
         var lz = inst.CaseLogEvidence;
         for (int c = 0; c < Cases; c++)
@@ -238,11 +243,7 @@ internal sealed partial class GateGroup
             lz[c] = CaseEvidence(inst, c);
         }
         foreach (var s in inst.Slots) s.Restore();
-        double logZ = double.NegativeInfinity;
-        for (int c = 0; c < Cases; c++)
-            if (!double.IsNegativeInfinity(lp[c])) logZ = LogSpace.LogAddExp(logZ, lp[c] + lz[c]);
-        inst.LogZ = logZ;
-        SendToSelector(j, lz);
+        SendEvidenceToSelector(j, lp, lz);
     }
 
     /// <summary>log q(z_j = c) with the selector's marginal (this group's last message included).</summary>
