@@ -174,6 +174,13 @@ public sealed partial class BayesianGaussianMixture
     /// <summary>Posterior component probabilities [n×K] of the rows of <paramref name="data"/> (scikit-learn's predict_proba); bad rows are refused naming the file and line.</summary>
     public double[] PredictProba(NumericTable data) => Evaluate(data).Responsibilities;
 
+    /// <summary><see cref="PredictProba"/> and <see cref="ScoreSamples"/> from one pass over <paramref name="data"/>.</summary>
+    public (double[] Probabilities, double[] LogDensity) PredictProbaAndScoreSamples(NumericTable data)
+    {
+        var e = Evaluate(data);
+        return (e.Responsibilities, e.LogNormalizers);
+    }
+
     /// <summary>The most probable component of each row (scikit-learn's predict).</summary>
     public int[] Predict(NumericTable data) => GaussianMixture.Labels(PredictProba(data), _state!.K);
 

@@ -169,6 +169,18 @@ public sealed partial class GaussianMixture
         return Evaluate(data.Values, data.Rows, data, responsibilities: true).Responsibilities!;
     }
 
+    /// <summary>
+    /// <see cref="PredictProba"/> and <see cref="ScoreSamples"/> from one pass over <paramref name="data"/>: the component
+    /// probabilities [n×K] and log p(x_n) in nats.
+    /// </summary>
+    public (double[] Probabilities, double[] LogDensity) PredictProbaAndScoreSamples(NumericTable data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        DataChecks.RequireGaussianScale(data);
+        var (resp, ll) = Evaluate(data.Values, data.Rows, data, responsibilities: true);
+        return (resp!, ll);
+    }
+
     /// <summary>The most likely component of each row of <paramref name="data"/> (scikit-learn's predict: a label per row).</summary>
     public int[] Predict(NumericTable data) => Labels(PredictProba(data), Parameters!.Components);
 
@@ -264,7 +276,7 @@ public sealed partial class GaussianMixture
                 for (int c = 0; c < k && !bad; c++) bad = !double.IsFinite(resp[i * k + c]);
             if (bad)
                 throw new DataFormatException(table?.Source ?? "data", table?.LineOf(i), string.Create(CultureInfo.InvariantCulture,
-                    $"data row {i + 1}: its log-density under the model is {logDensity[i]} (the point is too far from every component for double precision to weigh them); the data are not on the model's scale"));
+                    $"data row {table?.RowNumber(i) ?? i + 1}: its log-density under the model is {logDensity[i]} (the point is too far from every component for double precision to weigh them); the data are not on the model's scale"));
         }
     }
 }

@@ -1,11 +1,15 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Probabilistic.Cli.Commands;
+using Probabilistic.Core.Data;
 using Probabilistic.Mixtures;
 
 namespace Probabilistic.Cli.Tests;
 
-/// <summary><c>prob gmm fit --data FOLDER</c> and <c>--out-of-core</c>: the same fit as <c>--data file.npy</c> loaded in memory.</summary>
+/// <summary>
+/// <c>prob gmm fit|predict --data FOLDER</c> and <c>--out-of-core</c>: the same fit and the same predictions as <c>--data
+/// file.npy</c> loaded in memory.
+/// </summary>
 public sealed class GmmOutOfCoreTests : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("prob-gmm-ooc");
@@ -87,5 +91,65 @@ public sealed class GmmOutOfCoreTests : IDisposable
         (code, _, err) = Run("gmm", "fit", "--data", empty, "-k", "2", "-o", model);
         Assert.True(code == CliHost.BadInput, $"empty folder: exit {code}: {err}");
         Assert.Contains("no .npy shards", err);
+    }
+
+    [Fact]
+    public void Predictions_streamed_in_blocks_across_shards_equal_the_in_memory_ones()
+    {
+        var (file, shards) = Data();
+        var model = Path.Combine(_dir.FullName, "m.json");
+        Assert.Equal(0, Run("gmm", "fit", "--data", file, "-k", "2", "--max-iter", "20", "--seed", "3", "--backend", "cpu", "-o", model).Code);
+
+        var (code, output, err) = Run("gmm", "predict", "-m", model, "--data", file, "--json", "--proba");
+        Assert.True(code == 0, err);
+        var memory = JsonNode.Parse(output)!;
+        var labels = memory["labels"]!.AsArray().Select(n => n!.GetValue<int>()).ToArray();
+        var proba = memory["probabilities"]!.AsArray().Select(n => n!.GetValue<double>()).ToArray();
+        double score = memory["score"]!.GetValue<double>();
+        Assert.Contains(0, labels);
+        Assert.Contains(1, labels);
+
+        // blocks of 128 rows: the block at rows 896..1023 spans the two shards (1,000 and 500 rows)
+        var labelsFile = Path.Combine(_dir.FullName, "labels.npy");
+        (code, output, err) = Run("gmm", "predict", "-m", model, "--data", shards, "--block-rows", "128", "-o", labelsFile, "--json");
+        Assert.True(code == 0, err);
+        var summary = JsonNode.Parse(output)!;
+        Assert.True(summary["outOfCore"]!.GetValue<bool>());
+        Assert.Equal(1500, summary["rows"]!.GetValue<long>());
+        Numbers.AssertClose(score, summary["score"]!.GetValue<double>(), 1e-10, what: "total log-likelihood");
+        var written = NpyReader.Read(labelsFile);
+        Assert.Equal([1500], written.Shape);
+        Assert.Equal(labels, written.Data.Select(v => (int)v).ToArray());
+
+        var probaFile = Path.Combine(_dir.FullName, "proba.npy");
+        (code, _, err) = Run("gmm", "predict", "-m", model, "--data", file, "--out-of-core", "--block-rows", "100", "--proba", "-o", probaFile);
+        Assert.True(code == 0, err);
+        var p = NpyReader.Read(probaFile);
+        Assert.Equal([1500, 2], p.Shape);
+        Numbers.AssertClose(proba, p.Data, 1e-12, 1e-15, "probabilities");
+
+        // printed, a label per line, as the in-memory command prints them
+        (code, output, err) = Run("gmm", "predict", "-m", model, "--data", shards, "--block-rows", "77");
+        Assert.True(code == 0, err);
+        Assert.Equal(labels, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray());
+    }
+
+    [Fact]
+    public void An_out_of_core_prediction_refuses_json_without_a_labels_file_and_leaves_no_partial_file()
+    {
+        var (file, shards) = Data();
+        var model = Path.Combine(_dir.FullName, "m.json");
+        Assert.Equal(0, Run("gmm", "fit", "--data", file, "-k", "2", "--max-iter", "5", "--seed", "3", "--backend", "cpu", "-o", model).Code);
+        var (code, _, err) = Run("gmm", "predict", "-m", model, "--data", shards, "--json");
+        Assert.True(code == CliHost.Usage, $"exit {code}: {err}");
+        Assert.Contains("-o", err);
+        // a shard that does not match the model: refused naming it, and no labels file appears
+        NpyFiles.Write(Path.Combine(shards, "2.npy"), new double[4], 2, 2);
+        var labelsFile = Path.Combine(_dir.FullName, "labels.npy");
+        (code, _, err) = Run("gmm", "predict", "-m", model, "--data", shards, "-o", labelsFile);
+        Assert.True(code == CliHost.BadInput, $"exit {code}: {err}");
+        Assert.Contains("2.npy", err);
+        Assert.False(File.Exists(labelsFile));
+        Assert.Empty(Directory.GetFiles(_dir.FullName, ".labels.npy*"));
     }
 }

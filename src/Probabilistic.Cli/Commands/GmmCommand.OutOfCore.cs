@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Probabilistic.Core.IO;
 using Probabilistic.Core;
 using Probabilistic.Core.Data;
 using Probabilistic.Core.Gaussians;
@@ -9,7 +11,10 @@ using Probabilistic.Mixtures;
 
 namespace Probabilistic.Cli.Commands;
 
-/// <summary><c>prob gmm fit --data FOLDER</c> (or <c>--out-of-core</c>): EM on rows read from disk in blocks every iteration.</summary>
+/// <summary>
+/// <c>prob gmm fit|predict --data FOLDER</c> (or <c>--out-of-core</c>): EM on rows read from disk in blocks every iteration,
+/// and predictions streamed block by block.
+/// </summary>
 public static partial class GmmCommand
 {
     private const string OutOfCoreName = "--out-of-core";
@@ -49,5 +54,76 @@ public static partial class GmmCommand
                 $"saved {outPath} (cpu, out of core: {source.Rows} rows in {source.Shards.Count} shard{(source.Shards.Count == 1 ? "" : "s")}, {trace.SecondsPerStep:G4} s/iteration)"));
         }
         return trace.StopReason == StopReason.Cancelled ? FitProgress.Interrupted(parse.InvocationConfiguration.Error, "prob gmm fit", trace, "iteration", outPath) : CliHost.Ok;
+    }
+
+    /// <summary>Rows per block of an out-of-core prediction (default 64K: a few MB for tens of columns), read ahead while the last one runs.</summary>
+    private static Option<int> PredictBlockRowsOption() => new("--block-rows")
+    {
+        Description = "With an out-of-core prediction: rows read and evaluated at a time (memory grows with it)",
+        DefaultValueFactory = _ => 1 << 16,
+    };
+
+    /// <summary>
+    /// Labels (or probabilities) of every row of <paramref name="source"/>, a block at a time: printed as they come, or
+    /// written to <paramref name="outPath"/> as one .npy (atomically), with the total log-likelihood; memory does not grow
+    /// with the data.
+    /// </summary>
+    private static int PredictOutOfCore(ParseResult parse, int blockRows, string modelPath, NpyRowSource source, int k, int d,
+        Func<NumericTable, (double[] Probabilities, double[] LogDensity)> evaluate, bool withProba, bool json, string? outPath, CancellationToken ct)
+    {
+        var output = parse.InvocationConfiguration.Output;
+        if (source.Columns != d)
+            throw new DataFormatException(source.Name, null, $"has {source.Columns} columns; the model was fitted on {d}");
+        if (json && outPath is null)
+            throw new UsageException("--json with an out-of-core prediction needs -o FILE.npy for the labels (a JSON document of every label would not be out of core).");
+        if (blockRows < 1) throw new UsageException($"--block-rows {blockRows}: give at least 1 row.");
+        double score = 0;
+        void Pass(Action<int[], double[]> emit) => source.ForEachBlock(blockRows, (first, count, rows) =>
+        {
+            // rows are numbered across the shards, in order, as a block may span two of them
+            var table = new NumericTable(rows.AsMemory(0, count * d).ToArray(), count, d) { Source = source.Name, FirstRow = first };
+            var (r, logDensity) = evaluate(table);
+            score += logDensity.Sum();
+            emit(GaussianMixture.Labels(r, k), r);
+        }, ct);
+        if (outPath is not null)
+        {
+            AtomicFile.Write(outPath, stream =>
+            {
+                NpyWriter.WriteHeader(stream, withProba ? "<f8" : "<i4", withProba ? [source.Rows, k] : [source.Rows]);
+                Pass((labels, r) => { if (withProba) NpyWriter.Write(stream, r); else NpyWriter.Write(stream, labels); });
+            });
+            output.WriteLine(PredictSummary(json, modelPath, outPath, source.Rows, score, withProba, source.Shards.Count));
+            return CliHost.Ok;
+        }
+        Pass((labels, r) =>
+        {
+            if (!withProba) { foreach (var l in labels) output.WriteLine(l); return; }
+            for (int i = 0; i < labels.Length; i++)
+                output.WriteLine(string.Join(",", Enumerable.Range(0, k).Select(c => r[i * k + c].ToString("G6", CultureInfo.InvariantCulture))));
+        });
+        return CliHost.Ok;
+    }
+
+    /// <summary>What <c>gmm predict -o FILE</c> prints: a line of text, or with --json one document without the labels.</summary>
+    private static string PredictSummary(bool json, string modelPath, string outPath, long rows, double score, bool withProba, int? shards)
+    {
+        if (json)
+        {
+            var o = new JsonObject
+            {
+                ["command"] = "gmm predict",
+                ["model"] = modelPath,
+                ["output"] = outPath,
+                ["contents"] = withProba ? "probabilities" : "labels",
+                ["rows"] = rows,
+                ["score"] = score,
+                ["scorePerObservation"] = score / rows,
+            };
+            if (shards is { } n) { o["shards"] = n; o["outOfCore"] = true; }
+            return o.ToJsonString();
+        }
+        return string.Create(CultureInfo.InvariantCulture,
+            $"wrote {outPath}: {(withProba ? "probabilities" : "labels")} of {rows} rows{(shards is { } s ? $" (out of core, {s} shard{(s == 1 ? "" : "s")})" : "")}; log-likelihood {score / rows:F6} per row");
     }
 }

@@ -56,8 +56,14 @@ public static partial class GmmCommand
         var pdata = new Option<string>("--data") { Description = "Data: CSV with a header row, or .npy", Required = true };
         var proba = new Option<bool>("--proba") { Description = "Print the component probabilities of each row instead of its label" };
         var pjson = Conventions.Json();
-        var predict = new Command("predict", "Assign rows to the components of a fitted mixture (EM or --bayesian)") { model, pdata, proba, pjson };
-        predict.SetAction((parse, ct) => Task.FromResult(Predict(parse, model, pdata, proba, pjson, ct)));
+        var poutput = Conventions.Output("Write the labels (int32), or with --proba the probabilities (float64, rows × K), to this .npy "
+            + "instead of printing them; the file appears whole or not at all", required: false);
+        var blockRows = PredictBlockRowsOption();
+        var predict = new Command("predict", "Assign rows to the components of a fitted mixture (EM or --bayesian)")
+        {
+            model, pdata, proba, pjson, poutput, OutOfCoreOption(), blockRows,
+        };
+        predict.SetAction((parse, ct) => Task.FromResult(Predict(parse, model, pdata, proba, pjson, poutput, blockRows, ct)));
 
         return new Command("gmm", "Gaussian mixture models (EM or variational Bayes, CPU or GPU)") { fit, predict, SelectCommand() };
     }
@@ -160,7 +166,8 @@ public static partial class GmmCommand
         throw new UsageException($"--init '{init}': use kmeans++, random, a .npy of initial means or a .json start point.");
     }
 
-    private static int Predict(ParseResult parse, Option<string> modelOpt, Option<string> dataOpt, Option<bool> probaOpt, Option<bool> jsonOpt, CancellationToken ct)
+    private static int Predict(ParseResult parse, Option<string> modelOpt, Option<string> dataOpt, Option<bool> probaOpt, Option<bool> jsonOpt,
+        Option<string> outputOpt, Option<int> blockRowsOpt, CancellationToken ct)
     {
         var output = parse.InvocationConfiguration.Output;
         var budget = CliHost.Budget(parse);
@@ -169,16 +176,31 @@ public static partial class GmmCommand
         GaussianMixture? gmm = bayesian ? null : GaussianMixture.Load(modelPath, budget);
         BayesianGaussianMixture? vb = bayesian ? BayesianGaussianMixture.Load(modelPath, budget) : null;
         var dataPath = parse.GetValue(dataOpt)!;
-        bool json = parse.GetValue(jsonOpt);
-        var table = CliProgress.Loading(parse.InvocationConfiguration.Error, json, dataPath, () => NumericData.Load(dataPath, budget, ct));
+        bool json = parse.GetValue(jsonOpt), withProba = parse.GetValue(probaOpt);
+        var outPath = parse.GetValue(outputOpt) is { } requested ? Checks.Output(requested, "-o", new InputFile(dataPath, "--data"), new InputFile(modelPath, "--model")) : null;
         int k = gmm?.Parameters!.Components ?? vb!.Components, d = gmm?.Parameters!.Dimension ?? vb!.Dimension;
+        Func<NumericTable, (double[] Probabilities, double[] LogDensity)> evaluate = gmm is not null ? gmm.PredictProbaAndScoreSamples : vb!.PredictProbaAndScoreSamples;
+        if (parse.GetValue<bool>(OutOfCoreName) || Directory.Exists(dataPath))
+            return PredictOutOfCore(parse, parse.GetValue(blockRowsOpt), modelPath, NpyRowSource.Open(dataPath), k, d, evaluate, withProba, json, outPath, ct);
+
+        var table = CliProgress.Loading(parse.InvocationConfiguration.Error, json, dataPath, () => NumericData.Load(dataPath, budget, ct));
         if (table.Columns != d)
             throw new DataFormatException(table.Source ?? dataPath, null, $"has {table.Columns} columns; the model was fitted on {d}");
-        var r = gmm?.PredictProba(table) ?? vb!.PredictProba(table);
+        var (r, logDensity) = evaluate(table);
         var labels = GaussianMixture.Labels(r, k);
-        if (json)
+        double score = logDensity.Sum();
+        if (outPath is not null)
         {
-            double score = gmm?.Score(table) ?? vb!.Score(table);
+            AtomicFile.Write(outPath, stream =>
+            {
+                NpyWriter.WriteHeader(stream, withProba ? "<f8" : "<i4", withProba ? [table.Rows, k] : [table.Rows]);
+                if (withProba) NpyWriter.Write(stream, r);
+                else NpyWriter.Write(stream, labels);
+            });
+            output.WriteLine(PredictSummary(json, modelPath, outPath, table.Rows, score, withProba, shards: null));
+        }
+        else if (json)
+        {
             var o = new JsonObject
             {
                 ["command"] = "gmm predict",
@@ -187,10 +209,10 @@ public static partial class GmmCommand
                 ["score"] = score,
                 ["scorePerObservation"] = score / table.Rows,
             };
-            if (parse.GetValue(probaOpt)) o["probabilities"] = JsonSerializer.SerializeToNode(r);
+            if (withProba) o["probabilities"] = JsonSerializer.SerializeToNode(r);
             output.WriteLine(o.ToJsonString());
         }
-        else if (parse.GetValue(probaOpt))
+        else if (withProba)
         {
             for (int i = 0; i < table.Rows; i++)
                 output.WriteLine(string.Join(",", Enumerable.Range(0, k).Select(c => r[i * k + c].ToString("G6", CultureInfo.InvariantCulture))));

@@ -23,6 +23,12 @@ public sealed class NumericTable
     /// <summary>The 1-based file line of each row, when the format has lines (CSV); null otherwise.</summary>
     public long[]? RowLines { get; init; }
 
+    /// <summary>The number, in its file, of the row before this table's first (a block read from a larger file); messages count rows from it.</summary>
+    public long FirstRow { get; init; }
+
+    /// <summary>The 1-based number in its file of row <paramref name="row"/> (0-based) of this table.</summary>
+    public long RowNumber(int row) => FirstRow + row + 1;
+
     /// <summary>Row-major values.</summary>
     public double[] Values { get; }
 
@@ -108,6 +114,6 @@ public sealed class NumericTable
     public DataFormatException ErrorAt(int row, int column, string reason)
     {
         var col = column < ColumnNames.Count && ColumnNames[column] != $"x{column}" ? $"column '{ColumnNames[column]}' (column {column + 1})" : $"column {column + 1}";
-        return new DataFormatException(Source ?? "data", LineOf(row), string.Create(CultureInfo.InvariantCulture, $"data row {row + 1}, {col}: {reason}"));
+        return new DataFormatException(Source ?? "data", LineOf(row), string.Create(CultureInfo.InvariantCulture, $"data row {RowNumber(row)}, {col}: {reason}"));
     }
 }
