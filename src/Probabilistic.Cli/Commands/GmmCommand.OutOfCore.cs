@@ -81,7 +81,9 @@ public static partial class GmmCommand
         void Pass(Action<int[], double[]> emit) => source.ForEachBlock(blockRows, (first, count, rows) =>
         {
             // rows are numbered across the shards, in order, as a block may span two of them
-            var table = new NumericTable(rows.AsMemory(0, count * d).ToArray(), count, d) { Source = source.Name, FirstRow = first };
+            // the reader's buffer itself for a whole block (it is reused only after this call returns)
+            var values = rows.Length == count * d ? rows : rows.AsSpan(0, count * d).ToArray();
+            var table = new NumericTable(values, count, d) { Source = source.Name, FirstRow = first };
             var (r, logDensity) = evaluate(table);
             score += logDensity.Sum();
             emit(GaussianMixture.Labels(r, k), r);
