@@ -71,6 +71,58 @@ public static class OutOfCoreHmm
         Fit(data, options, seed => CategoricalStart(data, options.States, seed, options.Symbols, options.EmissionPseudocount, rowsPerChunk),
             fitOptions, null, rowsPerChunk, cancellationToken);
 
+    /// <summary>A Poisson HMM fitted from the start <see cref="HmmStart.Poisson"/> would draw in memory.</summary>
+    public static FitResult<HiddenMarkovModel<PoissonEmission, PoissonStatistics>> FitPoisson(SequenceSource data, HmmOptions options,
+        FitOptions? fitOptions = null, int? rowsPerChunk = null, CancellationToken cancellationToken = default) =>
+        Fit(data, options, seed => PoissonStart(data, options.States, seed, rowsPerChunk, cancellationToken), fitOptions, null, rowsPerChunk, cancellationToken);
+
+    /// <summary>A GMM-HMM fitted from the start <see cref="HmmStart.GaussianMixture"/> would draw in memory.</summary>
+    public static FitResult<HiddenMarkovModel<GaussianMixtureEmission, GaussianMixtureStatistics>> FitGaussianMixture(SequenceSource data,
+        HmmOptions options, FitOptions? fitOptions = null, int? rowsPerChunk = null, CancellationToken cancellationToken = default) =>
+        Fit(data, options, seed => GaussianMixtureStart(data, options.States, options.ComponentsPerState, options.CovarianceType,
+            options.Regularization, seed, options.EmissionPseudocount, rowsPerChunk, cancellationToken), fitOptions, null, rowsPerChunk, cancellationToken);
+
+    /// <summary>
+    /// <see cref="HmmStart.Poisson"/> from passes over the rows: each row checked to be counts (integers ≥ 0, refused naming the
+    /// shard and row), then rates at the k-means++ / Lloyd centres (<see cref="StreamingKMeans"/>) plus ½.
+    /// </summary>
+    public static HiddenMarkovModel<PoissonEmission, PoissonStatistics> PoissonStart(SequenceSource data, int states, int seed,
+        int? rowsPerChunk = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (states < 1) throw new ArgumentOutOfRangeException(nameof(states), states, "At least one state.");
+        var rows = data.Rows;
+        int d = rows.Columns, block = rowsPerChunk ?? OutOfCoreBaumWelch<PoissonEmission, PoissonStatistics>.DefaultRowsPerChunk(d);
+        rows.ForEachBlock(block, (first, count, x) =>
+        {
+            for (int i = 0; i < count * d; i++)
+                if (!(x[i] >= 0) || x[i] != Math.Floor(x[i]))
+                {
+                    var (shard, row) = rows.Locate(first + i / d);
+                    throw new DataFormatException(shard.Path, null, string.Create(CultureInfo.InvariantCulture,
+                        $"row {row + 1}, value {i % d + 1} is {x[i]}; Poisson observations are counts (integers >= 0)"));
+                }
+        }, cancellationToken);
+        RequireDistinctRows(rows, states, block);
+        var centres = StreamingKMeans.Fit(rows, states, seed, block, cancellationToken: cancellationToken).Centers;
+        return new(HmmStart.UniformStart(states), HmmStart.StickyTransitions(states), PoissonEmission.FromRates(states, d, centres.Select(c => c + 0.5).ToArray()));
+    }
+
+    /// <summary>
+    /// <see cref="HmmStart.GaussianMixture"/> from passes over the rows: <see cref="GaussianStart"/> with K·M centres, centre
+    /// k·M + m the mean of component m of state k, equal mixture weights.
+    /// </summary>
+    public static HiddenMarkovModel<GaussianMixtureEmission, GaussianMixtureStatistics> GaussianMixtureStart(SequenceSource data, int states,
+        int componentsPerState, CovarianceType type, double regularization, int seed, double weightPseudocount = 0, int? rowsPerChunk = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (componentsPerState < 1) throw new ArgumentOutOfRangeException(nameof(componentsPerState), componentsPerState, "At least one component per state.");
+        var components = GaussianStart(data, states * componentsPerState, type, regularization, seed, rowsPerChunk, cancellationToken).Emission;
+        return new(HmmStart.UniformStart(states), HmmStart.StickyTransitions(states),
+            GaussianMixtureEmission.Create(states, componentsPerState, Enumerable.Repeat(1.0 / componentsPerState, states * componentsPerState).ToArray(),
+                components, weightPseudocount));
+    }
+
     /// <summary>
     /// <see cref="HmmStart.Gaussian"/> from passes over the rows: k-means++ / Lloyd centres by <see cref="StreamingKMeans"/>
     /// (12 bytes a row), the data's mean and covariance (+ r·I) summed row by row in row order.

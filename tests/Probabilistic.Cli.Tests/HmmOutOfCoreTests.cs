@@ -6,7 +6,7 @@ using Probabilistic.Hmm.Emissions;
 
 namespace Probabilistic.Cli.Tests;
 
-/// <summary><c>prob hmm fit --data FOLDER --lengths-file FILE</c>: the same fit as the joined rows loaded in memory.</summary>
+/// <summary><c>prob hmm fit --data FOLDER --lengths-file FILE</c>: the same fit as the joined rows loaded in memory, for each emission.</summary>
 public sealed class HmmOutOfCoreTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("prob-hmm-ooc-").FullName;
@@ -39,14 +39,16 @@ public sealed class HmmOutOfCoreTests : IDisposable
         return (file, shards, lengths);
     }
 
-    [Fact]
-    public void A_folder_of_shards_fits_as_the_file_loaded_in_memory()
+    [Theory]
+    [InlineData("gaussian")]
+    [InlineData("gmm")]
+    public void A_folder_of_shards_fits_as_the_file_loaded_in_memory(string family)
     {
         var (file, shards, lengths) = Data();
         JsonNode Fit(string data)
         {
             var model = Path.Combine(_dir, $"m{Guid.NewGuid():N}.json");
-            var (code, output, err) = Run("hmm", "fit", "--data", data, "--lengths-file", lengths, "--states", "2", "--emission", "gaussian",
+            var (code, output, err) = Run("hmm", "fit", "--data", data, "--lengths-file", lengths, "--states", "2", "--emission", family,
                 "--covariance", "diag", "--max-iter", "10", "--tol", "0", "--seed", "3", "-o", model, "--json");
             Assert.True(code == 0, $"--data {data}: exit {code}: {err}");
             Assert.True(File.Exists(model), $"no model saved for --data {data}");
@@ -73,14 +75,18 @@ public sealed class HmmOutOfCoreTests : IDisposable
     };
 
     [Fact]
-    public void A_folder_without_lengths_or_with_an_unsupported_emission_is_a_usage_error()
+    public void A_folder_without_lengths_is_a_usage_error_and_bad_counts_or_lengths_are_refused_by_name()
     {
         var (_, shards, lengths) = Data();
         var model = Path.Combine(_dir, "m.json");
         Assert.Equal(CliHost.Usage, Run("hmm", "fit", "--data", shards, "--states", "2", "--emission", "gaussian", "-o", model).Code);
-        Assert.Equal(CliHost.Usage, Run("hmm", "fit", "--data", shards, "--lengths", lengths, "--states", "2", "--emission", "poisson", "-o", model).Code);
+        // Poisson counts out of core: the Gaussian rows are refused naming the shard and row
+        var (code, _, err) = Run("hmm", "fit", "--data", shards, "--lengths", lengths, "--states", "2", "--emission", "poisson", "-o", model);
+        Assert.True(code == CliHost.BadInput, $"real-valued rows as counts: exit {code}: {err}");
+        Assert.Contains("part0.npy", err);
+        Assert.Contains("counts", err);
         File.WriteAllText(lengths, "30\n35\n");
-        var (code, _, err) = Run("hmm", "fit", "--data", shards, "--lengths", lengths, "--states", "2", "--emission", "gaussian", "-o", model);
+        (code, _, err) = Run("hmm", "fit", "--data", shards, "--lengths", lengths, "--states", "2", "--emission", "gaussian", "-o", model);
         Assert.True(code == CliHost.BadInput, $"lengths that miss the rows: exit {code}: {err}");
         Assert.Contains("add up to 65 observations", err);
         Assert.False(File.Exists(model), "no model is saved from a refused fit");

@@ -94,4 +94,56 @@ public sealed class OutOfCoreHmmTests : IDisposable
         Assert.Contains("starts at row 2", e.Message);
         Assert.EndsWith("b.npy", e.File);
     }
+
+    [Theory]
+    [InlineData(64)]
+    [InlineData(1000)]
+    public void A_poisson_hmm_from_disk_fits_as_in_memory_from_the_same_seeded_start(int rowsPerChunk)
+    {
+        int seed = Seed(8);
+        var truth = new HiddenMarkovModel<PoissonEmission, PoissonStatistics>([0.5, 0.3, 0.2], [0.85, 0.1, 0.05, 0.1, 0.8, 0.1, 0.05, 0.15, 0.8],
+            PoissonEmission.FromRates(3, 2, [1.0, 6.0, 4.0, 0.5, 12.0, 9.0]));
+        var (memory, disk) = Sequences(30, seed, n => truth.Sample(15 + 5 * n, seed * 100 + n).Observations, 2);
+        var options = new HmmOptions(3);
+        var fit = new FitOptions(MaxIterations: 10, Tolerance: 0, Seed: seed);
+        var a = new PoissonHmm(options).Fit(memory, fit);
+        var b = OutOfCoreHmm.FitPoisson(disk, options, fit, rowsPerChunk);
+        string what = $"Poisson, {rowsPerChunk} rows a chunk, seed {seed}";
+        AssertSameTrace(a.Trace, b.Trace, what);
+        Numbers.AssertClose(a.Model.Transitions, b.Model.Transitions, 1e-10, 1e-12, $"{what}: transitions");
+        Numbers.AssertClose(a.Model.Emission.Rates, b.Model.Emission.Rates, 1e-10, 1e-12, $"{what}: rates");
+    }
+
+    [Fact]
+    public void A_gmm_hmm_from_disk_fits_as_in_memory_from_the_same_seeded_start()
+    {
+        int seed = Seed(5);
+        var (memory, disk) = Sequences(20, seed, n => Truth.Sample(25 + 3 * n, seed * 1000 + n).Observations, 2);
+        var options = new HmmOptions(2, CovarianceType.Diagonal, ComponentsPerState: 2);
+        var fit = new FitOptions(MaxIterations: 8, Tolerance: 0, Seed: seed);
+        var a = new GmmHmm(options).Fit(memory, fit);
+        var b = OutOfCoreHmm.FitGaussianMixture(disk, options, fit, rowsPerChunk: 50);
+        string what = $"GMM-HMM, seed {seed}";
+        AssertSameTrace(a.Trace, b.Trace, what);
+        Numbers.AssertClose(a.Model.Transitions, b.Model.Transitions, 1e-10, 1e-12, $"{what}: transitions");
+        Numbers.AssertClose(a.Model.Emission.Weights, b.Model.Emission.Weights, 1e-10, 1e-12, $"{what}: mixture weights");
+        Numbers.AssertClose(a.Model.Emission.Components.Means, b.Model.Emission.Components.Means, 1e-10, 1e-12, $"{what}: means");
+        Numbers.AssertClose(a.Model.Emission.Components.Covariances, b.Model.Emission.Components.Covariances, 1e-10, 1e-12, $"{what}: covariances");
+    }
+
+    [Fact]
+    public void Counts_that_are_not_integers_are_refused_naming_the_shard_and_row()
+    {
+        var (_, disk) = Sequences(4, 1, n => Enumerable.Range(0, 10).Select(t => (double)((t + n) % 4)).ToArray(), 1);
+        // rewrite the second shard with a fractional count at its third row
+        var b = Path.Combine(_dir, "b.npy");
+        var values = NpyReader.Read(b).Data;
+        values[2] = 1.5;
+        NpyFiles.Write(b, values, values.Length, 1);
+        var source = new SequenceSource(NpyRowSource.Open(_dir), Enumerable.Repeat(10, 4).ToArray());
+        var e = Assert.Throws<DataFormatException>(() => OutOfCoreHmm.FitPoisson(source, new HmmOptions(2), new FitOptions(MaxIterations: 2)));
+        Assert.Contains("b.npy", e.Message);
+        Assert.Contains("row 3", e.Message);
+        Assert.Contains("1.5", e.Message);
+    }
 }

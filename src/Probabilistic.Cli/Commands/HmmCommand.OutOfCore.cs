@@ -12,7 +12,7 @@ namespace Probabilistic.Cli.Commands;
 
 /// <summary>
 /// <c>prob hmm fit --data FOLDER --lengths FILE</c> (or <c>--out-of-core</c> with one .npy): Baum-Welch on sequences read
-/// from disk in chunks of whole sequences every iteration (Gaussian and categorical emissions).
+/// from disk in chunks of whole sequences every iteration (Gaussian, GMM, Poisson and categorical emissions).
 /// </summary>
 public static partial class HmmCommand
 {
@@ -20,7 +20,7 @@ public static partial class HmmCommand
 
     private static Option<bool> OutOfCoreOption() => new(OutOfCoreName)
     {
-        Description = "Read the .npy --data in chunks of whole sequences on every iteration instead of loading it (gaussian or categorical); "
+        Description = "Read the .npy --data in chunks of whole sequences on every iteration instead of loading it (every --emission); "
             + "implied when --data is a folder of .npy shards",
     };
 
@@ -29,30 +29,25 @@ public static partial class HmmCommand
     private static int FitOutOfCore(ParseResult parse, CancellationToken ct, string family, string path, string? lengthsText, CovarianceType type,
         double regularization, string? initPath, HmmOptions options, FitOptions fitOptions, string outPath, bool asJson, MemoryBudget budget)
     {
-        if (family is not ("gaussian" or "categorical"))
-            throw new UsageException($"out-of-core fits (a folder of shards, {OutOfCoreName}) take --emission gaussian or categorical; {family} needs the data in memory.");
         if (lengthsText is null)
             throw new UsageException("out-of-core fits need --lengths (a file of sequence lengths: text, or a .npy of integers) to cut the rows into sequences.");
         var rows = NpyRowSource.Open(path);
         var source = new SequenceSource(rows, ReadLengths(lengthsText, budget));
-        IHiddenMarkovModel model;
-        ElboTrace trace;
-        double logLikelihood;
-        if (family == "categorical")
+        // the model, its trace, and the data's log-likelihood: the last objective less the log prior (no further pass)
+        (IHiddenMarkovModel, ElboTrace, double) Result<TEmission, TStats>(FitResult<HiddenMarkovModel<TEmission, TStats>> fit)
+            where TEmission : Hmm.Emissions.IEmissionModel<TEmission, TStats>
+            where TStats : class =>
+            (fit.Model, fit.Trace, fit.Trace.FinalElbo - (fit.Trace.Count == 0 ? 0 : OutOfCoreHmm.LogPrior(fit.Model, options.Priors)));
+        var (model, trace, logLikelihood) = family switch
         {
-            var fit = OutOfCoreHmm.FitCategorical(source, options, fitOptions, cancellationToken: ct);
-            (model, trace) = (fit.Model, fit.Trace);
-            logLikelihood = fit.Trace.FinalElbo - (fit.Trace.Count == 0 ? 0 : OutOfCoreHmm.LogPrior(fit.Model, options.Priors));
-        }
-        else
-        {
-            var fit = initPath is null
+            "categorical" => Result(OutOfCoreHmm.FitCategorical(source, options, fitOptions, cancellationToken: ct)),
+            "poisson" => Result(OutOfCoreHmm.FitPoisson(source, options, fitOptions, cancellationToken: ct)),
+            "gmm" => Result(OutOfCoreHmm.FitGaussianMixture(source, options, fitOptions, cancellationToken: ct)),
+            _ => Result(initPath is null
                 ? OutOfCoreHmm.FitGaussian(source, options, fitOptions, cancellationToken: ct)
                 : OutOfCoreHmm.Fit(source, options, _ => Start(initPath, type, regularization, options.States, source.Dimension, budget), fitOptions,
-                    restarts: 1, cancellationToken: ct);
-            (model, trace) = (fit.Model, fit.Trace);
-            logLikelihood = fit.Trace.FinalElbo - (fit.Trace.Count == 0 ? 0 : OutOfCoreHmm.LogPrior(fit.Model, options.Priors));
-        }
+                    restarts: 1, cancellationToken: ct)),
+        };
         FitProgress.ThrowIfNothingCompleted(trace, ct);
         model.Save(outPath);
         var o = parse.InvocationConfiguration.Output;
