@@ -11,16 +11,17 @@ public sealed class MixtureModel : ServedModel
     // Rows are evaluated in blocks so that a timeout cancels a large request between blocks.
     private const int Block = 4096;
     private readonly Func<NumericTable, double[]> _proba, _logDensity;
+    private readonly Func<NumericTable, (double[] Probabilities, double[] LogDensity)> _both;
     private readonly Func<int, int, (double[] X, int[] Components)> _sample;
     private readonly IReadOnlyDictionary<string, object?> _parameters;
 
     private MixtureModel(string name, string kind, int version, string path, int k, int d, string covariance,
-        Func<NumericTable, double[]> proba, Func<NumericTable, double[]> logDensity, Func<int, int, (double[], int[])> sample,
-        IReadOnlyDictionary<string, object?> parameters) : base(name, kind, version, path)
+        Func<NumericTable, double[]> proba, Func<NumericTable, double[]> logDensity, Func<NumericTable, (double[], double[])> both,
+        Func<int, int, (double[], int[])> sample, IReadOnlyDictionary<string, object?> parameters) : base(name, kind, version, path)
     {
         Components = k;
         Dimension = d;
-        (_proba, _logDensity, _sample, _parameters) = (proba, logDensity, sample, parameters);
+        (_proba, _logDensity, _both, _sample, _parameters) = (proba, logDensity, both, sample, parameters);
         Dimensions = new Dictionary<string, object?> { ["components"] = k, ["dimension"] = d, ["covarianceType"] = covariance };
         Offer("predict", Predict);
         Offer("score", Score);
@@ -38,14 +39,14 @@ public sealed class MixtureModel : ServedModel
     {
         var p = m.Parameters!;
         return new MixtureModel(name, GaussianMixture.ModelKind, GaussianMixture.ModelVersion, path, p.Components, p.Dimension,
-            p.CovarianceType.ToString().ToLowerInvariant(), m.PredictProba, m.ScoreSamples, m.Sample,
+            p.CovarianceType.ToString().ToLowerInvariant(), m.PredictProba, m.ScoreSamples, m.PredictProbaAndScoreSamples, m.Sample,
             new Dictionary<string, object?> { ["weights"] = p.Weights, ["means"] = Enumerable.Range(0, p.Components).Select(p.Mean).ToArray() });
     }
 
     /// <summary>Serves a variational (Bayesian) mixture.</summary>
     public static MixtureModel From(string name, string path, BayesianGaussianMixture m) =>
         new(name, BayesianGaussianMixture.ModelKind, BayesianGaussianMixture.ModelVersion, path, m.Components, m.Dimension,
-            m.Options.CovarianceType.ToString().ToLowerInvariant(), m.PredictProba, m.ScoreSamples, m.Sample,
+            m.Options.CovarianceType.ToString().ToLowerInvariant(), m.PredictProba, m.ScoreSamples, m.PredictProbaAndScoreSamples, m.Sample,
             new Dictionary<string, object?>
             {
                 ["weightPrior"] = m.Options.WeightPrior.ToString(),
@@ -70,12 +71,19 @@ public sealed class MixtureModel : ServedModel
     private IResult Predict(RequestBody body)
     {
         var x = Rows(body);
-        bool proba = body.QueryFlag("proba");
-        var resp = Blocks(x, _proba, Components, body.CancellationToken);
-        var labels = GaussianMixture.Labels(resp, Components);
-        if (!proba) return Results.Json(new { model = Name, labels }, ServingJson.Options);
-        var logDensity = Blocks(x, _logDensity, 1, body.CancellationToken);
-        return Results.Json(new { model = Name, labels, probabilities = ServingJson.Rows(resp, Components), logDensity }, ServingJson.Options);
+        if (!body.QueryFlag("proba"))
+            return Results.Json(new { model = Name, labels = GaussianMixture.Labels(Blocks(x, _proba, Components, body.CancellationToken), Components) }, ServingJson.Options);
+        // probabilities and log-densities from one pass
+        var resp = new double[x.Rows * Components];
+        var logDensity = new double[x.Rows];
+        foreach (var (start, part) in Parts(x, body.CancellationToken))
+        {
+            var (r, l) = _both(part);
+            r.CopyTo(resp, start * Components);
+            l.CopyTo(logDensity, start);
+        }
+        return Results.Json(new { model = Name, labels = GaussianMixture.Labels(resp, Components), probabilities = ServingJson.Rows(resp, Components), logDensity },
+            ServingJson.Options);
     }
 
     private IResult Score(RequestBody body)
@@ -107,14 +115,25 @@ public sealed class MixtureModel : ServedModel
     {
         if (x.Rows <= Block) { ct.ThrowIfCancellationRequested(); return f(x); }
         var result = new double[x.Rows * width];
+        foreach (var (start, part) in Parts(x, ct)) f(part).CopyTo(result, start * width);
+        return result;
+    }
+
+    /// <summary>The rows in blocks of <see cref="Block"/> (the table itself when it is one block), cancellation checked between them.</summary>
+    private static IEnumerable<(int Start, NumericTable Part)> Parts(NumericTable x, CancellationToken ct)
+    {
+        if (x.Rows <= Block)
+        {
+            ct.ThrowIfCancellationRequested();
+            yield return (0, x);
+            yield break;
+        }
         for (int start = 0; start < x.Rows; start += Block)
         {
             ct.ThrowIfCancellationRequested();
             int b = Math.Min(Block, x.Rows - start);
-            var part = new NumericTable(x.Values[(start * x.Columns)..((start + b) * x.Columns)], b, x.Columns) { Source = x.Source };
-            f(part).CopyTo(result, start * width);
+            yield return (start, new NumericTable(x.Values[(start * x.Columns)..((start + b) * x.Columns)], b, x.Columns) { Source = x.Source, FirstRow = x.FirstRow + start });
         }
-        return result;
     }
 }
 
