@@ -9,7 +9,7 @@ namespace Probabilistic.Bench;
 public static partial class TaggerSuite
 {
     /// <summary>
-    /// <c>tagger --crf [--iterations=N] [--epochs=N] [--threads=N]</c>: the HMM (TnT), the CRF and the averaged perceptron
+    /// <c>tagger --crf [--iterations=N] [--epochs=N] [--threads=N] [--models=hmm,crf,perceptron,nltk]</c>: the HMM (TnT), the CRF and the averaged perceptron
     /// over the CRF's features, side by side on the every-10th split with normalised tags: training seconds (from
     /// sentences in memory), tagging tokens/s (one thread, sentence by sentence), accuracy on all / known / unknown words
     /// (unknown: absent from the training words). NLTK's averaged perceptron (../shared/peers/tagger_perceptron.py,
@@ -19,6 +19,8 @@ public static partial class TaggerSuite
     {
         int iterations = IntArg("--iterations=", 100), epochs = IntArg("--epochs=", 5);
         int? threads = Environment.GetCommandLineArgs().Any(a => a.StartsWith("--threads=", StringComparison.Ordinal)) ? IntArg("--threads=", 2) : null;
+        var models = (Environment.GetCommandLineArgs().LastOrDefault(a => a.StartsWith("--models=", StringComparison.Ordinal))?["--models=".Length..]
+            ?? "hmm,crf,perceptron,nltk").Split(',');
         var mapping = TagMapping.For(TagSet.Normalised, null);
         var all = TaggedCorpus.Read(files, CorpusFormat.Brown, mapping).ToList();
         var train = all.Where((_, i) => i % 10 != 9).ToList();
@@ -29,12 +31,16 @@ public static partial class TaggerSuite
         var json = new JsonObject { ["suite"] = "tagger-crf" };
 
         var sw = Stopwatch.StartNew();
-        var hmm = HmmTagger.Train(train, new TaggerOptions(Order: 3));
-        double hmmTrain = sw.Elapsed.TotalSeconds;
-        rows.Add(Row("ours HMM (TnT, trigram)", hmmTrain, test, vocabulary, w => hmm.Tag(w), json, "hmm"));
+        if (models.Contains("hmm"))
+        {
+            var hmm = HmmTagger.Train(train, new TaggerOptions(Order: 3));
+            double hmmTrain = sw.Elapsed.TotalSeconds;
+            rows.Add(Row("ours HMM (TnT, trigram)", hmmTrain, test, vocabulary, w => hmm.Tag(w), json, "hmm"));
+        }
 
         foreach (var (label, training, max) in new[] { ("ours CRF (L-BFGS)", CrfTraining.ConditionalLikelihood, iterations), ("ours averaged perceptron", CrfTraining.AveragedPerceptron, epochs) })
         {
+            if (!models.Contains(training == CrfTraining.ConditionalLikelihood ? "crf" : "perceptron")) continue;
             var progress = new Progress<ElboStep>(s => { if (s.Iteration % 10 == 0) Console.WriteLine($"  {label} step {s.Iteration}: {s.Elbo:F1} at {s.Elapsed.TotalSeconds:F1} s"); });
             sw.Restart();
             var fit = CrfTagger.Train(train, new CrfOptions(training, MaxThreads: threads), new FitOptions(MaxIterations: max, Tolerance: 1e-7, Seed: 1, Progress: progress));
@@ -48,12 +54,14 @@ public static partial class TaggerSuite
                 tokens += s.Length;
             }
             Console.WriteLine($"  test lattice: {(double)nodes / tokens:F2} candidates and {(double)edges / tokens:F1} transitions per token");
+            UnknownWordLattice(fit.Model, test, vocabulary);
             rows.Add(Row(label, seconds, test, vocabulary, w => fit.Model.Tag(w), json, training == CrfTraining.ConditionalLikelihood ? "crf" : "perceptron"));
         }
 
         var cache = Path.Combine(context.PeersData, "tagger_perceptron.json");
         JsonObject? nltk = null;
-        if (File.Exists(cache)) nltk = JsonNode.Parse(File.ReadAllLines(cache).Last(l => l.TrimStart().StartsWith('{')))!.AsObject();
+        if (!models.Contains("nltk")) nltk = null;
+        else if (File.Exists(cache)) nltk = JsonNode.Parse(File.ReadAllLines(cache).Last(l => l.TrimStart().StartsWith('{')))!.AsObject();
         else if (context.PeersAvailable())
         {
             nltk = context.RunPeer("tagger_perceptron.py");
@@ -70,6 +78,26 @@ public static partial class TaggerSuite
         Console.WriteLine($"load average at end: {LoadAverage()}");
         Console.WriteLine(json.ToJsonString());
         return 0;
+    }
+
+    // Unknown test words: how often the gold tag is outside the candidates, how many candidates, how often the suffix
+    // model's best tag (the 'u' feature) is the gold tag.
+    private static void UnknownWordLattice(CrfTagger model, List<TaggedSentence> test, HashSet<string> vocabulary)
+    {
+        long unknown = 0, outside = 0, candidates = 0, classRight = 0;
+        foreach (var s in test)
+            for (int i = 0; i < s.Length; i++)
+            {
+                if (vocabulary.Contains(s.Words[i])) continue;
+                var (tags, suffixClass) = model.Candidates(s.Words[i], i == 0);
+                int gold = model.Tags.ToList().IndexOf(s.Tags[i]);
+                unknown++;
+                candidates += tags.Length;
+                if (gold < 0 || Array.IndexOf(tags, gold) < 0) outside++;
+                if (suffixClass == s.Tags[i]) classRight++;
+            }
+        Console.WriteLine($"  unknown test words: {unknown:N0}; gold tag outside the candidates {100.0 * outside / Math.Max(1, unknown):F2} %; " +
+                          $"{(double)candidates / Math.Max(1, unknown):F2} candidates each; suffix class = gold {100.0 * classRight / Math.Max(1, unknown):F2} %");
     }
 
     private static IReadOnlyList<string> Row(string label, double trainSeconds, List<TaggedSentence> test, HashSet<string> vocabulary,

@@ -75,7 +75,7 @@ public sealed partial class CrfTagger
             var offsets = new int[words.Length + 1];
             for (int i = 0; i < words.Length; i++)
             {
-                CrfFeatures.Extract(words, i, probe.Candidates(words[i], i == 0).SuffixClass, options.Templates, buffer, ref sink);
+                CrfFeatures.Extract(words, i, probe.TrainingCandidates(words[i], i == 0).SuffixClass, options.Templates, buffer, ref sink);
                 offsets[i + 1] = ids.Count;
             }
             perTokenOffsets[k] = offsets;
@@ -129,20 +129,22 @@ public sealed partial class CrfTagger
 
         var corpus = new Sentence[kept.Count];
         var ws = new Workspace(tags.Length);
-        for (int k = 0; k < kept.Count; k++) corpus[k] = tagger.Prepare(kept[k].Words, kept[k].Tags, ws);
+        var infos = new Dictionary<string, WordInfo>(StringComparer.Ordinal);
+        for (int k = 0; k < kept.Count; k++) corpus[k] = tagger.Prepare(kept[k].Words, kept[k].Tags, ws, infos);
         return (tagger, corpus);
     }
 
     /// <summary>
     /// The penalised conditional log-likelihood L(w) = Σ_s log p(tags_s | words_s) − c‖w‖² of <paramref name="sentences"/> at
     /// <see cref="Weights"/>, the objective the CRF maximises; with a non-empty <paramref name="gradient"/> (one value per
-    /// weight), ∂L/∂w is written there. A gold tag must be one of its word's candidates.
+    /// weight), ∂L/∂w is written there. Sentences sit on the training lattice (rare words as <see cref="TrainingCandidates"/> has them); a gold tag must be one of its word's candidates.
     /// </summary>
     public double PenalisedLogLikelihood(IReadOnlyList<TaggedSentence> sentences, Span<double> gradient = default)
     {
         if (!gradient.IsEmpty && gradient.Length != Weights.Length)
             throw new ArgumentException($"the gradient needs {Weights.Length} values, not {gradient.Length}", nameof(gradient));
         var ws = new Workspace(Tags.Count);
+        var infos = new Dictionary<string, WordInfo>(StringComparer.Ordinal);
         var corpus = new Sentence[sentences.Count];
         for (int k = 0; k < corpus.Length; k++)
         {
@@ -153,7 +155,7 @@ public sealed partial class CrfTagger
                 gold[i] = Array.IndexOf((string[])Tags, s.Tags[i]);
                 if (gold[i] < 0) throw new ArgumentException($"sentence {k + 1}, token {i + 1}: the model has no tag '{s.Tags[i]}'");
             }
-            corpus[k] = Prepare(s.Words, gold, ws);
+            corpus[k] = Prepare(s.Words, gold, ws, infos);
         }
         int t = (Tags.Count + 1) * (Tags.Count + 1);
         var expTransitions = new double[t];
