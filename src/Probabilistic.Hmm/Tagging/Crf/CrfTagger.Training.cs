@@ -130,7 +130,7 @@ public sealed partial class CrfTagger
         var corpus = new Sentence[kept.Count];
         var ws = new Workspace(tags.Length);
         var infos = new Dictionary<string, WordInfo>(StringComparer.Ordinal);
-        for (int k = 0; k < kept.Count; k++) corpus[k] = tagger.Prepare(kept[k].Words, kept[k].Tags, ws, infos);
+        for (int k = 0; k < kept.Count; k++) corpus[k] = tagger.Compile(tagger.Prepare(kept[k].Words, kept[k].Tags, ws, infos), ws);
         return (tagger, corpus);
     }
 
@@ -155,7 +155,7 @@ public sealed partial class CrfTagger
                 gold[i] = Array.IndexOf((string[])Tags, s.Tags[i]);
                 if (gold[i] < 0) throw new ArgumentException($"sentence {k + 1}, token {i + 1}: the model has no tag '{s.Tags[i]}'");
             }
-            corpus[k] = Prepare(s.Words, gold, ws, infos);
+            corpus[k] = Compile(Prepare(s.Words, gold, ws, infos), ws);
         }
         int t = (Tags.Count + 1) * (Tags.Count + 1);
         var expTransitions = new double[t];
@@ -170,7 +170,7 @@ public sealed partial class CrfTagger
         return value;
     }
 
-    // Σ log Z over corpus[from..to); the expected feature counts E[φ] added into g.
+    // Σ log Z over the compiled corpus[from..to); the expected feature counts E[φ] added into g.
     internal double AddLogPartitions(Sentence[] corpus, int from, int to, double[] w, double[] expTransitions, Workspace ws, double[] g)
     {
         int s = Tags.Count + 1;
@@ -178,49 +178,31 @@ public sealed partial class CrfTagger
         var transitions = g.AsSpan(0, s * s);
         for (int k = from; k < to; k++)
         {
-            value += LogPartition(corpus[k], w, expTransitions, ws, transitions);
-            for (int p = 0; p < ws.PairCount; p++) g[ws.PairFeature[p]] += ws.Marginals[ws.PairNode[p]];
+            var sentence = corpus[k];
+            value += LogPartition(sentence, w, expTransitions, ws, transitions);
+            for (int node = 0; node < sentence.Offsets[sentence.Length]; node++) AddNode(sentence, node, g, ws.Marginals[node]);
         }
         return value;
     }
 
-    // Σ φ(gold) over the corpus: the empirical feature counts (the gold score is their dot product with the weights).
+    // Σ φ(gold) over the compiled corpus: the empirical feature counts (the gold score is their dot product with the weights).
     internal double[] Empirical(Sentence[] corpus)
     {
         var counts = new double[Weights.Length];
-        var ws = new Workspace(Tags.Count);
+        int s = Tags.Count + 1;
         foreach (var sentence in corpus)
         {
-            NodeScores(sentence, Weights, ws);
-            AddGold(sentence, ws, counts, 1);
+            int prev = Tags.Count;
+            for (int i = 0; i < sentence.Length; i++)
+            {
+                int node = sentence.Offsets[i] + sentence.Gold![i], t = sentence.Tags[node];
+                AddNode(sentence, node, counts, 1);
+                counts[prev * s + t] += 1;
+                prev = t;
+            }
+            counts[prev * s + Tags.Count] += 1;
         }
         return counts;
-    }
-
-    // Adds φ(gold) of a sentence: its node features and transitions, with the given sign.
-    private void AddGold(Sentence sentence, Workspace ws, Span<double> target, double sign)
-    {
-        int s = Tags.Count + 1, prev = Tags.Count;
-        for (int p = 0; p < ws.PairCount; p++)
-        {
-            int node = ws.PairNode[p];
-            int i = PositionOf(sentence, node);
-            if (node - sentence.Offsets[i] == sentence.Gold![i]) target[ws.PairFeature[p]] += sign;
-        }
-        for (int i = 0; i < sentence.Length; i++)
-        {
-            int t = sentence.Tags[sentence.Offsets[i] + sentence.Gold![i]];
-            target[prev * s + t] += sign;
-            prev = t;
-        }
-        target[prev * s + Tags.Count] += sign;
-    }
-
-    // The position of a lattice node (every position has at least one candidate, so offsets strictly increase).
-    private static int PositionOf(Sentence sentence, int node)
-    {
-        int i = Array.BinarySearch(sentence.Offsets, node);
-        return i >= 0 ? i : ~i - 1;
     }
 
     private double GoldScore(Sentence sentence, ReadOnlySpan<double> weights, Workspace ws)
@@ -250,6 +232,7 @@ public sealed partial class CrfTagger
         private readonly Sentence[] _corpus;
         private readonly double[][] _blockGradient = new double[Blocks][];
         private readonly double[] _blockValue = new double[Blocks];
+        private readonly Workspace[] _blockWorkspace = new Workspace[Blocks];
         private readonly double[] _expTransitions, _empirical;
         private readonly Lbfgs _lbfgs;
         private readonly ParallelOptions _parallel;
@@ -260,7 +243,7 @@ public sealed partial class CrfTagger
             _corpus = corpus;
             int s = tagger.Tags.Count + 1;
             _expTransitions = new double[s * s];
-            for (int b = 0; b < Blocks; b++) _blockGradient[b] = new double[tagger.Weights.Length];
+            for (int b = 0; b < Blocks; b++) { _blockGradient[b] = new double[tagger.Weights.Length]; _blockWorkspace[b] = new Workspace(tagger.Tags.Count); }
             _parallel = new ParallelOptions { MaxDegreeOfParallelism = tagger.Options.MaxThreads ?? Environment.ProcessorCount };
             ObservationCount = corpus.Sum(c => (long)c.Length);
             _empirical = tagger.Empirical(corpus);
@@ -290,7 +273,7 @@ public sealed partial class CrfTagger
                 var g = _blockGradient[b];
                 Array.Clear(g);
                 int from = (int)((long)_corpus.Length * b / Blocks), to = (int)((long)_corpus.Length * (b + 1) / Blocks);
-                _blockValue[b] = _tagger.AddLogPartitions(_corpus, from, to, w, _expTransitions, new Workspace(_tagger.Tags.Count), g);
+                _blockValue[b] = _tagger.AddLogPartitions(_corpus, from, to, w, _expTransitions, _blockWorkspace[b], g);
             });
             double total = 0;
             gradient.Clear();
@@ -361,12 +344,11 @@ public sealed partial class CrfTagger
                 if (!same)
                 {
                     loss += best - _tagger.GoldScore(sentence, _w, _ws);
-                    for (int p = 0; p < _ws.PairCount; p++)
+                    for (int i = 0; i < sentence.Length; i++)
                     {
-                        int node = _ws.PairNode[p];
-                        int i = PositionOf(sentence, node), c = node - sentence.Offsets[i];
-                        if (c == sentence.Gold![i]) Update(_ws.PairFeature[p], 1);
-                        if (c == path[i]) Update(_ws.PairFeature[p], -1);
+                        if (path[i] == sentence.Gold![i]) continue;
+                        Update(sentence, sentence.Offsets[i] + sentence.Gold[i], 1);
+                        Update(sentence, sentence.Offsets[i] + path[i], -1);
                     }
                     int goldPrev = boundary, predPrev = boundary;
                     for (int i = 0; i < sentence.Length; i++)
@@ -383,6 +365,13 @@ public sealed partial class CrfTagger
                 if ((_time & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
             }
             return -loss;
+        }
+
+        // Update(f, delta) for each weight index of a node.
+        private void Update(Sentence sentence, int node, double delta)
+        {
+            var features = sentence.NodeFeatures!;
+            for (int r = sentence.NodeStart![node]; r < sentence.NodeStart[node + 1]; r++) Update(features[r], delta);
         }
 
         private void Update(int feature, double delta)

@@ -206,6 +206,12 @@ public sealed partial class CrfTagger : ISequenceTagger
     internal sealed record Sentence(int[] Offsets, int[] Tags, int[]? Gold, int[] AttributeOffsets, int[] Attributes)
     {
         public int Length => Offsets.Length - 1;
+
+        /// <summary>Training only (<see cref="Compile"/>): node k's weight indices start here (nodes + 1 offsets).</summary>
+        public int[]? NodeStart { get; init; }
+
+        /// <summary>Training only: the weight indices of every node, flattened.</summary>
+        public int[]? NodeFeatures { get; init; }
     }
 
     // A word's candidates and attribute ids, cached: its own attributes (at the sentence start or not) and its ids as
@@ -319,11 +325,17 @@ public sealed partial class CrfTagger : ISequenceTagger
     }
 
     // Fills ws.PairNode / ws.PairFeature with every (lattice node, weight index) that fires, and ws.Scores with the node scores.
+    // A compiled sentence (training) fills only ws.Scores.
     internal void NodeScores(Sentence sentence, ReadOnlySpan<double> weights, Workspace ws)
     {
         int n = sentence.Length, transitionCount = (Tags.Count + 1) * (Tags.Count + 1);
         int nodes = sentence.Offsets[n];
         ws.Ensure(nodes, n);
+        if (sentence.NodeStart is not null)
+        {
+            CompiledScores(sentence, weights, ws.Scores);
+            return;
+        }
         var slot = ws.TagSlot;
         int pairs = 0;
         for (int i = 0; i < n; i++)
