@@ -62,76 +62,120 @@ public sealed partial class CrfTagger
 
         // A provisional tagger with no features gives the candidates and suffix classes the attributes need.
         var probe = new CrfTagger(tags, tagSet, universalMap, options, lex, suffixes, new CrfFeatures([], [0], []), new double[s2]);
-        var keys = new Dictionary<string, int>(StringComparer.Ordinal);
-        var buffer = new char[80];
-        var perTokenOffsets = new int[kept.Count][];
-        var corpusAttributes = new int[kept.Count][];
-        var ids = new List<int>();
-        for (int k = 0; k < kept.Count; k++)
-        {
-            var words = kept[k].Words;
-            ids.Clear();
-            var sink = new CrfFeatures.CountSink(keys, ids);
-            var offsets = new int[words.Length + 1];
-            for (int i = 0; i < words.Length; i++)
-            {
-                CrfFeatures.Extract(words, i, probe.TrainingCandidates(words[i], i == 0).SuffixClass, options.Templates, buffer, ref sink);
-                offsets[i + 1] = ids.Count;
-            }
-            perTokenOffsets[k] = offsets;
-            corpusAttributes[k] = ids.ToArray();
-            if (k % 5_000 == 0) cancellationToken.ThrowIfCancellationRequested();
-        }
-        var frequency = new int[keys.Count];
-        foreach (var row in corpusAttributes) foreach (var id in row) frequency[id]++;
+        var (names, tokenAttributes) = RawAttributes(probe, kept, cancellationToken);
 
-        // Keep attributes firing on at least MinFeatureCount tokens; pair each with the gold tags it fired with.
-        var names = new string[keys.Count];
-        foreach (var (key, id) in keys) names[id] = key;
-        var remap = new int[keys.Count];
+        // Keep attributes firing on at least MinFeatureCount tokens; pair each with the gold tags it fired with (a bit per
+        // (attribute, tag), read in tag order).
+        var frequency = new int[names.Length];
+        foreach (var (words, _) in kept)
+            for (int i = 0; i < words.Length; i++) foreach (var a in tokenAttributes(words, i)) frequency[a]++;
+        var remap = new int[names.Length];
         var attributes = new List<string>();
-        for (int id = 0; id < keys.Count; id++)
+        for (int id = 0; id < names.Length; id++)
         {
             remap[id] = frequency[id] >= options.MinFeatureCount ? attributes.Count : -1;
             if (remap[id] >= 0) attributes.Add(names[id]);
         }
-        var tagSets = new SortedSet<int>?[attributes.Count];
-        for (int k = 0; k < kept.Count; k++)
-        {
-            var gold = kept[k].Tags;
-            var row = corpusAttributes[k];
-            var offsets = perTokenOffsets[k];
-            int w = 0;
-            for (int i = 0; i < gold.Length; i++)
-            {
-                int from = offsets[i], to = offsets[i + 1];
-                offsets[i] = w;
-                for (int r = from; r < to; r++)
-                {
-                    int a = remap[row[r]];
-                    if (a < 0) continue;
-                    row[w++] = a;
-                    (tagSets[a] ??= []).Add(gold[i]);
-                }
-            }
-            offsets[gold.Length] = w;
-            if (w < row.Length) corpusAttributes[k] = row[..w];
-        }
+        int t = tags.Length;
+        var seen = new System.Collections.BitArray(checked(attributes.Count * t));
+        foreach (var (words, gold) in kept)
+            for (int i = 0; i < words.Length; i++)
+                foreach (var raw in tokenAttributes(words, i))
+                    if (remap[raw] >= 0) seen[remap[raw] * t + gold[i]] = true;
         var featureStart = new int[attributes.Count + 1];
         var featureTags = new List<int>();
         for (int a = 0; a < attributes.Count; a++)
         {
-            featureTags.AddRange(tagSets[a]!);
+            for (int tag = 0; tag < t; tag++) if (seen[a * t + tag]) featureTags.Add(tag);
             featureStart[a + 1] = featureTags.Count;
         }
         var features = new CrfFeatures(attributes.ToArray(), featureStart, featureTags.ToArray());
         var tagger = new CrfTagger(tags, tagSet, universalMap, options, lex, suffixes, features, new double[s2 + features.Count]);
 
         var corpus = new Sentence[kept.Count];
+        // Each word type's candidates and attribute ids first, then the sentences in parallel (reading the filled cache).
         var ws = new Workspace(tags.Length);
         var infos = new Dictionary<string, WordInfo>(StringComparer.Ordinal);
-        for (int k = 0; k < kept.Count; k++) corpus[k] = tagger.Compile(tagger.Prepare(kept[k].Words, kept[k].Tags, ws, infos), ws);
+        foreach (var (words, _) in kept)
+            for (int i = 0; i < words.Length; i++) tagger.TrainingInfo(words[i], i == 0, ws, infos);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxThreads ?? Environment.ProcessorCount, CancellationToken = cancellationToken };
+        Parallel.For(0, kept.Count, parallel, () => new Workspace(tags.Length), (k, _, local) =>
+        {
+            corpus[k] = tagger.Compile(tagger.Prepare(kept[k].Words, kept[k].Tags, local, infos), local);
+            return local;
+        }, _ => { });
         return (tagger, corpus);
+    }
+
+    // Every attribute key of the corpus, by raw id in order of first appearance, and a function giving a token's raw ids
+    // (CrfFeatures.Extract's keys, in its order). Keys are built once per word type, as Prepare composes a token's
+    // attributes from its word's own attributes and its neighbours' ids as neighbours, instead of once per token.
+    private static (string[] Names, Func<string[], int, IEnumerable<int>> TokenAttributes) RawAttributes(CrfTagger probe,
+        List<(string[] Words, int[] Tags)> kept, CancellationToken cancellationToken)
+    {
+        var keys = new Dictionary<string, int>(StringComparer.Ordinal);
+        var ids = new List<int>();
+        var buffer = new char[80];
+        var templates = probe.Options.Templates;
+        var own = new Dictionary<string, int[]>(StringComparer.Ordinal);       // "\u0001" + word at the sentence start
+        var asNeighbour = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        int[] Keys(Action<List<int>> extract)
+        {
+            ids.Clear();
+            extract(ids);
+            return ids.ToArray();
+        }
+        int[] Own(string word, bool initial)
+        {
+            string key = initial ? "\u0001" + word : word;
+            if (own.TryGetValue(key, out var known)) return known;
+            var suffixClass = probe.TrainingCandidates(word, initial).SuffixClass;
+            return own[key] = Keys(list =>
+            {
+                var sink = new CrfFeatures.CountSink(keys, list);
+                CrfFeatures.Own(word, initial, suffixClass, templates, buffer, ref sink);
+            });
+        }
+        int[] Neighbour(string word)
+        {
+            if (asNeighbour.TryGetValue(word, out var known)) return known;
+            var result = new int[5];
+            for (int k = 0; k < 5; k++)
+            {
+                int slot = k;
+                var found = Keys(list =>
+                {
+                    var sink = new CrfFeatures.CountSink(keys, list);
+                    if (slot < 4) CrfFeatures.Neighbour(word, "pqrs"[slot], buffer, ref sink);
+                    else CrfFeatures.NextSuffix(word, buffer, ref sink);
+                });
+                result[k] = found[0];
+            }
+            return asNeighbour[word] = result;
+        }
+        var start = Neighbour("<s>");
+        var end = Neighbour("</s>");
+        for (int k = 0; k < kept.Count; k++)
+        {
+            var words = kept[k].Words;
+            for (int i = 0; i < words.Length; i++) { Own(words[i], i == 0); if (templates != CrfTemplates.WordIdentity) Neighbour(words[i]); }
+            if (k % 5_000 == 0) cancellationToken.ThrowIfCancellationRequested();
+        }
+        var names = new string[keys.Count];
+        foreach (var (key, id) in keys) names[id] = key;
+        return (names, TokenAttributes);
+
+        IEnumerable<int> TokenAttributes(string[] words, int i)
+        {
+            foreach (var a in own[i == 0 ? "\u0001" + words[i] : words[i]]) yield return a;
+            if (templates == CrfTemplates.WordIdentity) yield break;
+            int n = words.Length;
+            yield return i >= 2 ? asNeighbour[words[i - 2]][0] : start[0];
+            yield return i >= 1 ? asNeighbour[words[i - 1]][1] : start[1];
+            yield return i + 1 < n ? asNeighbour[words[i + 1]][2] : end[2];
+            yield return i + 2 < n ? asNeighbour[words[i + 2]][3] : end[3];
+            if (i + 1 < n) yield return asNeighbour[words[i + 1]][4];
+        }
     }
 
     /// <summary>
