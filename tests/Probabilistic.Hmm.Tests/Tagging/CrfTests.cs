@@ -100,6 +100,25 @@ public class CrfTests
     }
 
     [Fact]
+    public void TaggingPathMatchesEnumerationOverTheGeneralScore()
+    {
+        // TagIds builds node scores from per-word feature lists and merged context attributes; Score and Lattice take
+        // the general attribute-matching path. Sentences mix known words with unknown ones at every position.
+        var tagger = Trained();
+        var random = new Random(17);
+        string[] unknown = ["zorping", "Blorps", "12th", "well-made", "x"];
+        foreach (var sentence in Sample(150, 13))
+        {
+            var words = sentence.Words.Select(w => random.Next(4) == 0 ? unknown[random.Next(unknown.Length)] : w).ToArray();
+            var best = Paths(tagger, words).MaxBy(p => p.Score);
+            var decoded = new int[words.Length];
+            double score = tagger.TagIds(words, decoded);
+            Numbers.AssertClose(best.Score, score, 1e-12, what: $"best path score of '{string.Join(' ', words)}'");
+            Numbers.AssertClose(tagger.Score(words, decoded), score, 1e-12, what: $"general score of the decoded path of '{string.Join(' ', words)}'");
+        }
+    }
+
+    [Fact]
     public void GradientMatchesFiniteDifferences()
     {
         var tagger = Trained();

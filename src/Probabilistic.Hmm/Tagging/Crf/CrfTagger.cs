@@ -80,19 +80,6 @@ public sealed partial class CrfTagger : ISequenceTagger
         return result;
     }
 
-    /// <summary>Tags one sentence into tag ids and returns the score of the best path (log of its unnormalised probability).</summary>
-    public double TagIds(IReadOnlyList<string> words, Span<int> result)
-    {
-        int n = words.Count;
-        if (n == 0) return 0;
-        if (result.Length < n) throw new ArgumentException("result is shorter than the sentence", nameof(result));
-        var ws = _workspace.Value!;
-        var sentence = Prepare(words, null, ws);
-        double best = Decode(sentence, Weights, ws);
-        for (int i = 0; i < n; i++) result[i] = sentence.Tags[sentence.Offsets[i] + ws.Path[i]];
-        return best;
-    }
-
     /// <summary>
     /// The tags word <paramref name="word"/> may take, and the suffix model's best tag when it is rare or unknown (else
     /// null). A word seen more than <see cref="CrfOptions.RareWordThreshold"/> times takes the tags it was seen with; a
@@ -216,18 +203,21 @@ public sealed partial class CrfTagger : ISequenceTagger
 
     // A word's candidates and attribute ids, cached: its own attributes (at the sentence start or not) and its ids as
     // each neighbour template (p, q, r, s) and as the next word's suffix (t). A sentence's attributes are composed from these.
-    internal sealed record WordInfo(int[] Tags, int[] Own, int[] AsNeighbour);
+    // OwnStart / OwnFeatures: the weight indices of the word's own attributes for each candidate (candidate c's are
+    // OwnFeatures[OwnStart[c] .. OwnStart[c+1])), so tagging sums them without matching attributes to tags.
+    internal sealed record WordInfo(int[] Tags, int[] Own, int[] AsNeighbour, int[] OwnStart, int[] OwnFeatures);
 
     private readonly ConcurrentDictionary<string, WordInfo> _wordCache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, WordInfo> _initialWordCache = new(StringComparer.Ordinal); // at the sentence start
     private int _wordCacheCount;
     private int[]? _boundaryIds;
 
     internal WordInfo Info(string word, bool initial, Workspace ws)
     {
-        string key = initial ? "\u0001" + word : word;
-        if (_wordCache.TryGetValue(key, out var cached)) return cached;
+        var cache = initial ? _initialWordCache : _wordCache;
+        if (cache.TryGetValue(word, out var cached)) return cached;
         var info = NewInfo(word, initial, Candidates(word, initial), ws);
-        if (Volatile.Read(ref _wordCacheCount) < 4 * UnknownCacheLimit && _wordCache.TryAdd(key, info))
+        if (Volatile.Read(ref _wordCacheCount) < 4 * UnknownCacheLimit && cache.TryAdd(word, info))
             Interlocked.Increment(ref _wordCacheCount);
         return info;
     }
@@ -257,7 +247,8 @@ public sealed partial class CrfTagger : ISequenceTagger
             });
             neighbour[k] = ids.Length > 0 ? ids[0] : -1;
         }
-        return new WordInfo(tags, own, neighbour);
+        var (ownStart, ownFeatures) = OwnFeatureLists(tags, own);
+        return new WordInfo(tags, own, neighbour, ownStart, ownFeatures);
     }
 
     // Ids of "<s>" as p and q, "</s>" as r and s (−1 when absent from the index).
@@ -421,6 +412,7 @@ public sealed partial class CrfTagger : ISequenceTagger
         public double[] Scores = [], Potentials = [], Alpha = [], Beta = [], Marginals = [], Delta = [];
         public int[] Back = [];
         public int[] Path = [];
+        public int[] Offsets = new int[17], Candidates = new int[64];
         public double[] Scale = [];
 
         public void Ensure(int nodes, int n)
