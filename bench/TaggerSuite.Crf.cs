@@ -9,7 +9,8 @@ namespace Probabilistic.Bench;
 public static partial class TaggerSuite
 {
     /// <summary>
-    /// <c>tagger --crf [--iterations=N] [--epochs=N] [--threads=N] [--models=hmm,crf,perceptron,nltk]</c>: the HMM (TnT), the CRF and the averaged perceptron
+    /// <c>tagger --crf [--iterations=N] [--epochs=N] [--threads=N] [--models=hmm,crf,perceptron,nltk] [--split=files]
+    /// [--tagset=universal] [--confusions]</c>: the HMM (TnT), the CRF and the averaged perceptron
     /// over the CRF's features, side by side on the every-10th split with normalised tags: training seconds (from
     /// sentences in memory), tagging tokens/s (one thread, sentence by sentence), accuracy on all / known / unknown words
     /// (unknown: absent from the training words). NLTK's averaged perceptron (../shared/peers/tagger_perceptron.py,
@@ -21,12 +22,26 @@ public static partial class TaggerSuite
         int? threads = Environment.GetCommandLineArgs().Any(a => a.StartsWith("--threads=", StringComparison.Ordinal)) ? IntArg("--threads=", 2) : null;
         var models = (Environment.GetCommandLineArgs().LastOrDefault(a => a.StartsWith("--models=", StringComparison.Ordinal))?["--models=".Length..]
             ?? "hmm,crf,perceptron,nltk").Split(',');
-        var mapping = TagMapping.For(TagSet.Normalised, null);
-        var all = TaggedCorpus.Read(files, CorpusFormat.Brown, mapping).ToList();
-        var train = all.Where((_, i) => i % 10 != 9).ToList();
-        var test = all.Where((_, i) => i % 10 == 9).ToList();
+        bool universal = Environment.GetCommandLineArgs().Contains("--tagset=universal");
+        bool byFile = Environment.GetCommandLineArgs().Contains("--split=files");
+        var tagSet = universal ? TagSet.Universal : TagSet.Normalised;
+        var mapping = TagMapping.For(tagSet, universal ? Path.Combine(BenchContext.ProjectRoot(), "datasets", "universal-tags", "en-brown.map") : null);
+        List<TaggedSentence> train, test;
+        if (byFile)
+        {
+            // Whole files held out: every tenth file in name order (46 of the 500), so test texts share no document with training.
+            train = TaggedCorpus.Read(files.Where((_, i) => i % 10 != 9), CorpusFormat.Brown, mapping).ToList();
+            test = TaggedCorpus.Read(files.Where((_, i) => i % 10 == 9), CorpusFormat.Brown, mapping).ToList();
+        }
+        else
+        {
+            var all = TaggedCorpus.Read(files, CorpusFormat.Brown, mapping).ToList();
+            train = all.Where((_, i) => i % 10 != 9).ToList();
+            test = all.Where((_, i) => i % 10 == 9).ToList();
+        }
         var vocabulary = new HashSet<string>(train.SelectMany(s => s.Words), StringComparer.Ordinal);
-        Console.WriteLine($"every-10th split: {train.Count:N0} train / {test.Count:N0} test sentences; load average at start: {LoadAverage()}");
+        Console.WriteLine($"{(byFile ? "every-10th-file" : "every-10th")} split, {tagSet} tags: {train.Count:N0} train / {test.Count:N0} test sentences; " +
+                          $"load average at start: {LoadAverage()}");
         var rows = new List<IReadOnlyList<string>>();
         var json = new JsonObject { ["suite"] = "tagger-crf" };
 
@@ -48,7 +63,8 @@ public static partial class TaggerSuite
                 if (s.Iteration % 10 == 0 || s.Iteration <= 2) Console.WriteLine($"  {label} step {s.Iteration}: {s.Elbo:F1}, step time {s.Elapsed.TotalSeconds:F2} s");
             });
             sw.Restart();
-            var fit = CrfTagger.Train(train, new CrfOptions(training, MaxThreads: threads), new FitOptions(MaxIterations: max, Tolerance: 1e-7, Seed: 1, Progress: progress));
+            var fit = CrfTagger.Train(train, new CrfOptions(training, MaxThreads: threads), new FitOptions(MaxIterations: max, Tolerance: 1e-7, Seed: 1, Progress: progress),
+                tagSet, universal ? mapping.Table : null);
             double seconds = sw.Elapsed.TotalSeconds;
             Console.WriteLine($"{label}: {fit.Model.FeatureCount:N0} features, {fit.Trace.Count} steps ({fit.Trace.StopReason}), final objective {fit.Trace[^1].Elbo:F1}; " +
                               $"indexing (and the first evaluation) {firstStep:F1} s; load average after training: {LoadAverage()}");
@@ -61,12 +77,13 @@ public static partial class TaggerSuite
             }
             Console.WriteLine($"  test lattice: {(double)nodes / tokens:F2} candidates and {(double)edges / tokens:F1} transitions per token");
             UnknownWordLattice(fit.Model, test, vocabulary);
+            if (Environment.GetCommandLineArgs().Contains("--confusions")) UnknownWordConfusions(fit.Model, test, vocabulary);
             rows.Add(Row(label, seconds, test, vocabulary, w => fit.Model.Tag(w), json, training == CrfTraining.ConditionalLikelihood ? "crf" : "perceptron"));
         }
 
         var cache = Path.Combine(context.PeersData, "tagger_perceptron.json");
         JsonObject? nltk = null;
-        if (!models.Contains("nltk")) nltk = null;
+        if (!models.Contains("nltk") || byFile || universal) nltk = null; // the cached NLTK run is on the every-10th split, normalised tags
         else if (File.Exists(cache)) nltk = JsonNode.Parse(File.ReadAllLines(cache).Last(l => l.TrimStart().StartsWith('{')))!.AsObject();
         else if (context.PeersAvailable())
         {
@@ -104,6 +121,25 @@ public static partial class TaggerSuite
             }
         Console.WriteLine($"  unknown test words: {unknown:N0}; gold tag outside the candidates {100.0 * outside / Math.Max(1, unknown):F2} %; " +
                           $"{(double)candidates / Math.Max(1, unknown):F2} candidates each; suffix class = gold {100.0 * classRight / Math.Max(1, unknown):F2} %");
+    }
+
+    // The most frequent (gold → predicted) errors on unknown test words, with an example word each.
+    private static void UnknownWordConfusions(CrfTagger model, List<TaggedSentence> test, HashSet<string> vocabulary)
+    {
+        var errors = new Dictionary<(string Gold, string Predicted), (int Count, string Example)>();
+        foreach (var s in test)
+        {
+            var predicted = model.Tag(s.Words);
+            for (int i = 0; i < s.Length; i++)
+                if (!vocabulary.Contains(s.Words[i]) && predicted[i] != s.Tags[i])
+                {
+                    var key = (s.Tags[i], predicted[i]);
+                    var (count, example) = errors.GetValueOrDefault(key, (0, s.Words[i]));
+                    errors[key] = (count + 1, example);
+                }
+        }
+        Console.WriteLine("  unknown-word errors (gold -> predicted: count, example): " + string.Join("; ",
+            errors.OrderByDescending(e => e.Value.Count).Take(15).Select(e => $"{e.Key.Gold} -> {e.Key.Predicted}: {e.Value.Count} ({e.Value.Example})")));
     }
 
     private static IReadOnlyList<string> Row(string label, double trainSeconds, List<TaggedSentence> test, HashSet<string> vocabulary,
