@@ -118,6 +118,27 @@ public class CrfTests
         }
     }
 
+    private readonly struct KeyList(List<string> keys) : CrfFeatures.IKeySink
+    {
+        public void Add(ReadOnlySpan<char> key) => keys.Add(key.ToString());
+    }
+
+    [Theory]
+    [InlineData("dogs", "")]
+    [InlineData("Well-Known", "upper hyphen")]
+    [InlineData("NATO", "upper caps")]
+    [InlineData("A", "upper")]                   // a single capital is not "all capitals"
+    [InlineData("1,500", "digit punct")]
+    [InlineData("U.S.", "upper caps punct")]
+    public void ShapePartsFireAsSpelled(string word, string expected)
+    {
+        var keys = new List<string>();
+        var sink = new KeyList(keys);
+        CrfFeatures.Own(word, false, null, CrfTemplates.All, new char[80], ref sink);
+        var flags = keys.Where(k => k[0] == 'c').Select(k => k[2..]).ToArray();
+        Assert.Equal(expected.Split(' ', StringSplitOptions.RemoveEmptyEntries), flags);
+    }
+
     [Fact]
     public void GradientMatchesFiniteDifferences()
     {
