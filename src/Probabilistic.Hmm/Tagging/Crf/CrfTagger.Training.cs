@@ -278,6 +278,7 @@ public sealed partial class CrfTagger
         private readonly double[] _blockValue = new double[Blocks];
         private readonly Workspace[] _blockWorkspace = new Workspace[Blocks];
         private readonly double[] _expTransitions, _empirical;
+        private readonly double[] _point; // the evaluation point as an array (reused: a 6 MB copy per evaluation would churn the large-object heap)
         private readonly Lbfgs _lbfgs;
         private readonly ParallelOptions _parallel;
 
@@ -287,6 +288,7 @@ public sealed partial class CrfTagger
             _corpus = corpus;
             int s = tagger.Tags.Count + 1;
             _expTransitions = new double[s * s];
+            _point = new double[tagger.Weights.Length];
             for (int b = 0; b < Blocks; b++) { _blockGradient[b] = new double[tagger.Weights.Length]; _blockWorkspace[b] = new Workspace(tagger.Tags.Count); }
             _parallel = new ParallelOptions { MaxDegreeOfParallelism = tagger.Options.MaxThreads ?? Environment.ProcessorCount };
             ObservationCount = corpus.Sum(c => (long)c.Length);
@@ -309,7 +311,8 @@ public sealed partial class CrfTagger
         // −L(w) and its gradient.
         private double Objective(ReadOnlySpan<double> x, Span<double> gradient)
         {
-            var w = x.ToArray();
+            var w = _point;
+            x.CopyTo(w);
             int s = _tagger.Tags.Count + 1;
             for (int k = 0; k < s * s; k++) _expTransitions[k] = Math.Exp(w[k]);
             Parallel.For(0, Blocks, _parallel, b =>
