@@ -165,6 +165,30 @@ public class CrfTests
     }
 
     [Fact]
+    public void LikelihoodWithUnambiguousWordsMatchesTheGeneralScoreAndPartition()
+    {
+        // Every sentence ends in ".", always tagged E: a single-candidate position, whose features training drops
+        // (they cancel between the gold score and log Z). The objective must still equal Σ score(gold) − log Z from
+        // the general tagging path, which keeps them, less the penalty.
+        var data = Sample(120, 41).Select(s => new TaggedSentence([.. s.Words, "."], [.. s.Tags, "E"])).ToList();
+        var options = new CrfOptions(L2: 0.1, RareWordThreshold: 0); // no rare words: the training lattice is the tagging lattice
+        var tagger = CrfTagger.Train(data, options, new FitOptions(MaxIterations: 5, Tolerance: 0)).Model;
+        Assert.Single(tagger.Lattice(["dog", "."])[1]);
+        double expected = 0;
+        foreach (var s in data)
+        {
+            var gold = s.Tags.Select(t => tagger.Tags.ToList().IndexOf(t)).ToArray();
+            expected += tagger.Score(s.Words, gold) - tagger.LogPartition(s.Words);
+        }
+        double penalty = options.L2 * tagger.Weights.Sum(w => w * w);
+        Numbers.AssertClose(expected, tagger.PenalisedLogLikelihood(data) + penalty, 1e-10, what: "Σ log p(gold | words)");
+        var dot = Enumerable.Range(0, tagger.Features.Attributes.Length).Single(a => tagger.Features.Attributes[a] == "w\u001f.");
+        int s2 = (tagger.Tags.Count + 1) * (tagger.Tags.Count + 1);
+        Assert.True(tagger.Weights[s2 + tagger.Features.FeatureStart[dot]] == 0,
+            "the weight of (word '.', E) moved in training, though its gradient is the penalty's alone");
+    }
+
+    [Fact]
     public void WordIdentityCrfRecoversTheGeneratingHmm()
     {
         var train = Sample(2000, 21);

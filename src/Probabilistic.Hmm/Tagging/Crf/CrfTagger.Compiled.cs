@@ -8,16 +8,28 @@ public sealed partial class CrfTagger
     /// evaluation and perceptron epoch then sums and scatters over these lists instead of matching each attribute's
     /// tags against the candidates again; the attribute lists are dropped.
     /// </summary>
+    /// <remarks>
+    /// A position with a single candidate keeps no features: every path, the gold one included, goes through its node,
+    /// so the node's score adds the same amount to the gold score and to log Z, and its features' expected count (its
+    /// marginal, 1) equals their empirical count; they cancel in the likelihood and its gradient, and the perceptron
+    /// never updates them. Most tokens of frequent unambiguous words are such positions.
+    /// </remarks>
     internal Sentence Compile(Sentence sentence, Workspace ws)
     {
         NodeScores(sentence, Weights, ws);
         int nodes = sentence.Offsets[sentence.Length];
+        var ambiguous = new bool[nodes];
+        for (int i = 0; i < sentence.Length; i++)
+        {
+            int width = sentence.Offsets[i + 1] - sentence.Offsets[i];
+            if (width > 1) ambiguous.AsSpan(sentence.Offsets[i], width).Fill(true);
+        }
         var start = new int[nodes + 1];
-        for (int p = 0; p < ws.PairCount; p++) start[ws.PairNode[p] + 1]++;
+        for (int p = 0; p < ws.PairCount; p++) if (ambiguous[ws.PairNode[p]]) start[ws.PairNode[p] + 1]++;
         for (int k = 0; k < nodes; k++) start[k + 1] += start[k];
-        var features = new int[ws.PairCount];
+        var features = new int[start[nodes]];
         var fill = start[..nodes];
-        for (int p = 0; p < ws.PairCount; p++) features[fill[ws.PairNode[p]]++] = ws.PairFeature[p];
+        for (int p = 0; p < ws.PairCount; p++) if (ambiguous[ws.PairNode[p]]) features[fill[ws.PairNode[p]]++] = ws.PairFeature[p];
         return sentence with { AttributeOffsets = [], Attributes = [], NodeStart = start, NodeFeatures = features };
     }
 
