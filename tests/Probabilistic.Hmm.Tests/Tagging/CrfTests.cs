@@ -174,6 +174,14 @@ public class CrfTests
         var options = new CrfOptions(L2: 0.1, RareWordThreshold: 0); // no rare words: the training lattice is the tagging lattice
         var tagger = CrfTagger.Train(data, options, new FitOptions(MaxIterations: 5, Tolerance: 0)).Model;
         Assert.Single(tagger.Lattice(["dog", "."])[1]);
+        var dot = Enumerable.Range(0, tagger.Features.Attributes.Length).Single(a => tagger.Features.Attributes[a] == "w\u001f.");
+        int s2 = (tagger.Tags.Count + 1) * (tagger.Tags.Count + 1);
+        Assert.True(tagger.Weights[s2 + tagger.Features.FeatureStart[dot]] == 0,
+            "the weight of (word '.', E) moved in training, though its gradient is the penalty's alone");
+
+        // At arbitrary weights (every feature non-zero), not only the trained ones.
+        var random = new Random(43);
+        for (int k = 0; k < tagger.Weights.Length; k++) tagger.Weights[k] = 2 * random.NextDouble() - 1;
         double expected = 0;
         foreach (var s in data)
         {
@@ -182,10 +190,6 @@ public class CrfTests
         }
         double penalty = options.L2 * tagger.Weights.Sum(w => w * w);
         Numbers.AssertClose(expected, tagger.PenalisedLogLikelihood(data) + penalty, 1e-10, what: "Σ log p(gold | words)");
-        var dot = Enumerable.Range(0, tagger.Features.Attributes.Length).Single(a => tagger.Features.Attributes[a] == "w\u001f.");
-        int s2 = (tagger.Tags.Count + 1) * (tagger.Tags.Count + 1);
-        Assert.True(tagger.Weights[s2 + tagger.Features.FeatureStart[dot]] == 0,
-            "the weight of (word '.', E) moved in training, though its gradient is the penalty's alone");
     }
 
     [Fact]
