@@ -131,9 +131,10 @@ public sealed class SuffixModel
     /// P(t | word) as if <paramref name="word"/>, a rare training word with tag ids <paramref name="ownTags"/> seen
     /// <paramref name="ownCounts"/> times, had not been among the rare words (leave-one-out): its counts are taken out of
     /// every suffix it contributed to and of the base distribution (and so of θ), and a suffix left with no counts ends
-    /// the abstraction as an unseen suffix does; the same posterior as a model built without the word. A rare training word then gets the posterior an unknown word
-    /// with its spelling would get, so a discriminative tagger trained on it sees the suffix model as reliable as it is on
-    /// unknown words (with the word's own counts included, the longest suffixes are the word itself and the guess is its own tag).
+    /// the abstraction as an unseen suffix does; the same posterior as a model built without the word. A rare training
+    /// word then gets the posterior an unknown word with its spelling would get, so a discriminative tagger trained on it
+    /// sees the suffix model as reliable as it is on unknown words (with the word's own counts included, the longest
+    /// suffixes are the word itself and the guess is its own tag).
     /// </summary>
     public double[] PosteriorLeavingOut(string word, ReadOnlySpan<int> ownTags, ReadOnlySpan<int> ownCounts)
     {

@@ -113,8 +113,9 @@ public class CrfTests
             var best = Paths(tagger, words).MaxBy(p => p.Score);
             var decoded = new int[words.Length];
             double score = tagger.TagIds(words, decoded);
-            Numbers.AssertClose(best.Score, score, 1e-12, what: $"best path score of '{string.Join(' ', words)}'");
-            Numbers.AssertClose(tagger.Score(words, decoded), score, 1e-12, what: $"general score of the decoded path of '{string.Join(' ', words)}'");
+            string text = string.Join(' ', words);
+            Numbers.AssertClose(best.Score, score, 1e-12, what: $"best path score of '{text}'");
+            Numbers.AssertClose(tagger.Score(words, decoded), score, 1e-12, what: $"general score of the decoded path of '{text}'");
         }
     }
 

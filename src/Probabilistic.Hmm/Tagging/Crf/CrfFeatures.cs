@@ -7,7 +7,8 @@ namespace Probabilistic.Hmm.Tagging;
 /// "next word = the"); a feature is an attribute paired with a tag, and exists only for pairs seen on a training token
 /// (as CRFsuite without its 'possible states' option). Templates: a bias, the word, its lower-case form, prefixes and
 /// suffixes of length 1–4, the word's shape (character classes with repeats collapsed, and its shape at the sentence
-/// start) and its parts (an upper-case letter, all capitals, a digit, a hyphen, other punctuation), the lower-case words at −2, −1, +1, +2, the next word's 3-letter suffix, and for rare and unknown words
+/// start) and its parts (an upper-case letter, all capitals, a digit, a hyphen, other punctuation), the lower-case
+/// words at −2, −1, +1, +2, the next word's 3-letter suffix, and for rare and unknown words
 /// the suffix model's best tag (TnT's unknown-word guess).
 /// </summary>
 /// <remarks>

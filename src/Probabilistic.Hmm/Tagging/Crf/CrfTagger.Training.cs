@@ -98,7 +98,10 @@ public sealed partial class CrfTagger
         var infos = new Dictionary<string, WordInfo>(StringComparer.Ordinal);
         foreach (var (words, _) in kept)
             for (int i = 0; i < words.Length; i++) tagger.TrainingInfo(words[i], i == 0, ws, infos);
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxThreads ?? Environment.ProcessorCount, CancellationToken = cancellationToken };
+        var parallel = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = options.MaxThreads ?? Environment.ProcessorCount, CancellationToken = cancellationToken,
+        };
         Parallel.For(0, kept.Count, parallel, () => new Workspace(tags.Length), (k, _, local) =>
         {
             corpus[k] = tagger.Compile(tagger.Prepare(kept[k].Words, kept[k].Tags, local, infos), local);
@@ -181,7 +184,8 @@ public sealed partial class CrfTagger
     /// <summary>
     /// The penalised conditional log-likelihood L(w) = Σ_s log p(tags_s | words_s) − c‖w‖² of <paramref name="sentences"/> at
     /// <see cref="Weights"/>, the objective the CRF maximises; with a non-empty <paramref name="gradient"/> (one value per
-    /// weight), ∂L/∂w is written there. Sentences sit on the training lattice (rare words as <see cref="TrainingCandidates"/> has them); a gold tag must be one of its word's candidates.
+    /// weight), ∂L/∂w is written there. Sentences sit on the training lattice (rare words as <see cref="TrainingCandidates"/>
+    /// has them); a gold tag must be one of its word's candidates.
     /// </summary>
     public double PenalisedLogLikelihood(IReadOnlyList<TaggedSentence> sentences, Span<double> gradient = default)
     {
@@ -289,7 +293,11 @@ public sealed partial class CrfTagger
             int s = tagger.Tags.Count + 1;
             _expTransitions = new double[s * s];
             _point = new double[tagger.Weights.Length];
-            for (int b = 0; b < Blocks; b++) { _blockGradient[b] = new double[tagger.Weights.Length]; _blockWorkspace[b] = new Workspace(tagger.Tags.Count); }
+            for (int b = 0; b < Blocks; b++)
+            {
+                _blockGradient[b] = new double[tagger.Weights.Length];
+                _blockWorkspace[b] = new Workspace(tagger.Tags.Count);
+            }
             _parallel = new ParallelOptions { MaxDegreeOfParallelism = tagger.Options.MaxThreads ?? Environment.ProcessorCount };
             ObservationCount = corpus.Sum(c => (long)c.Length);
             _empirical = tagger.Empirical(corpus);
