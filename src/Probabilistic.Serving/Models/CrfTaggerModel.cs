@@ -37,17 +37,7 @@ public sealed class CrfTaggerModel : ServedModel
         ["input"] = "{\"text\": \"a sentence per line\"} (split into tokens as the Brown corpus is) or {\"tokens\": [[\"The\", \"dog\"], ...]}",
     };
 
-    private IResult Tag(RequestBody body)
-    {
-        var sentences = TaggerModel.Sentences(body);
-        var result = new object[sentences.Count];
-        for (int s = 0; s < sentences.Count; s++)
-        {
-            body.CancellationToken.ThrowIfCancellationRequested();
-            result[s] = new { tokens = sentences[s], tags = _tagger.Tag(sentences[s]) };
-        }
-        return Results.Json(new { model = Name, sentences = result }, ServingJson.Options);
-    }
+    private IResult Tag(RequestBody body) => TaggerModel.Tag(Name, body, _tagger.Tag);
 
     private IResult Score(RequestBody body)
     {
