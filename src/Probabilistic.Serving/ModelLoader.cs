@@ -27,11 +27,12 @@ public static class ModelLoader
         return envelope.Kind switch
         {
             TaggerModelFile.Kind => new TaggerModel(name, path, envelope.Version, HmmTagger.Load(path)),
+            CrfModelFile.Kind => new CrfTaggerModel(name, path, envelope.Version, CrfTagger.Load(path)),
             GaussianMixture.ModelKind => MixtureModel.From(name, path, GaussianMixture.Load(path)),
             BayesianGaussianMixture.ModelKind => MixtureModel.From(name, path, BayesianGaussianMixture.Load(path)),
             HmmModelFile.Kind => new HmmModel(name, path, envelope.Version, HmmModelFile.Load(path)),
             var other => throw new ModelFormatException(path, $"holds a '{Clip.Of(other)}' model, which prob serve does not serve " +
-                $"(it serves {TaggerModelFile.Kind}, {GaussianMixture.ModelKind}, {BayesianGaussianMixture.ModelKind}, {HmmModelFile.Kind} and {VaeFile.Kind})"),
+                $"(it serves {TaggerModelFile.Kind}, {CrfModelFile.Kind}, {GaussianMixture.ModelKind}, {BayesianGaussianMixture.ModelKind}, {HmmModelFile.Kind} and {VaeFile.Kind})"),
         };
     }
 

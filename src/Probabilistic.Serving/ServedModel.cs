@@ -26,7 +26,7 @@ public abstract class ServedModel : IDisposable
     /// <summary>The name requests use (the file name without its extension).</summary>
     public string Name { get; }
 
-    /// <summary>The model-file kind: hmm-tagger, gaussian-mixture, bayesian-gaussian-mixture, hmm, vae.</summary>
+    /// <summary>The model-file kind: hmm-tagger, crf-tagger, gaussian-mixture, bayesian-gaussian-mixture, hmm, vae.</summary>
     public string Kind { get; }
 
     /// <summary>The model-file format version.</summary>

@@ -46,12 +46,18 @@ public static class TestModels
     public static VariationalAutoencoder Vae() => VariationalAutoencoder.Create(VaeArchitecture.Mlp(4, 4, hidden: 8, latent: 2), seed: 3);
 
     /// <summary>A tagger trained on the first file of the shipped Brown sample.</summary>
-    public static HmmTagger Tagger()
+    public static HmmTagger Tagger() => HmmTagger.Train(BrownSample());
+
+    /// <summary>A CRF (a few L-BFGS iterations) or averaged perceptron (two epochs) on the same file.</summary>
+    public static CrfTagger Crf(CrfTraining training) =>
+        CrfTagger.Train(BrownSample(), new CrfOptions(training), new Core.Inference.FitOptions(MaxIterations: training == CrfTraining.AveragedPerceptron ? 2 : 10, Seed: 1)).Model;
+
+    private static List<TaggedSentence> BrownSample()
     {
         var dir = Path.Combine(TestPaths.Datasets, "brown-sample");
         var file = Directory.EnumerateFiles(dir).Where(f => !Path.GetFileName(f).StartsWith("README", StringComparison.Ordinal) && !f.EndsWith(".md", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal).First();
-        return HmmTagger.Train(TaggedCorpus.Read(file, CorpusFormat.Brown, TagMapping.Normalised).ToList());
+        return TaggedCorpus.Read(file, CorpusFormat.Brown, TagMapping.Normalised).ToList();
     }
 
     /// <summary>Saves one model of every kind into <paramref name="dir"/> under the names the tests use.</summary>

@@ -14,7 +14,7 @@ public static class ServeCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var models = new Option<string>("--models") { Description = "Folder of model files (tagger, GMM, Bayesian GMM, HMM, VAE); each is served under its file name without extension, and changed or added files are reloaded", Required = true };
+        var models = new Option<string>("--models") { Description = "Folder of model files (HMM, CRF or perceptron tagger, GMM, Bayesian GMM, HMM, VAE); each is served under its file name without extension, and changed or added files are reloaded", Required = true };
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on, ';'-separated (loopback by default)", DefaultValueFactory = _ => ServeOptions.DefaultUrls };
         var keyFile = new Option<string?>("--api-key-file") { Description = "File holding the API key every /v1 request must send as 'Authorization: Bearer KEY'" };
         var maxBody = new Option<string>("--max-body") { Description = "Largest request body, e.g. 16M", DefaultValueFactory = _ => "16M" };

@@ -125,35 +125,80 @@ public sealed class SuffixModel
     }
 
     /// <summary>P(t | word) over the T tags for an unseen word, by successive abstraction over its suffixes.</summary>
-    public double[] Posterior(string word)
+    public double[] Posterior(string word) => Posterior(word, [], []);
+
+    /// <summary>
+    /// P(t | word) as if <paramref name="word"/>, a rare training word with tag ids <paramref name="ownTags"/> seen
+    /// <paramref name="ownCounts"/> times, had not been among the rare words (leave-one-out): its counts are taken out of
+    /// every suffix it contributed to and of the base distribution (and so of θ), and a suffix left with no counts ends
+    /// the abstraction as an unseen suffix does; the same posterior as a model built without the word. A rare training
+    /// word then gets the posterior an unknown word with its spelling would get, so a discriminative tagger trained on it
+    /// sees the suffix model as reliable as it is on unknown words (with the word's own counts included, the longest
+    /// suffixes are the word itself and the guess is its own tag).
+    /// </summary>
+    public double[] PosteriorLeavingOut(string word, ReadOnlySpan<int> ownTags, ReadOnlySpan<int> ownCounts)
     {
+        if (ownTags.Length != ownCounts.Length) throw new ArgumentException("one count per tag", nameof(ownCounts));
+        return Posterior(word, ownTags, ownCounts);
+    }
+
+    private double[] Posterior(string word, ReadOnlySpan<int> ownTags, ReadOnlySpan<int> ownCounts)
+    {
+        long own = 0;
+        foreach (var c in ownCounts) own += c;
         var trie = TrieFor(ShapeOf(word));
+        if (trie.BaseTotal - own <= 0) trie = _tries[ShapeCount]; // the word was its shape's only rare word
         var p = new double[_tagCount];
-        if (trie.Base is null)
+        if (trie.Base is null || trie.BaseTotal - own <= 0)
         {
             Array.Fill(p, 1.0 / _tagCount); // no rare words at all: nothing to learn from
             return p;
         }
-        Array.Copy(trie.Base, p, _tagCount);
-        double theta = trie.Theta * ThetaScale;
+        if (own == 0) Array.Copy(trie.Base, p, _tagCount);
+        else
+        {
+            double baseTotal = trie.BaseTotal - own;
+            for (int j = 0; j < _tagCount; j++) p[j] = trie.Base[j] * trie.BaseTotal / baseTotal;
+            for (int k = 0; k < ownTags.Length; k++) p[ownTags[k]] = Math.Max(0, p[ownTags[k]] - ownCounts[k] / baseTotal);
+        }
+        double theta = (own == 0 ? trie.Theta : StandardDeviation(p)) * ThetaScale;
         var lookup = trie.Suffixes.GetAlternateLookup<ReadOnlySpan<char>>();
         int longest = Math.Min(_maxSuffix, word.Length);
         for (int l = 1; l <= longest; l++)
         {
-            if (!lookup.TryGetValue(word.AsSpan(word.Length - l), out var entry)) break;
+            if (!lookup.TryGetValue(word.AsSpan(word.Length - l), out var entry) || entry.Total - own <= 0) break;
             for (int j = 0; j < _tagCount; j++) p[j] *= theta;
-            for (int k = 0; k < entry.Tags.Length; k++) p[entry.Tags[k]] += entry.Probabilities[k];
+            if (own == 0)
+                for (int k = 0; k < entry.Tags.Length; k++) p[entry.Tags[k]] += entry.Probabilities[k];
+            else
+            {
+                double total = entry.Total - own;
+                for (int k = 0; k < entry.Tags.Length; k++)
+                {
+                    int at = ownTags.IndexOf(entry.Tags[k]);
+                    p[entry.Tags[k]] += Math.Max(0, entry.Probabilities[k] * entry.Total - (at >= 0 ? ownCounts[at] : 0)) / total;
+                }
+            }
             double scale = 1 / (1 + theta);
             for (int j = 0; j < _tagCount; j++) p[j] *= scale;
         }
         return p;
     }
 
+    // TnT's θ: the standard deviation of the unconditioned tag probabilities (mean 1/T).
+    private static double StandardDeviation(double[] p)
+    {
+        double mean = 1.0 / p.Length, ss = 0;
+        foreach (var q in p) ss += (q - mean) * (q - mean);
+        return p.Length > 1 ? Math.Sqrt(ss / (p.Length - 1)) : 0;
+    }
+
     private Trie TrieFor(int shape) => _tries[shape].Base is null ? _tries[ShapeCount] : _tries[shape];
 
-    private sealed record Entry(int[] Tags, double[] Probabilities);
+    // Total: the tokens behind the suffix (Probabilities[k] · Total is a count).
+    private sealed record Entry(int[] Tags, double[] Probabilities, long Total);
 
-    private sealed record Trie(double[]? Base, double Theta, Dictionary<string, Entry> Suffixes)
+    private sealed record Trie(double[]? Base, long BaseTotal, double Theta, Dictionary<string, Entry> Suffixes)
     {
         public static Trie From(Dictionary<string, int> ids, Dictionary<long, long> pairs, int tagCount)
         {
@@ -172,21 +217,21 @@ public sealed class SuffixModel
             }
             var suffixes = new Dictionary<string, Entry>(n, StringComparer.Ordinal);
             double[]? baseP = null;
+            long baseTotal = 0;
             double theta = 0;
             foreach (var (suffix, id) in ids)
             {
                 if (suffix.Length == 0)
                 {
                     baseP = new double[tagCount];
+                    baseTotal = totals[id];
                     for (int k = 0; k < tags[id].Length; k++) baseP[tags[id][k]] = probs[id][k];
-                    double mean = 1.0 / tagCount, ss = 0;
-                    foreach (var q in baseP) ss += (q - mean) * (q - mean);
-                    theta = tagCount > 1 ? Math.Sqrt(ss / (tagCount - 1)) : 0;
+                    theta = StandardDeviation(baseP);
                     continue;
                 }
-                suffixes[suffix] = new Entry(tags[id], probs[id]);
+                suffixes[suffix] = new Entry(tags[id], probs[id], totals[id]);
             }
-            return new Trie(baseP, theta, suffixes);
+            return new Trie(baseP, baseTotal, theta, suffixes);
         }
     }
 }

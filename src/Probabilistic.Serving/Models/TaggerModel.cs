@@ -34,16 +34,19 @@ public sealed class TaggerModel : ServedModel
         ["input"] = "{\"text\": \"a sentence per line\"} (split into tokens as the Brown corpus is) or {\"tokens\": [[\"The\", \"dog\"], ...]}",
     };
 
-    private IResult Tag(RequestBody body)
+    private IResult Tag(RequestBody body) => Tag(Name, body, _tagger.Tag);
+
+    /// <summary>The <c>tag</c> answer of any tagger: each sentence of the request with its tags.</summary>
+    internal static IResult Tag(string model, RequestBody body, Func<string[], string[]> tag)
     {
         var sentences = Sentences(body);
         var result = new object[sentences.Count];
         for (int s = 0; s < sentences.Count; s++)
         {
             body.CancellationToken.ThrowIfCancellationRequested();
-            result[s] = new { tokens = sentences[s], tags = _tagger.Tag(sentences[s]) };
+            result[s] = new { tokens = sentences[s], tags = tag(sentences[s]) };
         }
-        return Results.Json(new { model = Name, sentences = result }, ServingJson.Options);
+        return Results.Json(new { model, sentences = result }, ServingJson.Options);
     }
 
     private IResult Score(RequestBody body)

@@ -100,6 +100,47 @@ public class CrfTests
     }
 
     [Fact]
+    public void TaggingPathMatchesEnumerationOverTheGeneralScore()
+    {
+        // TagIds builds node scores from per-word feature lists and merged context attributes; Score and Lattice take
+        // the general attribute-matching path. Sentences mix known words with unknown ones at every position.
+        var tagger = Trained();
+        var random = new Random(17);
+        string[] unknown = ["zorping", "Blorps", "12th", "well-made", "x"];
+        foreach (var sentence in Sample(150, 13))
+        {
+            var words = sentence.Words.Select(w => random.Next(4) == 0 ? unknown[random.Next(unknown.Length)] : w).ToArray();
+            var best = Paths(tagger, words).MaxBy(p => p.Score);
+            var decoded = new int[words.Length];
+            double score = tagger.TagIds(words, decoded);
+            string text = string.Join(' ', words);
+            Numbers.AssertClose(best.Score, score, 1e-12, what: $"best path score of '{text}'");
+            Numbers.AssertClose(tagger.Score(words, decoded), score, 1e-12, what: $"general score of the decoded path of '{text}'");
+        }
+    }
+
+    private readonly struct KeyList(List<string> keys) : CrfFeatures.IKeySink
+    {
+        public void Add(ReadOnlySpan<char> key) => keys.Add(key.ToString());
+    }
+
+    [Theory]
+    [InlineData("dogs", "")]
+    [InlineData("Well-Known", "upper hyphen")]
+    [InlineData("NATO", "upper caps")]
+    [InlineData("A", "upper")]                   // a single capital is not "all capitals"
+    [InlineData("1,500", "digit punct")]
+    [InlineData("U.S.", "upper caps punct")]
+    public void ShapePartsFireAsSpelled(string word, string expected)
+    {
+        var keys = new List<string>();
+        var sink = new KeyList(keys);
+        CrfFeatures.Own(word, false, null, CrfTemplates.All, new char[80], ref sink);
+        var flags = keys.Where(k => k[0] == 'c').Select(k => k[2..]).ToArray();
+        Assert.Equal(expected.Split(' ', StringSplitOptions.RemoveEmptyEntries), flags);
+    }
+
+    [Fact]
     public void GradientMatchesFiniteDifferences()
     {
         var tagger = Trained();
@@ -122,6 +163,34 @@ public class CrfTests
             Numbers.AssertClose((up - down) / (2 * h), gradient[k], 1e-6, 1e-6, $"∂L/∂w[{k}]");
         }
         Assert.Contains(gradient, g => Math.Abs(g) > 1e-3); // not a vacuous zero gradient
+    }
+
+    [Fact]
+    public void LikelihoodWithUnambiguousWordsMatchesTheGeneralScoreAndPartition()
+    {
+        // Every sentence ends in ".", always tagged E: a single-candidate position, whose features training drops
+        // (they cancel between the gold score and log Z). The objective must still equal Σ score(gold) − log Z from
+        // the general tagging path, which keeps them, less the penalty.
+        var data = Sample(120, 41).Select(s => new TaggedSentence([.. s.Words, "."], [.. s.Tags, "E"])).ToList();
+        var options = new CrfOptions(L2: 0.1, RareWordThreshold: 0); // no rare words: the training lattice is the tagging lattice
+        var tagger = CrfTagger.Train(data, options, new FitOptions(MaxIterations: 5, Tolerance: 0)).Model;
+        Assert.Single(tagger.Lattice(["dog", "."])[1]);
+        var dot = Enumerable.Range(0, tagger.Features.Attributes.Length).Single(a => tagger.Features.Attributes[a] == "w\u001f.");
+        int s2 = (tagger.Tags.Count + 1) * (tagger.Tags.Count + 1);
+        Assert.True(tagger.Weights[s2 + tagger.Features.FeatureStart[dot]] == 0,
+            "the weight of (word '.', E) moved in training, though its gradient is the penalty's alone");
+
+        // At arbitrary weights (every feature non-zero), not only the trained ones.
+        var random = new Random(43);
+        for (int k = 0; k < tagger.Weights.Length; k++) tagger.Weights[k] = 2 * random.NextDouble() - 1;
+        double expected = 0;
+        foreach (var s in data)
+        {
+            var gold = s.Tags.Select(t => tagger.Tags.ToList().IndexOf(t)).ToArray();
+            expected += tagger.Score(s.Words, gold) - tagger.LogPartition(s.Words);
+        }
+        double penalty = options.L2 * tagger.Weights.Sum(w => w * w);
+        Numbers.AssertClose(expected, tagger.PenalisedLogLikelihood(data) + penalty, 1e-10, what: "Σ log p(gold | words)");
     }
 
     [Fact]

@@ -7,7 +7,8 @@ namespace Probabilistic.Hmm.Tagging;
 /// "next word = the"); a feature is an attribute paired with a tag, and exists only for pairs seen on a training token
 /// (as CRFsuite without its 'possible states' option). Templates: a bias, the word, its lower-case form, prefixes and
 /// suffixes of length 1–4, the word's shape (character classes with repeats collapsed, and its shape at the sentence
-/// start), the lower-case words at −2, −1, +1, +2, the next word's 3-letter suffix, and for rare and unknown words
+/// start) and its parts (an upper-case letter, all capitals, a digit, a hyphen, other punctuation), the lower-case
+/// words at −2, −1, +1, +2, the next word's 3-letter suffix, and for rare and unknown words
 /// the suffix model's best tag (TnT's unknown-word guess).
 /// </summary>
 /// <remarks>
@@ -83,7 +84,28 @@ internal sealed class CrfFeatures
         int sl = Shape(w.AsSpan(0, len), shape);
         sink.Add(Key(buffer, 'h', shape[..sl]));
         if (initial) sink.Add(Key(buffer, 'H', shape[..sl]));
+        Flags(w.AsSpan(0, len), buffer, ref sink);
         if (suffixClass is not null) sink.Add(Key(buffer, 'u', suffixClass));
+    }
+
+    // The shape's parts, each its own attribute (template c), so they generalise across shapes: an upper-case letter,
+    // all letters upper case, a digit, a hyphen, other punctuation.
+    private static void Flags<TSink>(ReadOnlySpan<char> w, Span<char> buffer, ref TSink sink) where TSink : struct, IKeySink
+    {
+        bool upper = false, lower = false, digit = false, hyphen = false, punctuation = false;
+        foreach (var c in w)
+        {
+            if (char.IsUpper(c)) upper = true;
+            else if (char.IsLower(c)) lower = true;
+            else if (char.IsDigit(c)) digit = true;
+            else if (c == '-') hyphen = true;
+            else if (!char.IsLetter(c)) punctuation = true;
+        }
+        if (upper) sink.Add(Key(buffer, 'c', "upper"));
+        if (upper && !lower && w.Length > 1) sink.Add(Key(buffer, 'c', "caps"));
+        if (digit) sink.Add(Key(buffer, 'c', "digit"));
+        if (hyphen) sink.Add(Key(buffer, 'c', "hyphen"));
+        if (punctuation) sink.Add(Key(buffer, 'c', "punct"));
     }
 
     /// <summary>A word as the neighbour at −2, −1, +1 or +2 (template p, q, r, s): its lower-case form; "&lt;s&gt;" / "&lt;/s&gt;" past the ends.</summary>

@@ -62,87 +62,137 @@ public sealed partial class CrfTagger
 
         // A provisional tagger with no features gives the candidates and suffix classes the attributes need.
         var probe = new CrfTagger(tags, tagSet, universalMap, options, lex, suffixes, new CrfFeatures([], [0], []), new double[s2]);
-        var keys = new Dictionary<string, int>(StringComparer.Ordinal);
-        var buffer = new char[80];
-        var perTokenOffsets = new int[kept.Count][];
-        var corpusAttributes = new int[kept.Count][];
-        var ids = new List<int>();
-        for (int k = 0; k < kept.Count; k++)
-        {
-            var words = kept[k].Words;
-            ids.Clear();
-            var sink = new CrfFeatures.CountSink(keys, ids);
-            var offsets = new int[words.Length + 1];
-            for (int i = 0; i < words.Length; i++)
-            {
-                CrfFeatures.Extract(words, i, probe.Candidates(words[i], i == 0).SuffixClass, options.Templates, buffer, ref sink);
-                offsets[i + 1] = ids.Count;
-            }
-            perTokenOffsets[k] = offsets;
-            corpusAttributes[k] = ids.ToArray();
-            if (k % 5_000 == 0) cancellationToken.ThrowIfCancellationRequested();
-        }
-        var frequency = new int[keys.Count];
-        foreach (var row in corpusAttributes) foreach (var id in row) frequency[id]++;
+        var (names, tokenAttributes) = RawAttributes(probe, kept, cancellationToken);
 
-        // Keep attributes firing on at least MinFeatureCount tokens; pair each with the gold tags it fired with.
-        var names = new string[keys.Count];
-        foreach (var (key, id) in keys) names[id] = key;
-        var remap = new int[keys.Count];
+        // Keep attributes firing on at least MinFeatureCount tokens; pair each with the gold tags it fired with (a bit per
+        // (attribute, tag), read in tag order).
+        var frequency = new int[names.Length];
+        foreach (var (words, _) in kept)
+            for (int i = 0; i < words.Length; i++) foreach (var a in tokenAttributes(words, i)) frequency[a]++;
+        var remap = new int[names.Length];
         var attributes = new List<string>();
-        for (int id = 0; id < keys.Count; id++)
+        for (int id = 0; id < names.Length; id++)
         {
             remap[id] = frequency[id] >= options.MinFeatureCount ? attributes.Count : -1;
             if (remap[id] >= 0) attributes.Add(names[id]);
         }
-        var tagSets = new SortedSet<int>?[attributes.Count];
-        for (int k = 0; k < kept.Count; k++)
-        {
-            var gold = kept[k].Tags;
-            var row = corpusAttributes[k];
-            var offsets = perTokenOffsets[k];
-            int w = 0;
-            for (int i = 0; i < gold.Length; i++)
-            {
-                int from = offsets[i], to = offsets[i + 1];
-                offsets[i] = w;
-                for (int r = from; r < to; r++)
-                {
-                    int a = remap[row[r]];
-                    if (a < 0) continue;
-                    row[w++] = a;
-                    (tagSets[a] ??= []).Add(gold[i]);
-                }
-            }
-            offsets[gold.Length] = w;
-            if (w < row.Length) corpusAttributes[k] = row[..w];
-        }
+        int t = tags.Length;
+        var seen = new System.Collections.BitArray(checked(attributes.Count * t));
+        foreach (var (words, gold) in kept)
+            for (int i = 0; i < words.Length; i++)
+                foreach (var raw in tokenAttributes(words, i))
+                    if (remap[raw] >= 0) seen[remap[raw] * t + gold[i]] = true;
         var featureStart = new int[attributes.Count + 1];
         var featureTags = new List<int>();
         for (int a = 0; a < attributes.Count; a++)
         {
-            featureTags.AddRange(tagSets[a]!);
+            for (int tag = 0; tag < t; tag++) if (seen[a * t + tag]) featureTags.Add(tag);
             featureStart[a + 1] = featureTags.Count;
         }
         var features = new CrfFeatures(attributes.ToArray(), featureStart, featureTags.ToArray());
         var tagger = new CrfTagger(tags, tagSet, universalMap, options, lex, suffixes, features, new double[s2 + features.Count]);
 
         var corpus = new Sentence[kept.Count];
+        // Each word type's candidates and attribute ids first, then the sentences in parallel (reading the filled cache).
         var ws = new Workspace(tags.Length);
-        for (int k = 0; k < kept.Count; k++) corpus[k] = tagger.Prepare(kept[k].Words, kept[k].Tags, ws);
+        var infos = new Dictionary<string, WordInfo>(StringComparer.Ordinal);
+        foreach (var (words, _) in kept)
+            for (int i = 0; i < words.Length; i++) tagger.TrainingInfo(words[i], i == 0, ws, infos);
+        var parallel = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = options.MaxThreads ?? Environment.ProcessorCount, CancellationToken = cancellationToken,
+        };
+        Parallel.For(0, kept.Count, parallel, () => new Workspace(tags.Length), (k, _, local) =>
+        {
+            corpus[k] = tagger.Compile(tagger.Prepare(kept[k].Words, kept[k].Tags, local, infos), local);
+            return local;
+        }, _ => { });
         return (tagger, corpus);
+    }
+
+    // Every attribute key of the corpus, by raw id in order of first appearance, and a function giving a token's raw ids
+    // (CrfFeatures.Extract's keys, in its order). Keys are built once per word type, as Prepare composes a token's
+    // attributes from its word's own attributes and its neighbours' ids as neighbours, instead of once per token.
+    private static (string[] Names, Func<string[], int, IEnumerable<int>> TokenAttributes) RawAttributes(CrfTagger probe,
+        List<(string[] Words, int[] Tags)> kept, CancellationToken cancellationToken)
+    {
+        var keys = new Dictionary<string, int>(StringComparer.Ordinal);
+        var ids = new List<int>();
+        var buffer = new char[80];
+        var templates = probe.Options.Templates;
+        var own = new Dictionary<string, int[]>(StringComparer.Ordinal);       // "\u0001" + word at the sentence start
+        var asNeighbour = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        int[] Keys(Action<List<int>> extract)
+        {
+            ids.Clear();
+            extract(ids);
+            return ids.ToArray();
+        }
+        int[] Own(string word, bool initial)
+        {
+            string key = initial ? "\u0001" + word : word;
+            if (own.TryGetValue(key, out var known)) return known;
+            var suffixClass = probe.TrainingCandidates(word, initial).SuffixClass;
+            return own[key] = Keys(list =>
+            {
+                var sink = new CrfFeatures.CountSink(keys, list);
+                CrfFeatures.Own(word, initial, suffixClass, templates, buffer, ref sink);
+            });
+        }
+        int[] Neighbour(string word)
+        {
+            if (asNeighbour.TryGetValue(word, out var known)) return known;
+            var result = new int[5];
+            for (int k = 0; k < 5; k++)
+            {
+                int slot = k;
+                var found = Keys(list =>
+                {
+                    var sink = new CrfFeatures.CountSink(keys, list);
+                    if (slot < 4) CrfFeatures.Neighbour(word, "pqrs"[slot], buffer, ref sink);
+                    else CrfFeatures.NextSuffix(word, buffer, ref sink);
+                });
+                result[k] = found[0];
+            }
+            return asNeighbour[word] = result;
+        }
+        var start = Neighbour("<s>");
+        var end = Neighbour("</s>");
+        for (int k = 0; k < kept.Count; k++)
+        {
+            var words = kept[k].Words;
+            for (int i = 0; i < words.Length; i++) { Own(words[i], i == 0); if (templates != CrfTemplates.WordIdentity) Neighbour(words[i]); }
+            if (k % 5_000 == 0) cancellationToken.ThrowIfCancellationRequested();
+        }
+        var names = new string[keys.Count];
+        foreach (var (key, id) in keys) names[id] = key;
+        return (names, TokenAttributes);
+
+        IEnumerable<int> TokenAttributes(string[] words, int i)
+        {
+            foreach (var a in own[i == 0 ? "\u0001" + words[i] : words[i]]) yield return a;
+            if (templates == CrfTemplates.WordIdentity) yield break;
+            int n = words.Length;
+            yield return i >= 2 ? asNeighbour[words[i - 2]][0] : start[0];
+            yield return i >= 1 ? asNeighbour[words[i - 1]][1] : start[1];
+            yield return i + 1 < n ? asNeighbour[words[i + 1]][2] : end[2];
+            yield return i + 2 < n ? asNeighbour[words[i + 2]][3] : end[3];
+            if (i + 1 < n) yield return asNeighbour[words[i + 1]][4];
+        }
     }
 
     /// <summary>
     /// The penalised conditional log-likelihood L(w) = Σ_s log p(tags_s | words_s) − c‖w‖² of <paramref name="sentences"/> at
     /// <see cref="Weights"/>, the objective the CRF maximises; with a non-empty <paramref name="gradient"/> (one value per
-    /// weight), ∂L/∂w is written there. A gold tag must be one of its word's candidates.
+    /// weight), ∂L/∂w is written there. Sentences sit on the training lattice (rare words as <see cref="TrainingCandidates"/>
+    /// has them); a gold tag must be one of its word's candidates.
     /// </summary>
     public double PenalisedLogLikelihood(IReadOnlyList<TaggedSentence> sentences, Span<double> gradient = default)
     {
         if (!gradient.IsEmpty && gradient.Length != Weights.Length)
             throw new ArgumentException($"the gradient needs {Weights.Length} values, not {gradient.Length}", nameof(gradient));
         var ws = new Workspace(Tags.Count);
+        var infos = new Dictionary<string, WordInfo>(StringComparer.Ordinal);
         var corpus = new Sentence[sentences.Count];
         for (int k = 0; k < corpus.Length; k++)
         {
@@ -153,7 +203,7 @@ public sealed partial class CrfTagger
                 gold[i] = Array.IndexOf((string[])Tags, s.Tags[i]);
                 if (gold[i] < 0) throw new ArgumentException($"sentence {k + 1}, token {i + 1}: the model has no tag '{s.Tags[i]}'");
             }
-            corpus[k] = Prepare(s.Words, gold, ws);
+            corpus[k] = Compile(Prepare(s.Words, gold, ws, infos), ws);
         }
         int t = (Tags.Count + 1) * (Tags.Count + 1);
         var expTransitions = new double[t];
@@ -168,7 +218,7 @@ public sealed partial class CrfTagger
         return value;
     }
 
-    // Σ log Z over corpus[from..to); the expected feature counts E[φ] added into g.
+    // Σ log Z over the compiled corpus[from..to); the expected feature counts E[φ] added into g.
     internal double AddLogPartitions(Sentence[] corpus, int from, int to, double[] w, double[] expTransitions, Workspace ws, double[] g)
     {
         int s = Tags.Count + 1;
@@ -176,49 +226,31 @@ public sealed partial class CrfTagger
         var transitions = g.AsSpan(0, s * s);
         for (int k = from; k < to; k++)
         {
-            value += LogPartition(corpus[k], w, expTransitions, ws, transitions);
-            for (int p = 0; p < ws.PairCount; p++) g[ws.PairFeature[p]] += ws.Marginals[ws.PairNode[p]];
+            var sentence = corpus[k];
+            value += LogPartition(sentence, w, expTransitions, ws, transitions);
+            for (int node = 0; node < sentence.Offsets[sentence.Length]; node++) AddNode(sentence, node, g, ws.Marginals[node]);
         }
         return value;
     }
 
-    // Σ φ(gold) over the corpus: the empirical feature counts (the gold score is their dot product with the weights).
+    // Σ φ(gold) over the compiled corpus: the empirical feature counts (the gold score is their dot product with the weights).
     internal double[] Empirical(Sentence[] corpus)
     {
         var counts = new double[Weights.Length];
-        var ws = new Workspace(Tags.Count);
+        int s = Tags.Count + 1;
         foreach (var sentence in corpus)
         {
-            NodeScores(sentence, Weights, ws);
-            AddGold(sentence, ws, counts, 1);
+            int prev = Tags.Count;
+            for (int i = 0; i < sentence.Length; i++)
+            {
+                int node = sentence.Offsets[i] + sentence.Gold![i], t = sentence.Tags[node];
+                AddNode(sentence, node, counts, 1);
+                counts[prev * s + t] += 1;
+                prev = t;
+            }
+            counts[prev * s + Tags.Count] += 1;
         }
         return counts;
-    }
-
-    // Adds φ(gold) of a sentence: its node features and transitions, with the given sign.
-    private void AddGold(Sentence sentence, Workspace ws, Span<double> target, double sign)
-    {
-        int s = Tags.Count + 1, prev = Tags.Count;
-        for (int p = 0; p < ws.PairCount; p++)
-        {
-            int node = ws.PairNode[p];
-            int i = PositionOf(sentence, node);
-            if (node - sentence.Offsets[i] == sentence.Gold![i]) target[ws.PairFeature[p]] += sign;
-        }
-        for (int i = 0; i < sentence.Length; i++)
-        {
-            int t = sentence.Tags[sentence.Offsets[i] + sentence.Gold![i]];
-            target[prev * s + t] += sign;
-            prev = t;
-        }
-        target[prev * s + Tags.Count] += sign;
-    }
-
-    // The position of a lattice node (every position has at least one candidate, so offsets strictly increase).
-    private static int PositionOf(Sentence sentence, int node)
-    {
-        int i = Array.BinarySearch(sentence.Offsets, node);
-        return i >= 0 ? i : ~i - 1;
     }
 
     private double GoldScore(Sentence sentence, ReadOnlySpan<double> weights, Workspace ws)
@@ -248,7 +280,9 @@ public sealed partial class CrfTagger
         private readonly Sentence[] _corpus;
         private readonly double[][] _blockGradient = new double[Blocks][];
         private readonly double[] _blockValue = new double[Blocks];
+        private readonly Workspace[] _blockWorkspace = new Workspace[Blocks];
         private readonly double[] _expTransitions, _empirical;
+        private readonly double[] _point; // the evaluation point as an array (reused: a 6 MB copy per evaluation would churn the large-object heap)
         private readonly Lbfgs _lbfgs;
         private readonly ParallelOptions _parallel;
 
@@ -258,7 +292,12 @@ public sealed partial class CrfTagger
             _corpus = corpus;
             int s = tagger.Tags.Count + 1;
             _expTransitions = new double[s * s];
-            for (int b = 0; b < Blocks; b++) _blockGradient[b] = new double[tagger.Weights.Length];
+            _point = new double[tagger.Weights.Length];
+            for (int b = 0; b < Blocks; b++)
+            {
+                _blockGradient[b] = new double[tagger.Weights.Length];
+                _blockWorkspace[b] = new Workspace(tagger.Tags.Count);
+            }
             _parallel = new ParallelOptions { MaxDegreeOfParallelism = tagger.Options.MaxThreads ?? Environment.ProcessorCount };
             ObservationCount = corpus.Sum(c => (long)c.Length);
             _empirical = tagger.Empirical(corpus);
@@ -280,7 +319,8 @@ public sealed partial class CrfTagger
         // −L(w) and its gradient.
         private double Objective(ReadOnlySpan<double> x, Span<double> gradient)
         {
-            var w = x.ToArray();
+            var w = _point;
+            x.CopyTo(w);
             int s = _tagger.Tags.Count + 1;
             for (int k = 0; k < s * s; k++) _expTransitions[k] = Math.Exp(w[k]);
             Parallel.For(0, Blocks, _parallel, b =>
@@ -288,7 +328,7 @@ public sealed partial class CrfTagger
                 var g = _blockGradient[b];
                 Array.Clear(g);
                 int from = (int)((long)_corpus.Length * b / Blocks), to = (int)((long)_corpus.Length * (b + 1) / Blocks);
-                _blockValue[b] = _tagger.AddLogPartitions(_corpus, from, to, w, _expTransitions, new Workspace(_tagger.Tags.Count), g);
+                _blockValue[b] = _tagger.AddLogPartitions(_corpus, from, to, w, _expTransitions, _blockWorkspace[b], g);
             });
             double total = 0;
             gradient.Clear();
@@ -359,12 +399,11 @@ public sealed partial class CrfTagger
                 if (!same)
                 {
                     loss += best - _tagger.GoldScore(sentence, _w, _ws);
-                    for (int p = 0; p < _ws.PairCount; p++)
+                    for (int i = 0; i < sentence.Length; i++)
                     {
-                        int node = _ws.PairNode[p];
-                        int i = PositionOf(sentence, node), c = node - sentence.Offsets[i];
-                        if (c == sentence.Gold![i]) Update(_ws.PairFeature[p], 1);
-                        if (c == path[i]) Update(_ws.PairFeature[p], -1);
+                        if (path[i] == sentence.Gold![i]) continue;
+                        Update(sentence, sentence.Offsets[i] + sentence.Gold[i], 1);
+                        Update(sentence, sentence.Offsets[i] + path[i], -1);
                     }
                     int goldPrev = boundary, predPrev = boundary;
                     for (int i = 0; i < sentence.Length; i++)
@@ -381,6 +420,13 @@ public sealed partial class CrfTagger
                 if ((_time & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
             }
             return -loss;
+        }
+
+        // Update(f, delta) for each weight index of a node.
+        private void Update(Sentence sentence, int node, double delta)
+        {
+            var features = sentence.NodeFeatures!;
+            for (int r = sentence.NodeStart![node]; r < sentence.NodeStart[node + 1]; r++) Update(features[r], delta);
         }
 
         private void Update(int feature, double delta)
