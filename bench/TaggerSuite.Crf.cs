@@ -10,7 +10,7 @@ public static partial class TaggerSuite
 {
     /// <summary>
     /// <c>tagger --crf [--iterations=N] [--epochs=N] [--threads=N] [--models=hmm,crf,perceptron,nltk] [--split=files]
-    /// [--tagset=universal] [--confusions]</c>: the HMM (TnT), the CRF and the averaged perceptron
+    /// [--tagset=universal] [--confusions] [--dev] [--l2=C] [--min-count=N] [--rare=N]</c> (--dev: trained and evaluated inside the training split, for choosing settings): the HMM (TnT), the CRF and the averaged perceptron
     /// over the CRF's features, side by side on the every-10th split with normalised tags: training seconds (from
     /// sentences in memory), tagging tokens/s (one thread, sentence by sentence), accuracy on all / known / unknown words
     /// (unknown: absent from the training words). NLTK's averaged perceptron (../shared/peers/tagger_perceptron.py,
@@ -39,6 +39,15 @@ public static partial class TaggerSuite
             train = all.Where((_, i) => i % 10 != 9).ToList();
             test = all.Where((_, i) => i % 10 == 9).ToList();
         }
+        if (Environment.GetCommandLineArgs().Contains("--dev"))
+        {
+            // choosing settings without the test split: every tenth training sentence becomes the evaluation set
+            test = train.Where((_, i) => i % 10 == 8).ToList();
+            train = train.Where((_, i) => i % 10 != 8).ToList();
+            Console.WriteLine("--dev: evaluating on every tenth training sentence, trained on the other nine (the test split unused)");
+        }
+        double l2 = DoubleArg("--l2=", 1.0);
+        int minCount = IntArg("--min-count=", 2), rare = IntArg("--rare=", 10);
         var vocabulary = new HashSet<string>(train.SelectMany(s => s.Words), StringComparer.Ordinal);
         Console.WriteLine($"{(byFile ? "every-10th-file" : "every-10th")} split, {tagSet} tags: {train.Count:N0} train / {test.Count:N0} test sentences; " +
                           $"load average at start: {LoadAverage()}");
@@ -63,7 +72,7 @@ public static partial class TaggerSuite
                 if (s.Iteration % 10 == 0 || s.Iteration <= 2) Console.WriteLine($"  {label} step {s.Iteration}: {s.Elbo:F1}, step time {s.Elapsed.TotalSeconds:F2} s");
             });
             sw.Restart();
-            var fit = CrfTagger.Train(train, new CrfOptions(training, MaxThreads: threads), new FitOptions(MaxIterations: max, Tolerance: 1e-7, Seed: 1, Progress: progress),
+            var fit = CrfTagger.Train(train, new CrfOptions(training, L2: l2, MinFeatureCount: minCount, RareWordThreshold: rare, MaxThreads: threads), new FitOptions(MaxIterations: max, Tolerance: 1e-7, Seed: 1, Progress: progress),
                 tagSet, universal ? mapping.Table : null);
             double seconds = sw.Elapsed.TotalSeconds;
             Console.WriteLine($"{label}: {fit.Model.FeatureCount:N0} features, {fit.Trace.Count} steps ({fit.Trace.StopReason}), final objective {fit.Trace[^1].Elbo:F1}; " +
@@ -152,6 +161,12 @@ public static partial class TaggerSuite
         double rate = e.Tokens / seconds;
         json[key] = new JsonObject { ["trainSeconds"] = trainSeconds, ["tokensPerSecond"] = rate, ["accuracy"] = e.Accuracy, ["known"] = e.KnownAccuracy, ["unknown"] = e.UnknownAccuracy };
         return [label, BenchContext.F(trainSeconds, "F1"), BenchContext.F(rate, "N0"), Pct(e.Accuracy), Pct(e.KnownAccuracy), Pct(e.UnknownAccuracy)];
+    }
+
+    private static double DoubleArg(string prefix, double fallback)
+    {
+        var arg = Environment.GetCommandLineArgs().LastOrDefault(a => a.StartsWith(prefix, StringComparison.Ordinal));
+        return arg is null ? fallback : double.Parse(arg[prefix.Length..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static int IntArg(string prefix, int fallback)
