@@ -1,0 +1,136 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Probabilistic.Cli.Commands;
+using Probabilistic.Mixtures;
+
+namespace Probabilistic.Cli.Tests;
+
+/// <summary>
+/// <c>prob gmm fit --workers N</c> with real worker processes: joined through a <c>redis-server</c> this test starts on a
+/// free port (and stops), and through localhost clustering; each gives the log-likelihood trace and parameters of
+/// <c>prob gmm fit --data shards/</c> on one machine from the same <c>--init</c>, to 1e-10.
+/// </summary>
+public sealed class GmmDistributedTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("prob-gmm-dist");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var root = new RootCommand { GmmCommand.Create() };
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = CliHost.Run(root, args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    private (string Shards, string Means) Data()
+    {
+        var truth = GaussianMixtureParameters.FromFullCovariances(CovarianceType.Full, [0.6, 0.4], [[0, 0, 0], [4, 1, -2]],
+            [[[1, 0.2, 0], [0.2, 1, 0.1], [0, 0.1, 1]], [[0.5, 0, 0], [0, 2, 0.3], [0, 0.3, 1]]]);
+        var (x, _) = new GaussianMixture(truth).Sample(1800, 13);
+        var shards = Directory.CreateDirectory(Path.Combine(_dir.FullName, "shards")).FullName;
+        int[] cuts = [0, 500, 1100, 1800];
+        for (int s = 0; s < 3; s++)
+            NpyFiles.Write(Path.Combine(shards, $"part-{s}.npy"), x.AsSpan(3 * cuts[s], 3 * (cuts[s + 1] - cuts[s])), cuts[s + 1] - cuts[s], 3);
+        var means = Path.Combine(_dir.FullName, "means.npy");
+        NpyFiles.Write(means, x.AsSpan(0, 6), 2, 3);
+        return (shards, means);
+    }
+
+    private JsonNode Fit(string shards, string means, params string[] extra)
+    {
+        var model = Path.Combine(_dir.FullName, $"m{Guid.NewGuid():N}.json");
+        var (code, output, err) = Run(["gmm", "fit", "--data", shards, "-k", "2", "--init", means, "--max-iter", "8", "--tol", "0",
+            "-o", model, "--json", .. extra]);
+        Assert.True(code == 0, $"gmm fit {string.Join(' ', extra)}: exit {code}: {err}");
+        return JsonNode.Parse(output)!;
+    }
+
+    private static void AssertSame(JsonNode single, JsonNode partitioned, string what)
+    {
+        var a = single["trace"]!.AsArray().Select(s => s!["elbo"]!.GetValue<double>()).ToArray();
+        var b = partitioned["trace"]!.AsArray().Select(s => s!["elbo"]!.GetValue<double>()).ToArray();
+        Assert.True(a.Length == 8 && b.Length == 8, $"{what}: {a.Length} and {b.Length} iterations, not 8");
+        Numbers.AssertClose(a, b, 1e-10, what: $"{what}: log-likelihood trace");
+        foreach (var field in new[] { "weights", "covariances" })
+            Numbers.AssertClose(Flat(single[field]!), Flat(partitioned[field]!), 1e-10, 1e-12, $"{what}: {field}");
+        Numbers.AssertClose(Flat(single["means"]!), Flat(partitioned["means"]!), 1e-10, 1e-12, $"{what}: means");
+    }
+
+    private static double[] Flat(JsonNode node) => node is JsonArray a ? a.SelectMany(n => Flat(n!)).ToArray() : [node.GetValue<double>()];
+
+    [SkippableFact]
+    public void Three_worker_processes_joined_through_redis_fit_as_one_machine()
+    {
+        string? redis = Which("redis-server");
+        Skip.If(redis is null, "redis-server is not installed (scripts/setup.sh installs it: apt-get install -y redis-server)");
+        var (shards, means) = Data();
+        int port = FreePort();
+        using var server = Process.Start(new ProcessStartInfo(redis!)
+        {
+            ArgumentList = { "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--dir", _dir.FullName },
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        })!;
+        try
+        {
+            WaitForPort(port, TimeSpan.FromSeconds(20));
+            var single = Fit(shards, means);
+            var partitioned = Fit(shards, means, "--workers", "3", "--cluster", $"redis://127.0.0.1:{port}");
+            Assert.Equal(3, partitioned["workers"]!.GetValue<int>());
+            Assert.Equal($"redis://127.0.0.1:{port}", partitioned["cluster"]!.GetValue<string>());
+            AssertSame(single, partitioned, "--workers 3 --cluster redis");
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            server.WaitForExit(10_000);
+        }
+    }
+
+    [Fact]
+    public void Local_worker_processes_on_localhost_clustering_fit_as_one_machine()
+    {
+        var (shards, means) = Data();
+        var single = Fit(shards, means);
+        var partitioned = Fit(shards, means, "--workers", "2");
+        Assert.StartsWith("localhost:", partitioned["cluster"]!.GetValue<string>(), StringComparison.Ordinal);
+        AssertSame(single, partitioned, "--workers 2");
+    }
+
+    [Fact]
+    public void A_cluster_address_that_is_neither_form_is_a_usage_error()
+    {
+        var (shards, means) = Data();
+        var (code, _, err) = Run("gmm", "fit", "--data", shards, "-k", "2", "--init", means, "--cluster", "http://example:6379",
+            "-o", Path.Combine(_dir.FullName, "x.json"));
+        Assert.True(code == CliHost.Usage, $"exit {code}: {err}");
+        Assert.Contains("redis://HOST:PORT", err, StringComparison.Ordinal);
+    }
+
+    private static string? Which(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    private static void WaitForPort(int port, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try { using var c = new TcpClient(); c.Connect(IPAddress.Loopback, port); return; }
+            catch (SocketException) when (clock.Elapsed < timeout) { Thread.Sleep(50); }
+        }
+    }
+}
