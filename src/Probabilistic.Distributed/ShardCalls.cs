@@ -54,8 +54,8 @@ public sealed class CoordinationStats
 /// </summary>
 internal static class ShardCalls
 {
-    public static T[] All<T>(IReadOnlyList<ShardSpec> shards, Func<ShardSpec, CancellationToken, Task<T>> call, DistributedFitOptions options,
-        CoordinationStats? stats, CancellationToken cancellationToken)
+    public static T[] All<TShard, T>(IReadOnlyList<TShard> shards, Func<TShard, CancellationToken, Task<T>> call, DistributedFitOptions options,
+        CoordinationStats? stats, CancellationToken cancellationToken) where TShard : notnull
     {
         var tasks = new Task<T>[shards.Count];
         for (int s = 0; s < shards.Count; s++) tasks[s] = OneAsync(shards[s], call, options, stats, cancellationToken);
@@ -72,8 +72,8 @@ internal static class ShardCalls
         return results;
     }
 
-    private static async Task<T> OneAsync<T>(ShardSpec shard, Func<ShardSpec, CancellationToken, Task<T>> call, DistributedFitOptions options,
-        CoordinationStats? stats, CancellationToken ct)
+    private static async Task<T> OneAsync<TShard, T>(TShard shard, Func<TShard, CancellationToken, Task<T>> call, DistributedFitOptions options,
+        CoordinationStats? stats, CancellationToken ct) where TShard : notnull
     {
         var clock = Stopwatch.StartNew();
         var delay = TimeSpan.FromMilliseconds(50);
