@@ -34,6 +34,13 @@ public sealed class ClusterSession : IDisposable
             + "shard paths are sent as given, relative ones resolved from each worker's --data-root",
     };
 
+    /// <summary>The <c>--checkpoint</c> option.</summary>
+    public static Option<string?> CheckpointOption() => new("--checkpoint")
+    {
+        Description = "With --workers or --cluster: save the fit's state to FILE after every iteration, and resume from FILE when it exists "
+            + "(a coordinator started again continues from the last completed iteration)",
+    };
+
     /// <summary>True when either option asks for a partitioned fit.</summary>
     public static bool Requested(ParseResult parse) =>
         parse.GetValue<int?>("--workers") is not null || parse.GetValue<string?>("--cluster") is not null;

@@ -29,6 +29,12 @@ public static class DistributedGaussianMixture
             var seed = (fitOptions ?? new FitOptions()).ResolveSeed();
             return (new(model, ElboTrace.FromSteps([], StopReason.Cancelled, true, source.Rows, seed)), new CoordinationStats());
         }
-        using (data) return (model.Fit(source, data, fitOptions, cancellationToken), data.Stats);
+        using (data)
+        {
+            var fit = options?.Checkpoint is { } path
+                ? CheckpointedEm.Fit(model, source, data, fitOptions ?? new FitOptions(), path, cancellationToken)
+                : model.Fit(source, data, fitOptions, cancellationToken);
+            return (fit, data.Stats);
+        }
     }
 }

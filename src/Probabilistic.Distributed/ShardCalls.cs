@@ -9,7 +9,10 @@ namespace Probabilistic.Distributed;
 /// connection dropped, a call timed out) before the fit gives up: long enough for membership to declare a dead silo
 /// dead and for the partition to be reactivated and reloaded on another.</param>
 /// <param name="ThreadsPerShard">CPU threads a partition's E-step may use on its silo (null: all its cores).</param>
-public sealed record DistributedFitOptions(TimeSpan? RetryFor = null, int? ThreadsPerShard = null)
+/// <param name="Checkpoint">A file the coordinator saves its state to after every completed iteration (atomically), and
+/// resumes from when it exists: a coordinator started again after a crash continues from the last completed iteration
+/// to the same answer. GMM fits with one start.</param>
+public sealed record DistributedFitOptions(TimeSpan? RetryFor = null, int? ThreadsPerShard = null, string? Checkpoint = null)
 {
     /// <summary>Two minutes.</summary>
     public static readonly TimeSpan DefaultRetryFor = TimeSpan.FromMinutes(2);

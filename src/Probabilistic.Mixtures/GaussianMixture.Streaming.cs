@@ -105,7 +105,7 @@ public sealed partial class GaussianMixture
     }
 
     /// <summary>The start <see cref="Initialize"/> gives on the same rows and seed, from passes over the source.</summary>
-    private GaussianMixtureParameters InitializeStreaming(NpyRowSource source, int rows, int seed, CancellationToken ct)
+    internal GaussianMixtureParameters InitializeStreaming(NpyRowSource source, int rows, int seed, CancellationToken ct)
     {
         int k = Options.Components, d = source.Columns;
         var type = Options.CovarianceType;
@@ -145,6 +145,14 @@ public sealed partial class GaussianMixture
                 return MStepKernels.EstimateGaussianParameters(stats, Options.RegCovar, type);
             }
         }
+    }
+
+    /// <summary>Adopts a fit run outside <c>Fit</c> (a coordinator that checkpoints its steps): its final parameters and trace.</summary>
+    internal FitResult<GaussianMixture> Adopt(GaussianMixtureParameters parameters, ElboTrace trace)
+    {
+        Trace = trace;
+        SetParameters(parameters);
+        return new(this, trace);
     }
 
     private delegate int RowLabel(long row, ReadOnlySpan<double> values);

@@ -23,7 +23,7 @@ public static partial class GmmCommand
         var options = new GaussianMixtureOptions(k, type, Restarts: restarts, Init: init.Kind, InitialMeans: init.Means,
             InitialParameters: init.Start, Budget: budget);
         var ((gmm, trace), stats) = new GaussianMixture(options).Fit(session.Grains, source, fitOptions,
-            new DistributedFitOptions(ThreadsPerShard: threads), ct);
+            new DistributedFitOptions(ThreadsPerShard: threads, Checkpoint: parse.GetValue<string?>("--checkpoint")), ct);
         string where = session.LocalWorkerCount > 0
             ? string.Create(CultureInfo.InvariantCulture, $"{session.LocalWorkerCount} local workers")
             : $"cluster {session.Cluster}";
