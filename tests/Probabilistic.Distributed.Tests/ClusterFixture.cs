@@ -19,13 +19,16 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>
     /// <paramref name="silos"/> silos whose membership declares a dead silo dead within a few seconds (the defaults take
-    /// about a minute), so a test that kills one does not wait long for its partitions to be placed elsewhere.
+    /// about a minute), so a test that kills one does not wait long for its partitions to be placed elsewhere; and a client
+    /// that gives up on an unanswered call after 5 s (a call in flight on a killed silo is answered by that timeout, and
+    /// then sent again by the coordinator).
     /// </summary>
-    public static async Task<InProcessTestCluster> Start(short silos)
+    public static async Task<InProcessTestCluster> Start(short silos, Action<InProcessTestSiloSpecificOptions, ISiloBuilder>? configure = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
-        builder.ConfigureSilo((_, silo) =>
+        builder.ConfigureSilo((options, silo) =>
         {
+            configure?.Invoke(options, silo);
             silo.AddProbabilisticShards();
             silo.Configure<ClusterMembershipOptions>(o =>
             {
@@ -36,7 +39,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
             });
         });
-        builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(20)));
+        builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5)));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;
