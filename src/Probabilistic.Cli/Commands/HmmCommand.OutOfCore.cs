@@ -30,26 +30,36 @@ public static partial class HmmCommand
         double regularization, string? initPath, HmmOptions options, FitOptions fitOptions, string outPath, bool asJson, MemoryBudget budget)
     {
         if (family is not ("gaussian" or "categorical"))
-            throw new UsageException($"out-of-core fits (a folder of shards, {OutOfCoreName}) take --emission gaussian or categorical; {family} needs the data in memory.");
+            throw new UsageException($"out-of-core and partitioned fits (a folder of shards, {OutOfCoreName}, --workers, --cluster) take --emission gaussian or categorical; {family} needs the data in memory.");
         if (lengthsText is null)
             throw new UsageException("out-of-core fits need --lengths (a file of sequence lengths: text, or a .npy of integers) to cut the rows into sequences.");
         var rows = NpyRowSource.Open(path);
         var source = new SequenceSource(rows, ReadLengths(lengthsText, budget));
+        // --workers / --cluster: the same fit with its E-steps on shard grains (whole sequences per shard).
+        using var session = ClusterSession.Requested(parse) ? ClusterSession.Open(parse, ct) : null;
+        var distributed = new Distributed.DistributedFitOptions(ThreadsPerShard: options.MaxThreads);
+        Distributed.CoordinationStats? stats = null;
         IHiddenMarkovModel model;
         ElboTrace trace;
         double logLikelihood;
         if (family == "categorical")
         {
-            var fit = OutOfCoreHmm.FitCategorical(source, options, fitOptions, cancellationToken: ct);
+            var fit = session is null ? OutOfCoreHmm.FitCategorical(source, options, fitOptions, cancellationToken: ct)
+                : Keep(Distributed.DistributedHmm.FitCategorical(session.Grains, source, options, fitOptions, distributed, ct), out stats);
             (model, trace) = (fit.Model, fit.Trace);
             logLikelihood = fit.Trace.FinalElbo - (fit.Trace.Count == 0 ? 0 : OutOfCoreHmm.LogPrior(fit.Model, options.Priors));
         }
         else
         {
-            var fit = initPath is null
-                ? OutOfCoreHmm.FitGaussian(source, options, fitOptions, cancellationToken: ct)
-                : OutOfCoreHmm.Fit(source, options, _ => Start(initPath, type, regularization, options.States, source.Dimension, budget), fitOptions,
-                    restarts: 1, cancellationToken: ct);
+            Func<int, HiddenMarkovModel<Hmm.Emissions.GaussianEmission, GaussianStatistics>>? start = initPath is null ? null
+                : _ => Start(initPath, type, regularization, options.States, source.Dimension, budget);
+            var fit = (session, start) switch
+            {
+                (null, null) => OutOfCoreHmm.FitGaussian(source, options, fitOptions, cancellationToken: ct),
+                (null, _) => OutOfCoreHmm.Fit(source, options, start, fitOptions, restarts: 1, cancellationToken: ct),
+                (_, null) => Keep(Distributed.DistributedHmm.FitGaussian(session.Grains, source, options, fitOptions, distributed, ct), out stats),
+                _ => Keep(Distributed.DistributedHmm.Fit(session.Grains, source, options with { Restarts = 1 }, start, fitOptions, distributed, ct), out stats),
+            };
             (model, trace) = (fit.Model, fit.Trace);
             logLikelihood = fit.Trace.FinalElbo - (fit.Trace.Count == 0 ? 0 : OutOfCoreHmm.LogPrior(fit.Model, options.Priors));
         }
@@ -62,6 +72,14 @@ public static partial class HmmCommand
             doc["outOfCore"] = true;
             doc["shards"] = rows.Shards.Count;
             doc["sequences"] = source.Count;
+            if (session is not null && stats is not null)
+            {
+                doc["cluster"] = session.Cluster.Text;
+                doc["workers"] = session.LocalWorkerCount;
+                doc["coordinationSecondsPerRound"] = stats.OverheadSecondsPerRound;
+                doc["bytesPerRound"] = stats.Rounds == 0 ? 0 : (stats.BytesSent + stats.BytesReceived) / stats.Rounds;
+                doc["retries"] = stats.Retries;
+            }
             o.WriteLine(doc.ToJsonString(ModelFile.JsonOptions));
         }
         else
@@ -72,6 +90,12 @@ public static partial class HmmCommand
         }
         return trace.StopReason == StopReason.Cancelled
             ? FitProgress.Interrupted(parse.InvocationConfiguration.Error, "prob hmm fit", trace, "iteration", outPath) : CliHost.Ok;
+    }
+
+    private static T Keep<T>((T Fit, Distributed.CoordinationStats Stats) result, out Distributed.CoordinationStats? stats)
+    {
+        stats = result.Stats;
+        return result.Fit;
     }
 
     private static HiddenMarkovModel<Hmm.Emissions.GaussianEmission, GaussianStatistics> Start(string initPath, CovarianceType type, double r,
