@@ -19,11 +19,13 @@ public sealed class PartitionedMixtureData : IMixtureData
     private readonly string _fit;
     private readonly DistributedFitOptions _options;
     private readonly string[] _silos;
+    private readonly SiloLiveness _liveness;
 
     private PartitionedMixtureData(IGrainFactory grains, ShardSpec[] shards, string fit, DistributedFitOptions options, long rows)
     {
         _grains = grains; _shards = shards; _fit = fit; _options = options;
         _silos = new string[shards.Length];
+        _liveness = new SiloLiveness(grains);
         Count = checked((int)rows);
     }
 
@@ -84,7 +86,8 @@ public sealed class PartitionedMixtureData : IMixtureData
             throw new ArgumentException("Full factors need full second moments (and diagonal ones diagonal).", nameof(stats));
         var message = MixtureFactorsMessage.From(factors);
         var clock = Stopwatch.StartNew();
-        var parts = ShardCalls.All(_shards, (s, ct) => Grain(_grains, _fit, s).EStep(s, message, ct), _options, Stats, cancellationToken);
+        var parts = ShardCalls.All(_shards, (s, ct) => Grain(_grains, _fit, s).EStep(s, message, ct), _options, Stats, cancellationToken,
+            (_silos, _liveness));
         clock.Stop();
         stats.Clear();
         factors.Means.CopyTo(stats.Reference, 0);

@@ -18,11 +18,13 @@ public sealed class PartitionedSequences : IDisposable
     private readonly string _fit;
     private readonly DistributedFitOptions _options;
     private readonly string[] _silos;
+    private readonly SiloLiveness _liveness;
 
     private PartitionedSequences(IGrainFactory grains, SequenceShardSpec[] shards, string fit, DistributedFitOptions options, long observations)
     {
         _grains = grains; _shards = shards; _fit = fit; _options = options;
         _silos = new string[shards.Length];
+        _liveness = new SiloLiveness(grains);
         Observations = observations;
     }
 
@@ -90,7 +92,8 @@ public sealed class PartitionedSequences : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         var message = HmmModelMessage.From(model);
         var clock = Stopwatch.StartNew();
-        var parts = ShardCalls.All(_shards, (s, ct) => Grain(_grains, _fit, s).EStep(s, message, ct), _options, Stats, cancellationToken);
+        var parts = ShardCalls.All(_shards, (s, ct) => Grain(_grains, _fit, s).EStep(s, message, ct), _options, Stats, cancellationToken,
+            (_silos, _liveness));
         clock.Stop();
         var total = new ExpectedCounts<TStats>(model.StateCount, model.Emission.CreateStatistics());
         foreach (var part in parts) part.AddTo(total);   // shard order, whichever partition answered first

@@ -57,11 +57,21 @@ public sealed class CoordinationStats
 /// </summary>
 internal static class ShardCalls
 {
+    /// <summary>
+    /// One call per partition of <paramref name="shards"/>, at once; the answers in shard order. <paramref name="silos"/>
+    /// gives where each partition answered last and the membership to check it against: a call in flight to a silo that
+    /// membership no longer holds is cancelled and sent again (null: wait for the call's own timeout).
+    /// </summary>
     public static T[] All<TShard, T>(IReadOnlyList<TShard> shards, Func<TShard, CancellationToken, Task<T>> call, DistributedFitOptions options,
-        CoordinationStats? stats, CancellationToken cancellationToken) where TShard : notnull
+        CoordinationStats? stats, CancellationToken cancellationToken, (IReadOnlyList<string?> Last, SiloLiveness Liveness)? silos = null)
+        where TShard : notnull
     {
         var tasks = new Task<T>[shards.Count];
-        for (int s = 0; s < shards.Count; s++) tasks[s] = OneAsync(shards[s], call, options, stats, cancellationToken);
+        for (int s = 0; s < shards.Count; s++)
+        {
+            string? last = silos?.Last[s];
+            tasks[s] = OneAsync(shards[s], last is null ? call : Watched(call, last, silos!.Value.Liveness), options, stats, cancellationToken);
+        }
         try { Task.WaitAll(tasks, cancellationToken); }
         catch (AggregateException e)
         {
@@ -101,6 +111,30 @@ internal static class ShardCalls
             }
         }
     }
+
+    /// <summary>
+    /// <paramref name="call"/>, cancelled when membership stops holding <paramref name="silo"/> (where the partition answered
+    /// last) while it is in flight: the cancellation is a failure of the cluster, so the call is sent again.
+    /// </summary>
+    private static Func<TShard, CancellationToken, Task<T>> Watched<TShard, T>(Func<TShard, CancellationToken, Task<T>> call, string silo,
+        SiloLiveness liveness) => async (shard, ct) =>
+    {
+        using var lost = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var running = call(shard, lost.Token);
+        while (!running.IsCompleted)
+        {
+            var tick = Task.Delay(SiloLiveness.Interval, ct);
+            if (await Task.WhenAny(running, tick).ConfigureAwait(false) == running) break;
+            if (ct.IsCancellationRequested) break;
+            if (!await liveness.IsActive(silo, ct).ConfigureAwait(false))
+            {
+                lost.Cancel();
+                silo = "";   // once cancelled, only the call's end is awaited
+                break;
+            }
+        }
+        return await running.ConfigureAwait(false);
+    };
 
     /// <summary>Failures of the cluster rather than of the partition: a lost silo or connection, a call that timed out or was dropped.</summary>
     private static bool IsClusterFailure(Exception e) =>

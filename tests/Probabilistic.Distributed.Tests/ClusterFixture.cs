@@ -19,9 +19,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>
     /// <paramref name="silos"/> silos whose membership declares a dead silo dead within a few seconds (the defaults take
-    /// about a minute), so a test that kills one does not wait long for its partitions to be placed elsewhere; and a client
-    /// that gives up on an unanswered call after 5 s (a call in flight on a killed silo is answered by that timeout, and
-    /// then sent again by the coordinator).
+    /// about a minute), so a test that kills one does not wait long for its partitions to be placed elsewhere. The client's
+    /// response timeout (60 s) is longer than any test: a call in flight on a killed silo must be ended by the coordinator's
+    /// membership check, not by the timeout.
     /// </summary>
     public static async Task<InProcessTestCluster> Start(short silos, Action<InProcessTestSiloSpecificOptions, ISiloBuilder>? configure = null)
     {
@@ -39,7 +39,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
             });
         });
-        builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5)));
+        builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(60)));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;
