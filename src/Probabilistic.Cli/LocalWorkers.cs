@@ -7,7 +7,8 @@ namespace Probabilistic.Cli;
 
 /// <summary>
 /// <c>--workers N</c>: N <c>prob worker</c> processes on this machine, joined by localhost clustering (or by the Redis
-/// of <c>--cluster</c>), on free ports, with this directory as their data root; ended when disposed.
+/// of <c>--cluster</c>), on free ports, with this directory as their data root; ended when disposed, and ending by
+/// themselves if this process dies first (<c>prob worker --exit-with PID</c>).
 /// </summary>
 public sealed class LocalWorkers : IDisposable
 {
@@ -51,7 +52,7 @@ public sealed class LocalWorkers : IDisposable
         int gateway = ClusterHosts.FreePort();
         var info = Command();
         foreach (var a in new[] { "worker", "--cluster", Cluster.Text, "--port", Str(siloPort), "--gateway-port", Str(gateway),
-                     "--data-root", Directory.GetCurrentDirectory() })
+                     "--data-root", Directory.GetCurrentDirectory(), "--exit-with", Str(Environment.ProcessId) })
             info.ArgumentList.Add(a);
         info.RedirectStandardError = true;
         info.RedirectStandardOutput = true;

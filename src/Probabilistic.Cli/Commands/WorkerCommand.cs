@@ -23,7 +23,8 @@ public static class WorkerCommand
         var port = new Option<int>("--port") { Description = "Silo-to-silo port", DefaultValueFactory = _ => 11111 };
         var gateway = new Option<int>("--gateway-port") { Description = "Port the coordinator (prob ... --cluster) connects to", DefaultValueFactory = _ => 30000 };
         var advertise = new Option<string?>("--advertise") { Description = "IP address the other machines reach this one at (default: the first non-loopback IPv4; loopback with localhost:PORT)" };
-        var command = new HostedCommand("worker", "Run a worker (an Orleans silo) that holds data shards for partitioned fits") { cluster, dataRoot, port, gateway, advertise };
+        var exitWith = new Option<int?>("--exit-with") { Description = "Stop when the process with this id ends (what --workers gives the workers it starts, so none outlives its fit)" };
+        var command = new HostedCommand("worker", "Run a worker (an Orleans silo) that holds data shards for partitioned fits") { cluster, dataRoot, port, gateway, advertise, exitWith };
         command.SetAction(async (parse, ct) =>
         {
             var address = ParseCluster(parse.GetValue(cluster)!);
@@ -39,13 +40,24 @@ public static class WorkerCommand
             error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{ReadyLine}: silo port {options.SiloPort}, gateway port {options.GatewayPort}, cluster {address}, data root {new ShardPaths(root).DataRoot}"));
             var lifetime = (IHostApplicationLifetime)host.Services.GetService(typeof(IHostApplicationLifetime))!;
-            try { await Task.Delay(Timeout.Infinite, ct).WaitAsync(lifetime.ApplicationStopping).ConfigureAwait(false); }
+            var parentGone = parse.GetValue(exitWith) is int pid ? Exited(pid, ct) : Task.Delay(Timeout.Infinite, ct);
+            try { await parentGone.WaitAsync(lifetime.ApplicationStopping).ConfigureAwait(false); }
             catch (OperationCanceledException) { }
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
             error.WriteLine("prob worker: stopped");
             return CliHost.Ok;
         });
         return command;
+    }
+
+    /// <summary>Completes when process <paramref name="pid"/> has ended (checked every half second).</summary>
+    private static async Task Exited(int pid, CancellationToken ct)
+    {
+        System.Diagnostics.Process parent;
+        try { parent = System.Diagnostics.Process.GetProcessById(pid); }
+        catch (ArgumentException) { return; }   // already gone
+        using (parent)
+            while (!parent.HasExited) await Task.Delay(500, ct).ConfigureAwait(false);
     }
 
     /// <summary><see cref="ClusterAddress.Parse"/>, its refusal a usage error.</summary>
