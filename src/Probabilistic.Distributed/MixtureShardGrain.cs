@@ -24,6 +24,7 @@ public interface IMixtureShardGrain : IGrainWithStringKey
 }
 
 /// <inheritdoc cref="IMixtureShardGrain"/>
+[ShardPlacement]
 public sealed class MixtureShardGrain(ShardPaths paths) : Grain, IMixtureShardGrain
 {
     private IMixtureData? _data;
@@ -88,6 +89,7 @@ public static class ShardSiloExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton(new ShardPaths(dataRoot));
+        builder.AddPlacementDirector<ShardPlacementStrategy, ShardPlacementDirector>();
         return builder;
     }
 }

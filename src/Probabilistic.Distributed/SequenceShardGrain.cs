@@ -21,6 +21,7 @@ public interface ISequenceShardGrain : IGrainWithStringKey
 }
 
 /// <inheritdoc cref="ISequenceShardGrain"/>
+[ShardPlacement]
 public sealed class SequenceShardGrain(ShardPaths paths) : Grain, ISequenceShardGrain
 {
     private SequenceSet? _data;

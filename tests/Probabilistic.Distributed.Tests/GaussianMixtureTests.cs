@@ -39,6 +39,8 @@ public sealed class GaussianMixtureTests(ClusterFixture fixture)
         AssertSameFit(single, fit.Model, 10, $"{type}, {init}, 4 shards on 3 silos");
         Assert.True(stats.Rounds == 11, $"{stats.Rounds} rounds of E-steps; the start and 10 iterations make 11");
         Assert.True(stats.BytesSent > 0 && stats.BytesReceived > 0, $"bytes sent {stats.BytesSent}, received {stats.BytesReceived}");
+        var placed = Placements(fixture.Grains, shards);
+        Assert.True(placed.Distinct().Count() == 3, $"4 partitions on 3 silos should use all three (shard placement); they went to {string.Join(", ", placed)}");
     }
 
     [Fact]
@@ -85,6 +87,13 @@ public sealed class GaussianMixtureTests(ClusterFixture fixture)
             string.Create(CultureInfo.InvariantCulture, $"stopped for {fit.Trace.StopReason} after {fit.Trace.Count} iterations"));
         Assert.True(stats.Rounds == 0, $"{stats.Rounds} E-steps ran after cancellation");
         Assert.True(fit.Model.Parameters is null, "a fit cancelled before its first step left parameters");
+    }
+
+    /// <summary>The silo each partition of a fresh fit is activated on.</summary>
+    private static string[] Placements(IGrainFactory grains, Shards shards)
+    {
+        using var data = PartitionedMixtureData.Open(grains, shards.Source(), 3);
+        return data.Silos.ToArray();
     }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; posts to the thread pool, too late to stop the next step).</summary>
