@@ -24,9 +24,11 @@ public static class DistributedHmm
         options.Validate();
         using var partitions = PartitionedSequences.Open(grains, data, distributed ?? new DistributedFitOptions { ThreadsPerShard = options.MaxThreads },
             cancellationToken);
-        var fit = OutOfCoreHmm.Fit(options, start,
-            s => new PartitionedBaumWelch<TEmission, TStats>(s, partitions.Observations, partitions.ExpectedCounts, options.Priors, cancellationToken),
-            fitOptions, null, cancellationToken);
+        var fit = distributed?.Checkpoint is { } path
+            ? HmmCheckpoint.Fit(partitions, data, options, start, fitOptions ?? new FitOptions(), path, cancellationToken)
+            : OutOfCoreHmm.Fit(options, start,
+                s => new PartitionedBaumWelch<TEmission, TStats>(s, partitions.Observations, partitions.ExpectedCounts, options.Priors, cancellationToken),
+                fitOptions, null, cancellationToken);
         return (fit, partitions.Stats);
     }
 

@@ -54,29 +54,32 @@ public sealed record MixtureCheckpoint(string[] Shards, long Rows, int Columns, 
 }
 
 /// <summary>
-/// EM that saves a <see cref="MixtureCheckpoint"/> after every completed step and, resumed from one, first replays the
-/// recorded steps' ELBOs (no computation) so the driver's tolerance test, progress and monotone check see the same
-/// sequence as an uninterrupted fit, then continues from the saved parameters.
+/// An optimiser that saves a checkpoint after every completed step and, resumed from one, first replays the recorded
+/// steps' ELBOs (no computation) so the driver's tolerance test, progress and monotone check see the same sequence as an
+/// uninterrupted fit; the wrapped optimiser starts from the checkpoint's parameters and continues from there.
 /// </summary>
-internal sealed class CheckpointedEm(GaussianMixtureEm em, MixtureCheckpoint identity, string path) : IElboOptimizer
+internal sealed class CheckpointedOptimizer(IElboOptimizer inner, IReadOnlyList<double> recorded, Action<IReadOnlyList<double>> save) : IElboOptimizer
 {
-    private readonly List<double> _elbos = [.. identity.Elbos];
+    private readonly List<double> _elbos = [.. recorded];
     private int _replayed;
 
-    public bool IsMonotone => true;
+    public bool IsMonotone => inner.IsMonotone;
 
-    public long ObservationCount => em.ObservationCount;
+    public long ObservationCount => inner.ObservationCount;
 
     public double Step(CancellationToken cancellationToken)
     {
-        if (_replayed < identity.Elbos.Length) return identity.Elbos[_replayed++];
-        double elbo = em.Step(cancellationToken);
+        if (_replayed < recorded.Count) return recorded[_replayed++];
+        double elbo = inner.Step(cancellationToken);
         _elbos.Add(elbo);
-        var p = em.Current;
-        (identity with { Elbos = [.. _elbos], Weights = [.. p.Weights], Means = [.. p.Means], Covariances = [.. p.Covariances] }).Save(path);
+        save(_elbos);
         return elbo;
     }
+}
 
+/// <summary>The checkpointed GMM fit (<see cref="DistributedFitOptions.Checkpoint"/>).</summary>
+internal static class CheckpointedEm
+{
     /// <summary>The checkpointed fit of <paramref name="model"/> on <paramref name="data"/> (see <see cref="DistributedFitOptions.Checkpoint"/>).</summary>
     public static FitResult<GaussianMixture> Fit(GaussianMixture model, NpyRowSource source, PartitionedMixtureData data, FitOptions fitOptions,
         string path, CancellationToken ct)
@@ -92,7 +95,11 @@ internal sealed class CheckpointedEm(GaussianMixtureEm em, MixtureCheckpoint ide
         var start = resumed?.Parameters()
             ?? model.InitializeStreaming(source, GaussianMixture.DefaultRowsPerBlock(source.Columns), seed, ct);
         using var em = new GaussianMixtureEm(data, start, o.RegCovar, ct);
-        var optimizer = new CheckpointedEm(em, identity with { Elbos = resumed?.Elbos ?? [] }, path);
+        var optimizer = new CheckpointedOptimizer(em, resumed?.Elbos ?? [], elbos =>
+        {
+            var p = em.Current;
+            (identity with { Elbos = [.. elbos], Weights = [.. p.Weights], Means = [.. p.Means], Covariances = [.. p.Covariances] }).Save(path);
+        });
         var trace = ElboDriver.Fit(optimizer, fitOptions with { Seed = seed, MonotoneSlack = Math.Max(fitOptions.MonotoneSlack, 1e-9) }, ct);
         if (trace.Count == 0) return new(model, trace);
         return model.Adopt(em.Current, trace);

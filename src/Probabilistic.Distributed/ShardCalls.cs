@@ -11,7 +11,7 @@ namespace Probabilistic.Distributed;
 /// <param name="ThreadsPerShard">CPU threads a partition's E-step may use on its silo (null: all its cores).</param>
 /// <param name="Checkpoint">A file the coordinator saves its state to after every completed iteration (atomically), and
 /// resumes from when it exists: a coordinator started again after a crash continues from the last completed iteration
-/// to the same answer. GMM fits with one start.</param>
+/// to the same answer. Fits with one start (GMM and HMM).</param>
 public sealed record DistributedFitOptions(TimeSpan? RetryFor = null, int? ThreadsPerShard = null, string? Checkpoint = null)
 {
     /// <summary>Two minutes.</summary>

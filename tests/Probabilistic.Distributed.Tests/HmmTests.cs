@@ -82,4 +82,28 @@ public sealed class HmmTests(ClusterFixture fixture) : IDisposable
         Assert.Contains("part-0.npy", e.Message, StringComparison.Ordinal);
         Assert.Contains("sequence 4", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_restarted_coordinator_resumes_an_hmm_fit_from_its_checkpoint_to_the_same_answer()
+    {
+        var data = Sequences(18, n => Truth.Sample(25 + 3 * n, 700 + n).Observations, 2, [6, 12]);
+        var options = new HmmOptions(3, CovarianceType.Diagonal);
+        string checkpoint = Path.Combine(_dir, "hmm.checkpoint.json");
+        var distributed = new DistributedFitOptions(Checkpoint: checkpoint);
+        using (var cancel = new CancellationTokenSource())
+        {
+            var stop = new GaussianMixtureTests.Inline(step => { if (step.Iteration == 4) cancel.Cancel(); });
+            var (first, _) = DistributedHmm.FitGaussian(fixture.Grains, data, options, new FitOptions(MaxIterations: 10, Tolerance: 0, Seed: 8, Progress: stop),
+                distributed, cancel.Token);
+            Assert.True(first.Trace.Count == 4, $"the first coordinator stopped after {first.Trace.Count} iterations, not 4");
+        }
+        var fit = new FitOptions(MaxIterations: 10, Tolerance: 0, Seed: 8);
+        var (resumed, stats) = DistributedHmm.FitGaussian(fixture.Grains, data, options, fit, distributed);
+        Assert.True(stats.Rounds == 7, $"the resumed coordinator ran {stats.Rounds} E-steps; the saved model's and 6 more iterations' make 7");
+        var single = OutOfCoreHmm.FitGaussian(data, options, fit);
+        AssertSameTrace(single.Trace, resumed.Trace, "HMM stopped after iteration 4, resumed from the checkpoint");
+        Numbers.AssertClose(single.Model.Transitions, resumed.Model.Transitions, 1e-10, 1e-12, "transitions");
+        Numbers.AssertClose(single.Model.Emission.Means, resumed.Model.Emission.Means, 1e-10, 1e-12, "means");
+        Numbers.AssertClose(single.Model.Emission.Covariances, resumed.Model.Emission.Covariances, 1e-10, 1e-12, "covariances");
+    }
 }

@@ -37,7 +37,7 @@ public static partial class HmmCommand
         var source = new SequenceSource(rows, ReadLengths(lengthsText, budget));
         // --workers / --cluster: the same fit with its E-steps on shard grains (whole sequences per shard).
         using var session = ClusterSession.Requested(parse) ? ClusterSession.Open(parse, ct) : null;
-        var distributed = new Distributed.DistributedFitOptions(ThreadsPerShard: options.MaxThreads);
+        var distributed = new Distributed.DistributedFitOptions(ThreadsPerShard: options.MaxThreads, Checkpoint: parse.GetValue<string?>("--checkpoint"));
         Distributed.CoordinationStats? stats = null;
         IHiddenMarkovModel model;
         ElboTrace trace;
