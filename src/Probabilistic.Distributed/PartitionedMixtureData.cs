@@ -87,7 +87,7 @@ public sealed class PartitionedMixtureData : IMixtureData
         var message = MixtureFactorsMessage.From(factors);
         var clock = Stopwatch.StartNew();
         var parts = ShardCalls.All(_shards, (s, ct) => Grain(_grains, _fit, s).EStep(s, message, ct), _options, Stats, cancellationToken,
-            (_silos, _liveness));
+            (_silos, _liveness.IsActive));
         clock.Stop();
         stats.Clear();
         factors.Means.CopyTo(stats.Reference, 0);

@@ -93,7 +93,7 @@ public sealed class PartitionedSequences : IDisposable
         var message = HmmModelMessage.From(model);
         var clock = Stopwatch.StartNew();
         var parts = ShardCalls.All(_shards, (s, ct) => Grain(_grains, _fit, s).EStep(s, message, ct), _options, Stats, cancellationToken,
-            (_silos, _liveness));
+            (_silos, _liveness.IsActive));
         clock.Stop();
         var total = new ExpectedCounts<TStats>(model.StateCount, model.Emission.CreateStatistics());
         foreach (var part in parts) part.AddTo(total);   // shard order, whichever partition answered first

@@ -63,14 +63,15 @@ internal static class ShardCalls
     /// membership no longer holds is cancelled and sent again (null: wait for the call's own timeout).
     /// </summary>
     public static T[] All<TShard, T>(IReadOnlyList<TShard> shards, Func<TShard, CancellationToken, Task<T>> call, DistributedFitOptions options,
-        CoordinationStats? stats, CancellationToken cancellationToken, (IReadOnlyList<string?> Last, SiloLiveness Liveness)? silos = null)
+        CoordinationStats? stats, CancellationToken cancellationToken,
+        (IReadOnlyList<string?> Last, Func<string, CancellationToken, Task<bool>> IsActive)? silos = null)
         where TShard : notnull
     {
         var tasks = new Task<T>[shards.Count];
         for (int s = 0; s < shards.Count; s++)
         {
             string? last = silos?.Last[s];
-            tasks[s] = OneAsync(shards[s], last is null ? call : Watched(call, last, silos!.Value.Liveness), options, stats, cancellationToken);
+            tasks[s] = OneAsync(shards[s], last is null ? call : Watched(call, last, silos!.Value.IsActive), options, stats, cancellationToken);
         }
         try { Task.WaitAll(tasks, cancellationToken); }
         catch (AggregateException e)
@@ -114,27 +115,31 @@ internal static class ShardCalls
 
     /// <summary>
     /// <paramref name="call"/>, cancelled when membership stops holding <paramref name="silo"/> (where the partition answered
-    /// last) while it is in flight: the cancellation is a failure of the cluster, so the call is sent again.
+    /// last) while it is in flight: the cancellation is a failure of the cluster, so the call is sent again, and the calls
+    /// sent again are not watched (the partition is being placed on another silo, which is not known yet).
     /// </summary>
-    private static Func<TShard, CancellationToken, Task<T>> Watched<TShard, T>(Func<TShard, CancellationToken, Task<T>> call, string silo,
-        SiloLiveness liveness) => async (shard, ct) =>
+    internal static Func<TShard, CancellationToken, Task<T>> Watched<TShard, T>(Func<TShard, CancellationToken, Task<T>> call, string silo,
+        Func<string, CancellationToken, Task<bool>> isActive)
     {
-        using var lost = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var running = call(shard, lost.Token);
-        while (!running.IsCompleted)
+        string? watched = silo;
+        return async (shard, ct) =>
         {
-            var tick = Task.Delay(SiloLiveness.Interval, ct);
-            if (await Task.WhenAny(running, tick).ConfigureAwait(false) == running) break;
-            if (ct.IsCancellationRequested) break;
-            if (!await liveness.IsActive(silo, ct).ConfigureAwait(false))
+            string? target = Volatile.Read(ref watched);
+            if (target is null) return await call(shard, ct).ConfigureAwait(false);
+            using var lost = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var running = call(shard, lost.Token);
+            while (!running.IsCompleted && !ct.IsCancellationRequested)
             {
+                var tick = Task.Delay(SiloLiveness.Interval, ct);
+                if (await Task.WhenAny(running, tick).ConfigureAwait(false) == running) break;
+                if (ct.IsCancellationRequested || await isActive(target, ct).ConfigureAwait(false)) continue;
+                Volatile.Write(ref watched, null);
                 lost.Cancel();
-                silo = "";   // once cancelled, only the call's end is awaited
                 break;
             }
-        }
-        return await running.ConfigureAwait(false);
-    };
+            return await running.ConfigureAwait(false);
+        };
+    }
 
     /// <summary>Failures of the cluster rather than of the partition: a lost silo or connection, a call that timed out or was dropped.</summary>
     private static bool IsClusterFailure(Exception e) =>

@@ -48,3 +48,28 @@ public sealed class ShardCallTests
         Assert.Contains("c.npy stayed unreachable", gone.Message, StringComparison.Ordinal);
     }
 }
+
+/// <summary>
+/// The membership watch on calls in flight: a call to a silo membership no longer holds is cancelled and sent again, and
+/// the call sent again is not cancelled by the same watch however long it takes (the partition reloads elsewhere).
+/// </summary>
+public sealed class WatchedCallTests
+{
+    [Fact]
+    public void A_call_to_a_dead_silo_is_cancelled_and_sent_again_and_the_slow_retry_is_left_to_finish()
+    {
+        int attempts = 0;
+        var stats = new CoordinationStats();
+        string[] shards = ["a.npy"];
+        var answers = ShardCalls.All(shards, async (s, ct) =>
+        {
+            int attempt = Interlocked.Increment(ref attempts);
+            if (attempt == 1) await Task.Delay(Timeout.Infinite, ct);   // in flight on the silo that died: only cancellation ends it
+            await Task.Delay(2500, ct);                                   // the retry reloads its shard: longer than a watch interval
+            return attempt;
+        }, new DistributedFitOptions(RetryFor: TimeSpan.FromSeconds(30)), stats, CancellationToken.None,
+            (new string?[] { "S-dead" }, (silo, _) => Task.FromResult(silo != "S-dead")));
+        Assert.True(answers[0] == 2, $"answered by attempt {answers[0]} of {attempts}: the retry was cancelled too");
+        Assert.True(stats.Retries == 1, $"{stats.Retries} retries, not 1");
+    }
+}
