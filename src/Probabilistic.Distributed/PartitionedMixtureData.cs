@@ -92,7 +92,11 @@ public sealed class PartitionedMixtureData : IMixtureData
         stats.Clear();
         factors.Means.CopyTo(stats.Reference, 0);
         foreach (var part in parts) part.AddTo(stats);   // shard order: the same sums whichever partition answered first
-        for (int s = 0; s < parts.Length; s++) _silos[s] = parts[s].Silo;
+        for (int s = 0; s < parts.Length; s++)
+        {
+            if (_silos[s] is { } before && before != parts[s].Silo) Stats.Relocations++;
+            _silos[s] = parts[s].Silo;
+        }
         Stats.Rounds++;
         Stats.WallSeconds += clock.Elapsed.TotalSeconds;
         Stats.ComputeSeconds += parts.Max(p => p.ComputeSeconds);

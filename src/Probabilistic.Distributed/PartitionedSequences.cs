@@ -97,7 +97,11 @@ public sealed class PartitionedSequences : IDisposable
         clock.Stop();
         var total = new ExpectedCounts<TStats>(model.StateCount, model.Emission.CreateStatistics());
         foreach (var part in parts) part.AddTo(total);   // shard order, whichever partition answered first
-        for (int s = 0; s < parts.Length; s++) _silos[s] = parts[s].Silo;
+        for (int s = 0; s < parts.Length; s++)
+        {
+            if (_silos[s] is { } before && before != parts[s].Silo) Stats.Relocations++;
+            _silos[s] = parts[s].Silo;
+        }
         Stats.Rounds++;
         Stats.WallSeconds += clock.Elapsed.TotalSeconds;
         Stats.ComputeSeconds += parts.Max(p => p.ComputeSeconds);

@@ -44,6 +44,12 @@ public sealed class CoordinationStats
     /// <summary>Calls that failed for reasons of the cluster and were sent again.</summary>
     public int Retries { get; internal set; }
 
+    /// <summary>
+    /// Partitions that answered a round from another silo than the round before: moved after their silo died (by the
+    /// coordinator's retry or by Orleans forwarding the call once membership declared the silo dead) and loaded again.
+    /// </summary>
+    public int Relocations { get; internal set; }
+
     /// <summary>Mean coordination seconds per round: wall time beyond the slowest partition's compute.</summary>
     public double OverheadSecondsPerRound => Rounds == 0 ? 0 : (WallSeconds - ComputeSeconds) / Rounds;
 }

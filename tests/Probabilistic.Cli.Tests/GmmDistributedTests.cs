@@ -133,4 +133,57 @@ public sealed class GmmDistributedTests : IDisposable
             catch (SocketException) when (clock.Elapsed < timeout) { Thread.Sleep(50); }
         }
     }
+
+    [SkippableFact]
+    public void A_worker_process_killed_mid_fit_leaves_the_same_answer()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "finds the worker processes through /proc");
+        var (shards, means) = Data();
+        var single = Fit(shards, means);
+        var model = Path.Combine(_dir.FullName, "killed.json");
+        var killer = new KillOnFirstIteration();
+        var (o, root) = (new StringWriter(), new RootCommand { GmmCommand.Create() });
+        int code = CliHost.Run(root, ["gmm", "fit", "--data", shards, "-k", "2", "--init", means, "--max-iter", "8", "--tol", "0",
+            "-o", model, "--json", "--workers", "3"], o, killer);
+        Assert.True(code == 0, $"exit {code}: {killer}");
+        Assert.True(killer.Killed is not null, $"no worker process was found to kill: {killer}");
+        var partitioned = JsonNode.Parse(o.ToString())!;
+        // Each of the 3 workers holds one of the 3 partitions (shard placement), so the killed one's partition must have moved.
+        Assert.True(partitioned["relocations"]!.GetValue<int>() >= 1,
+            $"worker {killer.Killed} was killed after iteration 1 but no partition moved (retries {partitioned["retries"]})");
+        AssertSame(single, partitioned, $"worker process {killer.Killed} killed after iteration 1");
+    }
+
+    /// <summary>Standard error of the fit: at the first iteration's progress line it kills one of this process's worker children.</summary>
+    private sealed class KillOnFirstIteration : StringWriter
+    {
+        public int? Killed { get; private set; }
+
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            if (Killed is null && value is not null && value.Contains("iteration 1:", StringComparison.Ordinal))
+            {
+                Killed = Workers().LastOrDefault();
+                if (Killed is int pid) { using var p = Process.GetProcessById(pid); p.Kill(); p.WaitForExit(10_000); }
+            }
+        }
+
+        /// <summary>Children of this process whose command line is a prob worker.</summary>
+        private static IEnumerable<int> Workers()
+        {
+            int self = Environment.ProcessId;
+            foreach (var dir in Directory.GetDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
+                string stat, cmdline;
+                try { stat = File.ReadAllText(Path.Combine(dir, "stat")); cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")); }
+                catch (IOException) { continue; }
+                catch (UnauthorizedAccessException) { continue; }
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (fields.Length > 1 && fields[1] == self.ToString(CultureInfo.InvariantCulture) && cmdline.Contains("\0worker\0", StringComparison.Ordinal))
+                    yield return pid;
+            }
+        }
+    }
 }

@@ -29,6 +29,7 @@ public sealed class SiloFailureTests
         });
         var partitioned = new GaussianMixture(options).Fit(shards.Source(), data, GaussianMixtureTests.Iterations(8, progress)).Model;
         Assert.True(onVictim > 0, "no partition was on the killed silo");
+        Assert.True(data.Stats.Relocations == onVictim, $"{data.Stats.Relocations} partitions moved; the killed silo held {onVictim}");
         foreach (int s in moved)
             Assert.True(data.Silos[s] != dead && cluster.Silos.Any(h => h.SiloAddress.ToString() == data.Silos[s]),
                 $"partition {s} last answered from {data.Silos[s]}, not from a surviving silo (the killed one was {dead})");

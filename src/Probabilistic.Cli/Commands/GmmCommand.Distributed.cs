@@ -34,6 +34,7 @@ public static partial class GmmCommand
             o["coordinationSecondsPerRound"] = stats.OverheadSecondsPerRound;
             o["bytesPerRound"] = stats.Rounds == 0 ? 0 : (stats.BytesSent + stats.BytesReceived) / stats.Rounds;
             o["retries"] = stats.Retries;
+            o["relocations"] = stats.Relocations;
         });
     }
 }

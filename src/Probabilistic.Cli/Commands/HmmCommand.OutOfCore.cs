@@ -79,6 +79,7 @@ public static partial class HmmCommand
                 doc["coordinationSecondsPerRound"] = stats.OverheadSecondsPerRound;
                 doc["bytesPerRound"] = stats.Rounds == 0 ? 0 : (stats.BytesSent + stats.BytesReceived) / stats.Rounds;
                 doc["retries"] = stats.Retries;
+                doc["relocations"] = stats.Relocations;
             }
             o.WriteLine(doc.ToJsonString(ModelFile.JsonOptions));
         }
