@@ -14,6 +14,7 @@ namespace Probabilistic.Cli.Tests;
 /// free port (and stops), and through localhost clustering; each gives the log-likelihood trace and parameters of
 /// <c>prob gmm fit --data shards/</c> on one machine from the same <c>--init</c>, to 1e-10.
 /// </summary>
+[Collection(WorkerProcesses.Name)]
 public sealed class GmmDistributedTests : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("prob-gmm-dist");
@@ -186,4 +187,14 @@ public sealed class GmmDistributedTests : IDisposable
             }
         }
     }
+}
+
+/// <summary>
+/// The tests that start <c>prob worker</c> processes run one at a time: the kill test finds the workers to kill among
+/// this process's children, which must not include another test's.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class WorkerProcesses
+{
+    public const string Name = "worker processes";
 }

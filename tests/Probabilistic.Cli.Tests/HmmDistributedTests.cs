@@ -10,6 +10,7 @@ namespace Probabilistic.Cli.Tests;
 /// <c>prob hmm fit --data shards/ --lengths-file F --workers 2</c>: two worker processes on localhost clustering give
 /// the trace and parameters of the same command without <c>--workers</c> (the out-of-core fit), to 1e-10.
 /// </summary>
+[Collection(WorkerProcesses.Name)]
 public sealed class HmmDistributedTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("prob-hmm-dist-").FullName;
