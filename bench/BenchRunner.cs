@@ -26,6 +26,7 @@ public static class BenchRunner
         new Suite("vae", "VAE 784-400-20 on MNIST: s/epoch and test loss per epoch, ours vs the PyTorch example (2 threads)", VaeSuite.Run),
         new Suite("serve", "prob serve on loopback: tagging sentences/s and p50/p99 for 1 and 64 clients, GMM predict rows/s, a soak with RSS", ServeSuite.Run),
         new Suite("roofline", "FLOPs per iteration by formula, achieved GFLOPS, fraction of the GEMM rate and FMA peak measured in the same run", RooflineSuite.Run),
+        new Suite("distributed", "Partitioned GMM EM on 3 loopback silos with 1, 3, 8 shards: coordination ms/iter beyond compute, bytes/iter; a cost model for 1e9-1e10 rows on 10-100 machines", DistributedSuite.Run),
         new Suite("outofcore", "GMM EM on a synthetic .npy larger than memory (OOC_GB, default 20): s/iter and peak RSS vs in memory on a slice", OutOfCoreSuite.Run),
     ];
 

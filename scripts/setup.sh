@@ -88,6 +88,14 @@ if [ "$want_current_peers" = 1 ]; then
   as_root "$current" setup
 fi
 
+# --- Redis: the membership store of partitioned fits (prob worker --cluster redis://...); the CLI tests start their own
+#     redis-server on a free port and stop it afterwards, so CI needs the binary, not a running service ---
+if ! command -v redis-server >/dev/null; then
+  echo "setup: installing redis-server (membership of partitioned fits; the tests start and stop their own)"
+  apt_update_once
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq redis-server
+fi
+
 # --- .NET ---
 command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK (dotnet) is not on PATH" >&2; exit 1; }
 # prob serve (Probabilistic.Serving) runs on the ASP.NET Core shared framework, which the SDK installs beside .NET itself.

@@ -10,5 +10,6 @@ var root = new RootCommand("prob: probabilistic modelling from the command line 
     TagCommand.Create(),
     VaeCommand.Create(),
     ServeCommand.Create(),
+    WorkerCommand.Create(),
 };
 return CliHost.Run(root, args);

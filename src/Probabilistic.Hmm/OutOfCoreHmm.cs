@@ -26,8 +26,24 @@ public static class OutOfCoreHmm
         where TStats : class
     {
         ArgumentNullException.ThrowIfNull(data);
+        return Fit(options, start, s => new OutOfCoreBaumWelch<TEmission, TStats>(s, data, options.Priors, options.MaxThreads, rowsPerChunk,
+            options.Budget, cancellationToken), fitOptions, restarts, cancellationToken);
+    }
+
+    /// <summary>
+    /// Baum-Welch from <paramref name="start"/>(seed) as <see cref="Fit{TEmission, TStats}(SequenceSource, HmmOptions, Func{int, HiddenMarkovModel{TEmission, TStats}}, FitOptions?, int?, int?, CancellationToken)"/>
+    /// runs it, on the optimiser <paramref name="optimizer"/> makes for each start (for instance one whose E-steps run on
+    /// partitions of the sequences held elsewhere, <see cref="PartitionedBaumWelch{TEmission, TStats}"/>).
+    /// </summary>
+    public static FitResult<HiddenMarkovModel<TEmission, TStats>> Fit<TEmission, TStats>(HmmOptions options,
+        Func<int, HiddenMarkovModel<TEmission, TStats>> start, Func<HiddenMarkovModel<TEmission, TStats>, BaumWelchOptimizer<TEmission, TStats>> optimizer,
+        FitOptions? fitOptions = null, int? restarts = null, CancellationToken cancellationToken = default)
+        where TEmission : IEmissionModel<TEmission, TStats>
+        where TStats : class
+    {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(optimizer);
         options.Validate();
         var fit = fitOptions ?? new FitOptions();
         fit.Validate();
@@ -39,7 +55,7 @@ public static class OutOfCoreHmm
             if (s.StateCount != options.States)
                 throw new ArgumentException($"The start point has {s.StateCount} states but the options ask for {options.States}.", nameof(start));
             first ??= s;
-            return new OutOfCoreBaumWelch<TEmission, TStats>(s, data, options.Priors, options.MaxThreads, rowsPerChunk, options.Budget, cancellationToken);
+            return optimizer(s);
         }, fit, cancellationToken);
         var model = best.Optimizer?.Model ?? first;
         if (model is null) throw new OperationCanceledException("The fit was cancelled before its start point was drawn.", cancellationToken);

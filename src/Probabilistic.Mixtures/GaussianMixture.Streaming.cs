@@ -57,8 +57,40 @@ public sealed partial class GaussianMixture
                 + perRow * source.Rows,
             string.Create(CultureInfo.InvariantCulture, $"an out-of-core {Options.CovarianceType} Gaussian mixture of {k} components on {source.Rows} rows × {d} columns"),
             perRow > 0 ? "the rows per block, or start from given means or random responsibilities (k-means++ keeps 12 bytes a row)" : "the rows per block");
-        var fit = fitOptions with { Seed = fitOptions.ResolveSeed(), MonotoneSlack = Math.Max(fitOptions.MonotoneSlack, ((IMixtureBackend)cpu).MonotoneSlack) };
+        var fit = fitOptions with { MonotoneSlack = Math.Max(fitOptions.MonotoneSlack, ((IMixtureBackend)cpu).MonotoneSlack) };
         using var bound = new StreamingMixtureData(source, k, rows, cpu);
+        return FitStarts(source, bound, rows, fit, cancellationToken);
+    }
+
+    /// <summary>
+    /// Fits to the rows of <paramref name="source"/> with every E-step run by <paramref name="eSteps"/> — for instance
+    /// partitions of the rows held by other processes, whose statistics it adds up in a fixed order — while the starts
+    /// (k-means++, random responsibilities, given means) are drawn from passes over <paramref name="source"/> here, as
+    /// <see cref="Fit(NpyRowSource, FitOptions?, CancellationToken, int?)"/> draws them; a start from given parameters
+    /// reads no rows. The same start and the same E-step sums up to their grouping give the same trace and parameters as
+    /// that fit, within rounding. <paramref name="eSteps"/> stays the caller's.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="eSteps"/> covers a different number of rows than <paramref name="source"/>.</exception>
+    public FitResult<GaussianMixture> Fit(NpyRowSource source, IMixtureData eSteps, FitOptions? fitOptions = null,
+        CancellationToken cancellationToken = default, int? rowsPerBlock = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(eSteps);
+        if (eSteps.Count != source.Rows)
+            throw new ArgumentException($"The E-steps cover {eSteps.Count} rows; {source.Name} holds {source.Rows}.", nameof(eSteps));
+        Options.Validate(source.Columns);
+        fitOptions ??= new FitOptions();
+        fitOptions.Validate();
+        if (rowsPerBlock is < 1) throw new ArgumentOutOfRangeException(nameof(rowsPerBlock), rowsPerBlock, "At least one row a block.");
+        if (source.Rows < Options.Components && Options.Init != MixtureInit.Parameters)
+            throw new DataFormatException(source.Name, null, TooFewRows(source.Rows, Options.Components));
+        var fit = fitOptions with { MonotoneSlack = Math.Max(fitOptions.MonotoneSlack, ((IMixtureBackend)DefaultBackend).MonotoneSlack) };
+        return FitStarts(source, eSteps, rowsPerBlock ?? DefaultRowsPerBlock(source.Columns), fit, cancellationToken);
+    }
+
+    private FitResult<GaussianMixture> FitStarts(NpyRowSource source, IMixtureData bound, int rows, FitOptions fitOptions, CancellationToken cancellationToken)
+    {
+        var fit = fitOptions with { Seed = fitOptions.ResolveSeed() };
         var best = ElboDriver.FitBest(Options.Restarts,
             seed => new GaussianMixtureEm(bound, InitializeStreaming(source, rows, seed, cancellationToken), Options.RegCovar, cancellationToken),
             fit, cancellationToken);
@@ -73,7 +105,7 @@ public sealed partial class GaussianMixture
     }
 
     /// <summary>The start <see cref="Initialize"/> gives on the same rows and seed, from passes over the source.</summary>
-    private GaussianMixtureParameters InitializeStreaming(NpyRowSource source, int rows, int seed, CancellationToken ct)
+    internal GaussianMixtureParameters InitializeStreaming(NpyRowSource source, int rows, int seed, CancellationToken ct)
     {
         int k = Options.Components, d = source.Columns;
         var type = Options.CovarianceType;
@@ -113,6 +145,14 @@ public sealed partial class GaussianMixture
                 return MStepKernels.EstimateGaussianParameters(stats, Options.RegCovar, type);
             }
         }
+    }
+
+    /// <summary>Adopts a fit run outside <c>Fit</c> (a coordinator that checkpoints its steps): its final parameters and trace.</summary>
+    internal FitResult<GaussianMixture> Adopt(GaussianMixtureParameters parameters, ElboTrace trace)
+    {
+        Trace = trace;
+        SetParameters(parameters);
+        return new(this, trace);
     }
 
     private delegate int RowLabel(long row, ReadOnlySpan<double> values);

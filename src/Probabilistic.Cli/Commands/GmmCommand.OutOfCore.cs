@@ -29,11 +29,21 @@ public static partial class GmmCommand
         (MixtureInit Kind, double[]? Means, GaussianMixtureParameters? Start) init, int restarts, int? threads, FitOptions fitOptions,
         string outPath, bool json, MemoryBudget budget)
     {
-        var output = parse.InvocationConfiguration.Output;
         var backend = new CpuMixtureBackend(threads);
         var options = new GaussianMixtureOptions(k, type, Restarts: restarts, Init: init.Kind, InitialMeans: init.Means,
             InitialParameters: init.Start, Backend: backend, Budget: budget);
         var (gmm, trace) = new GaussianMixture(options).Fit(source, fitOptions, ct);
+        return ReportOutOfCore(parse, ct, gmm, trace, source, backend.Name, restarts, outPath, json, "out of core", _ => { });
+    }
+
+    /// <summary>
+    /// Saves and reports a fit to the rows of <paramref name="source"/> (out of core here, or on a cluster's workers):
+    /// the trace table or <c>--json</c> with <c>shards</c> and <c>outOfCore</c>, plus what <paramref name="extra"/> adds.
+    /// </summary>
+    private static int ReportOutOfCore(ParseResult parse, CancellationToken ct, GaussianMixture gmm, ElboTrace trace, NpyRowSource source,
+        string backendName, int restarts, string outPath, bool json, string where, Action<JsonObject> extra)
+    {
+        var output = parse.InvocationConfiguration.Output;
         FitProgress.ThrowIfNothingCompleted(trace, ct);
         gmm.Save(outPath);
         // The final E-step's total log-likelihood is Σ log p(x) at the fitted parameters: the criteria need no further pass.
@@ -41,9 +51,10 @@ public static partial class GmmCommand
         double aic = -2 * gmm.LowerBound + 2 * gmm.FreeParameters();
         if (json)
         {
-            var o = FitJson(gmm, outPath, trace, source.Rows, backend.Name, options.Restarts, bic, aic);
+            var o = FitJson(gmm, outPath, trace, source.Rows, backendName, restarts, bic, aic);
             o["shards"] = source.Shards.Count;
             o["outOfCore"] = true;
+            extra(o);
             output.WriteLine(o.ToJsonString());
         }
         else
@@ -51,7 +62,7 @@ public static partial class GmmCommand
             output.WriteLine(trace.ToTable());
             output.WriteLine(Summary(gmm, bic));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"saved {outPath} (cpu, out of core: {source.Rows} rows in {source.Shards.Count} shard{(source.Shards.Count == 1 ? "" : "s")}, {trace.SecondsPerStep:G4} s/iteration)"));
+                $"saved {outPath} ({backendName}, {where}: {source.Rows} rows in {source.Shards.Count} shard{(source.Shards.Count == 1 ? "" : "s")}, {trace.SecondsPerStep:G4} s/iteration)"));
         }
         return trace.StopReason == StopReason.Cancelled ? FitProgress.Interrupted(parse.InvocationConfiguration.Error, "prob gmm fit", trace, "iteration", outPath) : CliHost.Ok;
     }

@@ -49,6 +49,7 @@ public static partial class GmmCommand
         {
             data, k, covariance, maxIter, tol, seed, restarts, init, backend, threads, output, json,
             bayes.Bayesian, bayes.WeightPrior, bayes.WeightConcentration, bayes.MeanPrecision, bayes.DegreesOfFreedom, OutOfCoreOption(),
+            ClusterSession.WorkersOption(), ClusterSession.ClusterOption(), ClusterSession.CheckpointOption(),
         };
         fit.SetAction((parse, ct) => Task.FromResult(Fit(parse, ct, data, k, covariance, maxIter, tol, seed, restarts, init, backend, threads, output, json, bayes)));
 
@@ -101,6 +102,15 @@ public static partial class GmmCommand
         bool json = parse.GetValue(jsonOpt);
         FitOptions fitOptionsFor() => new(parse.GetValue(maxIterOpt), parse.GetValue(tolOpt), parse.GetValue(seedOpt), new FitProgress(error, "prob gmm fit",
             "iteration", st => string.Create(CultureInfo.InvariantCulture, $"log-likelihood {st.ElboPerObservation:F6} per row")));
+        if (parse.GetValue<string?>("--checkpoint") is not null && !ClusterSession.Requested(parse))
+            throw new UsageException("--checkpoint applies to partitioned fits; add --workers N or --cluster redis://HOST:PORT.");
+        if (ClusterSession.Requested(parse))
+        {
+            if (bayesian) throw new UsageException("--bayesian fits load their data; partitioned fits (--workers, --cluster) are EM only.");
+            if (choice == BackendChoice.Gpu) throw new UsageException("partitioned fits (--workers, --cluster) run on the workers' CPUs; leave out --backend gpu.");
+            var shards = NpyRowSource.Open(dataPath);
+            return FitDistributed(parse, ct, shards, k, type, ReadInit(initPath, k, shards.Columns, type, budget), parse.GetValue(restartsOpt), threads, fitOptionsFor(), outPath, json, budget);
+        }
         if (parse.GetValue<bool>(OutOfCoreName) || Directory.Exists(dataPath))
         {
             if (bayesian) throw new UsageException("--bayesian fits load their data; out-of-core fits (a folder of shards, --out-of-core) are EM only.");

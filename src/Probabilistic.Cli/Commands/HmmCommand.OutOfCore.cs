@@ -29,24 +29,36 @@ public static partial class HmmCommand
     private static int FitOutOfCore(ParseResult parse, CancellationToken ct, string family, string path, string? lengthsText, CovarianceType type,
         double regularization, string? initPath, HmmOptions options, FitOptions fitOptions, string outPath, bool asJson, MemoryBudget budget)
     {
+        if (ClusterSession.Requested(parse) && family is not ("gaussian" or "categorical"))
+            throw new UsageException($"partitioned fits (--workers, --cluster) take --emission gaussian or categorical; {family} runs out of core on one machine (leave out --workers and --cluster).");
         if (lengthsText is null)
             throw new UsageException("out-of-core fits need --lengths (a file of sequence lengths: text, or a .npy of integers) to cut the rows into sequences.");
         var rows = NpyRowSource.Open(path);
         var source = new SequenceSource(rows, ReadLengths(lengthsText, budget));
+        // --workers / --cluster: the same fit with its E-steps on shard grains (whole sequences per shard).
+        using var session = ClusterSession.Requested(parse) ? ClusterSession.Open(parse, ct) : null;
+        var distributed = new Distributed.DistributedFitOptions(ThreadsPerShard: options.MaxThreads, Checkpoint: parse.GetValue<string?>("--checkpoint"));
+        Distributed.CoordinationStats? stats = null;
         // the model, its trace, and the data's log-likelihood: the last objective less the log prior (no further pass)
         (IHiddenMarkovModel, ElboTrace, double) Result<TEmission, TStats>(FitResult<HiddenMarkovModel<TEmission, TStats>> fit)
             where TEmission : Hmm.Emissions.IEmissionModel<TEmission, TStats>
             where TStats : class =>
             (fit.Model, fit.Trace, fit.Trace.FinalElbo - (fit.Trace.Count == 0 ? 0 : OutOfCoreHmm.LogPrior(fit.Model, options.Priors)));
+        Func<int, HiddenMarkovModel<Hmm.Emissions.GaussianEmission, GaussianStatistics>>? start = initPath is null ? null
+            : _ => Start(initPath, type, regularization, options.States, source.Dimension, budget);
         var (model, trace, logLikelihood) = family switch
         {
-            "categorical" => Result(OutOfCoreHmm.FitCategorical(source, options, fitOptions, cancellationToken: ct)),
+            "categorical" => Result(session is null ? OutOfCoreHmm.FitCategorical(source, options, fitOptions, cancellationToken: ct)
+                : Keep(Distributed.DistributedHmm.FitCategorical(session.Grains, source, options, fitOptions, distributed, ct), out stats)),
             "poisson" => Result(OutOfCoreHmm.FitPoisson(source, options, fitOptions, cancellationToken: ct)),
             "gmm" => Result(OutOfCoreHmm.FitGaussianMixture(source, options, fitOptions, cancellationToken: ct)),
-            _ => Result(initPath is null
-                ? OutOfCoreHmm.FitGaussian(source, options, fitOptions, cancellationToken: ct)
-                : OutOfCoreHmm.Fit(source, options, _ => Start(initPath, type, regularization, options.States, source.Dimension, budget), fitOptions,
-                    restarts: 1, cancellationToken: ct)),
+            _ => Result((session, start) switch
+            {
+                (null, null) => OutOfCoreHmm.FitGaussian(source, options, fitOptions, cancellationToken: ct),
+                (null, _) => OutOfCoreHmm.Fit(source, options, start, fitOptions, restarts: 1, cancellationToken: ct),
+                (_, null) => Keep(Distributed.DistributedHmm.FitGaussian(session.Grains, source, options, fitOptions, distributed, ct), out stats),
+                _ => Keep(Distributed.DistributedHmm.Fit(session.Grains, source, options with { Restarts = 1 }, start, fitOptions, distributed, ct), out stats),
+            }),
         };
         FitProgress.ThrowIfNothingCompleted(trace, ct);
         model.Save(outPath);
@@ -57,6 +69,15 @@ public static partial class HmmCommand
             doc["outOfCore"] = true;
             doc["shards"] = rows.Shards.Count;
             doc["sequences"] = source.Count;
+            if (session is not null && stats is not null)
+            {
+                doc["cluster"] = session.Cluster.Text;
+                doc["workers"] = session.LocalWorkerCount;
+                doc["coordinationSecondsPerRound"] = stats.OverheadSecondsPerRound;
+                doc["bytesPerRound"] = stats.Rounds == 0 ? 0 : (stats.BytesSent + stats.BytesReceived) / stats.Rounds;
+                doc["retries"] = stats.Retries;
+                doc["relocations"] = stats.Relocations;
+            }
             o.WriteLine(doc.ToJsonString(ModelFile.JsonOptions));
         }
         else
@@ -67,6 +88,12 @@ public static partial class HmmCommand
         }
         return trace.StopReason == StopReason.Cancelled
             ? FitProgress.Interrupted(parse.InvocationConfiguration.Error, "prob hmm fit", trace, "iteration", outPath) : CliHost.Ok;
+    }
+
+    private static T Keep<T>((T Fit, Distributed.CoordinationStats Stats) result, out Distributed.CoordinationStats? stats)
+    {
+        stats = result.Stats;
+        return result.Fit;
     }
 
     private static HiddenMarkovModel<Hmm.Emissions.GaussianEmission, GaussianStatistics> Start(string initPath, CovarianceType type, double r,

@@ -82,7 +82,7 @@ public static partial class HmmCommand
         var command = new Command("fit", "Fit an HMM by Baum-Welch from data alone (a seeded k-means start, as hmmlearn) or from --init")
         {
             data, lengths, states, emission, covariance, mixtures, maxIter, tol, seed, restarts, init, reg, pseudo, output, json, threads,
-            OutOfCoreOption(),
+            OutOfCoreOption(), ClusterSession.WorkersOption(), ClusterSession.ClusterOption(), ClusterSession.CheckpointOption(),
         };
         command.SetAction((parse, ct) =>
         {
@@ -114,7 +114,9 @@ public static partial class HmmCommand
             var fitOptions = new FitOptions(parse.GetValue(maxIter), parse.GetValue(tol), parse.GetValue(seed),
                 new FitProgress(error, "prob hmm fit", "iteration", st => string.Create(CultureInfo.InvariantCulture, $"log-likelihood {st.ElboPerObservation:F6} per observation")));
             var options = new HmmOptions(k, type, r, c, Priors: new HmmPriors(pc, pc), EmissionPseudocount: pc, Restarts: nRestarts, MaxThreads: nThreads, Budget: budget);
-            if (IsOutOfCore(parse, path))
+            if (parse.GetValue<string?>("--checkpoint") is not null && !ClusterSession.Requested(parse))
+                throw new UsageException("--checkpoint applies to partitioned fits; add --workers N or --cluster redis://HOST:PORT.");
+            if (IsOutOfCore(parse, path) || ClusterSession.Requested(parse))
                 return Task.FromResult(FitOutOfCore(parse, ct, family, path, lengthsText, type, r, initPath, options, fitOptions, outPath, asJson, budget));
             int threadCount = nThreads ?? Environment.ProcessorCount;
             IHiddenMarkovModel model;

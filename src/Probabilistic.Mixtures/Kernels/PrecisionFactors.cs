@@ -34,6 +34,30 @@ public sealed class PrecisionFactors
     /// <summary>log w_k − D/2 log 2π + log det L⁻¹ per component.</summary>
     public double[] LogNormalizers { get; }
 
+    /// <summary>
+    /// Factors computed elsewhere (another process's <see cref="Compute(GaussianMixtureParameters)"/>, sent as arrays), so
+    /// every partition of a distributed fit runs its E-step on the very bits the coordinator computed. The arrays are
+    /// copied; their lengths are checked against <paramref name="components"/>, <paramref name="dimension"/> and
+    /// <paramref name="full"/>.
+    /// </summary>
+    public static PrecisionFactors FromArrays(int components, int dimension, bool full, ReadOnlySpan<double> means,
+        ReadOnlySpan<double> factors, ReadOnlySpan<double> logNormalizers)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(components, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        var f = new PrecisionFactors(components, dimension, full);
+        Fill(means, f.Means, nameof(means));
+        Fill(factors, f.Factors, nameof(factors));
+        Fill(logNormalizers, f.LogNormalizers, nameof(logNormalizers));
+        return f;
+
+        static void Fill(ReadOnlySpan<double> from, double[] to, string name)
+        {
+            if (from.Length != to.Length) throw new ArgumentException($"{from.Length} values given; {to.Length} needed.", name);
+            from.CopyTo(to);
+        }
+    }
+
     /// <summary>Computes the factors, or throws scikit-learn's explanation when a covariance is not positive definite.</summary>
     /// <exception cref="IllConditionedCovarianceException">A covariance is not positive definite.</exception>
     public static PrecisionFactors Compute(GaussianMixtureParameters p) => Compute(p, CancellationToken.None);
