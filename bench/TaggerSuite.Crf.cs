@@ -47,7 +47,7 @@ public static partial class TaggerSuite
             Console.WriteLine("--dev: evaluating on every tenth training sentence, trained on the other nine (the test split unused)");
         }
         double l2 = DoubleArg("--l2=", 1.0);
-        int minCount = IntArg("--min-count=", 2), rare = IntArg("--rare=", 10);
+        int minCount = IntArg("--min-count=", new CrfOptions().MinFeatureCount), rare = IntArg("--rare=", new CrfOptions().RareWordThreshold);
         var vocabulary = new HashSet<string>(train.SelectMany(s => s.Words), StringComparer.Ordinal);
         Console.WriteLine($"{(byFile ? "every-10th-file" : "every-10th")} split, {tagSet} tags: {train.Count:N0} train / {test.Count:N0} test sentences; " +
                           $"load average at start: {LoadAverage()}");
