@@ -7,6 +7,7 @@ namespace Probabilistic.Mixtures;
 /// The CPU backend: data stored dimension-major in blocks, the fused SIMD E-step (<see cref="EStepKernels.EStepBlock"/>)
 /// run with <see cref="Parallel.For(int, int, Action{int})"/> over fixed groups of contiguous blocks, one workspace per
 /// worker and one statistics accumulator per group, reduced in a fixed order (so results do not depend on scheduling).
+/// Workspaces are kept by the backend between bindings (a served model binds every request's rows).
 /// </summary>
 public sealed class CpuMixtureBackend : IMixtureBackend
 {
@@ -28,6 +29,26 @@ public sealed class CpuMixtureBackend : IMixtureBackend
     /// <summary>Points per block (null: chosen per data set).</summary>
     public int? BlockSize { get; }
 
+    // Workspaces outlive a binding: a served model binds each request's rows, and its E-step scratch (K·block log
+    // densities and the tiles) is taken from here and given back when the binding is disposed, a few per shape at most.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(int K, int D, int Block), System.Collections.Concurrent.ConcurrentBag<EStepWorkspace>> _spare = new();
+
+    private EStepWorkspace Rent(int k, int d, int block)
+    {
+        if (_spare.TryGetValue((k, d, block), out var bag) && bag.TryTake(out var ws))
+        {
+            ws.LogLikelihood = 0;
+            return ws;
+        }
+        return new EStepWorkspace(k, d, block);
+    }
+
+    private void Return(EStepWorkspace ws, int k, int d)
+    {
+        var bag = _spare.GetOrAdd((k, d, ws.BlockSize), _ => []);
+        if (bag.Count < 4 * MaxThreads) bag.Add(ws);
+    }
+
     internal static int AutoBlockSize(int k, int d, int n, int threads)
     {
         int b = 128;
@@ -47,6 +68,7 @@ public sealed class CpuMixtureBackend : IMixtureBackend
         private readonly double[] _xt, _shift;
         private readonly int _stride, _d, _k, _blocks, _workers, _block, _groups;
         private readonly System.Collections.Concurrent.ConcurrentStack<EStepWorkspace> _pool = new();
+        private readonly CpuMixtureBackend _owner;
         private GaussianStatistics?[] _partials;
 
         public Data(CpuMixtureBackend owner, ReadOnlySpan<double> x, int n, int d, int k)
@@ -68,7 +90,8 @@ public sealed class CpuMixtureBackend : IMixtureBackend
             // Fixed groups of blocks, each with its own accumulator, taken by whichever worker is free (a worker the
             // OS deschedules does not hold up the others) and reduced in group order (results do not depend on scheduling).
             _groups = _workers == 1 ? 1 : Math.Min(_blocks, 8 * _workers);
-            for (int w = 0; w < _workers; w++) _pool.Push(new EStepWorkspace(k, d, _block));
+            _owner = owner;
+            for (int w = 0; w < _workers; w++) _pool.Push(owner.Rent(k, d, _block));
             _partials = new GaussianStatistics?[_groups];
         }
 
@@ -132,7 +155,11 @@ public sealed class CpuMixtureBackend : IMixtureBackend
 
         private (int From, int To) Range(int group) => ((int)((long)_blocks * group / _groups), (int)((long)_blocks * (group + 1) / _groups));
 
-        public void Dispose() => _partials = [];
+        public void Dispose()
+        {
+            _partials = [];
+            while (_pool.TryPop(out var ws)) _owner.Return(ws, _k, _d);
+        }
     }
 
     /// <summary>Copies the lower triangle of each D×D block of second moments into the upper one.</summary>
