@@ -54,7 +54,14 @@ internal sealed partial class GateGroup
     private bool HasLaggedSlots()
     {
         if (_hasLagged is { } known) return known;
-        bool any = false;
+        // a lagged port is a property of the factor: without one among the members, no instance needs scanning
+        bool any = Members.Any(f => f.Ports.Any(f.IsEpLagged));
+        if (!any)
+        {
+            _hasLagged = false;
+            return false;
+        }
+        any = false;
         for (int j = 0; j < _instances.Length && !any; j++) any = LaggedSlots(j).Count > 0;
         _hasLagged = any;
         return any;
