@@ -18,14 +18,7 @@ public sealed class GmmCommandTests : IDisposable
         throw new InvalidOperationException("checkout not found");
     }
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand { GmmCommand.Create() };
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CliHost.Run(root, args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRun.Run(GmmCommand.Create(), args);
 
     [Fact]
     public void FitFromTheFixedStartMatchesScikitLearnAndPredictReadsTheModel()

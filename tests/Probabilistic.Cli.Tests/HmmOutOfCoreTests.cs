@@ -13,14 +13,7 @@ public sealed class HmmOutOfCoreTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand { HmmCommand.Create() };
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CliHost.Run(root, args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRun.Run(HmmCommand.Create(), args);
 
     private (string File, string Shards, string Lengths) Data()
     {

@@ -53,6 +53,16 @@ public sealed record HostileCase(string Name, Func<HostileFiles, string, string[
             Link(a, P(d, "hard.csv"), hard: true);
             return ["gmm", "fit", "--data", a, "--components", "2", "-o", P(d, "hard.csv")];
         }, Use, "the same file as the input --data"),
+        new("overwrite/gmm-predict-o-is-data", (f, d) =>
+        {
+            var a = Text(d, "a.csv", File.ReadAllText(f.Faithful));
+            return ["gmm", "predict", "-m", f.GmmModel, "--data", a, "-o", a];
+        }, Use, "the same file as the input --data"),
+        new("overwrite/gmm-predict-o-is-model", (f, d) =>
+        {
+            var m = Text(d, "m.json", File.ReadAllText(f.GmmModel));
+            return ["gmm", "predict", "-m", m, "--data", f.Faithful, "-o", m];
+        }, Use, "the same file as the input --model"),
         new("overwrite/gmm-fit-o-symlink-to-data", (f, d) =>
         {
             var a = Text(d, "a.csv", File.ReadAllText(f.Faithful));
