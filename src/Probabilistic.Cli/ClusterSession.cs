@@ -83,6 +83,17 @@ public sealed class ClusterSession : IDisposable
     public IGrainFactory Grains => _client.Services.GetRequiredService<IClusterClient>();
 
     /// <summary>Disconnects and ends the local workers.</summary>
+    /// <summary>A partitioned fit's fields in its --json document: the cluster, local workers and the coordination figures.</summary>
+    public void Describe(System.Text.Json.Nodes.JsonObject o, CoordinationStats stats)
+    {
+        o["cluster"] = Cluster.Text;
+        o["workers"] = LocalWorkerCount;
+        o["coordinationSecondsPerRound"] = stats.OverheadSecondsPerRound;
+        o["bytesPerRound"] = stats.Rounds == 0 ? 0 : (stats.BytesSent + stats.BytesReceived) / stats.Rounds;
+        o["retries"] = stats.Retries;
+        o["relocations"] = stats.Relocations;
+    }
+
     public void Dispose()
     {
         try { _client.StopAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult(); } catch (Exception) { }

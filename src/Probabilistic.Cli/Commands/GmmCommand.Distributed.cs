@@ -27,14 +27,6 @@ public static partial class GmmCommand
         string where = session.LocalWorkerCount > 0
             ? string.Create(CultureInfo.InvariantCulture, $"{session.LocalWorkerCount} local workers")
             : $"cluster {session.Cluster}";
-        return ReportOutOfCore(parse, ct, gmm, trace, source, "orleans", restarts, outPath, json, where, o =>
-        {
-            o["cluster"] = session.Cluster.Text;
-            o["workers"] = session.LocalWorkerCount;
-            o["coordinationSecondsPerRound"] = stats.OverheadSecondsPerRound;
-            o["bytesPerRound"] = stats.Rounds == 0 ? 0 : (stats.BytesSent + stats.BytesReceived) / stats.Rounds;
-            o["retries"] = stats.Retries;
-            o["relocations"] = stats.Relocations;
-        });
+        return ReportOutOfCore(parse, ct, gmm, trace, source, "orleans", restarts, outPath, json, where, o => session.Describe(o, stats));
     }
 }

@@ -69,15 +69,7 @@ public static partial class HmmCommand
             doc["outOfCore"] = true;
             doc["shards"] = rows.Shards.Count;
             doc["sequences"] = source.Count;
-            if (session is not null && stats is not null)
-            {
-                doc["cluster"] = session.Cluster.Text;
-                doc["workers"] = session.LocalWorkerCount;
-                doc["coordinationSecondsPerRound"] = stats.OverheadSecondsPerRound;
-                doc["bytesPerRound"] = stats.Rounds == 0 ? 0 : (stats.BytesSent + stats.BytesReceived) / stats.Rounds;
-                doc["retries"] = stats.Retries;
-                doc["relocations"] = stats.Relocations;
-            }
+            if (session is not null && stats is not null) session.Describe(doc, stats);
             o.WriteLine(doc.ToJsonString(ModelFile.JsonOptions));
         }
         else
