@@ -145,7 +145,7 @@ public class CrfTests
     {
         var tagger = Trained();
         var data = Sample(40, 11);
-        var gradient = new double[tagger.Weights.Length];
+        var gradient = new double[tagger.WeightArray.Length];
         tagger.PenalisedLogLikelihood(data, gradient);
         var random = new Random(5);
         int s = ToyTags.Length + 1;
@@ -154,12 +154,12 @@ public class CrfTests
         const double h = 1e-5;
         foreach (int k in coordinates)
         {
-            double w = tagger.Weights[k];
-            tagger.Weights[k] = w + h;
+            double w = tagger.WeightArray[k];
+            tagger.WeightArray[k] = w + h;
             double up = tagger.PenalisedLogLikelihood(data);
-            tagger.Weights[k] = w - h;
+            tagger.WeightArray[k] = w - h;
             double down = tagger.PenalisedLogLikelihood(data);
-            tagger.Weights[k] = w;
+            tagger.WeightArray[k] = w;
             Numbers.AssertClose((up - down) / (2 * h), gradient[k], 1e-6, 1e-6, $"∂L/∂w[{k}]");
         }
         Assert.Contains(gradient, g => Math.Abs(g) > 1e-3); // not a vacuous zero gradient
@@ -177,19 +177,19 @@ public class CrfTests
         Assert.Single(tagger.Lattice(["dog", "."])[1]);
         var dot = Enumerable.Range(0, tagger.Features.Attributes.Length).Single(a => tagger.Features.Attributes[a] == "w\u001f.");
         int s2 = (tagger.Tags.Count + 1) * (tagger.Tags.Count + 1);
-        Assert.True(tagger.Weights[s2 + tagger.Features.FeatureStart[dot]] == 0,
+        Assert.True(tagger.WeightArray[s2 + tagger.Features.FeatureStart[dot]] == 0,
             "the weight of (word '.', E) moved in training, though its gradient is the penalty's alone");
 
         // At arbitrary weights (every feature non-zero), not only the trained ones.
         var random = new Random(43);
-        for (int k = 0; k < tagger.Weights.Length; k++) tagger.Weights[k] = 2 * random.NextDouble() - 1;
+        for (int k = 0; k < tagger.WeightArray.Length; k++) tagger.WeightArray[k] = 2 * random.NextDouble() - 1;
         double expected = 0;
         foreach (var s in data)
         {
             var gold = s.Tags.Select(t => tagger.Tags.ToList().IndexOf(t)).ToArray();
             expected += tagger.Score(s.Words, gold) - tagger.LogPartition(s.Words);
         }
-        double penalty = options.L2 * tagger.Weights.Sum(w => w * w);
+        double penalty = options.L2 * tagger.WeightArray.Sum(w => w * w);
         Numbers.AssertClose(expected, tagger.PenalisedLogLikelihood(data) + penalty, 1e-10, what: "Σ log p(gold | words)");
     }
 
@@ -207,7 +207,7 @@ public class CrfTests
         // The HMM as CRF weights: BOS→t = log π, t→t' = log A, (word, t) = log B, →EOS = 0.
         int s = ToyTags.Length + 1, boundary = ToyTags.Length;
         var id = ToyTags.Select(t => crf.Tags.ToList().IndexOf(t)).ToArray();
-        var hmmWeights = new double[crf.Weights.Length];
+        var hmmWeights = new double[crf.WeightArray.Length];
         for (int a = 0; a < 3; a++)
         {
             hmmWeights[boundary * s + id[a]] = Math.Log(Start[a]);
@@ -223,13 +223,13 @@ public class CrfTests
         }
 
         // The CRF's likelihood at the HMM's weights equals the HMM's conditional likelihood by brute force.
-        hmmWeights.CopyTo(crf.Weights, 0);
+        hmmWeights.CopyTo(crf.WeightArray, 0);
         double penalty = options.L2 * hmmWeights.Sum(w => w * w);
         Numbers.AssertClose(HmmConditional(test, id), crf.PenalisedLogLikelihood(test) + penalty, 1e-10, what: "log p(tags | words) of the HMM");
         double atHmm = crf.PenalisedLogLikelihood(train);
         double heldOutHmm = crf.PenalisedLogLikelihood(test) + penalty;
 
-        learned.CopyTo(crf.Weights, 0);
+        learned.CopyTo(crf.WeightArray, 0);
         double atCrf = crf.PenalisedLogLikelihood(train);
         Assert.True(atCrf >= atHmm - 1e-6, $"the fitted CRF's penalised likelihood {atCrf} is below the generating HMM's {atHmm}, a point of its family");
         double heldOutCrf = crf.PenalisedLogLikelihood(test) + options.L2 * learned.Sum(w => w * w);

@@ -31,7 +31,7 @@ public static class CrfModelFile
         var f = tagger.Features;
         var data = new Data(o.Training, tagger.TagSet, o.L2, o.MinFeatureCount, o.RareWordThreshold, o.MaxSuffixLength, o.CandidateRatio,
             tagger.Suffixes.ThetaScale, tagger.Tags.ToArray(), tagger.UniversalMap?.ToDictionary(p => p.Key, p => p.Value), lex.Words, wordTags,
-            f.Attributes, Bytes<int>(f.FeatureStart), Bytes<int>(f.FeatureTags), Bytes<double>(tagger.Weights), o.Templates, o.DenseTagLimit);
+            f.Attributes, Bytes<int>(f.FeatureStart), Bytes<int>(f.FeatureTags), Bytes<double>(tagger.WeightArray), o.Templates, o.DenseTagLimit);
         ModelFile.Save(path, Kind, Version, data);
     }
 

@@ -16,7 +16,7 @@ public sealed partial class CrfTagger
     /// </remarks>
     internal Sentence Compile(Sentence sentence, Workspace ws)
     {
-        NodeScores(sentence, Weights, ws);
+        NodeScores(sentence, _weights, ws);
         int nodes = sentence.Offsets[sentence.Length];
         var ambiguous = new bool[nodes];
         for (int i = 0; i < sentence.Length; i++)

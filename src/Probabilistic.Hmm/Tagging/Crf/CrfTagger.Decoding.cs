@@ -7,7 +7,7 @@ public sealed partial class CrfTagger
     /// <summary>Tags one sentence into tag ids and returns the score of the best path (log of its unnormalised probability).</summary>
     /// <remarks>
     /// The lattice is built in the thread's buffers, with no allocation once a word is cached: a node's score is the sum
-    /// of its word's own weights for that candidate (<see cref="WordInfo.OwnFeatures"/>, found once per word) plus the
+    /// of its word's own weights for that candidate (<see cref="WordInfo.OwnScores"/>, summed once per word) plus the
     /// weights of the five context attributes (the words at −2..+2 and the next word's suffix) for that candidate, found
     /// by merging or binary search over the attribute's sorted tags. <see cref="Score"/> and <see cref="LogPartition(IReadOnlyList{string})"/>
     /// take the general path (<see cref="Prepare"/>, <see cref="NodeScores"/>), which the tests hold this one against.
@@ -33,18 +33,13 @@ public sealed partial class CrfTagger
         if (ws.Candidates.Length < nodes) ws.Candidates = new int[Math.Max(nodes, 2 * ws.Candidates.Length)];
         var candidates = ws.Candidates;
         var scores = ws.Scores;
-        var weights = Weights;
+        var weights = _weights;
         for (int i = 0; i < n; i++)
         {
             var info = infos[i];
             int from = offsets[i];
             info.Tags.CopyTo(candidates, from);
-            for (int c = 0; c < info.Tags.Length; c++)
-            {
-                double sum = 0;
-                for (int r = info.OwnStart[c]; r < info.OwnStart[c + 1]; r++) sum += weights[info.OwnFeatures[r]];
-                scores[from + c] = sum;
-            }
+            info.OwnScores.CopyTo(scores, from);
         }
         if (Options.Templates != CrfTemplates.WordIdentity)
         {
@@ -71,7 +66,7 @@ public sealed partial class CrfTagger
         if (attribute < 0) return;
         int start = Features.FeatureStart[attribute], transitions = (Tags.Count + 1) * (Tags.Count + 1);
         var featureTags = Features.TagsOf(attribute);
-        var weights = Weights.AsSpan(transitions + start);
+        var weights = _weights.AsSpan(transitions + start);
         if (featureTags.Length <= 4 * tags.Length)
         {
             for (int j = 0, c = 0; j < featureTags.Length && c < tags.Length;)
@@ -91,28 +86,21 @@ public sealed partial class CrfTagger
         }
     }
 
-    // The weight indices of a word's own attributes for each of its candidate tags (ascending), as CSR lists.
-    private (int[] Start, int[] Features) OwnFeatureLists(int[] tags, int[] own)
+    // The sum of the weights of a word's own attributes for each of its candidate tags (ascending), added attribute by
+    // attribute in the order the general path (NodeScores) adds them.
+    private double[] OwnScores(int[] tags, int[] own)
     {
         int transitions = (Tags.Count + 1) * (Tags.Count + 1);
-        var start = new int[tags.Length + 1];
-        var lists = new List<int>[tags.Length];
-        for (int c = 0; c < tags.Length; c++) lists[c] = [];
+        var sums = new double[tags.Length];
         foreach (var a in own)
         {
             var featureTags = Features.TagsOf(a);
             for (int c = 0; c < tags.Length; c++)
             {
                 int j = featureTags.BinarySearch(tags[c]);
-                if (j >= 0) lists[c].Add(transitions + Features.FeatureStart[a] + j);
+                if (j >= 0) sums[c] += _weights[transitions + Features.FeatureStart[a] + j];
             }
         }
-        var features = new List<int>();
-        for (int c = 0; c < tags.Length; c++)
-        {
-            features.AddRange(lists[c]);
-            start[c + 1] = features.Count;
-        }
-        return (start, features.ToArray());
+        return sums;
     }
 }

@@ -24,8 +24,9 @@ public sealed partial class CrfTagger
             ? new LikelihoodTrainer(tagger, corpus)
             : new PerceptronTrainer(tagger, corpus, fit.ResolveSeed());
         var trace = ElboDriver.Fit(optimizer, fit, cancellationToken);
-        if (optimizer is LikelihoodTrainer l) l.Solution.CopyTo(tagger.Weights);
-        else ((PerceptronTrainer)optimizer).Averaged().CopyTo(tagger.Weights, 0);
+        if (optimizer is LikelihoodTrainer l) l.Solution.CopyTo(tagger.WeightArray);
+        else ((PerceptronTrainer)optimizer).Averaged().CopyTo(tagger.WeightArray, 0);
+        tagger.ClearWordCache(); // no word was tagged during training, but its sums would be of the weights before the copy
         return new FitResult<CrfTagger>(tagger, trace);
     }
 
@@ -189,8 +190,8 @@ public sealed partial class CrfTagger
     /// </summary>
     public double PenalisedLogLikelihood(IReadOnlyList<TaggedSentence> sentences, Span<double> gradient = default)
     {
-        if (!gradient.IsEmpty && gradient.Length != Weights.Length)
-            throw new ArgumentException($"the gradient needs {Weights.Length} values, not {gradient.Length}", nameof(gradient));
+        if (!gradient.IsEmpty && gradient.Length != _weights.Length)
+            throw new ArgumentException($"the gradient needs {_weights.Length} values, not {gradient.Length}", nameof(gradient));
         var ws = new Workspace(Tags.Count);
         var infos = new Dictionary<string, WordInfo>(StringComparer.Ordinal);
         var corpus = new Sentence[sentences.Count];
@@ -207,14 +208,14 @@ public sealed partial class CrfTagger
         }
         int t = (Tags.Count + 1) * (Tags.Count + 1);
         var expTransitions = new double[t];
-        for (int k = 0; k < t; k++) expTransitions[k] = Math.Exp(Weights[k]);
-        var g = new double[Weights.Length];
+        for (int k = 0; k < t; k++) expTransitions[k] = Math.Exp(_weights[k]);
+        var g = new double[_weights.Length];
         var empirical = Empirical(corpus);
-        double value = System.Numerics.Tensors.TensorPrimitives.Dot(Weights, empirical)
-            - AddLogPartitions(corpus, 0, corpus.Length, Weights, expTransitions, ws, g)
-            - Options.L2 * System.Numerics.Tensors.TensorPrimitives.Dot(Weights, Weights);
+        double value = System.Numerics.Tensors.TensorPrimitives.Dot(_weights, empirical)
+            - AddLogPartitions(corpus, 0, corpus.Length, _weights, expTransitions, ws, g)
+            - Options.L2 * System.Numerics.Tensors.TensorPrimitives.Dot(_weights, _weights);
         if (!gradient.IsEmpty)
-            for (int k = 0; k < g.Length; k++) gradient[k] = empirical[k] - g[k] - 2 * Options.L2 * Weights[k];
+            for (int k = 0; k < g.Length; k++) gradient[k] = empirical[k] - g[k] - 2 * Options.L2 * _weights[k];
         return value;
     }
 
@@ -236,7 +237,7 @@ public sealed partial class CrfTagger
     // Σ φ(gold) over the compiled corpus: the empirical feature counts (the gold score is their dot product with the weights).
     internal double[] Empirical(Sentence[] corpus)
     {
-        var counts = new double[Weights.Length];
+        var counts = new double[_weights.Length];
         int s = Tags.Count + 1;
         foreach (var sentence in corpus)
         {
@@ -292,16 +293,16 @@ public sealed partial class CrfTagger
             _corpus = corpus;
             int s = tagger.Tags.Count + 1;
             _expTransitions = new double[s * s];
-            _point = new double[tagger.Weights.Length];
+            _point = new double[tagger.WeightArray.Length];
             for (int b = 0; b < Blocks; b++)
             {
-                _blockGradient[b] = new double[tagger.Weights.Length];
+                _blockGradient[b] = new double[tagger.WeightArray.Length];
                 _blockWorkspace[b] = new Workspace(tagger.Tags.Count);
             }
             _parallel = new ParallelOptions { MaxDegreeOfParallelism = tagger.Options.MaxThreads ?? Environment.ProcessorCount };
             ObservationCount = corpus.Sum(c => (long)c.Length);
             _empirical = tagger.Empirical(corpus);
-            _lbfgs = new Lbfgs(tagger.Weights, Objective, tagger.Options.LbfgsMemory);
+            _lbfgs = new Lbfgs(tagger.WeightArray, Objective, tagger.Options.LbfgsMemory);
         }
 
         public bool IsMonotone => true;
@@ -365,8 +366,8 @@ public sealed partial class CrfTagger
         {
             _tagger = tagger;
             _corpus = corpus;
-            _w = new double[tagger.Weights.Length];
-            _u = new double[tagger.Weights.Length];
+            _w = new double[tagger.WeightArray.Length];
+            _u = new double[tagger.WeightArray.Length];
             _random = Rng.Create(seed);
             _order = Enumerable.Range(0, corpus.Length).ToArray();
             _ws = new Workspace(tagger.Tags.Count);

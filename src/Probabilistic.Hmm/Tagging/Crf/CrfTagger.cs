@@ -32,7 +32,7 @@ public sealed partial class CrfTagger : ISequenceTagger
         Lexicon = lexicon;
         Suffixes = suffixes;
         Features = features;
-        Weights = weights;
+        _weights = weights;
         _workspace = new ThreadLocal<Workspace>(() => new Workspace(tags.Length));
     }
 
@@ -56,8 +56,24 @@ public sealed partial class CrfTagger : ISequenceTagger
 
     internal CrfFeatures Features { get; }
 
-    /// <summary>All weights: (T+1)² transitions [from·(T+1) + to], then the features.</summary>
-    public double[] Weights { get; }
+    private readonly double[] _weights;
+
+    /// <summary>
+    /// All weights: (T+1)² transitions [from·(T+1) + to], then the features. Read-only: tagging caches each word's own
+    /// feature sums, which a change here would leave stale.
+    /// </summary>
+    public IReadOnlyList<double> Weights => _weights;
+
+    /// <summary>The weights, writable: training and the tests' finite differences; <see cref="ClearWordCache"/> after a change.</summary>
+    internal double[] WeightArray => _weights;
+
+    /// <summary>Forgets the cached word infos (and their own-feature sums), after <see cref="WeightArray"/> changed.</summary>
+    internal void ClearWordCache()
+    {
+        _wordCache.Clear();
+        _initialWordCache.Clear();
+        Interlocked.Exchange(ref _wordCacheCount, 0);
+    }
 
     /// <summary>Number of (attribute, tag) features.</summary>
     public int FeatureCount => Features.Count;
@@ -146,17 +162,17 @@ public sealed partial class CrfTagger : ISequenceTagger
     {
         var ws = new Workspace(Tags.Count);
         var sentence = Prepare(words, null, ws);
-        NodeScores(sentence, Weights, ws);
+        NodeScores(sentence, _weights, ws);
         int s = Tags.Count + 1, prev = Tags.Count;
         double score = 0;
         for (int i = 0; i < words.Count; i++)
         {
             int k = Array.IndexOf(sentence.Tags, tags[i], sentence.Offsets[i], sentence.Offsets[i + 1] - sentence.Offsets[i]);
             if (k < 0) return double.NegativeInfinity;
-            score += Weights[prev * s + tags[i]] + ws.Scores[k];
+            score += _weights[prev * s + tags[i]] + ws.Scores[k];
             prev = tags[i];
         }
-        return score + Weights[prev * s + Tags.Count];
+        return score + _weights[prev * s + Tags.Count];
     }
 
     /// <summary>log Z(x): the log-sum-exp of <see cref="Score"/> over every path through the candidate lattice.</summary>
@@ -166,8 +182,8 @@ public sealed partial class CrfTagger : ISequenceTagger
         var ws = new Workspace(Tags.Count);
         var sentence = Prepare(words, null, ws);
         var expTransitions = new double[(Tags.Count + 1) * (Tags.Count + 1)];
-        for (int k = 0; k < expTransitions.Length; k++) expTransitions[k] = Math.Exp(Weights[k]);
-        return LogPartition(sentence, Weights, expTransitions, ws, default);
+        for (int k = 0; k < expTransitions.Length; k++) expTransitions[k] = Math.Exp(_weights[k]);
+        return LogPartition(sentence, _weights, expTransitions, ws, default);
     }
 
     /// <summary>The candidate tags of each position of <paramref name="words"/> (as the lattice has them).</summary>
@@ -203,9 +219,9 @@ public sealed partial class CrfTagger : ISequenceTagger
 
     // A word's candidates and attribute ids, cached: its own attributes (at the sentence start or not) and its ids as
     // each neighbour template (p, q, r, s) and as the next word's suffix (t). A sentence's attributes are composed from these.
-    // OwnStart / OwnFeatures: the weight indices of the word's own attributes for each candidate (candidate c's are
-    // OwnFeatures[OwnStart[c] .. OwnStart[c+1])), so tagging sums them without matching attributes to tags.
-    internal sealed record WordInfo(int[] Tags, int[] Own, int[] AsNeighbour, int[] OwnStart, int[] OwnFeatures);
+    // OwnScores: the sum of the weights of the word's own attributes for each candidate, so tagging reads one number per
+    // node instead of matching attributes to tags (the weights are fixed once trained; ClearWordCache after a change).
+    internal sealed record WordInfo(int[] Tags, int[] Own, int[] AsNeighbour, double[] OwnScores);
 
     private readonly ConcurrentDictionary<string, WordInfo> _wordCache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, WordInfo> _initialWordCache = new(StringComparer.Ordinal); // at the sentence start
@@ -247,8 +263,7 @@ public sealed partial class CrfTagger : ISequenceTagger
             });
             neighbour[k] = ids.Length > 0 ? ids[0] : -1;
         }
-        var (ownStart, ownFeatures) = OwnFeatureLists(tags, own);
-        return new WordInfo(tags, own, neighbour, ownStart, ownFeatures);
+        return new WordInfo(tags, own, neighbour, OwnScores(tags, own));
     }
 
     // Ids of "<s>" as p and q, "</s>" as r and s (−1 when absent from the index).
