@@ -11,6 +11,29 @@ namespace Probabilistic.Mixtures.Tests;
 /// </summary>
 public class TiledKernelTests
 {
+    /// <summary>
+    /// The inline exponential of the responsibilities against Math.Exp over the range they use, [−708, 0], and up to 709:
+    /// within 2 ulp (a relative 4.5e-16) at 20,000 points including the ends and 0.
+    /// </summary>
+    [Fact]
+    public void InlineExpMatchesMathExp()
+    {
+        var rng = new Random(TestData.Seed(29));
+        double worst = 0, at = 0;
+        var xs = Enumerable.Range(0, 20000).Select(i => i switch { 0 => -708.0, 1 => 0.0, 2 => 709.0, _ => rng.NextDouble() * 1417 - 708 }).ToArray();
+        for (int i = 0; i < xs.Length; i += System.Numerics.Vector<double>.Count)
+        {
+            var v = new System.Numerics.Vector<double>(xs.AsSpan(i));
+            var e = TiledKernels.Exp(v);
+            for (int j = 0; j < System.Numerics.Vector<double>.Count; j++)
+            {
+                double want = Math.Exp(xs[i + j]), rel = Math.Abs(e[j] - want) / want;
+                if (rel > worst) (worst, at) = (rel, xs[i + j]);
+            }
+        }
+        Assert.True(worst <= 4.5e-16, $"exp({at:R}) is off by a relative {worst:E2} from Math.Exp, more than 2 ulp");
+    }
+
     [Theory]
     [InlineData(CovarianceType.Full, 1, 1, 37, 32, 1, 0.0)]
     [InlineData(CovarianceType.Full, 5, 3, 100, 32, 2, 0.0)]
