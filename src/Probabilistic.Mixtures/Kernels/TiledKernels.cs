@@ -163,7 +163,7 @@ internal static class TiledKernels
 
     /// <summary><see cref="Exp"/> with AVX-512: n rounded by <c>vrndscalepd</c> and 2ⁿ applied by <c>vscalefpd</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> Exp512(Vector512<double> x)
+    internal static Vector512<double> Exp512(Vector512<double> x)
     {
         var n = Avx512F.RoundScale(x * Vector512.Create(Log2E), 0);
         var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Hi), x);
