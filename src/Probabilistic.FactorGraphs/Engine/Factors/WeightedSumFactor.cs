@@ -109,8 +109,16 @@ internal abstract class WeightedSumFactor : FactorNode
     }
 
     /// <summary>Each output element combines its group's terms: under VMP they must not depend on one variable.</summary>
-    internal override IEnumerable<(IPort Port, int Instance)[]> CombinedArguments() =>
-        _groups.Select(g => g.Select(i => ((IPort)Terms, i)).ToArray());
+    internal override IEnumerable<(IPort Port, int Instance)[]> CombinedArguments()
+    {
+        // loops, not Select: LINQ over a value tuple is not precompiled by ReadyToRun
+        foreach (var g in _groups)
+        {
+            var pairs = new (IPort Port, int Instance)[g.Length];
+            for (int k = 0; k < g.Length; k++) pairs[k] = (Terms, g[k]);
+            yield return pairs;
+        }
+    }
 
     /// <summary>Terms computed by deterministic factors (a sum of products, as in Matchbox): collapsed, not updated here.</summary>
     private bool TermsCollapsed => Terms.Random is { } x && x.Ports.Any(p => p.IsOutput && p.Factor.IsDeterministic);

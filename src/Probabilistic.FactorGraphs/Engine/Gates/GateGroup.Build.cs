@@ -183,10 +183,10 @@ internal sealed partial class GateGroup
             if (Equals(node.Home, FrameOfCase[c])) AddLocal(inst, c, node, e);
             return;
         }
-        if (!inst.SlotOf.TryGetValue((node, e), out var slot))
+        if (!inst.TryGetSlot(node, e, out var slot))
         {
             slot = node.CreateSlot(e, Cases, ForceProper);
-            inst.SlotOf[(node, e)] = slot;
+            inst.SetSlot(node, e, slot);
             inst.Slots.Add(slot);
         }
         slot.Touch(c);

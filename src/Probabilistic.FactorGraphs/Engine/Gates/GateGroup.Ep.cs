@@ -84,7 +84,7 @@ internal sealed partial class GateGroup
         foreach (var members in inst.Members)
             foreach (var (f, i) in members)
                 foreach (var p in f.Ports)
-                    if (!p.IsObserved && f.IsEpLagged(p) && inst.SlotOf.TryGetValue((p.Node, p.ElementIndex(i)), out var slot))
+                    if (!p.IsObserved && f.IsEpLagged(p) && inst.TryGetSlot(p.Node, p.ElementIndex(i), out var slot))
                     {
                         lagged.Add(slot);
                         if (_lagged.Length == 0) _lagged = $"the {f.Description} factor, whose message to '{p.Node.Name}' reads its own last one (Laplace's approximation),";
