@@ -71,7 +71,7 @@ namespace Probabilistic.FactorGraphs.Engine
     internal sealed class DistributionFactor<T> : FactorNode where T : struct, IExponentialFamily<T>
     {
         private readonly IReadOnlyList<IPort> _ports;
-        private T[] _d = [];
+        private T[] _d = Arrays.Empty<T>();
 
         internal DistributionFactor(FactorBuilder b, T like, string role) : base(b.Description)
         {

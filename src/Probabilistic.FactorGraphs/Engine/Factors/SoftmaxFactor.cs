@@ -59,8 +59,8 @@ namespace Probabilistic.FactorGraphs.Engine
             _lastM = [];
             // the instances of each p element, ordered by their coordinate on x's range (the component k)
             int dim = Space.IndexOf(_range);
-            _groups = Enumerable.Range(0, Count).GroupBy(P.Index).OrderBy(g => g.Key)
-                .Select(g => g.OrderBy(i => Space.Coordinate(i, dim)).ToArray()).ToArray();
+            _groups = Arrays.GroupByKey(Count, P.Index);
+            foreach (var g in _groups) Arrays.SortStablyBy(g, i => Space.Coordinate(i, dim));
         }
 
         internal override string? EpRefusal =>

@@ -40,10 +40,10 @@ internal abstract class WeightedSumFactor : FactorNode
 
     internal override void Prepare()
     {
-        _groups = Enumerable.Range(0, Count).GroupBy(Sum.Index).OrderBy(g => g.Key).Select(g => g.ToArray()).ToArray();
-        _byElement = Terms.IsObserved ? [] : Enumerable.Range(0, Count).GroupBy(Terms.Index).OrderBy(g => g.Key).Select(g => g.ToArray()).ToArray();
+        _groups = Arrays.GroupByKey(Count, Sum.Index);
+        _byElement = Terms.IsObserved ? [] : Arrays.GroupByKey(Count, Terms.Index);
         if (_lastVmp.Length != Count) _lastVmp = new Gaussian[Count];
-        Array.Fill(_lastVmp, Gaussian.Uniform());
+        Arrays.Fill(_lastVmp, Gaussian.Uniform());
     }
 
     private (Gaussian[] Ctx, double[] C) Contexts(int[] g)

@@ -344,7 +344,7 @@ internal sealed partial class GateGroup
         int slots = inst.Slots.Count;
         Span<double> slotLogZ = slots <= 64 ? stackalloc double[slots] : new double[slots];
         for (int s = 0; s < slots; s++) slotLogZ[s] = inst.Slots[s].MarginalLogNormalizer();
-        slotLogZ.Sort();
+        Arrays.Sort(slotLogZ);
         foreach (double a in slotLogZ) l += a;
         foreach (var (v, e) in inst.Locals[c]) l += v.LogNormalizerOf(e);
         return l;
@@ -358,8 +358,10 @@ internal sealed partial class GateGroup
         if (BoolPort is not null) BoolPort.SetMessage(j, Bernoulli.FromLogOdds(BooleanOps.Clamp(lz[1] - lz[0])));
         else if (IntPort is not null)
         {
-            double max = lz.Max();
-            IntPort.SetMessage(j, Discrete.FromNaturalOwned(lz.Select(l => l - max).ToArray()));
+            double max = Arrays.Max(lz);
+            var eta = new double[lz.Length];
+            for (int c = 0; c < eta.Length; c++) eta[c] = lz[c] - max;
+            IntPort.SetMessage(j, Discrete.FromNaturalOwned(eta));
         }
     }
 
@@ -407,7 +409,7 @@ internal sealed partial class GateGroup
         }
         int value = GateBinding.ObservedCase((ObservedNode)Selector, j);
         if ((uint)value >= (uint)Cases) value = Cases - 1;
-        Array.Fill(lp, double.NegativeInfinity);
+        Arrays.Fill(lp, double.NegativeInfinity);
         lp[value] = 0;
     }
 
