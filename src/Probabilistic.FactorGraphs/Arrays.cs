@@ -41,6 +41,14 @@ internal static class Arrays
         return s;
     }
 
+    /// <summary>values[k] − shift for each k, in a new array (Select(x => x - shift).ToArray(), written out).</summary>
+    internal static double[] Minus(double[] values, double shift)
+    {
+        var shifted = new double[values.Length];
+        for (int k = 0; k < shifted.Length; k++) shifted[k] = values[k] - shift;
+        return shifted;
+    }
+
     /// <summary>The largest value, NaN only when every value is NaN (Enumerable.Max's rule for doubles); throws when empty.</summary>
     internal static double Max(double[] values)
     {

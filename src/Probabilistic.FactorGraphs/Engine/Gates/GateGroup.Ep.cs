@@ -358,10 +358,7 @@ internal sealed partial class GateGroup
         if (BoolPort is not null) BoolPort.SetMessage(j, Bernoulli.FromLogOdds(BooleanOps.Clamp(lz[1] - lz[0])));
         else if (IntPort is not null)
         {
-            double max = Arrays.Max(lz);
-            var eta = new double[lz.Length];
-            for (int c = 0; c < eta.Length; c++) eta[c] = lz[c] - max;
-            IntPort.SetMessage(j, Discrete.FromNaturalOwned(eta));
+            IntPort.SetMessage(j, Discrete.FromNaturalOwned(Arrays.Minus(lz, Arrays.Max(lz))));
         }
     }
 
