@@ -41,6 +41,18 @@ internal static class Arrays
         return s;
     }
 
+    /// <summary>
+    /// Same length and a[k].Equals(b[k]) for every k (NaN equals NaN, 0 equals −0): what MemoryExtensions.SequenceEqual
+    /// does for doubles, written out.
+    /// </summary>
+    internal static bool SequenceEqual(double[] a, double[] b)
+    {
+        if (a.Length != b.Length) return false;
+        for (int k = 0; k < a.Length; k++)
+            if (!a[k].Equals(b[k])) return false;
+        return true;
+    }
+
     /// <summary>values[k] − shift for each k, in a new array (Select(x => x - shift).ToArray(), written out).</summary>
     internal static double[] Minus(double[] values, double shift)
     {

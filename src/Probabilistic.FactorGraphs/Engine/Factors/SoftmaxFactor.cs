@@ -126,7 +126,7 @@ namespace Probabilistic.FactorGraphs.Engine
                 _lastBound = new double[_groups.Length];
             }
             var (m, v) = SoftmaxOp.Moments(x);
-            if (_lastM[group] is { } lm && lm.AsSpan().SequenceEqual(m) && _lastV[group].AsSpan().SequenceEqual(v))
+            if (_lastM[group] is { } lm && Arrays.SequenceEqual(lm, m) && Arrays.SequenceEqual(_lastV[group], v))
                 return (m, _lastBound[group], _lastA[group]);
             var (bound, a) = SoftmaxOp.Bound(m, v, _lastA[group]);
             _lastM[group] = m; _lastV[group] = v; _lastA[group] = a; _lastBound[group] = bound;
