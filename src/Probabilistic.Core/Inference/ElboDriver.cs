@@ -24,7 +24,10 @@ public static class ElboDriver
         if (n <= 0)
             throw new ArgumentException($"The optimiser covers {n} observations; a fit needs at least one.", nameof(optimizer));
 
-        var steps = new List<ElboStep>();
+        // The steps so far are the first `count` of `steps`, grown by doubling (an array rather than a List<ElboStep>, whose
+        // code over this struct ReadyToRun cannot precompile, so a fresh process would JIT it before its first answer).
+        var steps = new ElboStep[16];
+        int count = 0;
         double bestHeldOut = double.NegativeInfinity;
         int sinceBest = 0;
         var clock = new Stopwatch();
@@ -49,7 +52,13 @@ public static class ElboDriver
             double perObs = elbo / n;
             var heldOut = optimizer.HeldOutElboPerObservation;
             var step = new ElboStep(iteration, elbo, perObs, clock.Elapsed, heldOut);
-            steps.Add(step);
+            if (count == steps.Length)
+            {
+                var grown = new ElboStep[2 * count];
+                Array.Copy(steps, grown, count);
+                steps = grown;
+            }
+            steps[count++] = step;
             options.Progress?.Report(step);
 
             if (!double.IsFinite(elbo))
@@ -57,14 +66,14 @@ public static class ElboDriver
                     Invariant($"The ELBO became {elbo} at iteration {iteration} ({optimizer.GetType().Name}); the model or data is degenerate (check for NaN/Inf in the data, empty components or zero variances)."),
                     Done(StopReason.NonFinite));
 
-            if (steps.Count >= 2)
+            if (count >= 2)
             {
-                double previous = steps[^2].ElboPerObservation;
+                double previous = steps[count - 2].ElboPerObservation;
                 double change = perObs - previous;
                 double scale = Math.Max(1.0, Math.Abs(perObs));
                 if (optimizer.IsMonotone && change < -options.MonotoneSlack * scale)
                     throw new ElboDecreasedException(
-                        Invariant($"The ELBO of {optimizer.GetType().Name} decreased at iteration {iteration}: {steps[^2].Elbo:R} -> {elbo:R} nats ({change:E3} per observation). An exact EM/VMP step cannot lower its bound; this is a bug."),
+                        Invariant($"The ELBO of {optimizer.GetType().Name} decreased at iteration {iteration}: {steps[count - 2].Elbo:R} -> {elbo:R} nats ({change:E3} per observation). An exact EM/VMP step cannot lower its bound; this is a bug."),
                         Done(StopReason.Decreased));
                 if (Math.Abs(change) < options.Tolerance * scale)
                     return Done(StopReason.Converged);
@@ -78,7 +87,7 @@ public static class ElboDriver
         }
         return Done(StopReason.MaxIterations);
 
-        ElboTrace Done(StopReason reason) => new(steps, reason, optimizer.IsBound, n, seed);
+        ElboTrace Done(StopReason reason) => new(steps, count, reason, optimizer.IsBound, n, seed);
     }
 
     /// <summary>

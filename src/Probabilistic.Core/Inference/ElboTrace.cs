@@ -10,11 +10,15 @@ namespace Probabilistic.Core.Inference;
 /// </summary>
 public sealed class ElboTrace : IReadOnlyList<ElboStep>
 {
-    private readonly List<ElboStep> _steps;
+    // A plain array, not a List<ElboStep>: List's code over a struct of this assembly cannot be precompiled (ReadyToRun)
+    // into it, so every fresh process would JIT List<ElboStep>'s methods before its first answer.
+    private readonly ElboStep[] _steps;
 
-    internal ElboTrace(List<ElboStep> steps, StopReason stopReason, bool isBound, long observationCount, int seed)
+    /// <summary>A trace of the first <paramref name="count"/> of <paramref name="steps"/> (copied).</summary>
+    internal ElboTrace(ElboStep[] steps, int count, StopReason stopReason, bool isBound, long observationCount, int seed)
     {
-        _steps = steps;
+        _steps = new ElboStep[count];
+        Array.Copy(steps, _steps, count);
         StopReason = stopReason;
         IsBound = isBound;
         ObservationCount = observationCount;
@@ -23,7 +27,11 @@ public sealed class ElboTrace : IReadOnlyList<ElboStep>
 
     /// <summary>Builds a trace from recorded steps (for models that fit in one shot, or for deserialisation).</summary>
     public static ElboTrace FromSteps(IEnumerable<ElboStep> steps, StopReason stopReason, bool isBound, long observationCount, int seed = 0)
-        => new(steps.ToList(), stopReason, isBound, observationCount, seed);
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        var array = steps.ToArray();
+        return new(array, array.Length, stopReason, isBound, observationCount, seed);
+    }
 
     /// <summary>Why the fit stopped.</summary>
     public StopReason StopReason { get; }
@@ -38,25 +46,36 @@ public sealed class ElboTrace : IReadOnlyList<ElboStep>
     public int Seed { get; }
 
     /// <summary>Number of steps run.</summary>
-    public int Count => _steps.Count;
+    public int Count => _steps.Length;
 
     /// <inheritdoc/>
     public ElboStep this[int index] => _steps[index];
 
     /// <summary>The total ELBO after the last step; NaN when no step ran.</summary>
-    public double FinalElbo => _steps.Count == 0 ? double.NaN : _steps[^1].Elbo;
+    public double FinalElbo => _steps.Length == 0 ? double.NaN : _steps[^1].Elbo;
 
     /// <summary>The ELBO per observation after the last step; NaN when no step ran.</summary>
-    public double FinalElboPerObservation => _steps.Count == 0 ? double.NaN : _steps[^1].ElboPerObservation;
+    public double FinalElboPerObservation => _steps.Length == 0 ? double.NaN : _steps[^1].ElboPerObservation;
 
     /// <summary>Sum of the steps' wall times.</summary>
-    public TimeSpan TotalElapsed => _steps.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Elapsed);
+    public TimeSpan TotalElapsed
+    {
+        get
+        {
+            var sum = TimeSpan.Zero;
+            foreach (var s in _steps) sum += s.Elapsed;
+            return sum;
+        }
+    }
 
     /// <summary>Mean seconds per step; NaN when no step ran.</summary>
-    public double SecondsPerStep => _steps.Count == 0 ? double.NaN : TotalElapsed.TotalSeconds / _steps.Count;
+    public double SecondsPerStep => _steps.Length == 0 ? double.NaN : TotalElapsed.TotalSeconds / _steps.Length;
 
     /// <inheritdoc/>
-    public IEnumerator<ElboStep> GetEnumerator() => _steps.GetEnumerator();
+    public IEnumerator<ElboStep> GetEnumerator()
+    {
+        foreach (var s in _steps) yield return s;
+    }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 

@@ -49,7 +49,7 @@ public readonly partial struct Dirichlet : IExponentialFamily<Dirichlet>, IDistr
     public static Dirichlet Symmetric(int dimension, double alpha)
     {
         var a = new double[dimension];
-        Array.Fill(a, alpha);
+        Arrays.Fill(a, alpha);
         return FromPseudoCounts(a);
     }
 
@@ -73,7 +73,7 @@ public readonly partial struct Dirichlet : IExponentialFamily<Dirichlet>, IDistr
     public double this[int k] => _alpha[k];
 
     /// <summary>Σα (+∞ for a point mass, as in Infer.NET).</summary>
-    public double TotalCount => _isPoint ? double.PositiveInfinity : _alpha.Sum();
+    public double TotalCount => _isPoint ? double.PositiveInfinity : Arrays.Sum(_alpha);
 
     /// <inheritdoc/>
     public bool IsPointMass => _isPoint;
@@ -105,7 +105,9 @@ public readonly partial struct Dirichlet : IExponentialFamily<Dirichlet>, IDistr
     {
         if (_isPoint) return new double[Dimension];
         double s = TotalCount;
-        return _alpha.Select(a => a * (s - a) / (s * s * (s + 1))).ToArray();
+        var v = new double[_alpha.Length];
+        for (int k = 0; k < v.Length; k++) v[k] = _alpha[k] * (s - _alpha[k]) / (s * s * (s + 1));
+        return v;
     }
 
     /// <summary>
@@ -213,9 +215,16 @@ public readonly partial struct Dirichlet : IExponentialFamily<Dirichlet>, IDistr
     /// <summary>E[log p_k] = ψ(α_k) − ψ(Σα) (log of the point for a point mass).</summary>
     public double[] GetMeanLog()
     {
-        if (_isPoint) return _alpha.Select(p => Math.Log(p)).ToArray();
+        // loops, not LINQ over double (which ReadyToRun leaves to the JIT in every fresh process)
+        var ml = new double[_alpha.Length];
+        if (_isPoint)
+        {
+            for (int k = 0; k < ml.Length; k++) ml[k] = Math.Log(_alpha[k]);
+            return ml;
+        }
         double d = SpecialFunctions.DiGamma(TotalCount);
-        return _alpha.Select(a => SpecialFunctions.DiGamma(a) - d).ToArray();
+        for (int k = 0; k < ml.Length; k++) ml[k] = SpecialFunctions.DiGamma(_alpha[k]) - d;
+        return ml;
     }
 
     /// <summary>log density at probability vector <paramref name="p"/> (with respect to Lebesgue measure on the first K − 1 coordinates).</summary>
@@ -238,10 +247,20 @@ public readonly partial struct Dirichlet : IExponentialFamily<Dirichlet>, IDistr
     }
 
     /// <inheritdoc/>
-    public bool IsUniform() => !_isPoint && _alpha.All(a => a == 1);
+    public bool IsUniform()
+    {
+        if (_isPoint) return false;
+        foreach (double a in _alpha) if (a != 1) return false;
+        return true;
+    }
 
     /// <inheritdoc/>
-    public bool IsProper() => _isPoint || _alpha.All(a => a > 0);
+    public bool IsProper()
+    {
+        if (_isPoint) return true;
+        foreach (double a in _alpha) if (!(a > 0)) return false;
+        return true;
+    }
 
     /// <inheritdoc/>
     public Dirichlet CreateUniform() => Uniform(Dimension);
@@ -282,8 +301,13 @@ public readonly partial struct Dirichlet : IExponentialFamily<Dirichlet>, IDistr
 
     /// <inheritdoc/>
     /// <remarks>A point mass raised to any power stays the point mass, as the scalar distributions do.</remarks>
-    public Dirichlet Pow(double exponent) =>
-        exponent == 1 || _isPoint ? this : new(Stored.Fields, _alpha.Select(a => (a - 1) * exponent + 1).ToArray());
+    public Dirichlet Pow(double exponent)
+    {
+        if (exponent == 1 || _isPoint) return this;
+        var alpha = new double[_alpha.Length];
+        for (int k = 0; k < alpha.Length; k++) alpha[k] = (_alpha[k] - 1) * exponent + 1;
+        return new(Stored.Fields, alpha);
+    }
 
     /// <inheritdoc/>
     /// <remarks>A point mass times anything is the point mass.</remarks>

@@ -58,7 +58,7 @@ public readonly partial struct Discrete : IExponentialFamily<Discrete>, IDistrib
     {
         if (dimension < 1) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "A Discrete needs at least one value.");
         var lp = new double[dimension];
-        Array.Fill(lp, -Math.Log(dimension));
+        Arrays.Fill(lp, -Math.Log(dimension));
         return new(Stored.Fields, lp);
     }
 
@@ -67,7 +67,7 @@ public readonly partial struct Discrete : IExponentialFamily<Discrete>, IDistrib
     {
         if ((uint)value >= (uint)dimension) throw new ArgumentOutOfRangeException(nameof(value), value, $"Value must lie in [0, {dimension}).");
         var lp = new double[dimension];
-        Array.Fill(lp, double.NegativeInfinity);
+        Arrays.Fill(lp, double.NegativeInfinity);
         lp[value] = 0;
         return new(Stored.Fields, lp);
     }
@@ -96,7 +96,15 @@ public readonly partial struct Discrete : IExponentialFamily<Discrete>, IDistrib
     }
 
     /// <inheritdoc/>
-    public bool IsPointMass => _logProb.Count(double.IsFinite) == 1;
+    public bool IsPointMass
+    {
+        get
+        {
+            int finite = 0;
+            foreach (double l in _logProb) if (double.IsFinite(l)) finite++;
+            return finite == 1;
+        }
+    }
 
     /// <summary>The point of a point mass.</summary>
     public int Point => IsPointMass ? GetMode() : throw new InvalidOperationException("Not a point mass.");
@@ -217,7 +225,7 @@ public readonly partial struct Discrete : IExponentialFamily<Discrete>, IDistrib
     /// <inheritdoc/>
     public Discrete Softened(double c)
     {
-        double top = _logProb.Max();
+        double top = Arrays.Max(_logProb);
         var eta = new double[Dimension];
         for (int k = 0; k < eta.Length; k++) eta[k] = Math.Max(_logProb[k], top - c);
         return FromLogProbsOwned(eta);

@@ -45,7 +45,11 @@ public sealed class DistributionStructArray<TDist, T> : IDistribution<T[]>, IRea
     }
 
     /// <inheritdoc/>
-    public IEnumerator<TDist> GetEnumerator() => ((IEnumerable<TDist>)_elements).GetEnumerator();
+    public IEnumerator<TDist> GetEnumerator()
+    {
+        // an iterator of this assembly's (precompiled by ReadyToRun), not the framework's array enumerator over TDist
+        foreach (var e in _elements) yield return e;
+    }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
@@ -99,7 +103,12 @@ public sealed class DistributionJaggedArray<TDist, T> : IDistribution<T[][]>, IR
     /// <summary>The rows.</summary>
     public IEnumerator<DistributionStructArray<TDist, T>> GetEnumerator() => ((IEnumerable<DistributionStructArray<TDist, T>>)_rows).GetEnumerator();
 
-    IEnumerator<TDist> IEnumerable<TDist>.GetEnumerator() => _rows.SelectMany(r => r).GetEnumerator();
+    IEnumerator<TDist> IEnumerable<TDist>.GetEnumerator()
+    {
+        // loops rather than SelectMany, whose code over TDist ReadyToRun does not precompile
+        foreach (var row in _rows)
+            for (int j = 0; j < row.Count; j++) yield return row[j];
+    }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 

@@ -76,7 +76,7 @@ public static class DiscreteFromDirichletOp
     public static Dirichlet ProbsAverageConditional(int sample, int dimension)
     {
         var a = new double[dimension];
-        Array.Fill(a, 1.0);
+        Arrays.Fill(a, 1.0);
         a[sample] = 2;
         return Dirichlet.FromNaturalOwned(a);
     }

@@ -35,8 +35,8 @@ public static class BinomialOp
         int dk = sample.Dimension, dn = trials.Dimension;
         var toK = new double[dk];
         var toN = new double[dn];
-        Array.Fill(toK, double.NegativeInfinity);
-        Array.Fill(toN, double.NegativeInfinity);
+        Arrays.Fill(toK, double.NegativeInfinity);
+        Arrays.Fill(toN, double.NegativeInfinity);
         var terms = new List<(double LogW, int N, int K)>();
         for (int n = 0; n < dn; n++)
         {
@@ -57,7 +57,7 @@ public static class BinomialOp
         foreach (var t in terms) logZ = Core.Numerics.LogSpace.LogAddExp(logZ, t.LogW);
         // the count's context flat over 0..D−1 (D − 1 ≥ every n): Σ_k C(n, k) p^k (1 − p)^(n−k) = 1, so p and n learn nothing
         var toP = p.IsPointMass || (sample.IsUniform() && !sample.IsPointMass) ? Beta.Uniform() : ProbMessage(p, terms, logZ);
-        if (sample.IsUniform() && !sample.IsPointMass) Array.Fill(toN, 0.0);
+        if (sample.IsUniform() && !sample.IsPointMass) Arrays.Fill(toN, 0.0);
         return (Discrete.FromLogProbs(toK), Discrete.FromLogProbs(toN), toP, logZ);
     }
 

@@ -51,7 +51,7 @@ internal static class RangeIndices
     {
         if (range.Outer is not null)
             throw new NotSupportedException($"Range '{range.Name}' is jagged (its size varies with '{range.Outer.Name}'); a ForEach block's Index is supported for ranges of one size.");
-        var array = Arrays.GetValue(range, r => ModelStack.Outside(() => new ComputedArray<int>(r, () => Enumerable.Range(0, r.SizeAsInt).ToArray(), r.Name + "Index")));
+        var array = Arrays.GetValue(range, r => ModelStack.Outside(() => new ComputedArray<int>(r, () => Probabilistic.FactorGraphs.Arrays.Indices(r.SizeAsInt), r.Name + "Index")));
         return array[range];
     }
 }

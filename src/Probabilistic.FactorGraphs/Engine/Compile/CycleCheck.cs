@@ -26,28 +26,33 @@ internal static class CycleCheck
         foreach (var root in model.Variables)
         {
             if (index.ContainsKey(root)) continue;
-            var work = new Stack<(VarNode Node, int Next)>();
-            work.Push((root, 0));
+            // the depth-first path: node and next edge to follow, as two lists (a Stack<(VarNode, int)> is a generic
+            // instantiation ReadyToRun cannot precompile, JIT-compiled at every fresh process's first model)
+            var workNode = new List<VarNode> { root };
+            var workNext = new List<int> { 0 };
             index[root] = low[root] = counter++;
             stack.Push(root); onStack.Add(root);
-            while (work.Count > 0)
+            while (workNode.Count > 0)
             {
-                var (v, next) = work.Pop();
+                int top = workNode.Count - 1;
+                var v = workNode[top];
+                int next = workNext[top];
+                workNode.RemoveAt(top); workNext.RemoveAt(top);
                 var edges = inputs[v];
                 if (next < edges.Count)
                 {
-                    work.Push((v, next + 1));
+                    workNode.Add(v); workNext.Add(next + 1);
                     var w = edges[next];
                     if (!index.ContainsKey(w))
                     {
                         index[w] = low[w] = counter++;
                         stack.Push(w); onStack.Add(w);
-                        work.Push((w, 0));
+                        workNode.Add(w); workNext.Add(0);
                     }
                     else if (onStack.Contains(w)) low[v] = Math.Min(low[v], index[w]);
                     continue;
                 }
-                if (work.Count > 0) { var parent = work.Peek().Node; low[parent] = Math.Min(low[parent], low[v]); }
+                if (workNode.Count > 0) { var parent = workNode[^1]; low[parent] = Math.Min(low[parent], low[v]); }
                 if (low[v] != index[v]) continue;
                 var component = new List<VarNode>();
                 VarNode x;

@@ -193,11 +193,15 @@ internal static partial class ModelCompiler
             yield break;
         }
         var chain = inner.Chain;
-        var sizes = chain.Select(f => f.CaseValue == -1 ? SelectorDimension(model, f, specs) : 1).ToArray();
+        // loops rather than Select(...).ToArray() into int[], which ReadyToRun leaves to the JIT
+        var sizes = new int[chain.Length];
+        for (int k = 0; k < chain.Length; k++) sizes[k] = chain[k].CaseValue == -1 ? SelectorDimension(model, chain[k], specs) : 1;
         var at = new int[chain.Length];
         while (true)
         {
-            yield return new GateCases(chain, chain.Select((f, k) => f.CaseValue == -1 ? at[k] : f.CaseValue).ToArray());
+            var cases = new int[chain.Length];
+            for (int k = 0; k < chain.Length; k++) cases[k] = chain[k].CaseValue == -1 ? at[k] : chain[k].CaseValue;
+            yield return new GateCases(chain, cases);
             int d = chain.Length - 1;
             while (d >= 0 && ++at[d] == sizes[d]) at[d--] = 0;
             if (d < 0) yield break;

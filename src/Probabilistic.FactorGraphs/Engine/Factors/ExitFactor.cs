@@ -109,8 +109,7 @@ internal sealed class ExitFactor<T> : FactorNode where T : struct, IExponentialF
             if (_bool is not null) _bool.AddVmp(i, Bernoulli.FromLogOdds(GateGroup.LogOdds(l[1], l[0])));
             else
             {
-                double max = l.Max();
-                _int!.AddVmp(i, Discrete.FromNaturalOwned(l.Select(x => x - max).ToArray()));
+                _int!.AddVmp(i, Discrete.FromNaturalOwned(Arrays.Minus(l, Arrays.Max(l))));
             }
         }
     }

@@ -125,7 +125,13 @@ internal abstract class FactorNode
     internal virtual IEnumerable<(IPort Port, int Instance)[]> CombinedArguments()
     {
         var args = Ports.Where(p => !p.IsOutput).ToArray();
-        for (int i = 0; i < Count; i++) yield return args.Select(p => (p, i)).ToArray();
+        for (int i = 0; i < Count; i++)
+        {
+            // a loop, not Select: LINQ over a value tuple is not precompiled by ReadyToRun
+            var pairs = new (IPort Port, int Instance)[args.Length];
+            for (int k = 0; k < args.Length; k++) pairs[k] = (args[k], i);
+            yield return pairs;
+        }
     }
 
     /// <summary>Sets a collapsed output's marginals to the push-forward of the arguments' current marginals.</summary>

@@ -74,7 +74,7 @@ namespace Probabilistic.FactorGraphs.Engine
             base.Prepare();
             if (X.IsObserved) return;
             // union of the elements that meet in one output: a block is a row of the random matrix
-            var parent = Enumerable.Range(0, X.Node.Count).ToArray();
+            var parent = Arrays.Indices(X.Node.Count);
             int Find(int e) { while (parent[e] != e) e = parent[e] = parent[parent[e]]; return e; }
             foreach (var g in Groups)
                 for (int k = 1; k < g.Length; k++) parent[Find(X.Index(g[k]))] = Find(X.Index(g[0]));

@@ -58,9 +58,17 @@ namespace Probabilistic.FactorGraphs.Engine
         private static T? First(object value) => value switch
         {
             T d => d,
-            Array a => a.Cast<object>().Select(First).FirstOrDefault(d => d is not null),
+            Array a => FirstIn(a),
             _ => throw new InvalidOperationException($"An observed {typeof(T).Name} was expected, not {value.GetType().Name}."),
         };
+
+        // a loop rather than Select(First).FirstOrDefault: LINQ over T? is not precompiled by ReadyToRun
+        private static T? FirstIn(Array a)
+        {
+            foreach (var item in a)
+                if (First(item) is { } d) return d;
+            return null;
+        }
     }
 
     /// <summary>
@@ -71,7 +79,7 @@ namespace Probabilistic.FactorGraphs.Engine
     internal sealed class DistributionFactor<T> : FactorNode where T : struct, IExponentialFamily<T>
     {
         private readonly IReadOnlyList<IPort> _ports;
-        private T[] _d = [];
+        private T[] _d = Arrays.Empty<T>();
 
         internal DistributionFactor(FactorBuilder b, T like, string role) : base(b.Description)
         {

@@ -59,8 +59,8 @@ namespace Probabilistic.FactorGraphs.Engine
             _lastM = [];
             // the instances of each p element, ordered by their coordinate on x's range (the component k)
             int dim = Space.IndexOf(_range);
-            _groups = Enumerable.Range(0, Count).GroupBy(P.Index).OrderBy(g => g.Key)
-                .Select(g => g.OrderBy(i => Space.Coordinate(i, dim)).ToArray()).ToArray();
+            _groups = Arrays.GroupByKey(Count, P.Index);
+            foreach (var g in _groups) Arrays.SortStablyBy(g, i => Space.Coordinate(i, dim));
         }
 
         internal override string? EpRefusal =>
@@ -126,7 +126,7 @@ namespace Probabilistic.FactorGraphs.Engine
                 _lastBound = new double[_groups.Length];
             }
             var (m, v) = SoftmaxOp.Moments(x);
-            if (_lastM[group] is { } lm && lm.AsSpan().SequenceEqual(m) && _lastV[group].AsSpan().SequenceEqual(v))
+            if (_lastM[group] is { } lm && Arrays.SequenceEqual(lm, m) && Arrays.SequenceEqual(_lastV[group], v))
                 return (m, _lastBound[group], _lastA[group]);
             var (bound, a) = SoftmaxOp.Bound(m, v, _lastA[group]);
             _lastM[group] = m; _lastV[group] = v; _lastA[group] = a; _lastBound[group] = bound;

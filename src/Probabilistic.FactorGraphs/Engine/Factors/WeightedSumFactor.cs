@@ -40,10 +40,10 @@ internal abstract class WeightedSumFactor : FactorNode
 
     internal override void Prepare()
     {
-        _groups = Enumerable.Range(0, Count).GroupBy(Sum.Index).OrderBy(g => g.Key).Select(g => g.ToArray()).ToArray();
-        _byElement = Terms.IsObserved ? [] : Enumerable.Range(0, Count).GroupBy(Terms.Index).OrderBy(g => g.Key).Select(g => g.ToArray()).ToArray();
+        _groups = Arrays.GroupByKey(Count, Sum.Index);
+        _byElement = Terms.IsObserved ? [] : Arrays.GroupByKey(Count, Terms.Index);
         if (_lastVmp.Length != Count) _lastVmp = new Gaussian[Count];
-        Array.Fill(_lastVmp, Gaussian.Uniform());
+        Arrays.Fill(_lastVmp, Gaussian.Uniform());
     }
 
     private (Gaussian[] Ctx, double[] C) Contexts(int[] g)
@@ -109,8 +109,16 @@ internal abstract class WeightedSumFactor : FactorNode
     }
 
     /// <summary>Each output element combines its group's terms: under VMP they must not depend on one variable.</summary>
-    internal override IEnumerable<(IPort Port, int Instance)[]> CombinedArguments() =>
-        _groups.Select(g => g.Select(i => ((IPort)Terms, i)).ToArray());
+    internal override IEnumerable<(IPort Port, int Instance)[]> CombinedArguments()
+    {
+        // loops, not Select: LINQ over a value tuple is not precompiled by ReadyToRun
+        foreach (var g in _groups)
+        {
+            var pairs = new (IPort Port, int Instance)[g.Length];
+            for (int k = 0; k < g.Length; k++) pairs[k] = (Terms, g[k]);
+            yield return pairs;
+        }
+    }
 
     /// <summary>Terms computed by deterministic factors (a sum of products, as in Matchbox): collapsed, not updated here.</summary>
     private bool TermsCollapsed => Terms.Random is { } x && x.Ports.Any(p => p.IsOutput && p.Factor.IsDeterministic);

@@ -54,9 +54,22 @@ internal sealed partial class GateGroup
         VarNode<Discrete> d => d.Uniform.Dimension,
         ObservedNode when b.Frame.Selector.ValueType == typeof(bool) || b.Frame.Selector.ValueType == typeof(bool[]) => 2,
         // observed int: as many cases as the largest value a block names (or the Switch expands to), plus one for every other value
-        _ => Math.Max(b.Case + 2, model.Factors.Where(f => f.Gate is not null).SelectMany(f => f.Gate!.Chain())
-                .Where(x => ReferenceEquals(x.Selector, b.Selector)).Select(x => x.Case + 2).DefaultIfEmpty(2).Max()),
+        _ => Math.Max(b.Case + 2, CasesNamed(model, b.Selector)),
     };
+
+    /// <summary>
+    /// One more than the largest case a gate binding on <paramref name="selector"/> names, plus one (2 when none names one):
+    /// a loop, as Max over a selector of ints is JIT-compiled in every fresh process under ReadyToRun.
+    /// </summary>
+    private static int CasesNamed(CompiledModel model, VarNode selector)
+    {
+        int cases = int.MinValue;
+        foreach (var f in model.Factors)
+            if (f.Gate is not null)
+                foreach (var x in f.Gate.Chain())
+                    if (ReferenceEquals(x.Selector, selector)) cases = Math.Max(cases, x.Case + 2);
+        return cases == int.MinValue ? 2 : cases;
+    }
 
     private void NoteFrame(GateFrame frame, int caseValue)
     {
@@ -183,10 +196,10 @@ internal sealed partial class GateGroup
             if (Equals(node.Home, FrameOfCase[c])) AddLocal(inst, c, node, e);
             return;
         }
-        if (!inst.SlotOf.TryGetValue((node, e), out var slot))
+        if (!inst.TryGetSlot(node, e, out var slot))
         {
             slot = node.CreateSlot(e, Cases, ForceProper);
-            inst.SlotOf[(node, e)] = slot;
+            inst.SetSlot(node, e, slot);
             inst.Slots.Add(slot);
         }
         slot.Touch(c);

@@ -84,7 +84,7 @@ internal sealed partial class GateGroup
         foreach (var members in inst.Members)
             foreach (var (f, i) in members)
                 foreach (var p in f.Ports)
-                    if (!p.IsObserved && f.IsEpLagged(p) && inst.SlotOf.TryGetValue((p.Node, p.ElementIndex(i)), out var slot))
+                    if (!p.IsObserved && f.IsEpLagged(p) && inst.TryGetSlot(p.Node, p.ElementIndex(i), out var slot))
                     {
                         lagged.Add(slot);
                         if (_lagged.Length == 0) _lagged = $"the {f.Description} factor, whose message to '{p.Node.Name}' reads its own last one (Laplace's approximation),";
@@ -344,7 +344,7 @@ internal sealed partial class GateGroup
         int slots = inst.Slots.Count;
         Span<double> slotLogZ = slots <= 64 ? stackalloc double[slots] : new double[slots];
         for (int s = 0; s < slots; s++) slotLogZ[s] = inst.Slots[s].MarginalLogNormalizer();
-        slotLogZ.Sort();
+        Arrays.Sort(slotLogZ);
         foreach (double a in slotLogZ) l += a;
         foreach (var (v, e) in inst.Locals[c]) l += v.LogNormalizerOf(e);
         return l;
@@ -358,8 +358,7 @@ internal sealed partial class GateGroup
         if (BoolPort is not null) BoolPort.SetMessage(j, Bernoulli.FromLogOdds(BooleanOps.Clamp(lz[1] - lz[0])));
         else if (IntPort is not null)
         {
-            double max = lz.Max();
-            IntPort.SetMessage(j, Discrete.FromNaturalOwned(lz.Select(l => l - max).ToArray()));
+            IntPort.SetMessage(j, Discrete.FromNaturalOwned(Arrays.Minus(lz, Arrays.Max(lz))));
         }
     }
 
@@ -407,7 +406,7 @@ internal sealed partial class GateGroup
         }
         int value = GateBinding.ObservedCase((ObservedNode)Selector, j);
         if ((uint)value >= (uint)Cases) value = Cases - 1;
-        Array.Fill(lp, double.NegativeInfinity);
+        Arrays.Fill(lp, double.NegativeInfinity);
         lp[value] = 0;
     }
 

@@ -84,8 +84,7 @@ internal sealed partial class GateGroup
                 BoolPort.Node.Accumulator[j] = BoolPort.Node.Accumulator[j] * Bernoulli.FromLogOdds(LogOdds(l[1], l[0]));
             else if (IntPort is not null)
             {
-                double max = l.Max();
-                IntPort.Node.Accumulator[j] = IntPort.Node.Accumulator[j] * Discrete.FromNaturalOwned(l.Select(x => x - max).ToArray());
+                IntPort.Node.Accumulator[j] = IntPort.Node.Accumulator[j] * Discrete.FromNaturalOwned(Arrays.Minus(l, Arrays.Max(l)));
             }
         }
     }

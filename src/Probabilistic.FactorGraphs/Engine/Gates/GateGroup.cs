@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 using Probabilistic.Core.Numerics;
 using Probabilistic.FactorGraphs.Distributions;
 using Probabilistic.FactorGraphs.Factors;
@@ -62,24 +64,52 @@ internal sealed partial class GateGroup
     private GatePort<Discrete>? IntPort { get; }
 
     /// <summary>One selector element: its factor instances, nested group instances, local elements and slots per case.</summary>
-    private sealed class Instance(int cases)
+    private sealed class Instance
     {
-        internal List<(FactorNode F, int I)>[] Members { get; } = New<(FactorNode, int)>(cases);
-        internal List<(GateGroup G, int K)>[] Children { get; } = New<(GateGroup, int)>(cases);
-        internal List<(VarNode Node, int Element)>[] Locals { get; } = New<(VarNode, int)>(cases);
+        // Built by plain loops over non-generic code, and the slots keyed by variable, then element, rather than by a
+        // (VarNode, int) tuple: generic code instantiated over a value tuple (a LINQ helper over it, a Dictionary keyed on
+        // it) is not precompiled by ReadyToRun, so every fresh process would JIT it before its first answer.
+        internal List<(FactorNode F, int I)>[] Members { get; }
+        internal List<(GateGroup G, int K)>[] Children { get; }
+        internal List<(VarNode Node, int Element)>[] Locals { get; }
         internal List<GateSlot> Slots { get; } = [];
-        internal Dictionary<(VarNode, int), GateSlot> SlotOf { get; } = [];
+        private readonly Dictionary<VarNode, Dictionary<int, GateSlot>> _slotOf = [];
         internal int ParentInstance { get; set; } = -1;
         internal bool Active { get; set; }
         internal double LogZ { get; set; }
-        internal double[] CaseLogEvidence { get; } = new double[cases];
+        internal double[] CaseLogEvidence { get; }
 
-        private static List<T>[] New<T>(int n) => Enumerable.Range(0, n).Select(_ => new List<T>()).ToArray();
+        internal Instance(int cases)
+        {
+            Members = new List<(FactorNode F, int I)>[cases];
+            Children = new List<(GateGroup G, int K)>[cases];
+            Locals = new List<(VarNode Node, int Element)>[cases];
+            for (int c = 0; c < cases; c++)
+            {
+                Members[c] = [];
+                Children[c] = [];
+                Locals[c] = [];
+            }
+            CaseLogEvidence = new double[cases];
+        }
+
+        /// <summary>The slot through which this instance's cases see element <paramref name="element"/> of an outside variable.</summary>
+        internal bool TryGetSlot(VarNode node, int element, [MaybeNullWhen(false)] out GateSlot slot)
+        {
+            slot = null;
+            return _slotOf.TryGetValue(node, out var byElement) && byElement.TryGetValue(element, out slot);
+        }
+
+        internal void SetSlot(VarNode node, int element, GateSlot slot)
+        {
+            if (!_slotOf.TryGetValue(node, out var byElement)) _slotOf[node] = byElement = [];
+            byElement[element] = slot;
+        }
     }
 
     /// <summary>The slot through which selector element j's cases see element <paramref name="element"/> of an outside variable, or null.</summary>
     internal GateSlot? SlotOf(int j, VarNode node, int element) =>
-        (uint)j < (uint)_instances.Length && _instances[j].SlotOf.TryGetValue((node, element), out var slot) ? slot : null;
+        (uint)j < (uint)_instances.Length && _instances[j].TryGetSlot(node, element, out var slot) ? slot : null;
 
     /// <summary>Factor instance i's case frame, ignoring the Switch value.</summary>
     private static bool SameFrame(GateFrame? a, GateFrame b) => a is not null && Equals(a, b);

@@ -5,14 +5,14 @@ namespace Probabilistic.FactorGraphs.Engine;
 /// <summary>A gate group's EP messages to its random selector, one per selector element (= group instance).</summary>
 internal sealed class GatePort<T>(VarNode<T> node) where T : struct, IExponentialFamily<T>
 {
-    private T[] _messages = [];
+    private T[] _messages = Arrays.Empty<T>();
 
     internal VarNode<T> Node => node;
 
     internal void Allocate()
     {
         if (_messages.Length != node.Count) _messages = new T[node.Count];
-        Array.Fill(_messages, node.Unit);
+        Arrays.Fill(_messages, node.Unit);
     }
 
     internal T Context(int j) => node.Marginal[j] / _messages[j];

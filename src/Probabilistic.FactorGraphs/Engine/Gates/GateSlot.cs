@@ -68,7 +68,7 @@ internal sealed class GateSlot<T>(VarNode<T> node, int element, int cases, bool 
     private static T[] Fill(T value, int n)
     {
         var a = new T[n];
-        Array.Fill(a, value);
+        Arrays.Fill(a, value);
         return a;
     }
 

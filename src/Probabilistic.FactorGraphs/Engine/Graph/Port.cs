@@ -41,8 +41,8 @@ internal sealed class Port<T> : IPort where T : struct, IExponentialFamily<T>
     private VarNode<T>? _random;
     private ObservedNode? _observed;
     private readonly T _like;
-    private T[] _points = [];
-    private T[] _next = [];
+    private T[] _points = Arrays.Empty<T>();
+    private T[] _next = Arrays.Empty<T>();
     private readonly List<int> _pending = [];
 
     internal Port(FactorNode factor, VarNode node, string role, T like)
@@ -79,7 +79,7 @@ internal sealed class Port<T> : IPort where T : struct, IExponentialFamily<T>
 
     internal bool Scalar { get; set; }
     public bool IsOutput { get; init; }
-    internal T[] Messages { get; private set; } = [];
+    internal T[] Messages { get; private set; } = Arrays.Empty<T>();
 
     /// <summary>Checks observed values against what the factor needs beyond the distribution's support.</summary>
     internal Action<ObservedNode>? Validate { get; set; }
@@ -108,7 +108,7 @@ internal sealed class Port<T> : IPort where T : struct, IExponentialFamily<T>
             return;
         }
         if (Messages.Length != factorCount) { Messages = new T[factorCount]; _next = new T[factorCount]; }
-        Array.Fill(Messages, _random!.Unit);
+        Arrays.Fill(Messages, _random!.Unit);
     }
 
     private static bool Injective(int[] map, int count)

@@ -103,18 +103,18 @@ internal sealed class VarNode<T> : VarNode, IExitMaker where T : struct, IExpone
     /// </summary>
     internal T Unit { get; }
 
-    internal T[] Marginal { get; private set; } = [];
+    internal T[] Marginal { get; private set; } = Arrays.Empty<T>();
 
     /// <summary>VMP: the product of the messages gathered for an update.</summary>
-    internal T[] Accumulator { get; private set; } = [];
+    internal T[] Accumulator { get; private set; } = Arrays.Empty<T>();
 
     internal override void Allocate()
     {
         if (Marginal.Length != Count) { Marginal = new T[Count]; Accumulator = new T[Count]; }
-        Array.Fill(Marginal, Unit);
+        Arrays.Fill(Marginal, Unit);
     }
 
-    internal override void BeginAccumulate() => Array.Fill(Accumulator, Uniform);
+    internal override void BeginAccumulate() => Arrays.Fill(Accumulator, Uniform);
 
     internal override void EndAccumulate(int only)
     {
@@ -182,14 +182,14 @@ internal sealed class VarNode<T> : VarNode, IExitMaker where T : struct, IExpone
         switch (init)
         {
             case T one:
-                Array.Fill(Marginal, one);
+                Arrays.Fill(Marginal, one);
                 break;
             case T[] many:
                 if (many.Length != Count) throw new ArgumentException($"InitialiseTo for '{Name}' has {many.Length} distributions; the variable has {Count} elements.");
                 Array.Copy(many, Marginal, Count);
                 break;
             case IEnumerable<T> seq:
-                Apply(seq.ToArray());
+                Apply(Arrays.ToArray(seq));
                 break;
             default:
                 throw new ArgumentException($"InitialiseTo for '{Name}' gave a {init.GetType().Name}; the variable's marginals are {typeof(T).Name}.");
@@ -241,7 +241,7 @@ internal sealed class ObservedNode : VarNode
         if (ForcedTrue && !Source.IsObserved)
         {
             var all = new bool[Count];
-            Array.Fill(all, true);
+            Arrays.Fill(all, true);
             Values = all;
             return;
         }

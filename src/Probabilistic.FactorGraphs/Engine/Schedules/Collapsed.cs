@@ -129,21 +129,25 @@ internal sealed class Collapsed
     {
         _truncation.Clear();
         _coupled.Clear();
-        var memo = new Dictionary<(VarNode, int), HashSet<(VarNode, int)>>();
+        var memo = new Dictionary<VarElement, HashSet<VarElement>>();
         foreach (var f in _model.Factors.Where(f => f.IsDeterministic && f.CombinesArguments))
         {
             foreach (var combined in f.CombinedArguments())
             {
-                var seen = new Dictionary<(VarNode, int), IPort>();
+                var seen = new Dictionary<VarElement, IPort>();
                 foreach (var (p, i) in combined)
                     foreach (var e in Ancestors(p, i, memo))
                     {
                         if (seen.TryGetValue(e, out var other))
-                            throw new NotSupportedException($"Under VariationalMessagePassing the {f.Description} factor's arguments {FactorNode.Where(other)} and {FactorNode.Where(p)} both depend on '{e.Item1.Name}'{(e.Item1.Count > 1 ? $"[{e.Item2}]" : "")}; the push-forward of a factorised q would treat them as independent. Use ExpectationPropagation for this model.");
+                            throw new NotSupportedException($"Under VariationalMessagePassing the {f.Description} factor's arguments {FactorNode.Where(other)} and {FactorNode.Where(p)} both depend on '{e.Node.Name}'{(e.Node.Count > 1 ? $"[{e.Index}]" : "")}; the push-forward of a factorised q would treat them as independent. Use ExpectationPropagation for this model.");
                         seen[e] = p;
                     }
-                foreach (var g in seen.Keys.GroupBy(e => e.Item1))
-                    if (g.Count() > 1) _coupled.Add(g.Key);
+                // a variable two of whose elements are among the arguments' ancestors is coupled (counted in loops: LINQ's
+                // GroupBy over these keys is not precompiled by ReadyToRun)
+                var elements = new Dictionary<VarNode, int>();
+                foreach (var e in seen.Keys) elements[e.Node] = (elements.TryGetValue(e.Node, out int n) ? n : 0) + 1;
+                foreach (var kv in elements)
+                    if (kv.Value > 1) _coupled.Add(kv.Key);
             }
         }
         foreach (var t in _model.Factors.OfType<ITruncatingFactor>())
@@ -163,17 +167,18 @@ internal sealed class Collapsed
     }
 
     /// <summary>The random (non-collapsed) variable elements a port's value at instance i is a function of.</summary>
-    private HashSet<(VarNode, int)> Ancestors(IPort p, int i, Dictionary<(VarNode, int), HashSet<(VarNode, int)>> memo)
+    private HashSet<VarElement> Ancestors(IPort p, int i, Dictionary<VarElement, HashSet<VarElement>> memo)
     {
         if (p.IsObserved) return [];
         int j = p.ElementIndex(i);
-        if (!Nodes.Contains(p.Node)) return [(p.Node, j)];
-        if (memo.TryGetValue((p.Node, j), out var known)) return known;
+        if (!Nodes.Contains(p.Node)) return [new VarElement(p.Node, j)];
+        var key = new VarElement(p.Node, j);
+        if (memo.TryGetValue(key, out var known)) return known;
         var def = _definition[p.Node].Output!;
         int k = InstanceOf(def, j);
-        var set = new HashSet<(VarNode, int)>();
+        var set = new HashSet<VarElement>();
         foreach (var q in def.Factor.Ports) if (!q.IsOutput) set.UnionWith(Ancestors(q, k, memo));
-        memo[(p.Node, j)] = set;
+        memo[key] = set;
         return set;
     }
 

@@ -143,7 +143,9 @@ internal sealed class EpSchedule : IElboOptimizer
         foreach (var g in model.RootGroups)
         {
             var members = g.AllMembers().ToList();
-            var item = new Item(null, g, members.Min(model.Factors.IndexOf));
+            int rank = int.MaxValue; // the earliest member's (a loop: Min over a selector is JIT-compiled under ReadyToRun)
+            foreach (var f in members) rank = Math.Min(rank, model.Factors.IndexOf(f));
+            var item = new Item(null, g, rank);
             foreach (var f in members)
                 foreach (var p in f.Ports)
                 {
@@ -158,17 +160,21 @@ internal sealed class EpSchedule : IElboOptimizer
         var pending = items.OrderBy(i => i.Rank).ToList();
         var defined = new HashSet<VarNode>();
         var definers = new Dictionary<VarNode, int>();
-        foreach (var i in items) foreach (var o in i.Outputs) definers[o] = definers.GetValueOrDefault(o) + 1;
+        foreach (var i in items) foreach (var o in i.Outputs) definers[o] = CountOf(definers, o) + 1;
         var order = new List<Item>();
         var placed = new Dictionary<VarNode, int>();
         while (pending.Count > 0)
         {
-            var next = pending.FirstOrDefault(i => i.Inputs.All(v => !definers.ContainsKey(v) || placed.GetValueOrDefault(v) == definers[v])) ?? pending[0];
+            var next = pending.FirstOrDefault(i => i.Inputs.All(v => !definers.ContainsKey(v) || CountOf(placed, v) == definers[v])) ?? pending[0];
             pending.Remove(next);
             order.Add(next);
-            foreach (var o in next.Outputs) placed[o] = placed.GetValueOrDefault(o) + 1;
+            foreach (var o in next.Outputs) placed[o] = CountOf(placed, o) + 1;
         }
         return order;
+
+        // GetValueOrDefault would be CollectionExtensions' generic over IReadOnlyDictionary<VarNode, int>, which ReadyToRun
+        // does not precompile (a fresh process would JIT it before its first answer)
+        static int CountOf(Dictionary<VarNode, int> counts, VarNode v) => counts.TryGetValue(v, out int c) ? c : 0;
     }
 
     /// <summary>Reads observed values and sizes, allocates marginals and messages, and applies InitialiseTo.</summary>

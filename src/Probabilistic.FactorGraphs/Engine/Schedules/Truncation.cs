@@ -28,7 +28,7 @@ internal sealed class Truncation(FactorNode factor)
         int n = factor.Count;
         _elem = new int[n]; _rest = new Gaussian[n]; _logZ = new double[n];
         _lagged = new Gaussian[n];
-        Array.Fill(_lagged, Gaussian.Uniform());
+        Arrays.Fill(_lagged, Gaussian.Uniform());
         _truncate = truncate;
         Target = null;
         for (int i = 0; i < n; i++)
